@@ -1,0 +1,5 @@
+import type { Command } from "commander";
+import { registerDoctor } from "./doctor.js";
+
+/** Every `hpo` subcommand: each file in src/cli/ exports one `register…(program)`. */
+export const commandRegistrars: ((program: Command) => void)[] = [registerDoctor];

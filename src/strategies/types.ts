@@ -1,0 +1,74 @@
+import type { ObjectiveSpec, Params, ParamSpec, Expr, StrategySpec, Value } from "../plan/types.js";
+
+/**
+ * The ask/tell contract every strategy implements (see ../shared/design/architecture.md).
+ *
+ * A strategy never trains a model or touches storage: the study does. Its state is a pure function of
+ * its construction (space, objectives, options, seed) and of the trial history it is shown, so a
+ * resumed study, or a second process joining one, reproduces it from storage alone; nothing opaque is
+ * persisted. Every random choice derives from `seed` (and, for per-trial draws, the trial number).
+ */
+
+export type TrialState = "running" | "complete" | "pruned" | "failed";
+
+/** What a strategy sees of one trial. */
+export interface TrialView {
+  /** 0-based, unique within the study, in the order trials were created. */
+  number: number;
+  state: TrialState;
+  params: Params;
+  /** One value per objective, in `objectives` order; present when `state` is complete. */
+  values?: number[];
+  /** Intermediate values reported by the trial: (step, value of the first objective), steps ascending. */
+  intermediate: { step: number; value: number }[];
+  /** Multi-fidelity: the resource (e.g. epochs) this trial was run to, and the trial it continued. */
+  fidelity?: { resource: number; resumedFrom?: number };
+}
+
+/** One configuration a strategy proposes. */
+export interface Proposal {
+  params: Params;
+  /** Multi-fidelity strategies: train to this resource, continuing the given trial's checkpoint. */
+  fidelity?: { resource: number; resumedFrom?: number };
+}
+
+/** What the study passes to `ask`. */
+export interface AskContext {
+  /** Every trial of the study so far (including running ones), ordered by number. */
+  trials: readonly TrialView[];
+  /** The number the first proposal will get; proposal i gets `nextNumber + i`. */
+  nextNumber: number;
+}
+
+export interface Strategy {
+  readonly name: string;
+  /**
+   * Proposes up to `count` configurations (batch ask for parallel workers). Returning fewer than
+   * asked means the strategy has nothing more to propose right now; returning none when no trial is
+   * running means it is exhausted (e.g. a finished grid).
+   */
+  ask(context: AskContext, count: number): Promise<Proposal[]>;
+  /** Told when a trial finishes (any state): a hook for caches; the history in `ask` stays authoritative. */
+  tell?(trial: TrialView): void;
+  /** Frees native resources, if any. */
+  dispose?(): void;
+}
+
+/** What every strategy factory receives. */
+export interface StrategyInit {
+  space: ParamSpec[];
+  constraints: Expr[];
+  objectives: ObjectiveSpec[];
+  options: Record<string, Value>;
+  seed: number;
+}
+
+export type StrategyFactory = (init: StrategyInit) => Strategy;
+
+/** Decides, from a trial's intermediate values and every other trial's, whether to stop it early. */
+export interface Pruner {
+  readonly name: string;
+  shouldPrune(trial: TrialView, trials: readonly TrialView[], direction: ObjectiveSpec["direction"]): boolean;
+}
+
+export type { StrategySpec };
