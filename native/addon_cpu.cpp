@@ -1,0 +1,35 @@
+// hpo_cpu.node: the CPU module. Always built, never links CUDA. Node-API glue only; the work is in
+// native/<area>/*_cpu.cpp.
+#include <napi.h>
+
+#include <thread>
+
+#include "registry.h"
+
+namespace {
+
+// buildInfo() -> { compiler, napiVersion, hardwareThreads }
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+#if defined(__clang__)
+  out.Set("compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+  out.Set("compiler", "gcc " __VERSION__);
+#else
+  out.Set("compiler", "unknown");
+#endif
+  out.Set("napiVersion", NAPI_VERSION);
+  out.Set("hardwareThreads", static_cast<double>(std::thread::hardware_concurrency()));
+  return out;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
+  hpo::RegisterRngCpu(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(hpo_cpu, Init)

@@ -1,0 +1,11 @@
+// The native operations each area adds to the two modules. Each area's bindings file defines its
+// Register function; addon_cpu.cpp and addon_cuda.cpp call them all.
+#pragma once
+#include <napi.h>
+
+namespace hpo {
+void RegisterRngCpu(Napi::Env env, Napi::Object exports);
+#ifdef HPO_WITH_CUDA
+void RegisterRngCuda(Napi::Env env, Napi::Object exports);
+#endif
+}  // namespace hpo
