@@ -1,0 +1,39 @@
+import type { Command } from "commander";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../util/package.js";
+import { HpoError } from "../util/errors.js";
+
+/** The benchmarks behind `hpo bench NAME`: each is a program in bench/ (compiled to dist/bench/). */
+export const BENCHMARKS: Record<string, string> = {
+  surrogate: "GP surrogate: log-likelihood + gradient, fit, posterior, bayes ask (CPU and CUDA)",
+  evolution: "population evolution: generations and NSGA-II ranking (CPU and CUDA)",
+  tpe: "TPE ask latency with 100 and 1,000 completed trials",
+  runtime: "per-trial overhead of the study loop (SQLite durable and in memory)",
+  lang: "checking and compiling a generated 2,000-line spec",
+  strategies: "search quality of the strategies on standard test functions",
+};
+
+/** `hpo bench NAME [options…]`: runs one benchmark; its options are passed through. */
+export function registerBench(program: Command): void {
+  program
+    .command("bench")
+    .description(`run a benchmark: ${Object.keys(BENCHMARKS).join(", ")}`)
+    .argument("<name>", "which benchmark")
+    .argument("[options...]", "options of that benchmark (e.g. --device cpu,cuda --n 1000,2000 --json)")
+    .allowUnknownOption(true)
+    .helpOption(false)
+    .action((name: string, options: string[]) => {
+      if (!Object.hasOwn(BENCHMARKS, name)) {
+        const list = Object.entries(BENCHMARKS)
+          .map(([k, v]) => `${k} (${v})`)
+          .join("; ");
+        throw new HpoError(`unknown benchmark \`${name}\``, { hint: `benchmarks: ${list}` });
+      }
+      const script = join(packageRoot(), "dist", "bench", `${name}.js`);
+      if (!existsSync(script)) throw new HpoError(`benchmark \`${name}\` is not built (no ${script}); run \`npm run build\``);
+      const result = spawnSync(process.execPath, [script, ...options], { stdio: "inherit" });
+      process.exitCode = result.status ?? 1;
+    });
+}
