@@ -14,7 +14,15 @@ if (!["AUTO", "ON", "OFF"].includes(mode)) {
   process.exit(2);
 }
 const jobs = String(process.env.HPO_BUILD_JOBS ?? Math.min(4, cpus().length));
-const args = [require.resolve("cmake-js/bin/cmake-js"), "compile", "--out", "build", "--parallel", jobs, `--CDHPO_CUDA=${mode}`];
+const args = [
+  require.resolve("cmake-js/bin/cmake-js"),
+  "compile",
+  "--out",
+  "build",
+  "--parallel",
+  jobs,
+  `--CDHPO_CUDA=${mode}`,
+];
 // nvcc is often installed without being on PATH.
 if (mode !== "OFF" && !process.env.CUDACXX && existsSync("/usr/local/cuda/bin/nvcc")) {
   args.push("--CDCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc");

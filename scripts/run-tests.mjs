@@ -56,7 +56,14 @@ function runFile(file) {
       const skipped = num("Skipped");
       const counted = Number.isFinite(total) && Number.isFinite(passed);
       const failed = counted ? total - passed + (code !== 0 && total === passed ? 1 : 0) : 1;
-      resolve({ file, code, text, passed: counted ? passed : 0, failed, skipped: Number.isFinite(skipped) ? skipped : 0 });
+      resolve({
+        file,
+        code,
+        text,
+        passed: counted ? passed : 0,
+        failed,
+        skipped: Number.isFinite(skipped) ? skipped : 0,
+      });
     });
   });
 }
@@ -73,8 +80,11 @@ await Promise.all(
       results.push(r);
       const name = relative(testRoot, file);
       const status = r.failed ? "FAIL" : "ok  ";
-      process.stdout.write(`${status} ${name} (${r.passed} passed${r.skipped ? `, ${r.skipped} skipped` : ""})\n`);
-      for (const line of r.text.split("\n")) if (/^\s*skip: /.test(line)) process.stdout.write(`     ${line.trim()}\n`);
+      process.stdout.write(
+        `${status} ${name} (${r.passed} passed${r.skipped ? `, ${r.skipped} skipped` : ""})\n`,
+      );
+      for (const line of r.text.split("\n"))
+        if (/^\s*skip: /.test(line)) process.stdout.write(`     ${line.trim()}\n`);
       if (r.failed) process.stdout.write(r.text.replace(/^/gm, "     | ") + "\n");
     }
   }),

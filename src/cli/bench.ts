@@ -32,7 +32,8 @@ export function registerBench(program: Command): void {
         throw new HpoError(`unknown benchmark \`${name}\``, { hint: `benchmarks: ${list}` });
       }
       const script = join(packageRoot(), "dist", "bench", `${name}.js`);
-      if (!existsSync(script)) throw new HpoError(`benchmark \`${name}\` is not built (no ${script}); run \`npm run build\``);
+      if (!existsSync(script))
+        throw new HpoError(`benchmark \`${name}\` is not built (no ${script}); run \`npm run build\``);
       const result = spawnSync(process.execPath, [script, ...options], { stdio: "inherit" });
       process.exitCode = result.status ?? 1;
     });

@@ -82,7 +82,11 @@ export function loadCuda(): CudaModule | null {
     return null;
   }
   if (!existsSync(path)) {
-    cudaStatusCache = { built: false, available: false, reason: "hpo was built without CUDA (no nvcc at build time, or HPO_CUDA=OFF)" };
+    cudaStatusCache = {
+      built: false,
+      available: false,
+      reason: "hpo was built without CUDA (no nvcc at build time, or HPO_CUDA=OFF)",
+    };
     return null;
   }
   try {
@@ -91,7 +95,11 @@ export function loadCuda(): CudaModule | null {
     cudaStatusCache = { built: true, available: info.available, reason: info.reason, info };
     if (info.available) cudaModule = mod;
   } catch (err) {
-    cudaStatusCache = { built: true, available: false, reason: `the CUDA module failed to load: ${describeError(err)}` };
+    cudaStatusCache = {
+      built: true,
+      available: false,
+      reason: `the CUDA module failed to load: ${describeError(err)}`,
+    };
   }
   return cudaModule;
 }

@@ -1,13 +1,13 @@
 import type { CallValue, Expr, Value } from "./types.js";
 
 /** Raised when an expression cannot be evaluated for a trial (absent parameter, bad operand, …). */
-export class EvalError extends Error {
+export class ExprError extends Error {
   constructor(
     message: string,
     readonly expr: Expr,
   ) {
     super(message);
-    this.name = "EvalError";
+    this.name = "ExprError";
   }
 }
 
@@ -29,18 +29,18 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, (args: Value[], expr: Ex
   len: (a, e) => {
     const v = a[0];
     if (Array.isArray(v) || typeof v === "string") return v.length;
-    throw new EvalError("len() needs a list or a string", e);
+    throw new ExprError("len() needs a list or a string", e);
   },
 };
 
-/** Evaluates `expr` with the given parameters; throws EvalError if it cannot. */
+/** Evaluates `expr` with the given parameters; throws ExprError if it cannot. */
 export function evaluate(expr: Expr, env: Env): Value {
   switch (expr.op) {
     case "lit":
       return expr.value as Value;
     case "param": {
       const name = expr.name as string;
-      if (!Object.hasOwn(env, name)) throw new EvalError(`\`${name}\` is absent in this trial`, expr);
+      if (!Object.hasOwn(env, name)) throw new ExprError(`\`${name}\` is absent in this trial`, expr);
       return env[name] as Value;
     }
     case "list":
@@ -56,11 +56,13 @@ export function evaluate(expr: Expr, env: Env): Value {
     case "or":
       return bool(evaluate(arg(expr, 0), env), expr) || bool(evaluate(arg(expr, 1), env), expr);
     case "if":
-      return bool(evaluate(arg(expr, 0), env), expr) ? evaluate(arg(expr, 1), env) : evaluate(arg(expr, 2), env);
+      return bool(evaluate(arg(expr, 0), env), expr)
+        ? evaluate(arg(expr, 1), env)
+        : evaluate(arg(expr, 2), env);
     case "in": {
       const needle = evaluate(arg(expr, 0), env);
       const hay = evaluate(arg(expr, 1), env);
-      if (!Array.isArray(hay)) throw new EvalError("`in` needs a list on its right", expr);
+      if (!Array.isArray(hay)) throw new ExprError("`in` needs a list on its right", expr);
       return hay.some((v) => valuesEqual(v, needle));
     }
     case "==":
@@ -89,10 +91,10 @@ function evaluateBinary(expr: Expr, env: Env): Value {
     case "*":
       return a * b;
     case "/":
-      if (b === 0) throw new EvalError("division by zero", expr);
+      if (b === 0) throw new ExprError("division by zero", expr);
       return a / b;
     case "%":
-      if (b === 0) throw new EvalError("modulo by zero", expr);
+      if (b === 0) throw new ExprError("modulo by zero", expr);
       return ((a % b) + b) % b;
     case "**":
       return a ** b;
@@ -102,7 +104,7 @@ function evaluateBinary(expr: Expr, env: Env): Value {
     case ">=":
       return compare(expr.op, a - b);
     default:
-      throw new EvalError(`unknown operator \`${expr.op}\``, expr);
+      throw new ExprError(`unknown operator \`${expr.op}\``, expr);
   }
 }
 
@@ -126,7 +128,8 @@ function evaluateCall(expr: Expr, env: Env): Value {
 
 /** Structural equality of evaluated values (numbers, strings, booleans, lists). */
 export function valuesEqual(a: Value, b: Value): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valuesEqual(x, b[i] as Value));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => valuesEqual(x, b[i] as Value));
   return a === b;
 }
 
@@ -140,13 +143,13 @@ export function freeNames(expr: Expr, out: Set<string> = new Set()): Set<string>
 
 function arg(expr: Expr, i: number): Expr {
   const a = expr.args?.[i];
-  if (!a) throw new EvalError(`operator \`${expr.op}\` is missing operand ${i + 1}`, expr);
+  if (!a) throw new ExprError(`operator \`${expr.op}\` is missing operand ${i + 1}`, expr);
   return a;
 }
 
 function num(v: Value | undefined, expr: Expr): number {
   if (typeof v === "number") return v;
-  throw new EvalError(`expected a number, got ${describe(v)}`, expr);
+  throw new ExprError(`expected a number, got ${describe(v)}`, expr);
 }
 
 function numbers(vs: Value[], expr: Expr): number[] {
@@ -159,7 +162,7 @@ function flat(vs: Value[]): Value[] {
 
 function bool(v: Value, expr: Expr): boolean {
   if (typeof v === "boolean") return v;
-  throw new EvalError(`expected true or false, got ${describe(v)}`, expr);
+  throw new ExprError(`expected true or false, got ${describe(v)}`, expr);
 }
 
 function describe(v: Value | undefined): string {

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { evaluate, EvalError, freeNames } from "../../src/plan/expr.js";
+import { evaluate, ExprError, freeNames } from "../../src/plan/expr.js";
 import type { Expr } from "../../src/plan/types.js";
 
 const pos = { line: 1, col: 1, endLine: 1, endCol: 2 };
@@ -16,7 +16,10 @@ test("evaluates arithmetic with operator semantics of the language", () => {
 
 test("reads parameters and rejects absent ones", () => {
   assert.is(evaluate(bin("==", p("opt"), lit("sgd")), { opt: "sgd" }), true);
-  assert.throws(() => evaluate(p("momentum"), { opt: "adam" }), (e: unknown) => e instanceof EvalError);
+  assert.throws(
+    () => evaluate(p("momentum"), { opt: "adam" }),
+    (e: unknown) => e instanceof ExprError,
+  );
 });
 
 test("keeps non-builtin calls symbolic and computes builtins", () => {
@@ -26,7 +29,15 @@ test("keeps non-builtin calls symbolic and computes builtins", () => {
 });
 
 test("if, in and freeNames", () => {
-  const e: Expr = { op: "if", args: [{ op: "in", args: [p("b"), { op: "list", args: [lit(1), lit(2)], pos }], pos }, lit("yes"), lit("no")], pos };
+  const e: Expr = {
+    op: "if",
+    args: [
+      { op: "in", args: [p("b"), { op: "list", args: [lit(1), lit(2)], pos }], pos },
+      lit("yes"),
+      lit("no"),
+    ],
+    pos,
+  };
   assert.is(evaluate(e, { b: 2 }), "yes");
   assert.is(evaluate(e, { b: 3 }), "no");
   assert.equal([...freeNames(e)], ["b"]);
