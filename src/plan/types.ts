@@ -189,3 +189,28 @@ export interface Plan {
   /** `sqlite:PATH` (absolute), `memory:` or `postgresql://…`. */
   storage: string;
 }
+
+/**
+ * A trainer trial with one configuration's values filled in: what `resolve(plan, params)` (src/plan/
+ * resolve.ts) returns. Repeats are unrolled (the loop variable substituted), layers whose condition is
+ * false are dropped, and every expression is a concrete Value (calls such as `adam(lr = 0.01)` stay
+ * CallValues for the trainer to interpret).
+ */
+export interface ResolvedTrainer {
+  kind: "trainer";
+  data: { reader: DataSpec["reader"]; args: Record<string, Value> };
+  model:
+    | { kind: "template"; name: "mlp" | "cnn" | "rnn" | "transformer"; args: Record<string, Value> }
+    | { kind: "layers"; layers: { name: string; args: Record<string, Value> }[]; autoOutput: boolean };
+  train: Record<string, Value>;
+  validation: ValidationSpec;
+}
+
+/** An evaluate trial with its built-in function's arguments evaluated. */
+export interface ResolvedEvaluate {
+  kind: "evaluate";
+  module?: string;
+  builtin?: { name: string; args: Record<string, Value> };
+}
+
+export type ResolvedTrial = ResolvedTrainer | ResolvedEvaluate;

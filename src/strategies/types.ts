@@ -1,4 +1,12 @@
-import type { ObjectiveSpec, Params, ParamSpec, Expr, StrategySpec, Value } from "../plan/types.js";
+import type {
+  BudgetSpec,
+  ObjectiveSpec,
+  Params,
+  ParamSpec,
+  Expr,
+  StrategySpec,
+  Value,
+} from "../plan/types.js";
 
 /**
  * The ask/tell contract every strategy implements (see ../shared/design/architecture.md).
@@ -61,6 +69,8 @@ export interface StrategyInit {
   objectives: ObjectiveSpec[];
   options: Record<string, Value>;
   seed: number;
+  /** The study's limits (multi-fidelity and population strategies size themselves from `trials`). */
+  budget?: BudgetSpec;
 }
 
 export type StrategyFactory = (init: StrategyInit) => Strategy;
