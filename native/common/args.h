@@ -1,64 +1,208 @@
 // Argument helpers for the Node-API glue: every exported function checks its arguments with these and
-// throws a JS TypeError/RangeError naming the argument. Nothing reaching the addon may crash the process.
+// throws a JS TypeError (wrong kind of value) or RangeError (right kind, bad value) naming the argument.
+// Nothing reaching the addon may crash the process. These are the cheap door checks only: defaults and
+// friendly validation live in TypeScript (src/native/), which calls the addon with checked values.
+//
+// Typical use in a binding:
+//   auto x = hpo::TypedArrayArg<double>(info, 0, "x", hpo::ArrayRequirements::Finite(n * dim));
+//   auto out = hpo::TypedArrayArg<float>(info, 1, "out", hpo::ArrayRequirements::Length(n));
 #pragma once
 #include <napi.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
+
+#include "common/status.h"
 
 namespace hpo {
 
-// Throws a JS TypeError (as a C++ exception caught by node-addon-api) with `message`.
+// Throws a JS TypeError (as a C++ exception that node-addon-api turns into a JS exception).
 [[noreturn]] inline void ThrowType(Napi::Env env, const std::string& message) {
   throw Napi::TypeError::New(env, message);
 }
 
+// Throws a JS RangeError.
 [[noreturn]] inline void ThrowRange(Napi::Env env, const std::string& message) {
   throw Napi::RangeError::New(env, message);
 }
 
+// Throws a JS Error whose `code` is the status's stable name (e.g. HPO_CUDA_ERROR), for failures found
+// while working rather than in the arguments. src/native maps `code` onto HpoNativeError codes.
+[[noreturn]] inline void ThrowStatus(Napi::Env env, const Status& status) {
+  Napi::Error error = Napi::Error::New(env, status.message);
+  error.Set("code", Napi::String::New(env, StatusCodeName(status.code)));
+  throw error;
+}
+
+// A Status as a JS Error value (for AsyncWorker rejections, which must not throw).
+inline Napi::Error StatusError(Napi::Env env, const Status& status) {
+  Napi::Error error = Napi::Error::New(env, status.message);
+  error.Set("code", Napi::String::New(env, StatusCodeName(status.code)));
+  return error;
+}
+
+// How a received value is described in messages: "undefined", "null", "a number", "a Float32Array"...
+inline std::string DescribeValue(const Napi::Value& value) {
+  if (value.IsUndefined()) return "undefined";
+  if (value.IsNull()) return "null";
+  if (value.IsBoolean()) return "a boolean";
+  if (value.IsNumber()) return "a number";
+  if (value.IsBigInt()) return "a bigint";
+  if (value.IsString()) return "a string";
+  if (value.IsArray()) return "an Array";
+  if (value.IsFunction()) return "a function";
+  if (value.IsTypedArray()) {
+    switch (value.As<Napi::TypedArray>().TypedArrayType()) {
+      case napi_int8_array: return "an Int8Array";
+      case napi_uint8_array: return "a Uint8Array";
+      case napi_uint8_clamped_array: return "a Uint8ClampedArray";
+      case napi_int16_array: return "an Int16Array";
+      case napi_uint16_array: return "a Uint16Array";
+      case napi_int32_array: return "an Int32Array";
+      case napi_uint32_array: return "a Uint32Array";
+      case napi_float32_array: return "a Float32Array";
+      case napi_float64_array: return "a Float64Array";
+      case napi_bigint64_array: return "a BigInt64Array";
+      case napi_biguint64_array: return "a BigUint64Array";
+      default: return "a typed array";
+    }
+  }
+  if (value.IsArrayBuffer()) return "an ArrayBuffer";
+  if (value.IsObject()) return "an object";
+  return "an unknown value";
+}
+
+inline const Napi::Value ArgAt(const Napi::CallbackInfo& info, size_t index) {
+  return index < info.Length() ? info[index] : info.Env().Undefined();
+}
+
 // A finite number argument.
 inline double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  if (info.Length() <= index || !info[index].IsNumber()) ThrowType(info.Env(), std::string(name) + " must be a number");
-  double value = info[index].As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(value)) ThrowRange(info.Env(), std::string(name) + " must be finite");
-  return value;
+  Napi::Value value = ArgAt(info, index);
+  if (!value.IsNumber()) ThrowType(info.Env(), std::string(name) + " must be a number, got " + DescribeValue(value));
+  double number = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(number)) ThrowRange(info.Env(), std::string(name) + " must be finite");
+  return number;
 }
 
-// A non-negative integer argument no larger than `max_value`.
+// An integer argument in [min_value, max_value] (both at most 2^53 in magnitude).
+inline int64_t IntArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min_value,
+                      double max_value) {
+  double value = NumberArg(info, index, name);
+  if (value != std::floor(value) || value < min_value || value > max_value) {
+    ThrowRange(info.Env(), std::string(name) + " must be an integer from " +
+                               std::to_string(static_cast<int64_t>(min_value)) + " to " +
+                               std::to_string(static_cast<int64_t>(max_value)) + ", got " + std::to_string(value));
+  }
+  return static_cast<int64_t>(value);
+}
+
+// A non-negative integer argument no larger than `max_value` (sizes, counts, indices).
 inline uint64_t CountArg(const Napi::CallbackInfo& info, size_t index, const char* name,
                          double max_value = 9007199254740991.0) {
-  double value = NumberArg(info, index, name);
-  if (value < 0 || value != std::floor(value) || value > max_value) {
-    ThrowRange(info.Env(), std::string(name) + " must be an integer from 0 to " + std::to_string((uint64_t)max_value));
-  }
-  return static_cast<uint64_t>(value);
+  return static_cast<uint64_t>(IntArg(info, index, name, 0, max_value));
 }
 
-// A BigInt or non-negative integer Number, as 64 bits (seeds and offsets).
+// A 64-bit unsigned value (seeds, streams, offsets): a BigInt in [0, 2^64) or a Number integer in
+// [0, 2^53).
 inline uint64_t U64Arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  if (info.Length() > index && info[index].IsBigInt()) {
+  Napi::Value value = ArgAt(info, index);
+  if (value.IsBigInt()) {
     bool lossless = true;
-    uint64_t value = info[index].As<Napi::BigInt>().Uint64Value(&lossless);
-    if (!lossless) ThrowRange(info.Env(), std::string(name) + " must fit in 64 unsigned bits");
-    return value;
+    uint64_t result = value.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) ThrowRange(info.Env(), std::string(name) + " must be a bigint from 0 to 2^64 - 1");
+    return result;
+  }
+  if (!value.IsNumber()) {
+    ThrowType(info.Env(), std::string(name) + " must be a number or a bigint, got " + DescribeValue(value));
   }
   return CountArg(info, index, name);
 }
 
-// A typed array of element type T (Float64Array for double, Uint32Array for uint32_t, ...).
+// The JS name of the typed array holding elements of type T.
 template <typename T>
-Napi::TypedArrayOf<T> TypedArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name,
-                                    const char* type_name) {
-  if (info.Length() <= index || !info[index].IsTypedArray()) {
-    ThrowType(info.Env(), std::string(name) + " must be a " + type_name);
+struct TypedArrayTraits;
+template <>
+struct TypedArrayTraits<double> {
+  static constexpr napi_typedarray_type kType = napi_float64_array;
+  static constexpr const char* kName = "Float64Array";
+};
+template <>
+struct TypedArrayTraits<float> {
+  static constexpr napi_typedarray_type kType = napi_float32_array;
+  static constexpr const char* kName = "Float32Array";
+};
+template <>
+struct TypedArrayTraits<uint32_t> {
+  static constexpr napi_typedarray_type kType = napi_uint32_array;
+  static constexpr const char* kName = "Uint32Array";
+};
+template <>
+struct TypedArrayTraits<int32_t> {
+  static constexpr napi_typedarray_type kType = napi_int32_array;
+  static constexpr const char* kName = "Int32Array";
+};
+
+// What a typed-array argument must satisfy besides its element type.
+struct ArrayRequirements {
+  // Exact number of elements required, or kAnyLength.
+  size_t length = kAnyLength;
+  // For floating-point arrays: reject NaN (and, with `finite`, also ±Infinity).
+  bool no_nan = false;
+  bool finite = false;
+  static constexpr size_t kAnyLength = static_cast<size_t>(-1);
+
+  // Exactly `n` elements, any values.
+  static ArrayRequirements Length(size_t n) { return ArrayRequirements{n, false, false}; }
+  // Exactly `n` elements (or any number with kAnyLength), none NaN.
+  static ArrayRequirements NoNaN(size_t n = kAnyLength) { return ArrayRequirements{n, true, false}; }
+  // Exactly `n` elements (or any number with kAnyLength), all finite.
+  static ArrayRequirements Finite(size_t n = kAnyLength) { return ArrayRequirements{n, true, true}; }
+};
+
+// A checked typed-array argument: its elements viewed in place (no copy). The pointer is valid only
+// during the current call; an AsyncWorker must copy the data or hold a reference to `array`.
+template <typename T>
+struct ArrayArg {
+  Napi::TypedArrayOf<T> array;
+  T* data;
+  size_t length;
+};
+
+// A typed array of element type T (Float64Array for double, Float32Array for float, Uint32Array for
+// uint32_t, Int32Array for int32_t), checked against `req`. Throws TypeError for a wrong type and
+// RangeError for a wrong length or a non-finite element, naming the argument and the first bad index.
+template <typename T>
+ArrayArg<T> TypedArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name,
+                          const ArrayRequirements& req = {}) {
+  using Traits = TypedArrayTraits<T>;
+  Napi::Env env = info.Env();
+  Napi::Value value = ArgAt(info, index);
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != Traits::kType) {
+    ThrowType(env, std::string(name) + " must be a " + Traits::kName + ", got " + DescribeValue(value));
   }
-  auto array = info[index].As<Napi::TypedArray>();
-  if (array.TypedArrayType() != Napi::TypedArrayOf<T>::unknown_array_type) {
-    ThrowType(info.Env(), std::string(name) + " must be a " + type_name);
+  auto array = value.As<Napi::TypedArrayOf<T>>();
+  if (array.ArrayBuffer().IsDetached()) ThrowType(env, std::string(name) + " has a detached buffer");
+  size_t length = array.ElementLength();
+  if (req.length != ArrayRequirements::kAnyLength && length != req.length) {
+    ThrowRange(env, std::string(name) + " must have " + std::to_string(req.length) + " elements, got " +
+                        std::to_string(length));
   }
-  return info[index].As<Napi::TypedArrayOf<T>>();
+  T* data = array.Data();
+  if constexpr (std::is_floating_point_v<T>) {
+    if (req.no_nan || req.finite) {
+      for (size_t i = 0; i < length; ++i) {
+        if (std::isnan(data[i])) ThrowRange(env, std::string(name) + "[" + std::to_string(i) + "] is NaN");
+        if (req.finite && std::isinf(data[i])) {
+          ThrowRange(env, std::string(name) + "[" + std::to_string(i) + "] is not finite");
+        }
+      }
+    }
+  }
+  return ArrayArg<T>{array, data, length};
 }
 
 }  // namespace hpo

@@ -1,0 +1,69 @@
+// CUDA error checks that return a Status instead of exiting (unlike llm.c's cudaCheck): a failed CUDA
+// call inside the addon must become a JS error, never end the user's Node.js process.
+//
+//   hpo::Status Launch(...) {
+//     HPO_CUDA_TRY(cudaMalloc(&ptr, bytes));
+//     my_kernel1<<<grid, block, 0, stream>>>(...);
+//     HPO_CUDA_TRY(cudaGetLastError());   // launch errors
+//     HPO_CUDA_TRY(cudaStreamSynchronize(stream));   // execution errors
+//     return hpo::Status::Ok();
+//   }
+#pragma once
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <string>
+
+#include "common/status.h"
+
+namespace hpo {
+
+// A Status for a failed CUDA call: the call's text, file, line and cudaGetErrorString.
+inline Status CudaStatus(cudaError_t error, const char* call, const char* file, int line) {
+  if (error == cudaSuccess) return Status::Ok();
+  // Reset the (non-sticky) last-error state so a later, unrelated check does not report this one again.
+  cudaGetLastError();
+  StatusCode code = error == cudaErrorMemoryAllocation ? StatusCode::kOutOfMemory
+                    : (error == cudaErrorNoDevice || error == cudaErrorInsufficientDriver)
+                        ? StatusCode::kCudaUnavailable
+                        : StatusCode::kCudaError;
+  return Status::Error(code, std::string(call) + " failed at " + file + ":" + std::to_string(line) + ": " +
+                                 cudaGetErrorString(error) + " (" + cudaGetErrorName(error) + ")");
+}
+
+#define HPO_CUDA_TRY(call)                                                              \
+  do {                                                                                  \
+    ::hpo::Status hpo_cuda_status_ = ::hpo::CudaStatus((call), #call, __FILE__, __LINE__); \
+    if (!hpo_cuda_status_.ok()) return hpo_cuda_status_;                                \
+  } while (0)
+
+// Device memory owned by a scope: freed on every return path, so error returns do not leak.
+template <typename T>
+class DeviceBuffer {
+ public:
+  DeviceBuffer() = default;
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  ~DeviceBuffer() {
+    if (ptr_ != nullptr) cudaFree(ptr_);
+  }
+  // Allocates room for `count` elements (releasing any earlier allocation).
+  Status Allocate(size_t count) {
+    if (ptr_ != nullptr) cudaFree(ptr_);
+    ptr_ = nullptr;
+    count_ = 0;
+    if (count == 0) return Status::Ok();
+    HPO_CUDA_TRY(cudaMalloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T)));
+    count_ = count;
+    return Status::Ok();
+  }
+  T* get() const { return ptr_; }
+  size_t size() const { return count_; }
+  size_t bytes() const { return count_ * sizeof(T); }
+
+ private:
+  T* ptr_ = nullptr;
+  size_t count_ = 0;
+};
+
+}  // namespace hpo
