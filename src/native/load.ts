@@ -2,10 +2,14 @@
  * The only place that loads the native addon (see ../shared/design/architecture.md): build/Release/
  * hpo_cpu.node always, hpo_cuda.node when it was built. A failed load becomes a message that says what
  * to do; CUDA problems never stop the CPU path.
+ *
+ * HPO_NATIVE_CPU_PATH and HPO_NATIVE_CUDA_PATH, when set, name the module files to load instead (a
+ * prebuilt module, or a deliberately broken one in tests). HPO_DISABLE_CUDA=1 keeps the CUDA module
+ * unloaded.
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { packageRoot } from "../util/package.js";
 import { HpoError, describeError } from "../util/errors.js";
 
@@ -45,7 +49,10 @@ export interface CudaStatus {
   info?: CudaDeviceInfo;
 }
 
-function modulePath(name: string): string {
+/** Where a module is loaded from: the environment override when set, else build/Release/NAME.node. */
+export function modulePath(name: "hpo_cpu" | "hpo_cuda"): string {
+  const override = name === "hpo_cpu" ? process.env.HPO_NATIVE_CPU_PATH : process.env.HPO_NATIVE_CUDA_PATH;
+  if (override) return resolve(override);
   return join(packageRoot(), "build", "Release", `${name}.node`);
 }
 
@@ -58,17 +65,26 @@ export function loadCpu(): CpuModule {
   if (cpuModule) return cpuModule;
   const path = modulePath("hpo_cpu");
   if (!existsSync(path)) {
-    throw new HpoError(`the native addon is not built (no ${path})`, {
-      hint: "run `npm run build:native` (needs cmake and a C++17 compiler)",
-    });
+    const hint = process.env.HPO_NATIVE_CPU_PATH
+      ? "HPO_NATIVE_CPU_PATH names a file that does not exist; unset it to use build/Release"
+      : "run `npm run build:native` (needs cmake and a C++17 compiler)";
+    throw new HpoError(`the native addon is not built (no ${path})`, { hint });
   }
+  let mod: CpuModule;
   try {
-    cpuModule = require(path) as CpuModule;
+    mod = require(path) as CpuModule;
   } catch (err) {
     throw new HpoError(`the native addon ${path} could not be loaded: ${describeError(err)}`, {
       hint: "rebuild it with `npm run build:native`",
     });
   }
+  // A probe, as sharp does: a file that loads but is not our module must not be used.
+  if (typeof mod?.buildInfo !== "function") {
+    throw new HpoError(`${path} is not hpo's CPU addon (it has no buildInfo())`, {
+      hint: "rebuild it with `npm run build:native`",
+    });
+  }
+  cpuModule = mod;
   return cpuModule;
 }
 
@@ -85,12 +101,16 @@ export function loadCuda(): CudaModule | null {
     cudaStatusCache = {
       built: false,
       available: false,
-      reason: "hpo was built without CUDA (no nvcc at build time, or HPO_CUDA=OFF)",
+      reason: process.env.HPO_NATIVE_CUDA_PATH
+        ? `HPO_NATIVE_CUDA_PATH names a file that does not exist (${path})`
+        : "hpo was built without CUDA (no nvcc at build time, or HPO_CUDA=OFF)",
     };
     return null;
   }
   try {
     const mod = require(path) as CudaModule;
+    if (typeof mod?.deviceInfo !== "function")
+      throw new Error(`${path} is not hpo's CUDA addon (no deviceInfo())`);
     const info = mod.deviceInfo();
     cudaStatusCache = { built: true, available: info.available, reason: info.reason, info };
     if (info.available) cudaModule = mod;
