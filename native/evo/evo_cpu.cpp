@@ -1,0 +1,132 @@
+// CPU reference path of population evolution and NSGA-II ranking (see evo.h). The per-gene math is in
+// evo_math.h, shared with evo.cu.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "evo/evo.h"
+
+namespace hpo::evo {
+
+std::vector<int32_t> EliteIndices(const double* fitness, int32_t n, int32_t count) {
+  std::vector<int32_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  count = std::min(count, n);
+  std::partial_sort(order.begin(), order.begin() + count, order.end(), [fitness](int32_t a, int32_t b) {
+    if (Better(fitness[a], fitness[b])) return true;
+    if (Better(fitness[b], fitness[a])) return false;
+    return a < b;
+  });
+  order.resize(static_cast<size_t>(count));
+  return order;
+}
+
+void EvolveCpu(double* next, const double* genes, const double* fitness, const int32_t* types, const int32_t* levels,
+               int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation) {
+  std::vector<int32_t> elites = EliteIndices(fitness, n, op.elitism);
+  // elites: copied unchanged, best first
+  for (size_t e = 0; e < elites.size(); ++e)
+    std::copy(genes + static_cast<int64_t>(elites[e]) * d, genes + static_cast<int64_t>(elites[e] + 1) * d,
+              next + static_cast<int64_t>(e) * d);
+  // children: selection + crossover + mutation, one independent stream per slot
+  for (int32_t c = static_cast<int32_t>(elites.size()); c < n; ++c)
+    BreedChild(next + static_cast<int64_t>(c) * d, genes, fitness, types, levels, n, d, op, seed, generation,
+               static_cast<uint32_t>(c));
+}
+
+void BreedCpu(double* out, const double* genes, const double* fitness, const int32_t* types, const int32_t* levels,
+              int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation, uint32_t first,
+              int32_t count) {
+  for (int32_t i = 0; i < count; ++i)
+    BreedChild(out + static_cast<int64_t>(i) * d, genes, fitness, types, levels, n, d, op, seed, generation,
+               first + static_cast<uint32_t>(i));
+}
+
+void NondominatedRankCpu(int32_t* rank, const double* objectives, int32_t n, int32_t m) {
+  std::vector<double> f(objectives, objectives + static_cast<int64_t>(n) * m);
+  for (double& v : f)
+    if (std::isnan(v)) v = kInf;
+  // Deb's fast non-dominated sort: domination counts and dominated lists, then peel front by front.
+  std::vector<int32_t> count(static_cast<size_t>(n), 0);
+  std::vector<std::vector<int32_t>> dominated(static_cast<size_t>(n));
+  for (int32_t i = 0; i < n; ++i) {
+    const double* fi = f.data() + static_cast<int64_t>(i) * m;
+    for (int32_t j = i + 1; j < n; ++j) {
+      const double* fj = f.data() + static_cast<int64_t>(j) * m;
+      if (Dominates(fi, fj, m)) {
+        dominated[i].push_back(j);
+        ++count[j];
+      } else if (Dominates(fj, fi, m)) {
+        dominated[j].push_back(i);
+        ++count[i];
+      }
+    }
+  }
+  std::vector<int32_t> front;
+  for (int32_t i = 0; i < n; ++i)
+    if (count[i] == 0) front.push_back(i);
+  int32_t r = 0;
+  while (!front.empty()) {
+    std::vector<int32_t> next;
+    for (int32_t i : front) {
+      rank[i] = r;
+      for (int32_t j : dominated[i])
+        if (--count[j] == 0) next.push_back(j);
+    }
+    front.swap(next);
+    ++r;
+  }
+}
+
+void CrowdingCpu(double* crowding, const double* objectives, const int32_t* rank, int32_t n, int32_t m) {
+  std::fill(crowding, crowding + n, 0.0);
+  int32_t fronts = 0;
+  for (int32_t i = 0; i < n; ++i) fronts = std::max(fronts, rank[i] + 1);
+  std::vector<std::vector<int32_t>> members(static_cast<size_t>(fronts));
+  for (int32_t i = 0; i < n; ++i) members[rank[i]].push_back(i);
+  auto value = [&](int32_t i, int32_t j) {
+    double v = objectives[static_cast<int64_t>(i) * m + j];
+    return std::isnan(v) ? kInf : v;
+  };
+  for (auto& front : members) {
+    int32_t size = static_cast<int32_t>(front.size());
+    if (size == 0) continue;
+    for (int32_t j = 0; j < m; ++j) {
+      std::stable_sort(front.begin(), front.end(), [&](int32_t a, int32_t b) { return value(a, j) < value(b, j); });
+      double lo = value(front[0], j);
+      double hi = value(front[size - 1], j);
+      crowding[front[0]] = kInf;
+      crowding[front[size - 1]] = kInf;
+      double span = hi - lo;
+      if (!(span > 0.0) || !std::isfinite(span)) continue;
+      for (int32_t k = 1; k + 1 < size; ++k)
+        crowding[front[k]] += (value(front[k + 1], j) - value(front[k - 1], j)) / span;
+    }
+  }
+}
+
+std::string CheckOperators(const Operators& op, int32_t n) {
+  if (op.tournament < 1) return "tournament must be an integer >= 1";
+  if (!(op.crossover >= 0.0 && op.crossover <= 1.0)) return "crossover must be a probability in [0, 1]";
+  if (!(op.mutation >= 0.0 && op.mutation <= 1.0)) return "mutation must be a probability in [0, 1]";
+  if (op.crossover_kind != kSbx && op.crossover_kind != kUniform) return "crossover kind must be 0 (sbx) or 1 (uniform)";
+  if (!(op.eta_c >= 0.0) || !std::isfinite(op.eta_c)) return "eta_c must be a finite number >= 0";
+  if (!(op.eta_m >= 0.0) || !std::isfinite(op.eta_m)) return "eta_m must be a finite number >= 0";
+  if (op.mutation_kind != kPolynomial && op.mutation_kind != kGaussian)
+    return "mutation kind must be 0 (polynomial) or 1 (gaussian)";
+  if (!(op.sigma >= 0.0) || !std::isfinite(op.sigma)) return "sigma must be a finite number >= 0";
+  if (op.elitism < 0 || op.elitism > n) return "elitism must be an integer in [0, population size]";
+  return "";
+}
+
+std::string CheckGeneTypes(const int32_t* types, const int32_t* levels, int32_t d) {
+  for (int32_t g = 0; g < d; ++g) {
+    if (types[g] < kContinuous || types[g] > kCategorical)
+      return "gene " + std::to_string(g) + " has an unknown type " + std::to_string(types[g]);
+    if ((types[g] == kInteger || types[g] == kCategorical) && levels[g] < 1)
+      return "gene " + std::to_string(g) + " needs at least 1 level";
+  }
+  return "";
+}
+
+}  // namespace hpo::evo
