@@ -61,6 +61,7 @@ class DeviceBuffer {
 };
 
 // Fronts smaller than this are ranked on the host: a few kernel launches per front cost more there.
+// Two objectives are always ranked on the host: its O(n log n) sort beats O(fronts · n²) peeling.
 constexpr int32_t kDeviceRankMin = 1024;
 
 class CudaEngine {
@@ -72,6 +73,7 @@ class CudaEngine {
     std::string s;
     if (!(s = genes_.Allocate(cells)).empty() || !(s = next_.Allocate(cells)).empty() ||
         !(s = fitness_.Allocate(n)).empty() || !(s = elites_.Allocate(n)).empty() ||
+        !(s = parents_.Allocate(3 * static_cast<size_t>(n))).empty() ||
         !(s = types_.Allocate(d)).empty() || !(s = levels_.Allocate(d)).empty())
       return s;
     if (!(s = genes_.Upload(genes, cells)).empty() || !(s = types_.Upload(types, d)).empty() ||
@@ -86,7 +88,7 @@ class CudaEngine {
     if (!(s = fitness_.Upload(fitness, n_)).empty()) return s;
     if (!elites.empty() && !(s = elites_.Upload(elites.data(), elites.size())).empty()) return s;
     s = EvolveCuda(next_.get(), genes_.get(), fitness_.get(), elites_.get(), static_cast<int32_t>(elites.size()),
-                   types_.get(), levels_.get(), n_, d_, op, seed, generation);
+                   types_.get(), levels_.get(), parents_.get(), n_, d_, op, seed, generation);
     if (!s.empty()) return s;
     genes_.swap(next_);
     return "";
@@ -106,7 +108,7 @@ class CudaEngine {
   }
 
   std::string Rank(int32_t* rank, double* crowding, const double* objectives, int32_t k, int32_t m) {
-    if (k < kDeviceRankMin) {
+    if (k < kDeviceRankMin || m == 2) {
       NondominatedRankCpu(rank, objectives, k, m);
     } else {
       DeviceBuffer<double> objs;
@@ -130,7 +132,7 @@ class CudaEngine {
  private:
   int32_t n_ = 0, d_ = 0;
   DeviceBuffer<double> genes_, next_, fitness_;
-  DeviceBuffer<int32_t> elites_, types_, levels_;
+  DeviceBuffer<int32_t> elites_, types_, levels_, parents_;
 };
 
 }  // namespace

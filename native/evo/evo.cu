@@ -1,8 +1,9 @@
 // CUDA path of population evolution and NSGA-II ranking. The per-gene math is evo_math.h, shared with
 // the CPU reference (evo_cpu.cpp), so the same Philox counters give bit-identical populations.
 //
-// evolve_kernel1: one thread per slot (individual) of the next generation; selection, crossover and
-//   mutation of a child fused, the population never leaving the device. Genes are row-major (n, d).
+// select_kernel2 + vary_kernel2: one generation in two launches (tournaments per child, then crossover
+//   and mutation per gene, coalesced), the population never leaving the device. Genes are row-major (n, d).
+// breed_kernel1: one thread per requested child, all its genes (for a handful of children).
 // peel_kernel1 + assign_kernel1: one non-dominated front per pair of launches; each thread tests one
 //   individual against every other still unranked one (O(n^2 m / threads) per front).
 #include <cuda_runtime.h>
@@ -26,18 +27,35 @@ constexpr int kBlock = 128;
 
 int Blocks(int64_t work) { return static_cast<int>((work + kBlock - 1) / kBlock); }
 
-__global__ void evolve_kernel1(double* next, const double* genes, const double* fitness, const int32_t* elites,
-                               int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t n, int32_t d,
-                               Operators op, uint64_t seed, uint32_t generation) {
+// Kernel 1 (one thread per child, all its genes) stores rows with a stride of d doubles between
+// neighbouring threads; kernel 2 splits the generation in two launches so the gene work is coalesced:
+// select_kernel2: one thread per child slot: its two tournament winners and the crossover decision.
+__global__ void select_kernel2(int32_t* parents, const double* fitness, int32_t n_elites, int32_t n, Operators op,
+                               uint64_t seed, uint32_t generation) {
   int32_t c = blockIdx.x * blockDim.x + threadIdx.x;
-  if (c >= n) return;
-  double* row = next + static_cast<int64_t>(c) * d;
+  if (c >= n || c < n_elites) return;
+  Parents p = SelectParents(fitness, n, op, seed, generation, static_cast<uint32_t>(c));
+  parents[3 * c] = p.a;
+  parents[3 * c + 1] = p.b;
+  parents[3 * c + 2] = p.cross ? 1 : 0;
+}
+
+// vary_kernel2: one thread per (slot, gene), gene fastest: copy an elite's gene or breed one gene.
+__global__ void vary_kernel2(double* next, const double* genes, const int32_t* parents, const int32_t* elites,
+                             int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t n, int32_t d,
+                             Operators op, uint64_t seed, uint32_t generation) {
+  int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= static_cast<int64_t>(n) * d) return;
+  int32_t c = static_cast<int32_t>(t / d);
+  int32_t g = static_cast<int32_t>(t - static_cast<int64_t>(c) * d);
   if (c < n_elites) {
-    const double* elite = genes + static_cast<int64_t>(elites[c]) * d;
-    for (int32_t g = 0; g < d; ++g) row[g] = elite[g];
+    next[t] = genes[static_cast<int64_t>(elites[c]) * d + g];
     return;
   }
-  BreedChild(row, genes, fitness, types, levels, n, d, op, seed, generation, static_cast<uint32_t>(c));
+  double pa = genes[static_cast<int64_t>(parents[3 * c]) * d + g];
+  double pb = genes[static_cast<int64_t>(parents[3 * c + 1]) * d + g];
+  next[t] = BreedGene(pa, pb, parents[3 * c + 2] != 0, types[g], levels[g], op, seed, generation,
+                      static_cast<uint32_t>(c), g);
 }
 
 __global__ void breed_kernel1(double* out, const double* genes, const double* fitness, const int32_t* types,
@@ -85,10 +103,12 @@ __global__ void assign_kernel1(int32_t* rank, const int32_t* flags, int32_t fron
 }  // namespace
 
 std::string EvolveCuda(double* next, const double* genes, const double* fitness, const int32_t* elites,
-                       int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t n, int32_t d,
-                       const Operators& op, uint64_t seed, uint32_t generation) {
-  evolve_kernel1<<<Blocks(n), kBlock>>>(next, genes, fitness, elites, n_elites, types, levels, n, d, op, seed,
-                                        generation);
+                       int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t* parents, int32_t n,
+                       int32_t d, const Operators& op, uint64_t seed, uint32_t generation) {
+  select_kernel2<<<Blocks(n), kBlock>>>(parents, fitness, n_elites, n, op, seed, generation);
+  HPO_EVO_CUDA_CHECK(cudaGetLastError());
+  vary_kernel2<<<Blocks(static_cast<int64_t>(n) * d), kBlock>>>(next, genes, parents, elites, n_elites, types, levels,
+                                                                 n, d, op, seed, generation);
   HPO_EVO_CUDA_CHECK(cudaGetLastError());
   HPO_EVO_CUDA_CHECK(cudaDeviceSynchronize());
   return "";

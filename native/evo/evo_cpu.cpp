@@ -42,10 +42,38 @@ void BreedCpu(double* out, const double* genes, const double* fitness, const int
                first + static_cast<uint32_t>(i));
 }
 
+// Two objectives: O(n log n). Sorted by (f1, f2), each point joins the first front whose last member
+// (the one with the smallest f2 so far) does not dominate it; fronts' last f2 values grow with the
+// front index, so a binary search finds it (Jensen 2003; Zhang et al.'s ENS-BS in two dimensions).
+static void NondominatedRank2(int32_t* rank, const std::vector<double>& f, int32_t n) {
+  std::vector<int32_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&f](int32_t a, int32_t b) {
+    if (f[2 * a] != f[2 * b]) return f[2 * a] < f[2 * b];
+    if (f[2 * a + 1] != f[2 * b + 1]) return f[2 * a + 1] < f[2 * b + 1];
+    return a < b;
+  });
+  std::vector<int32_t> last;  // last[k]: the latest member of front k
+  for (int32_t p : order) {
+    const double* fp = f.data() + 2 * p;
+    auto dominated_by_front = [&](int32_t k) { return Dominates(f.data() + 2 * last[k], fp, 2); };
+    int32_t lo = 0, hi = static_cast<int32_t>(last.size());  // first front in [lo, hi] not dominating p
+    while (lo < hi) {
+      int32_t mid = lo + (hi - lo) / 2;
+      if (dominated_by_front(mid)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo == static_cast<int32_t>(last.size())) last.push_back(p);
+    else last[lo] = p;
+    rank[p] = lo;
+  }
+}
+
 void NondominatedRankCpu(int32_t* rank, const double* objectives, int32_t n, int32_t m) {
   std::vector<double> f(objectives, objectives + static_cast<int64_t>(n) * m);
   for (double& v : f)
     if (std::isnan(v)) v = kInf;
+  if (m == 2) return NondominatedRank2(rank, f, n);
   // Deb's fast non-dominated sort: domination counts and dominated lists, then peel front by front.
   std::vector<int32_t> count(static_cast<size_t>(n), 0);
   std::vector<std::vector<int32_t>> dominated(static_cast<size_t>(n));

@@ -8,12 +8,13 @@
 
 namespace hpo::evo {
 
-// One generation fused in one kernel: slot c < n_elites copies genes row elites[c]; every other slot
-// runs selection + crossover + mutation (BreedChild) with the same Philox counters as EvolveCpu.
-// next, genes (n, d) · fitness (n,) · elites (n_elites,) · types, levels (d,)
+// One generation in two kernels: slot c < n_elites copies genes row elites[c]; every other slot runs
+// selection (SelectParents) then crossover + mutation per gene (BreedGene) with the same Philox counters
+// as EvolveCpu. next, genes (n, d) · fitness (n,) · elites (n_elites,) · types, levels (d,) ·
+// parents (3n,) scratch.
 std::string EvolveCuda(double* next, const double* genes, const double* fitness, const int32_t* elites,
-                       int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t n, int32_t d,
-                       const Operators& op, uint64_t seed, uint32_t generation);
+                       int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t* parents, int32_t n,
+                       int32_t d, const Operators& op, uint64_t seed, uint32_t generation);
 
 // Children first..first+count-1 of `generation`; out (count, d).
 std::string BreedCuda(double* out, const double* genes, const double* fitness, const int32_t* types,

@@ -36,12 +36,15 @@ struct Operators {
   int32_t elitism;         // evolve(): the best `elitism` individuals are copied unchanged
 };
 
-// Draw positions within one child's stream.
+// Draw positions within one child's stream: 0..k-1 pick tournament 1, k..2k-1 tournament 2, 2k decides
+// crossover; the genes' draws start at the next even index, 6 per gene, as three pairs that each come
+// from one Philox block: (SBX coin, SBX spread), (parent pick, mutation coin), (mutation 1, mutation 2).
 constexpr uint32_t kDrawsPerGene = 6;
 enum GeneDraw : uint32_t { kDrawSbxGene = 0, kDrawSbxBeta = 1, kDrawPick = 2, kDrawMutate = 3, kDrawM1 = 4, kDrawM2 = 5 };
-// Draws 0..k-1 pick tournament 1, k..2k-1 tournament 2, 2k decides crossover, then 6 per gene.
-HPO_HD uint32_t GeneDrawIndex(int32_t tournament, int32_t gene, uint32_t which) {
-  return 2u * static_cast<uint32_t>(tournament) + 1u + static_cast<uint32_t>(gene) * kDrawsPerGene + which;
+HPO_HD uint32_t GeneDrawBase(int32_t tournament, int32_t gene) {
+  uint32_t head = 2u * static_cast<uint32_t>(tournament) + 1u;
+  head += head & 1u;
+  return head + static_cast<uint32_t>(gene) * kDrawsPerGene;
 }
 
 // The evolution streams are keyed by seed ^ kEvoDomain so they never coincide with other areas'
@@ -54,6 +57,17 @@ HPO_HD double Uniform(uint64_t seed, uint32_t generation, uint32_t individual, u
   rng::U32x4 block = rng::StreamBlock(seed ^ kEvoDomain, stream, draw >> 1);
   uint32_t w = (draw & 1u) * 2u;
   return rng::UnitDouble(block.v[w], block.v[w + 1]);
+}
+
+struct UniformPair {
+  double first, second;
+};
+
+// Draws `draw` and `draw + 1` (draw even) from one Philox block.
+HPO_HD UniformPair Uniforms(uint64_t seed, uint32_t generation, uint32_t individual, uint32_t draw) {
+  uint64_t stream = (static_cast<uint64_t>(generation) << 32) | individual;
+  rng::U32x4 block = rng::StreamBlock(seed ^ kEvoDomain, stream, draw >> 1);
+  return UniformPair{rng::UnitDouble(block.v[0], block.v[1]), rng::UnitDouble(block.v[2], block.v[3])};
 }
 
 // ---- deterministic elementary functions (only + - * / and exponent bit manipulation) ------------
@@ -305,45 +319,62 @@ HPO_HD double ResetMutation(double y, double u, int32_t levels) {
 
 // ---- one child --------------------------------------------------------------------------------------
 
+struct Parents {
+  int32_t a, b;
+  bool cross;
+};
+
+// The two tournament winners of child `individual` and whether it is bred by crossover.
+HPO_HD Parents SelectParents(const double* fitness, int32_t n, const Operators& op, uint64_t seed,
+                             uint32_t generation, uint32_t individual) {
+  uint32_t k = static_cast<uint32_t>(op.tournament);
+  Parents p;
+  p.a = Tournament(fitness, n, op.tournament, seed, generation, individual, 0);
+  p.b = Tournament(fitness, n, op.tournament, seed, generation, individual, k);
+  p.cross = Uniform(seed, generation, individual, 2u * k) < op.crossover;
+  return p;
+}
+
+// Gene g of child `individual` from parent genes pa and pb (of type and levels of gene g).
+HPO_HD double BreedGene(double pa, double pb, bool cross, int32_t type, int32_t levels, const Operators& op,
+                        uint64_t seed, uint32_t generation, uint32_t individual, int32_t g) {
+  uint32_t base = GeneDrawBase(op.tournament, g);
+  UniformPair pick_mutate = Uniforms(seed, generation, individual, base + kDrawPick);
+  double x = pa;
+  if (cross) {
+    x = pick_mutate.first < 0.5 ? pa : pb;
+    // SBX touches each non-categorical gene with probability 1/2, as in Deb's code; else uniform.
+    if (op.crossover_kind == kSbx && type != kCategorical) {
+      UniformPair sbx = Uniforms(seed, generation, individual, base + kDrawSbxGene);
+      if (sbx.first < 0.5) x = SbxGene(pa, pb, sbx.second, pick_mutate.first, op.eta_c);
+    }
+  }
+  x = Snap(x, type, levels);
+  if (pick_mutate.second < op.mutation) {
+    UniformPair m = Uniforms(seed, generation, individual, base + kDrawM1);
+    if (type == kInteger) {
+      x = StepMutation(x, m.first, levels);
+    } else if (type == kCategorical) {
+      x = ResetMutation(x, m.first, levels);
+    } else if (op.mutation_kind == kGaussian) {
+      x = GaussianMutation(x, m.first, m.second, op.sigma);
+    } else {
+      x = PolynomialMutation(x, m.first, op.eta_m);
+    }
+  }
+  return x;
+}
+
 // Breeds child `individual` of `generation` from `genes` ((n, d), row-major) and `fitness` ((n,)) into
 // `child` ((d,)). types and levels are (d,).
 HPO_HD void BreedChild(double* child, const double* genes, const double* fitness, const int32_t* types,
                        const int32_t* levels, int32_t n, int32_t d, const Operators& op, uint64_t seed,
                        uint32_t generation, uint32_t individual) {
-  int32_t a = Tournament(fitness, n, op.tournament, seed, generation, individual, 0);
-  int32_t b = Tournament(fitness, n, op.tournament, seed, generation, individual, static_cast<uint32_t>(op.tournament));
-  bool cross = Uniform(seed, generation, individual, 2u * static_cast<uint32_t>(op.tournament)) < op.crossover;
-  const double* pa = genes + static_cast<int64_t>(a) * d;
-  const double* pb = genes + static_cast<int64_t>(b) * d;
-  for (int32_t g = 0; g < d; ++g) {
-    auto draw = [&](uint32_t which) {
-      return Uniform(seed, generation, individual, GeneDrawIndex(op.tournament, g, which));
-    };
-    int32_t type = types[g];
-    double x = pa[g];
-    if (cross) {
-      double u_pick = draw(kDrawPick);
-      // SBX touches each continuous (or integer) gene with probability 1/2, as in Deb's code.
-      if (op.crossover_kind == kSbx && type != kCategorical && draw(kDrawSbxGene) < 0.5) {
-        x = SbxGene(pa[g], pb[g], draw(kDrawSbxBeta), u_pick, op.eta_c);
-      } else {
-        x = u_pick < 0.5 ? pa[g] : pb[g];
-      }
-    }
-    x = Snap(x, type, levels[g]);
-    if (draw(kDrawMutate) < op.mutation) {
-      if (type == kInteger) {
-        x = StepMutation(x, draw(kDrawM1), levels[g]);
-      } else if (type == kCategorical) {
-        x = ResetMutation(x, draw(kDrawM1), levels[g]);
-      } else if (op.mutation_kind == kGaussian) {
-        x = GaussianMutation(x, draw(kDrawM1), draw(kDrawM2), op.sigma);
-      } else {
-        x = PolynomialMutation(x, draw(kDrawM1), op.eta_m);
-      }
-    }
-    child[g] = x;
-  }
+  Parents p = SelectParents(fitness, n, op, seed, generation, individual);
+  const double* pa = genes + static_cast<int64_t>(p.a) * d;
+  const double* pb = genes + static_cast<int64_t>(p.b) * d;
+  for (int32_t g = 0; g < d; ++g)
+    child[g] = BreedGene(pa[g], pb[g], p.cross, types[g], levels[g], op, seed, generation, individual, g);
 }
 
 // ---- NSGA-II dominance -------------------------------------------------------------------------------

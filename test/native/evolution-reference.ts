@@ -263,7 +263,8 @@ export function breedChild(
   const b = genes[tournament(fitness, k, seed, gen, ind, k)] as number[];
   const cross = uniform(seed, gen, ind, 2 * k) < op.crossover;
   return types.map((type, g) => {
-    const draw = (which: number) => uniform(seed, gen, ind, 2 * k + 1 + g * 6 + which);
+    const head = 2 * k + 1 + ((2 * k + 1) % 2); // the next even draw: gene pairs share a Philox block
+    const draw = (which: number) => uniform(seed, gen, ind, head + g * 6 + which);
     let x = a[g] as number;
     if (cross) {
       const uPick = draw(2);

@@ -50,7 +50,7 @@ if (!status.available) {
   ];
   for (const [name, op] of variants) {
     test(`evolve: CUDA equals CPU bit for bit over 5 generations (${name})`, async () => {
-      for (const n of [33, 5000]) {
+      for (const n of [33, 5000, 20000]) {
         const { cpu, cuda, rand } = pair(n, n);
         for (let gen = 0; gen < 5; gen++) {
           const fitness = Array.from({ length: n }, (_, i) => (i % 97 === 0 ? Number.NaN : rand()));
