@@ -159,9 +159,9 @@ HPO_HD double DetExp(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  int64_t k = static_cast<int64_t>(kd);
-  double scale = BitsDouble(static_cast<uint64_t>(k + 1023) << 52);  // 2^k, k in [-1022, 1024)
-  return p * scale;
+  int64_t k = static_cast<int64_t>(kd);  // in [-1021, 1024]
+  if (k == 1024) return (p * 2.0) * BitsDouble(static_cast<uint64_t>(2046) << 52);  // 2^1024 is not a double
+  return p * BitsDouble(static_cast<uint64_t>(k + 1023) << 52);
 }
 
 // base^exponent for base >= 0.

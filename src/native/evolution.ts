@@ -96,7 +96,11 @@ const native = Symbol("native");
 
 function invalid(name: string, expected: string, actual: unknown): HpoError {
   const shown =
-    typeof actual === "number" || typeof actual === "string" ? JSON.stringify(actual) : typeof actual;
+    typeof actual === "number"
+      ? String(actual)
+      : typeof actual === "string"
+        ? JSON.stringify(actual)
+        : typeof actual;
   return new HpoError(`evolution: expected ${name} to be ${expected}, got ${shown}`);
 }
 

@@ -98,6 +98,10 @@ export function detExp(x: number): number {
   for (let k = 17; k >= 2; k--) p = p * r + 1 / (FACT[k] as number);
   p = p * r + 1;
   p = p * r + 1;
+  if (kd === 1024) {
+    u64[0] = 2046n << 52n;
+    return p * 2 * (f64[0] as number);
+  }
   u64[0] = BigInt(kd + 1023) << 52n;
   return p * (f64[0] as number);
 }

@@ -104,6 +104,8 @@ test("the TS Philox reference and the deterministic elementary functions agree w
     assert.ok(Math.abs(detCos2Pi(v) - Math.cos(2 * Math.PI * v)) < 1e-15, `cos ${v}`);
   }
   assert.is(detExp(0), 1);
+  assert.ok(Math.abs(detExp(709.7) / Math.exp(709.7) - 1) < 4e-16);
+  assert.ok(Math.abs(detExp(-707.9) / Math.exp(-707.9) - 1) < 4e-16);
   assert.is(detLog(1), 0);
 });
 
@@ -337,6 +339,57 @@ test("bad arguments are clear errors, from the wrapper and from the addon itself
     () => pop.rank([[1, 2], [3]]),
     /evolution: expected objectives\[1\] to be a row of 2 numbers, got 1/,
   );
+  assert.throws(
+    () => pop.evolve([1, 2], { mutationKind: "cauchy" as EvolutionOperators["mutationKind"] }),
+    /evolution: expected mutationKind to be "polynomial" or "gaussian", got "cauchy"/,
+  );
+  assert.throws(
+    () => pop.evolve([1, 2], { etaC: -1 }),
+    /evolution: expected etaC to be a number in \[0, 1000000\], got -1/,
+  );
+  assert.throws(
+    () => pop.evolve([1, 2], { etaM: Number.NaN }),
+    /evolution: expected etaM to be a number in \[0, 1000000\], got NaN/,
+  );
+  assert.throws(
+    () => pop.evolve([1, 2], { sigma: -0.5 }),
+    /evolution: expected sigma to be a number in \[0, 1000000\], got -0.5/,
+  );
+  assert.throws(
+    () => pop.evolve([1, 2], { mutation: 2 }),
+    /evolution: expected mutation to be a number in \[0, 1\], got 2/,
+  );
+  assert.throws(
+    () => pop.evolve(5 as unknown as number[], {}),
+    /evolution: expected fitness to be an array of numbers, got 5/,
+  );
+  assert.throws(
+    () => pop.breed([1, 2], {}, -1, 0, 1),
+    /evolution: expected generation to be an integer in \[0, 4294967295\], got -1/,
+  );
+  assert.throws(
+    () => pop.breed([1, 2], {}, 0, 0.5, 1),
+    /evolution: expected first to be an integer in \[0, 4294967295\], got 0.5/,
+  );
+  assert.throws(
+    () => pop.breed([1, 2], {}, 0, 0, -1),
+    /evolution: expected count to be an integer in \[0, 16777216\], got -1/,
+  );
+  assert.throws(() => pop.setGenes([0.5]), /evolution: expected genes to be 2 values \(size × dim\), got 1/);
+  assert.throws(
+    () => pop.setGenes([0.5, -0.1]),
+    /evolution: expected genes\[1\] to be a number in \[0, 1\], got -0.1/,
+  );
+  assert.throws(
+    () => pop.rank([[1, "a" as unknown as number]]),
+    /evolution: expected objectives\[0\]\[1\] to be a number, got "a"/,
+  );
+  assert.throws(
+    () => pop.rank([]),
+    /evolution: expected objectives to be a non-empty array of rows, got object/,
+  );
+  pop.setGenes([0.25, 0.75]);
+  assert.equal(Array.from(pop.genes()), [0.25, 0.75]);
   pop.dispose();
   assert.throws(() => pop.genes(), /this Population was disposed/);
 
