@@ -1,13 +1,15 @@
 /**
- * `hpo bench evolution [--device cpu,cuda] [--sizes 1000,10000,100000] [--genes 20] [--rank 10000,100000]
- *  [--objectives 2,3] [--reps 5] [--torch] [--json]`
+ * `hpo bench evolution [--device cpu,cuda] [--sizes 1000,10000,100000,1000000] [--cpu-max 100000]
+ *  [--genes 20] [--rank 10000,100000] [--objectives 2,3] [--reps 5] [--torch] [--json]`
  *
  * Milliseconds per generation (tournament selection + SBX crossover + polynomial mutation, elitism 2)
- * for populations of `sizes` individuals × `genes` genes, and per NSGA-II ranking (non-dominated sort
- * + crowding) of `rank` individuals, on each device, side by side. Medians of `reps` runs after one
- * warm-up; the time includes copying the fitness vector in. Two objectives are ranked by an
- * O(n log n) sort on the host (both devices); for 3-4 the CPU runs Deb's O(m n²) sort with O(n²)
- * memory, so sizes above 20,000 are skipped there, and CUDA peels fronts on the device.
+ * for populations of `sizes` individuals × `genes` genes (the CPU skips sizes above --cpu-max), both
+ * through `evolve()` from JS (fitness copy-in and, for large populations, the thread pool included)
+ * and as a loop inside the addon (CUDA events around the kernels); and per NSGA-II ranking
+ * (non-dominated sort + crowding) of `rank` individuals; each device side by side. Medians of `reps`
+ * runs after one warm-up. Two objectives are ranked by an O(n log n) sort on the host (both devices);
+ * for 3-4 the CPU runs Deb's O(m n²) sort with O(n²) memory, so sizes above 20,000 are skipped there,
+ * and CUDA peels fronts on the device.
  * --torch also runs bench/evolution_torch.py (the same generation in PyTorch tensor ops, on the GPU)
  * and prints its times beside hpo's.
  */
@@ -28,7 +30,8 @@ const list = (s: string) => s.split(",").filter(Boolean);
 const numbers = (s: string) => list(s).map(Number);
 
 const devices = list(option("device", "cpu,cuda")) as Dev[];
-const sizes = numbers(option("sizes", "1000,10000,100000"));
+const sizes = numbers(option("sizes", "1000,10000,100000,1000000"));
+const cpuMax = Number(option("cpu-max", "100000"));
 const genes = Number(option("genes", "20"));
 const rankSizes = numbers(option("rank", "10000,100000"));
 const objectiveCounts = numbers(option("objectives", "2,3"));
@@ -50,7 +53,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-async function timeGeneration(device: Dev, n: number): Promise<number> {
+/** Median ms per generation through `evolve` (end to end), and inside the addon (kernels only on CUDA). */
+async function timeGeneration(device: Dev, n: number): Promise<{ e2e: number; native: number }> {
   const rand = lcg(n);
   const pop = new Population({
     genes: Float64Array.from({ length: n * genes }, rand),
@@ -61,16 +65,20 @@ async function timeGeneration(device: Dev, n: number): Promise<number> {
   });
   const fitness = Float64Array.from({ length: n }, rand);
   const times: number[] = [];
+  const inner: number[] = [];
   try {
     for (let r = 0; r <= reps; r++) {
       const t0 = performance.now();
       await pop.evolve(fitness, { elitism: 2 });
       if (r > 0) times.push(performance.now() - t0);
     }
+    // Loops long enough to dwarf launch latency on a GPU, short enough for the CPU.
+    const loop = device === "cuda" ? 50 : 1;
+    for (let r = 0; r < reps; r++) inner.push(pop.timeGenerations(fitness, { elitism: 2 }, loop));
   } finally {
     pop.dispose();
   }
-  return median(times);
+  return { e2e: median(times), native: median(inner) };
 }
 
 function timeRank(device: Dev, n: number, m: number): number {
@@ -103,13 +111,18 @@ const usable = devices.filter((d) => {
 });
 
 for (const n of sizes)
-  for (const device of usable)
-    rows.push({
-      measure: "generation",
-      size: `${n} × ${genes}`,
-      device,
-      ms: await timeGeneration(device, n),
-    });
+  for (const device of usable) {
+    const size = `${n} × ${genes}`;
+    if (device === "cpu" && n > cpuMax) {
+      const note = `above --cpu-max ${cpuMax}`;
+      rows.push({ measure: "generation (evolve)", size, device, ms: null, note });
+      rows.push({ measure: "generation (native loop)", size, device, ms: null, note });
+      continue;
+    }
+    const t = await timeGeneration(device, n);
+    rows.push({ measure: "generation (evolve)", size, device, ms: t.e2e });
+    rows.push({ measure: "generation (native loop)", size, device, ms: t.native });
+  }
 for (const n of rankSizes)
   for (const m of objectiveCounts)
     for (const device of usable) {
@@ -176,10 +189,13 @@ if (json) {
     console.log(`PyTorch ${peer.torch} on ${peer.device}, one generation (CUDA events, median):`);
     for (const r of peer.rows) {
       const ours = rows.find(
-        (x) => x.measure === "generation" && x.size === `${r.size} × ${genes}` && x.device === "cuda",
+        (x) =>
+          x.measure === "generation (native loop)" &&
+          x.size === `${r.size} × ${genes}` &&
+          x.device === "cuda",
       );
       const note = ours?.ms
-        ? ` · hpo cuda ${ours.ms.toFixed(3)} ms (incl. fitness upload), ${(r.ms / ours.ms).toFixed(1)}×`
+        ? ` · hpo cuda ${ours.ms.toFixed(3)} ms (kernels), ${(r.ms / ours.ms).toFixed(1)}×`
         : "";
       console.log(`  ${r.size} × ${genes}: PyTorch ${r.ms.toFixed(3)} ms${note}`);
     }

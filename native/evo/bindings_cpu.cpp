@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "evo/evo.h"
@@ -28,6 +29,14 @@ class CpuEngine {
     genes_.swap(next_);
     return "";
   }
+  std::string TimeEvolve(double* ms, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
+                         int32_t reps) {
+    auto start = std::chrono::steady_clock::now();
+    for (int32_t r = 0; r < reps; ++r) Evolve(fitness, op, seed, generation + static_cast<uint32_t>(r));
+    *ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return "";
+  }
+
   std::string Breed(double* out, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
                     uint32_t first, int32_t count) {
     BreedCpu(out, genes_.data(), fitness, types_.data(), levels_.data(), n_, d_, op, seed, generation, first, count);

@@ -94,6 +94,20 @@ class CudaEngine {
     return "";
   }
 
+  std::string TimeEvolve(double* ms, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
+                         int32_t reps) {
+    std::vector<int32_t> elites = EliteIndices(fitness, n_, op.elitism);
+    std::string s;
+    if (!(s = fitness_.Upload(fitness, n_)).empty()) return s;
+    if (!elites.empty() && !(s = elites_.Upload(elites.data(), elites.size())).empty()) return s;
+    double* genes = genes_.get();
+    double* next = next_.get();
+    s = TimeEvolveCuda(ms, &genes, &next, fitness_.get(), elites_.get(), static_cast<int32_t>(elites.size()),
+                       types_.get(), levels_.get(), parents_.get(), n_, d_, op, seed, generation, reps);
+    if (genes != genes_.get()) genes_.swap(next_);  // the latest generation is where `genes` points
+    return s;
+  }
+
   std::string Breed(double* out, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
                     uint32_t first, int32_t count) {
     if (count == 0) return "";

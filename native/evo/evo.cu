@@ -104,14 +104,41 @@ __global__ void assign_kernel1(int32_t* rank, const int32_t* flags, int32_t fron
 
 std::string EvolveCuda(double* next, const double* genes, const double* fitness, const int32_t* elites,
                        int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t* parents, int32_t n,
-                       int32_t d, const Operators& op, uint64_t seed, uint32_t generation) {
+                       int32_t d, const Operators& op, uint64_t seed, uint32_t generation, bool synchronize) {
   select_kernel2<<<Blocks(n), kBlock>>>(parents, fitness, n_elites, n, op, seed, generation);
   HPO_EVO_CUDA_CHECK(cudaGetLastError());
   vary_kernel2<<<Blocks(static_cast<int64_t>(n) * d), kBlock>>>(next, genes, parents, elites, n_elites, types, levels,
                                                                  n, d, op, seed, generation);
   HPO_EVO_CUDA_CHECK(cudaGetLastError());
-  HPO_EVO_CUDA_CHECK(cudaDeviceSynchronize());
+  if (synchronize) HPO_EVO_CUDA_CHECK(cudaDeviceSynchronize());
   return "";
+}
+
+std::string TimeEvolveCuda(double* ms, double** genes, double** next, const double* fitness, const int32_t* elites,
+                           int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t* parents,
+                           int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation,
+                           int32_t reps) {
+  cudaEvent_t start = nullptr, stop = nullptr;
+  HPO_EVO_CUDA_CHECK(cudaEventCreate(&start));
+  cudaError_t e = cudaEventCreate(&stop);
+  std::string status;
+  if (e == cudaSuccess) e = cudaEventRecord(start);
+  for (int32_t r = 0; r < reps && e == cudaSuccess && status.empty(); ++r) {
+    status = EvolveCuda(*next, *genes, fitness, elites, n_elites, types, levels, parents, n, d, op, seed,
+                        generation + static_cast<uint32_t>(r), false);
+    double* t = *genes;
+    *genes = *next;
+    *next = t;
+  }
+  if (e == cudaSuccess && status.empty()) e = cudaEventRecord(stop);
+  if (e == cudaSuccess && status.empty()) e = cudaEventSynchronize(stop);
+  float elapsed = 0.0f;
+  if (e == cudaSuccess && status.empty()) e = cudaEventElapsedTime(&elapsed, start, stop);
+  if (e != cudaSuccess && status.empty()) status = std::string("timing generations: ") + cudaGetErrorString(e);
+  *ms = static_cast<double>(elapsed);
+  cudaEventDestroy(start);
+  if (stop) cudaEventDestroy(stop);
+  return status;
 }
 
 std::string BreedCuda(double* out, const double* genes, const double* fitness, const int32_t* types,

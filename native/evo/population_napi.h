@@ -6,6 +6,8 @@
 //   breed(fitness, operators, generation, first, count) -> Float64Array (count*d)     no state change
 //   rank(objectives: Float64Array (k*m), m) -> { rank: Int32Array (k), crowding: Float64Array (k) }
 //   genes() -> Float64Array (n*d) · setGenes(genes) · generation() -> number · dispose()
+//   _timeEvolve(fitness, operators, reps) -> ms for `reps` generations run back to back in native code
+//     (diagnostic, for `hpo bench evolution`: no JS or thread-pool overhead; CUDA events on the GPU)
 // operators = [tournament, crossover, mutation, crossoverKind, etaC, etaM, mutationKind, sigma, elitism]
 // (see Operators in evo_math.h). Every argument is checked here; a bad one throws TypeError or
 // RangeError naming it, so no call from JS can crash the process. Defaults live in TypeScript.
@@ -82,7 +84,8 @@ class PopulationWrap : public Napi::ObjectWrap<PopulationWrap<Engine>> {
                            W::InstanceMethod("rank", &W::Rank), W::InstanceMethod("genes", &W::Genes),
                            W::InstanceMethod("setGenes", &W::SetGenes),
                            W::InstanceMethod("generation", &W::GenerationValue),
-                           W::InstanceMethod("dispose", &W::Dispose)});
+                           W::InstanceMethod("dispose", &W::Dispose),
+                           W::InstanceMethod("_timeEvolve", &W::TimeEvolve)});
   }
 
   explicit PopulationWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PopulationWrap<Engine>>(info) {
@@ -179,6 +182,21 @@ class PopulationWrap : public Napi::ObjectWrap<PopulationWrap<Engine>> {
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
+  }
+
+  Napi::Value TimeEvolve(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckUsable(env);
+    Napi::Float64Array fitness = ArgFloat64(info, 0, "fitness", static_cast<size_t>(n_));
+    Operators op = ArgOperators(info, 1, n_);
+    auto reps = static_cast<int32_t>(ArgInteger(info, 2, "reps", 1, 100000));
+    if (static_cast<double>(generation_) + reps > 4294967295.0)
+      throw Napi::RangeError::New(env, "the generation counter is exhausted");
+    double ms = 0.0;
+    std::string status = engine_->TimeEvolve(&ms, fitness.Data(), op, seed_, generation_, reps);
+    if (!status.empty()) throw Napi::Error::New(env, status);
+    generation_ += static_cast<uint32_t>(reps);
+    return Napi::Number::New(env, ms);
   }
 
   Napi::Value Breed(const Napi::CallbackInfo& info) {

@@ -90,6 +90,7 @@ interface NativePopulation {
   setGenes(genes: Float64Array): void;
   generation(): number;
   dispose(): void;
+  _timeEvolve(fitness: Float64Array, operators: Float64Array, reps: number): number;
 }
 
 const native = Symbol("native");
@@ -242,6 +243,16 @@ export class Population {
       if (!(x >= 0 && x <= 1)) throw invalid(`genes[${i}]`, "a number in [0, 1]", x);
     });
     this[native].setGenes(copy);
+  }
+
+  /**
+   * Diagnostic for benchmarks: runs `reps` generations back to back inside the addon (no JS or
+   * thread-pool overhead; CUDA events on a GPU) and returns the milliseconds per generation.
+   */
+  timeGenerations(fitness: ArrayLike<number>, operators: Partial<EvolutionOperators>, reps: number): number {
+    const packed = packOperators(operators, this.size);
+    checkInteger("reps", reps, 1, 100_000);
+    return this[native]._timeEvolve(toFitness(fitness, this.size), packed, reps) / reps;
   }
 
   /** How many generations `evolve` has bred. */

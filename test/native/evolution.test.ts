@@ -242,6 +242,25 @@ test("evolve: large populations run off the main thread and give the same bits a
   pop.dispose();
 });
 
+test("timeGenerations runs the same generations as evolve, inside the addon", async () => {
+  const types = [CONTINUOUS, INTEGER, CATEGORICAL];
+  const levels = [0, 5, 3];
+  const a = population(20, types, levels, 8).pop;
+  const b = population(20, types, levels, 8).pop;
+  const fitness = Array.from({ length: 20 }, (_, i) => (i * 7) % 20);
+  const ms = a.timeGenerations(fitness, BASE, 3);
+  assert.ok(ms >= 0);
+  for (let r = 0; r < 3; r++) await b.evolve(fitness, BASE);
+  assert.is(a.generation, 3);
+  assert.equal(a.genes(), b.genes());
+  assert.throws(
+    () => a.timeGenerations(fitness, BASE, 0),
+    /evolution: expected reps to be an integer in \[1, 100000\], got 0/,
+  );
+  a.dispose();
+  b.dispose();
+});
+
 test("same seed gives the same population; another seed another", async () => {
   const make = async (seed: number) => {
     const { pop } = population(30, [CONTINUOUS, INTEGER], [0, 9], seed);
