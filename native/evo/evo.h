@@ -22,7 +22,7 @@ void BreedCpu(double* out, const double* genes, const double* fitness, const int
               int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation, uint32_t first,
               int32_t count);
 
-// Non-dominated sorting (Deb et al. 2002): rank (n,) gets 0 for the first front, 1 for the next...
+// Non-dominated sorting (NSGA-II, Deb et al. 2002): rank (n,) gets 0 for the first front, 1 for the next...
 // objectives (n, m) are minimized; NaN counts as +inf.
 void NondominatedRankCpu(int32_t* rank, const double* objectives, int32_t n, int32_t m);
 

@@ -74,35 +74,33 @@ void NondominatedRankCpu(int32_t* rank, const double* objectives, int32_t n, int
   for (double& v : f)
     if (std::isnan(v)) v = kInf;
   if (m == 2) return NondominatedRank2(rank, f, n);
-  // Deb's fast non-dominated sort: domination counts and dominated lists, then peel front by front.
-  std::vector<int32_t> count(static_cast<size_t>(n), 0);
-  std::vector<std::vector<int32_t>> dominated(static_cast<size_t>(n));
-  for (int32_t i = 0; i < n; ++i) {
-    const double* fi = f.data() + static_cast<int64_t>(i) * m;
-    for (int32_t j = i + 1; j < n; ++j) {
-      const double* fj = f.data() + static_cast<int64_t>(j) * m;
-      if (Dominates(fi, fj, m)) {
-        dominated[i].push_back(j);
-        ++count[j];
-      } else if (Dominates(fj, fi, m)) {
-        dominated[j].push_back(i);
-        ++count[i];
-      }
+  // Three or four objectives: efficient non-dominated sort, sequential search (Zhang et al. 2015,
+  // ENS-SS). In lexicographic order a point can only be dominated by earlier ones, and it belongs to
+  // the first front none of whose members dominates it. O(m n²) time at worst, O(n) memory (Deb's
+  // original keeps every dominated list: O(n²) memory).
+  std::vector<int32_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    for (int32_t j = 0; j < m; ++j) {
+      double fa = f[static_cast<int64_t>(a) * m + j], fb = f[static_cast<int64_t>(b) * m + j];
+      if (fa != fb) return fa < fb;
     }
-  }
-  std::vector<int32_t> front;
-  for (int32_t i = 0; i < n; ++i)
-    if (count[i] == 0) front.push_back(i);
-  int32_t r = 0;
-  while (!front.empty()) {
-    std::vector<int32_t> next;
-    for (int32_t i : front) {
-      rank[i] = r;
-      for (int32_t j : dominated[i])
-        if (--count[j] == 0) next.push_back(j);
+    return a < b;
+  });
+  std::vector<std::vector<int32_t>> fronts;
+  for (int32_t p : order) {
+    const double* fp = f.data() + static_cast<int64_t>(p) * m;
+    size_t k = 0;
+    for (; k < fronts.size(); ++k) {
+      bool dominated = false;
+      // Newest members first: they are the likeliest dominators of the next point in this order.
+      for (size_t i = fronts[k].size(); i-- > 0 && !dominated;)
+        dominated = Dominates(f.data() + static_cast<int64_t>(fronts[k][i]) * m, fp, m);
+      if (!dominated) break;
     }
-    front.swap(next);
-    ++r;
+    if (k == fronts.size()) fronts.emplace_back();
+    fronts[k].push_back(p);
+    rank[p] = static_cast<int32_t>(k);
   }
 }
 
