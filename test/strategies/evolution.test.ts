@@ -1,0 +1,156 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
+import type { Expr, ParamSpec } from "../../src/plan/types.js";
+import { rngFor, sampleConfiguration } from "../../src/space/index.js";
+import { createEvolution } from "../../src/strategies/evolution.js";
+import { boxSpace, init, pos, runStrategy, vector } from "./evolution-harness.js";
+
+const MIN = [{ metric: "value", direction: "minimize" as const }];
+
+function best(values: number[]): number {
+  return Math.min(...values);
+}
+
+for (const name of ["rastrigin", "ackley"]) {
+  test(`evolution beats random search on ${name} (5-D, 200 trials) for most seeds`, async () => {
+    const objective = BUILTIN_OBJECTIVES[name];
+    assert.ok(objective);
+    const args = { dim: 5 };
+    const space = boxSpace(objective.domain(args));
+    const f = (x: number[]) => objective.evaluate(x, args).value as number;
+    let wins = 0;
+    const seeds = [1, 2, 3, 4, 5, 6, 7];
+    for (const seed of seeds) {
+      const history = await runStrategy(
+        createEvolution(init(space, MIN, {}, seed)),
+        (p) => [f(vector(p, 5))],
+        200,
+      );
+      const evo = best(history.map((t) => t.values?.[0] as number));
+      const rng = rngFor(seed, 999);
+      const random = best(
+        Array.from({ length: 200 }, () => f(vector(sampleConfiguration(space, [], rng), 5))),
+      );
+      if (evo < random) wins++;
+    }
+    assert.ok(wins >= 5, `evolution won on ${wins} of ${seeds.length} seeds`);
+  });
+}
+
+test("the same seed gives the same trials; another seed differs", async () => {
+  const space = boxSpace([
+    [-5, 5],
+    [-5, 5],
+  ]);
+  const run = async (seed: number) =>
+    (
+      await runStrategy(
+        createEvolution(init(space, MIN, { population: 6 }, seed)),
+        (p) => [(p.x1 as number) ** 2 + (p.x2 as number) ** 2],
+        40,
+        3,
+      )
+    ).map((t) => t.params);
+  assert.equal(await run(3), await run(3));
+  assert.not.equal(await run(3), await run(4));
+});
+
+test("maximizes when asked: the best trial climbs toward the maximum", async () => {
+  const space = boxSpace([[0, 1]]);
+  const history = await runStrategy(
+    createEvolution(init(space, [{ metric: "value", direction: "maximize" }], { population: 8 }, 5)),
+    (p) => [-(((p.x1 as number) - 0.7) ** 2)],
+    80,
+  );
+  const late = history.slice(60).map((t) => t.params.x1 as number);
+  assert.ok(
+    late.every((x) => Math.abs(x - 0.7) < 0.3),
+    `late proposals ${late}`,
+  );
+});
+
+test("children are valid configurations: ints on their grid, choices from the list, conditions and constraints hold", async () => {
+  const param = (name: string): Expr => ({ op: "param", name, pos });
+  const lit = (value: number | string): Expr => ({ op: "lit", value, pos });
+  const space: ParamSpec[] = [
+    { kind: "categorical", name: "opt", choices: ["sgd", "adam", "rmsprop"], ordered: false, pos },
+    {
+      kind: "float",
+      name: "momentum",
+      low: 0,
+      high: 0.99,
+      log: false,
+      condition: { op: "==", args: [param("opt"), lit("sgd")], pos },
+      pos,
+    },
+    { kind: "int", name: "layers", low: 1, high: 8, log: false, step: 1, pos },
+    { kind: "float", name: "lr", low: 1e-5, high: 1e-1, log: true, pos },
+    { kind: "int", name: "width", low: 16, high: 512, log: true, step: 1, pos },
+  ];
+  // layers * width <= 1024
+  const constraints: Expr[] = [
+    { op: "<=", args: [{ op: "*", args: [param("layers"), param("width")], pos }, lit(1024)], pos },
+  ];
+  const strategy = createEvolution(init(space, MIN, { population: 8, mutation: 0.2 }, 11, constraints));
+  const history = await runStrategy(
+    strategy,
+    (p) => [
+      Math.abs(Math.log10(p.lr as number) + 3) + (p.layers as number) / 10 + (p.opt === "adam" ? 0 : 0.5),
+    ],
+    120,
+    4,
+  );
+  for (const t of history) {
+    const p = t.params;
+    assert.ok(["sgd", "adam", "rmsprop"].includes(p.opt as string));
+    assert.is("momentum" in p, p.opt === "sgd", `momentum present iff sgd: ${JSON.stringify(p)}`);
+    assert.ok(Number.isInteger(p.layers) && (p.layers as number) >= 1 && (p.layers as number) <= 8);
+    assert.ok(Number.isInteger(p.width) && (p.width as number) >= 16 && (p.width as number) <= 512);
+    assert.ok((p.lr as number) >= 1e-5 && (p.lr as number) <= 1e-1);
+    assert.ok((p.layers as number) * (p.width as number) <= 1024, `constraint broken: ${JSON.stringify(p)}`);
+  }
+  // It learns: adam and lr near 1e-3 dominate the late trials.
+  const late = history.slice(80);
+  assert.ok(late.filter((t) => t.params.opt === "adam").length > late.length / 2);
+});
+
+test("failed trials and running ones do not enter the population", async () => {
+  const space = boxSpace([[0, 1]]);
+  const strategy = createEvolution(init(space, MIN, { population: 3 }, 1));
+  const trials = [
+    { number: 0, state: "complete" as const, params: { x1: 0.1 }, values: [0.1], intermediate: [] },
+    { number: 1, state: "failed" as const, params: { x1: 0.2 }, intermediate: [] },
+    { number: 2, state: "running" as const, params: { x1: 0.3 }, intermediate: [] },
+    { number: 3, state: "complete" as const, params: { x1: 0.4 }, values: [Number.NaN], intermediate: [] },
+    { number: 4, state: "complete" as const, params: { x1: 0.5 }, values: [0.5], intermediate: [] },
+  ];
+  // Only two usable trials: still sampling from the prior, deterministically.
+  const a = await strategy.ask({ trials, nextNumber: 5 }, 2);
+  const b = await createEvolution(init(space, MIN, { population: 3 }, 1)).ask({ trials, nextNumber: 5 }, 2);
+  assert.equal(a, b);
+  assert.is(a.length, 2);
+});
+
+test("bad options are clear errors", () => {
+  const space = boxSpace([[0, 1]]);
+  assert.throws(
+    () => createEvolution(init(space, MIN, { population: 1 }, 1)),
+    /evolution\(population\): expected a whole number in \[2, ∞\], got 1/,
+  );
+  assert.throws(
+    () => createEvolution(init(space, MIN, { elitism: 30 }, 1)),
+    /evolution\(elitism\): expected a whole number in \[0, 20\], got 30/,
+  );
+  assert.throws(
+    () => createEvolution(init(space, MIN, { operator: "blx" }, 1)),
+    /evolution\(operator\): expected one of "sbx", "uniform", got "blx"/,
+  );
+  assert.throws(
+    () => createEvolution(init(space, MIN, { crossover: 2 }, 1)),
+    /evolution\(crossover\): expected a number in \[0, 1\], got 2/,
+  );
+  assert.throws(() => createEvolution(init(space, MIN, { sigma: 2 }, 1)), /evolution has no option `sigma`/);
+});
+
+test.run();
