@@ -3,6 +3,7 @@ import { HpoError } from "../util/errors.js";
 import { createGrid } from "./grid.js";
 import { createQmc } from "./qmc.js";
 import { createRandom } from "./random.js";
+import { createTpe } from "./tpe/index.js";
 import type { Strategy, StrategyFactory, StrategyInit } from "./types.js";
 
 export type * from "./types.js";
@@ -16,6 +17,7 @@ export const STRATEGIES: Partial<Record<StrategyName, StrategyFactory>> = {
   random: createRandom,
   qmc: createQmc,
   grid: createGrid,
+  tpe: createTpe,
 };
 
 /**
