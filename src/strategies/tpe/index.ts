@@ -188,22 +188,29 @@ class TpeModel {
 
   /** A Parzen estimator over the trials that have every one of `params` (in range). */
   private estimator(params: Modelled[], trials: TrialView[], uniformWeights: boolean): ParzenEstimator {
-    const rows: number[][] = [];
+    const d = params.length;
+    const values = new Float64Array(trials.length * d); // row-major, trials that have every parameter
+    let n = 0;
     for (const t of trials) {
-      const row: number[] = [];
-      for (const p of params) {
-        const v = Object.hasOwn(t.params, p.spec.name)
-          ? toInternal(p.spec, t.params[p.spec.name] as Scalar)
-          : undefined;
+      let j = 0;
+      for (; j < d; j++) {
+        const p = (params[j] as Modelled).spec;
+        // an absent name reads undefined or an Object.prototype member: toInternal rejects both
+        const v = toInternal(p, t.params[p.name] as Scalar);
         if (v === undefined) break;
-        row.push(v);
+        values[n * d + j] = v;
       }
-      if (row.length === params.length) rows.push(row);
+      if (j === d) n++;
     }
-    const weights = uniformWeights ? new Float64Array(rows.length).fill(1) : defaultWeights(rows.length);
+    const columns = params.map((_, j) => {
+      const c = new Float64Array(n);
+      for (let i = 0; i < n; i++) c[i] = values[i * d + j] as number;
+      return c;
+    });
+    const weights = uniformWeights ? new Float64Array(n).fill(1) : defaultWeights(n);
     return new ParzenEstimator(
       params.map((p) => p.dim),
-      rows,
+      columns,
       weights,
       this.settings.parzen,
     );

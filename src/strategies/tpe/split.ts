@@ -16,30 +16,43 @@ export function splitTrials(
 ): { below: TrialView[]; above: TrialView[] } {
   const complete = finished.filter((t) => t.state === "complete");
   const pruned = finished.filter((t) => t.state === "pruned");
-  const [belowComplete, aboveComplete] =
+  const belowComplete =
     directions.length <= 1
-      ? splitSingle(complete, directions[0] ?? "minimize", nBelow)
-      : splitMulti(complete, directions, nBelow);
+      ? bestSingle(complete, directions[0] ?? "minimize", nBelow)
+      : bestMulti(complete, directions, nBelow);
   let belowPruned: TrialView[] = [];
-  let abovePruned = pruned;
   if (directions.length <= 1) {
     const left = Math.max(0, nBelow - belowComplete.length);
-    const sorted = [...pruned].sort((a, b) => comparePruned(a, b, directions[0] ?? "minimize"));
-    belowPruned = sorted.slice(0, left);
-    abovePruned = sorted.slice(left);
+    belowPruned = [...pruned].sort((a, b) => comparePruned(a, b, directions[0] ?? "minimize")).slice(0, left);
   }
+  // keep the history's order (by number) without sorting: mark the below set, filter once
+  const isBelow = new Set<TrialView>([...belowComplete, ...belowPruned]);
+  const below: TrialView[] = [];
+  const above: TrialView[] = [];
+  for (const t of finished) (isBelow.has(t) ? below : above).push(t);
   const byNumber = (a: TrialView, b: TrialView) => a.number - b.number;
-  return {
-    below: [...belowComplete, ...belowPruned].sort(byNumber),
-    above: [...aboveComplete, ...abovePruned, ...running].sort(byNumber),
-  };
+  if (!isSorted(finished)) {
+    below.sort(byNumber);
+    above.sort(byNumber);
+  }
+  if (running.length) {
+    above.push(...running);
+    if (!isSorted(above)) above.sort(byNumber);
+  }
+  return { below, above };
 }
 
-function splitSingle(trials: TrialView[], direction: Direction, nBelow: number): [TrialView[], TrialView[]] {
+function isSorted(trials: readonly TrialView[]): boolean {
+  for (let i = 1; i < trials.length; i++)
+    if ((trials[i] as TrialView).number < (trials[i - 1] as TrialView).number) return false;
+  return true;
+}
+
+/** The `nBelow` best complete trials of a single objective (ties keep history order). */
+function bestSingle(trials: TrialView[], direction: Direction, nBelow: number): TrialView[] {
   const sign = direction === "maximize" ? -1 : 1;
   const sorted = [...trials].sort((a, b) => sign * ((a.values![0] as number) - (b.values![0] as number)));
-  const n = Math.min(nBelow, sorted.length);
-  return [sorted.slice(0, n), sorted.slice(n)];
+  return sorted.slice(0, Math.min(nBelow, sorted.length));
 }
 
 // Pruned trials: deeper first, then the better last value; NaN values rank last at their depth.
@@ -55,14 +68,11 @@ function comparePruned(a: TrialView, b: TrialView, direction: Direction): number
   return sa !== sb ? sa - sb : va === vb ? 0 : va < vb ? -1 : 1;
 }
 
-function splitMulti(
-  trials: TrialView[],
-  directions: Direction[],
-  nBelow: number,
-): [TrialView[], TrialView[]] {
+/** The `nBelow` best complete trials of several objectives: whole fronts, the last cut by hypervolume. */
+function bestMulti(trials: TrialView[], directions: Direction[], nBelow: number): TrialView[] {
   const n = Math.min(nBelow, trials.length);
-  if (n === 0) return [[], [...trials]];
-  if (n === trials.length) return [[...trials], []];
+  if (n === 0) return [];
+  if (n === trials.length) return [...trials];
   const losses = trials.map((t) =>
     directions.map((d, j) => (d === "maximize" ? -1 : 1) * (t.values![j] as number)),
   );
@@ -80,7 +90,7 @@ function splitMulti(
     ))
       chosen.add(front[i] as number);
   }
-  return [trials.filter((_, i) => chosen.has(i)), trials.filter((_, i) => !chosen.has(i))];
+  return trials.filter((_, i) => chosen.has(i));
 }
 
 /** Pareto ranks (0 = non-dominated) of loss vectors, all objectives minimized. */

@@ -2,9 +2,24 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rngFor } from "../../../src/space/index.js";
 import type { TpeDim } from "../../../src/strategies/tpe/dims.js";
-import { ParzenEstimator, truncatedNormalQuantile } from "../../../src/strategies/tpe/parzen.js";
+import {
+  ParzenEstimator,
+  type ParzenOptions,
+  truncatedNormalQuantile,
+} from "../../../src/strategies/tpe/parzen.js";
 
 const opts = { priorWeight: 1, considerEndpoints: false };
+
+/** An estimator from observation rows (one value per dimension). */
+function estimator(
+  dims: TpeDim[],
+  rows: number[][],
+  weights: number[],
+  options: ParzenOptions,
+): ParzenEstimator {
+  const columns = dims.map((_, d) => Float64Array.from(rows.map((r) => r[d]!)));
+  return new ParzenEstimator(dims, columns, weights, options);
+}
 const cont: TpeDim = { kind: "numeric", low: 0, high: 10, log: false };
 
 function integrate(f: (x: number) => number, a: number, b: number, n = 20000): number {
@@ -15,14 +30,14 @@ function integrate(f: (x: number) => number, a: number, b: number, n = 20000): n
 }
 
 test("a continuous mixture is a density on its bounds", () => {
-  const pe = new ParzenEstimator([cont], [[1], [2.5], [9.9]], [1, 1, 1], opts);
+  const pe = estimator([cont], [[1], [2.5], [9.9]], [1, 1, 1], opts);
   const total = integrate((x) => Math.exp(pe.logPdf([[x]])[0]!), 0, 10);
   assert.ok(Math.abs(total - 1) < 1e-6, `integral ${total}`);
 });
 
 test("log-scale densities live in log space", () => {
   const dim: TpeDim = { kind: "numeric", low: 1e-4, high: 1, log: true };
-  const pe = new ParzenEstimator([dim], [[1e-3], [0.1]], [1, 1], opts);
+  const pe = estimator([dim], [[1e-3], [0.1]], [1, 1], opts);
   // density over t = log x integrates to 1
   const total = integrate((t) => Math.exp(pe.logPdf([[Math.exp(t)]])[0]!), Math.log(1e-4), 0);
   assert.ok(Math.abs(total - 1) < 1e-6, `integral ${total}`);
@@ -30,11 +45,11 @@ test("log-scale densities live in log space", () => {
 
 test("a stepped dimension's masses sum to 1 over its grid", () => {
   const dim: TpeDim = { kind: "numeric", low: 1, high: 9, step: 2, log: false };
-  const pe = new ParzenEstimator([dim], [[3], [3], [9]], [1, 1, 1], opts);
+  const pe = estimator([dim], [[3], [3], [9]], [1, 1, 1], opts);
   const total = [1, 3, 5, 7, 9].reduce((s, v) => s + Math.exp(pe.logPdf([[v]])[0]!), 0);
   assert.ok(Math.abs(total - 1) < 1e-12, `sum ${total}`);
   const logInt: TpeDim = { kind: "numeric", low: 1, high: 64, step: 1, log: true };
-  const pl = new ParzenEstimator([logInt], [[2], [40]], [1, 1], opts);
+  const pl = estimator([logInt], [[2], [40]], [1, 1], opts);
   let s = 0;
   for (let v = 1; v <= 64; v++) s += Math.exp(pl.logPdf([[v]])[0]!);
   assert.ok(Math.abs(s - 1) < 1e-12, `log-int sum ${s}`);
@@ -43,7 +58,7 @@ test("a stepped dimension's masses sum to 1 over its grid", () => {
 test("categorical kernels follow Optuna's smoothing", () => {
   const dim: TpeDim = { kind: "categorical", size: 3 };
   // two observations of choice 0: each kernel gives 1/3 to every choice plus 1 to the observed one
-  const pe = new ParzenEstimator([dim], [[0], [0]], [1, 1], opts);
+  const pe = estimator([dim], [[0], [0]], [1, 1], opts);
   const kernelObserved = [(1 / 3 + 1) / 2, 1 / 3 / 2, 1 / 3 / 2];
   const prior = [1 / 3, 1 / 3, 1 / 3];
   for (let c = 0; c < 3; c++) {
@@ -57,7 +72,7 @@ test("bandwidths follow the neighbour rule with the magic clip", () => {
   //   2: max(2, 1) but as the lowest without endpoints → its inner gap 1
   //   3: max(1, 6) = 6;  9: highest → inner gap 6;  clip to [10 / min(100, 1 + 4), 10] = [2, 10]
   // so sigmas are 2 (clipped), 6, 6 and the prior kernel N(5, 10).
-  const pe = new ParzenEstimator([cont], [[2], [3], [9]], [1, 1, 1], opts);
+  const pe = estimator([cont], [[2], [3], [9]], [1, 1, 1], opts);
   const logPdf = (x: number) => pe.logPdf([[x]])[0]!;
   const trunc = (x: number, mu: number, s: number) => {
     const z = (x - mu) / s;
@@ -87,7 +102,7 @@ test("samples follow the mixture and stay on their grids", () => {
     { kind: "numeric", low: 0, high: 8, step: 2, log: false },
     { kind: "categorical", size: 4 },
   ];
-  const pe = new ParzenEstimator(
+  const pe = estimator(
     dims,
     [
       [2, 4, 1],
@@ -105,7 +120,7 @@ test("samples follow the mixture and stay on their grids", () => {
   );
   // P(a < 4) under the mixture, by integration, vs the sampled share
   const p = integrate(
-    (x) => Math.exp(new ParzenEstimator([cont], [[2], [2.2]], [1, 1], opts).logPdf([[x]])[0]!),
+    (x) => Math.exp(estimator([cont], [[2], [2.2]], [1, 1], opts).logPdf([[x]])[0]!),
     0,
     4,
     4000,
