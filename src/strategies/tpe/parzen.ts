@@ -24,6 +24,11 @@ interface NumericKernels {
   logNorm: Float64Array;
   /** log(Φ(b) − Φ(a)) alone: the mass the truncation keeps, for stepped dimensions. */
   logMass: Float64Array;
+  /**
+   * Stepped dimensions: kernels share few distinct (μ, σ) pairs (grid values, clipped widths), so
+   * cell masses are computed per pair: `pairOf[k]` indexes `pairMu`/`pairSigma`.
+   */
+  pairs?: { pairOf: Int32Array; pairMu: Float64Array; pairSigma: Float64Array };
 }
 
 interface CategoricalKernels {
@@ -206,7 +211,31 @@ function numericKernels(
     logNorm[k] = (s === minSigma ? logMinSigma : Math.log(s)) + (logMass[k] as number);
     invSigma[k] = 1 / s;
   }
-  return { kind: "numeric", dim, low, high, mu, sigma, invSigma, logNorm, logMass };
+  const pairs = dim.step === undefined ? undefined : distinctPairs(mu, sigma);
+  return { kind: "numeric", dim, low, high, mu, sigma, invSigma, logNorm, logMass, pairs };
+}
+
+/** The distinct (μ, σ) pairs among the kernels, and each kernel's pair. */
+function distinctPairs(mu: Float64Array, sigma: Float64Array): NonNullable<NumericKernels["pairs"]> {
+  const ids = new Map<number, Map<number, number>>();
+  const pairOf = new Int32Array(mu.length);
+  const pm: number[] = [];
+  const ps: number[] = [];
+  for (let k = 0; k < mu.length; k++) {
+    const m = mu[k] as number;
+    const sg = sigma[k] as number;
+    let bySigma = ids.get(m);
+    if (!bySigma) ids.set(m, (bySigma = new Map()));
+    let id = bySigma.get(sg);
+    if (id === undefined) {
+      id = pm.length;
+      bySigma.set(sg, id);
+      pm.push(m);
+      ps.push(sg);
+    }
+    pairOf[k] = id;
+  }
+  return { pairOf, pairMu: Float64Array.from(pm), pairSigma: Float64Array.from(ps) };
 }
 
 /**
@@ -297,7 +326,7 @@ function addLogPdf(kern: Kernels, x: Float64Array, acc: Float64Array): void {
           (acc[k * S + s] as number) + (kern.logProb[k * kern.size + ((x[s] as number) | 0)] as number);
     return;
   }
-  const { mu, sigma, invSigma, logMass, dim } = kern;
+  const { mu, invSigma, logMass, dim } = kern;
   if (dim.step === undefined) {
     if (dim.log) for (let s = 0; s < S; s++) x[s] = Math.log(x[s] as number);
     for (let k = 0; k < nk; k++) {
@@ -311,25 +340,28 @@ function addLogPdf(kern: Kernels, x: Float64Array, acc: Float64Array): void {
     }
     return;
   }
-  // a stepped value owns the cell [x − step/2, x + step/2]: its mass under each kernel, computed
-  // once per distinct value (candidates repeat grid values often)
+  // a stepped value owns the cell [x − step/2, x + step/2]: its mass under each distinct kernel,
+  // computed once per distinct value (candidates repeat grid values often)
+  const { pairOf, pairMu, pairSigma } = kern.pairs as NonNullable<NumericKernels["pairs"]>;
   const half = dim.step / 2;
   const distinct = new Map<number, Float64Array>();
+  const masses = new Float64Array(pairMu.length);
   for (let s = 0; s < S; s++) {
     const v = x[s] as number;
-    let masses = distinct.get(v);
-    if (!masses) {
-      masses = new Float64Array(nk);
+    let cell = distinct.get(v);
+    if (!cell) {
       const left = dim.log ? Math.log(v - half) : v - half;
       const right = dim.log ? Math.log(v + half) : v + half;
-      for (let k = 0; k < nk; k++) {
-        const m = mu[k] as number;
-        const sg = sigma[k] as number;
-        masses[k] = logNormalMass((left - m) / sg, (right - m) / sg) - (logMass[k] as number);
+      for (let p = 0; p < pairMu.length; p++) {
+        const m = pairMu[p] as number;
+        const sg = pairSigma[p] as number;
+        masses[p] = logNormalMass((left - m) / sg, (right - m) / sg);
       }
-      distinct.set(v, masses);
+      cell = new Float64Array(nk);
+      for (let k = 0; k < nk; k++) cell[k] = (masses[pairOf[k] as number] as number) - (logMass[k] as number);
+      distinct.set(v, cell);
     }
-    for (let k = 0; k < nk; k++) acc[k * S + s] = (acc[k * S + s] as number) + (masses[k] as number);
+    for (let k = 0; k < nk; k++) acc[k * S + s] = (acc[k * S + s] as number) + (cell[k] as number);
   }
 }
 

@@ -48,11 +48,28 @@ function isSorted(trials: readonly TrialView[]): boolean {
   return true;
 }
 
-/** The `nBelow` best complete trials of a single objective (ties keep history order). */
+/**
+ * The `nBelow` best complete trials of a single objective, best first, ties in history order (as a
+ * stable sort would give): a bounded insertion, since nBelow ≤ 25 is small beside the history.
+ */
 function bestSingle(trials: TrialView[], direction: Direction, nBelow: number): TrialView[] {
+  const k = Math.min(nBelow, trials.length);
   const sign = direction === "maximize" ? -1 : 1;
-  const sorted = [...trials].sort((a, b) => sign * ((a.values![0] as number) - (b.values![0] as number)));
-  return sorted.slice(0, Math.min(nBelow, sorted.length));
+  const best: TrialView[] = [];
+  const keys: number[] = [];
+  for (const t of trials) {
+    const key = sign * (t.values![0] as number);
+    if (best.length === k && !(key < (keys[k - 1] as number))) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && key < (keys[i - 1] as number)) i--;
+    best.splice(i, 0, t);
+    keys.splice(i, 0, key);
+    if (best.length > k) {
+      best.pop();
+      keys.pop();
+    }
+  }
+  return best;
 }
 
 // Pruned trials: deeper first, then the better last value; NaN values rank last at their depth.
