@@ -61,7 +61,8 @@ export const createTpe: StrategyFactory = (init) => {
   return {
     name: "tpe",
     async ask(context, count) {
-      const finished = context.trials.filter(usable);
+      const objectives = Math.max(1, init.objectives.length);
+      const finished = context.trials.filter((t) => usable(t, objectives));
       const running = o.constant_liar ? context.trials.filter((t) => t.state === "running") : [];
       const out: Proposal[] = [];
       for (let i = 0; i < count; i++) {
@@ -84,11 +85,14 @@ interface TpeSettings {
   parzen: ParzenOptions;
 }
 
-/** Complete trials with finite values, and pruned trials: the ones TPE learns from. */
-function usable(t: TrialView): boolean {
+/** Complete trials with a (non-NaN) value per objective, and pruned trials: the ones TPE learns from. */
+function usable(t: TrialView, objectives: number): boolean {
   if (t.state === "pruned") return true;
   return (
-    t.state === "complete" && !!t.values && t.values.length > 0 && t.values.every((v) => !Number.isNaN(v))
+    t.state === "complete" &&
+    !!t.values &&
+    t.values.length >= objectives &&
+    t.values.every((v) => !Number.isNaN(v))
   );
 }
 
