@@ -29,9 +29,9 @@ export function tpeDim(p: ParamSpec): TpeDim | undefined {
     case "int": {
       const step = p.kind === "float" && p.log ? undefined : stepOf(p);
       if (p.low === p.high || (step !== undefined && gridSize(p) < 2)) return undefined;
-      return step === undefined
-        ? { kind: "numeric", low: p.low, high: p.high, log: p.log }
-        : { kind: "numeric", low: p.low, high: p.high, step, log: p.log };
+      if (step === undefined) return { kind: "numeric", low: p.low, high: p.high, log: p.log };
+      // the kernels pad a stepped range by step/2 before taking logs: a log scale needs that to stay > 0
+      return { kind: "numeric", low: p.low, high: p.high, step, log: p.log && p.low - step / 2 > 0 };
     }
   }
 }

@@ -191,6 +191,30 @@ test("several objectives: MOTPE beats random on zdt1's hypervolume for most seed
   assert.ok(wins >= 4, `tpe won ${wins} of 5`);
 });
 
+test("degenerate parameters: single values, log ints with large steps, an empty space", async () => {
+  const space = [
+    int("one", 3, 3),
+    choice("only", ["x"]),
+    int("wide", 2, 64, { step: 4, log: true }),
+    uniform("x", 0, 1),
+  ];
+  const h = await runStudy(
+    make("tpe", space, { startup: 3 }, 1),
+    (p) => (p.x as number) + (p.wide as number) / 64,
+    15,
+  );
+  for (const { params: p } of h) {
+    assert.is(p.one, 3);
+    assert.is(p.only, "x");
+    assert.ok(Number.isInteger(p.wide) && ((p.wide as number) - 2) % 4 === 0, `wide ${p.wide}`);
+  }
+  const empty = await runStudy(make("tpe", [], { startup: 1 }, 1), () => 0, 3);
+  assert.equal(
+    empty.map((t) => t.params),
+    [{}, {}, {}],
+  );
+});
+
 test("rejects unknown or ill-typed options", () => {
   const space = [uniform("x", 0, 1)];
   assert.throws(
