@@ -5,7 +5,11 @@
  * the CPU time per ask counts every thread of the process, the compiler's and the GC's included.
  * Options: --n 100,1000 (history sizes)  --repeats 30 (asks timed per size)  --seeds 10
  *          --trials 200 (per quality run)  --skip-quality  --json
+ *          --optuna PYTHON (also run bench/tpe_optuna.py, Optuna's TPESampler measured the same way,
+ *          with that Python interpreter, in the same run)
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
 import type { ParamSpec, Params } from "../src/plan/types.js";
 import { rngFor, sampleConfiguration } from "../src/space/index.js";
@@ -172,6 +176,20 @@ async function main(): Promise<void> {
     result.quality = quality;
   }
   if (json) console.log(JSON.stringify(result));
+  const python = arg("optuna", "");
+  if (python) {
+    // dist/bench/tpe.js → bench/tpe_optuna.py at the package root
+    const script = fileURLToPath(new URL("../../bench/tpe_optuna.py", import.meta.url));
+    const extra = flag("skip-quality") ? ["--skip-quality"] : [];
+    const r = spawnSync(
+      python,
+      [script, "--repeats", String(repeats), "--seeds", String(seeds), "--trials", String(trials), ...extra],
+      {
+        stdio: "inherit",
+      },
+    );
+    if (r.error) console.error(`could not run ${python}: ${r.error.message}`);
+  }
 }
 
 await main();
