@@ -55,7 +55,6 @@ export const createTpe: StrategyFactory = (init) => {
     startup: o.startup,
     candidates: o.candidates,
     multivariate: o.multivariate,
-    constantLiar: o.constant_liar,
     parzen: { priorWeight: o.prior_weight, considerEndpoints: o.consider_endpoints },
   });
   return {
@@ -81,7 +80,6 @@ interface TpeSettings {
   startup: number;
   candidates: number;
   multivariate: boolean;
-  constantLiar: boolean;
   parzen: ParzenOptions;
 }
 
@@ -101,7 +99,7 @@ interface Modelled {
   dim: TpeDim;
 }
 
-/** The below/above estimators over some parameters, with the trials they were built from. */
+/** The l(x) ("below") and g(x) ("above") estimators over some parameters. */
 interface Pair {
   params: Modelled[];
   below: ParzenEstimator;
