@@ -223,3 +223,29 @@ export function builtinObjective(name: string): BuiltinObjective {
     });
   return f;
 }
+
+/**
+ * Evaluates a built-in objective on a trial's parameters x1…xN (the space must declare them all):
+ * returns its metrics, e.g. { value } or { f1, f2 }.
+ */
+export function evaluateBuiltin(
+  name: string,
+  args: Record<string, Value>,
+  params: Record<string, unknown>,
+): Record<string, number> {
+  const f = builtinObjective(name);
+  const n = f.dims(args);
+  const x: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    const v = Object.hasOwn(params, `x${i}`) ? params[`x${i}`] : undefined;
+    if (typeof v !== "number")
+      throw new HpoError(
+        `\`${name}\` needs a number for x${i}, got ${v === undefined ? "nothing" : JSON.stringify(v)}`,
+        {
+          hint: `declare x1…x${n} in the space`,
+        },
+      );
+    x.push(v);
+  }
+  return f.evaluate(x, args);
+}

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { BUILTIN_OBJECTIVES, builtinObjective } from "../../src/objectives/index.js";
+import { BUILTIN_OBJECTIVES, builtinObjective, evaluateBuiltin } from "../../src/objectives/index.js";
 import { rngFor } from "../../src/space/index.js";
 import { HpoError } from "../../src/util/errors.js";
 
@@ -107,6 +107,17 @@ test("bad arguments and inputs are clear errors", () => {
   assert.throws(() => B.rosenbrock!.dims({ dim: 1 }), isHpo);
   assert.throws(() => B.levy!.dims({ size: 3 }), isHpo);
   assert.is(B.levy!.dims({ "0": 4 }), 4);
+});
+
+test("evaluateBuiltin reads x1…xN from a trial's parameters", () => {
+  assert.ok(
+    near(evaluateBuiltin("branin", {}, { x1: Math.PI, x2: 2.275, extra: "ignored" }).value!, 0.397887, 1e-6),
+  );
+  assert.equal(Object.keys(evaluateBuiltin("zdt1", { dim: 2 }, { x1: 0.5, x2: 0 })), ["f1", "f2"]);
+  assert.throws(
+    () => evaluateBuiltin("hartmann6", {}, { x1: 0.1 }),
+    (e: unknown) => e instanceof HpoError && /x2/.test(e.message),
+  );
 });
 
 test.run();
