@@ -1,6 +1,8 @@
 import type { StrategyName, StrategySpec } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
+import { createEvolution } from "./evolution.js";
 import { createGrid } from "./grid.js";
+import { createNsga2 } from "./nsga2.js";
 import { createQmc } from "./qmc.js";
 import { createRandom } from "./random.js";
 import { createTpe } from "./tpe/index.js";
@@ -9,15 +11,16 @@ import type { Strategy, StrategyFactory, StrategyInit } from "./types.js";
 export type * from "./types.js";
 
 /**
- * The strategies of this build by name. The integrator wires the factories of the other strategy
- * modules here (bayes: createBayes from ./bayes.js, evolution: createEvolution, nsga2: createNsga2,
- * and the multi-fidelity ones); a name without a factory is refused with a clear error.
+ * The strategies of this build by name; a name without a factory (the multi-fidelity sha, hyperband
+ * and asha, which need the trainer's resumable epochs) is refused with a clear error.
  */
 export const STRATEGIES: Partial<Record<StrategyName, StrategyFactory>> = {
   random: createRandom,
   qmc: createQmc,
   grid: createGrid,
   tpe: createTpe,
+  evolution: createEvolution,
+  nsga2: createNsga2,
 };
 
 /**

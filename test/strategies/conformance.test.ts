@@ -44,10 +44,19 @@ function valid(p: Params): string | undefined {
   return undefined;
 }
 
+/** Multi-objective strategies get a second goal (fewer layers), single-objective ones the first only. */
+const MULTI_OBJECTIVE: readonly StrategyName[] = ["nsga2"];
+const twoObjectives = [
+  { metric: "value", direction: "minimize" as const },
+  { metric: "layers", direction: "minimize" as const },
+];
+
 for (const name of Object.keys(STRATEGIES) as StrategyName[]) {
+  const multi = MULTI_OBJECTIVE.includes(name);
+  const goal = multi ? (p: Params) => [f(p), p.layers as number] : f;
+  const extra = multi ? { constraints, objectives: twoObjectives } : { constraints };
   test(`${name}: valid, conditional and constrained proposals, batch asks, same seed same sequence`, async () => {
-    const run = (seed: number) =>
-      runStudy(make(name, space, options[name] ?? {}, seed, { constraints }), f, 30, 3);
+    const run = (seed: number) => runStudy(make(name, space, options[name] ?? {}, seed, extra), goal, 30, 3);
     const h = await run(11);
     assert.ok(h.length > 0);
     for (const t of h) {
@@ -58,7 +67,7 @@ for (const name of Object.keys(STRATEGIES) as StrategyName[]) {
       (await run(11)).map((t) => t.params),
       h.map((t) => t.params),
     );
-    const batch = await make(name, space, options[name] ?? {}, 5, { constraints }).ask(
+    const batch = await make(name, space, options[name] ?? {}, 5, extra).ask(
       { trials: h, nextNumber: h.length },
       4,
     );
