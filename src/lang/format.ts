@@ -71,6 +71,7 @@ class Printer {
     lines: string[],
     endLine = span.endLine,
     endOffset = span.endOffset,
+    trailingBefore = Number.POSITIVE_INFINITY,
   ): void {
     this.leading(indent, span.offset);
     this.blankIfNeeded(span.line);
@@ -79,7 +80,7 @@ class Printer {
     while (this.next < this.comments.length && this.comments[this.next]!.startOffset < endOffset)
       inside.push(this.comments[this.next++]!);
     const after = this.comments[this.next];
-    if (after && after.startLine === endLine && inside.length === 0) {
+    if (after && after.startLine === endLine && inside.length === 0 && after.startOffset < trailingBefore) {
       this.out[this.out.length - 1] += `  ${after.image.trimEnd()}`;
       this.next++;
     }
@@ -87,8 +88,8 @@ class Printer {
     this.prevEndLine = endLine;
   }
 
-  private open(indent: number, span: Span, header: string, headerEnd: number): void {
-    this.item(indent, span, [`${header} {`], span.line, headerEnd);
+  private open(indent: number, span: Span, header: string, headerEnd: number, firstChild?: Span): void {
+    this.item(indent, span, [`${header} {`], span.line, headerEnd, firstChild?.offset);
     this.afterOpen = true;
   }
 
@@ -134,12 +135,12 @@ class Printer {
         this.item(0, d.span, [`objective ${d.goals[0]!.direction} ${d.goals[0]!.metric}`]);
         return;
       case "objectives":
-        this.open(0, d.span, "objectives", kwEnd);
+        this.open(0, d.span, "objectives", kwEnd, d.goals[0]?.span);
         for (const g of d.goals) this.item(1, g.span, [`${g.direction} ${g.metric}`]);
         this.close(0, d.closeSpan);
         return;
       case "space":
-        this.open(0, d.span, "space", kwEnd);
+        this.open(0, d.span, "space", kwEnd, d.items[0]?.span);
         for (const it of d.items) {
           if (it.kind === "constraint") this.item(1, it.span, [`constraint ${expr(it.expr)}`]);
           else
@@ -154,13 +155,13 @@ class Printer {
           this.item(0, d.span, [`model ${expr(d.template)}`]);
           return;
         }
-        this.open(0, d.span, "model", kwEnd);
+        this.open(0, d.span, "model", kwEnd, d.layers?.[0]?.span);
         this.layers(1, d.layers ?? []);
         this.close(0, d.closeSpan);
         return;
       case "train":
       case "budget":
-        this.open(0, d.span, d.kind, kwEnd);
+        this.open(0, d.span, d.kind, kwEnd, d.settings[0]?.span);
         for (const s of d.settings) this.item(1, s.span, [`${s.name} = ${expr(s.value)}`]);
         this.close(0, d.closeSpan);
         return;
@@ -176,7 +177,7 @@ class Printer {
         this.item(indent, it.span, [`${expr(it.call)}${when}`]);
         continue;
       }
-      this.open(indent, it.span, `repeat ${expr(it.count)}`, it.count.span.endOffset);
+      this.open(indent, it.span, `repeat ${expr(it.count)}`, it.count.span.endOffset, it.body[0]?.span);
       this.layers(indent + 1, it.body);
       this.leading(indent + 1, it.closeSpan.offset);
       this.afterOpen = false;
