@@ -18,7 +18,7 @@ export function spec(space: string, extra = "", opts: { budget?: string; objecti
   ].join("\n");
 }
 
-export function check(src: string, file = "/tmp/hpo-test/spec.hpo"): Diagnostic[] {
+export function check(src: string, file = "/tmp/spec.hpo"): Diagnostic[] {
   return compileSource(src, file).diagnostics;
 }
 
