@@ -325,7 +325,7 @@ class Compiler {
 
   private configsFor(_ctx: ExprContext): Params[] {
     if (!this.configs) {
-      const { configs } = configurations(this.space.space, this.get("seed") ? this.seed() : 0, 400);
+      const { configs } = configurations(this.space.space, this.get("seed") ? this.seed() : 0, 64);
       const ok = configs.filter((c) => this.space.constraints.every((k) => holds(k.expr, c)));
       this.configs = ok.length > 0 ? ok : configs;
     }
@@ -859,7 +859,7 @@ class Compiler {
         });
     }
     if (constraints.length > 0 && space.length > 0) {
-      const { configs } = configurations(space, seed, 2000);
+      const { configs } = configurations(space, seed, 1000);
       const pass = configs.filter((c) => constraints.every((k) => holds(k.expr, c)));
       if (pass.length === 0) {
         const culprit = constraints.find((k) => !configs.some((c) => holds(k.expr, c))) ?? constraints[0]!;
