@@ -141,11 +141,10 @@ export function enumerate(
 
 /** The names a parameter's activity depends on, transitively through conditions, itself included. */
 export function activityClosure(
-  space: ParamSpec[],
+  byName: ReadonlyMap<string, ParamSpec>,
   names: Iterable<string>,
   read: (e: Expr) => Set<string>,
 ): Set<string> {
-  const byName = new Map(space.map((p) => [p.name, p]));
   const out = new Set<string>();
   const stack = [...names];
   while (stack.length) {

@@ -15,6 +15,7 @@ import type {
   LayerSpec,
   ModelSpec,
   ObjectiveSpec,
+  ParamSpec,
   Params,
   Plan,
   PrunerSpec,
@@ -24,7 +25,7 @@ import type {
   ValidationSpec,
   Value,
 } from "../plan/types.js";
-import { configurations, holds } from "./analysis.js";
+import { activityClosure, configurations, holds } from "./analysis.js";
 import { listNames } from "./args.js";
 import type { AstCall, AstExpr, AstFile, Decl, DeclKind, LayerItem, Setting, Span } from "./ast.js";
 import {
@@ -79,6 +80,8 @@ class Compiler {
   private space: SpaceResult = { params: new Map(), space: [], constraints: [], declared: new Set() };
   private exprs!: ExprChecker;
   private configs: Params[] | undefined;
+  private byName: Map<string, ParamSpec> | undefined;
+  private readonly valueCache = new Map<string, { values: number[]; strings: string[] }>();
 
   constructor(
     private readonly ast: AstFile,
@@ -257,22 +260,7 @@ class Compiler {
     if (hasError(value)) return;
     const reads = names(value).filter((n) => n.name !== "i");
     const expr = lower(value);
-    const values: number[] = [];
-    const strings: string[] = [];
-    const envs: Record<string, Value>[] =
-      reads.length === 0 && !names(value).length
-        ? [{}]
-        : this.configsFor(ctx).flatMap((c) => (ctx.inRepeat ? [0, 1, 2].map((i) => ({ ...c, i })) : [c]));
-    for (const env of envs) {
-      if (!ctx.guards.every((g) => holds(g, env))) continue;
-      try {
-        const v = evaluate(expr, env);
-        if (typeof v === "number") values.push(v);
-        else if (typeof v === "string") strings.push(v);
-      } catch (err) {
-        if (!(err instanceof ExprError)) throw err;
-      }
-    }
+    const { values, strings } = this.valuesOf(expr, reads.length === 0 && !names(value).length, ctx);
     const text = show(value);
     if (a.type === "int" && values.some((v) => !Number.isInteger(v))) {
       if (reads.length === 0)
@@ -321,6 +309,36 @@ class Compiler {
       const got = reads.length === 0 ? `got ${text}` : `\`${text}\` reaches [${fmtNum(lo)}, ${fmtNum(hi)}]`;
       this.report.add("E046", value.span, { f, a: a.name, range, got });
     }
+  }
+
+  /** The values an expression takes over the configurations (cached: long specs repeat expressions). */
+  private valuesOf(
+    expr: Expr,
+    isConstant: boolean,
+    ctx: ExprContext,
+  ): { values: number[]; strings: string[] } {
+    const key = JSON.stringify([expr, ctx.guards, ctx.inRepeat], (k, v) => (k === "pos" ? undefined : v));
+    const cached = this.valueCache.get(key);
+    if (cached) return cached;
+    const values: number[] = [];
+    const strings: string[] = [];
+    const configs = isConstant ? [{}] : this.configsFor(ctx);
+    for (const c of configs) {
+      for (const i of ctx.inRepeat && !isConstant ? [0, 1, 2] : [undefined]) {
+        const env: Record<string, Value> = i === undefined ? c : { ...c, i };
+        if (!ctx.guards.every((g) => holds(g, env))) continue;
+        try {
+          const v = evaluate(expr, env);
+          if (typeof v === "number") values.push(v);
+          else if (typeof v === "string") strings.push(v);
+        } catch (err) {
+          if (!(err instanceof ExprError)) throw err;
+        }
+      }
+    }
+    const out = { values, strings };
+    this.valueCache.set(key, out);
+    return out;
   }
 
   private configsFor(_ctx: ExprContext): Params[] {
@@ -859,7 +877,15 @@ class Compiler {
         });
     }
     if (constraints.length > 0 && space.length > 0) {
-      const { configs } = configurations(space, seed, 1000);
+      // Only the parameters the constraints read (and what their activity depends on) matter here.
+      const byName = new Map(space.map((p) => [p.name, p]));
+      const read = new Set(constraints.flatMap((k) => [...freeNames(k.expr)]));
+      const involved = activityClosure(byName, read, (e) => freeNames(e));
+      const { configs } = configurations(
+        space.filter((p) => involved.has(p.name)),
+        seed,
+        1000,
+      );
       const pass = configs.filter((c) => constraints.every((k) => holds(k.expr, c)));
       if (pass.length === 0) {
         const culprit = constraints.find((k) => !configs.some((c) => holds(k.expr, c))) ?? constraints[0]!;
@@ -869,13 +895,13 @@ class Compiler {
           pct: ((1 - pass.length / configs.length) * 100).toFixed(1),
         });
     }
-    if (trial?.kind === "trainer" && this.report.errorCount === 0) this.shapes(trial);
+    if (trial?.kind === "trainer" && this.report.errorCount === 0 && needsShapes(trial)) this.shapes(trial);
     if (trial && this.get("space")) {
+      const readByOthers = new Set<string>();
+      for (const q of space) if (q.condition) for (const n of freeNames(q.condition)) readByOthers.add(n);
+      for (const k of constraints) for (const n of freeNames(k.expr)) readByOthers.add(n);
       for (const p of space) {
-        const readByOthers =
-          space.some((q) => q.condition && freeNames(q.condition).has(p.name)) ||
-          constraints.some((k) => freeNames(k.expr).has(p.name));
-        if (!this.exprs.used.has(p.name) && !readByOthers)
+        if (!this.exprs.used.has(p.name) && !readByOthers.has(p.name))
           this.report.add("W003", params.get(p.name)!.span, { n: p.name });
       }
     }
@@ -885,18 +911,8 @@ class Compiler {
 
   private everActive(name: string): boolean {
     const { space } = this.space;
-    const involved = new Set<string>();
-    const p = space.find((x) => x.name === name)!;
-    const stack = [p];
-    while (stack.length) {
-      const q = stack.pop()!;
-      if (involved.has(q.name)) continue;
-      involved.add(q.name);
-      for (const n of q.condition ? freeNames(q.condition) : []) {
-        const r = space.find((x) => x.name === n);
-        if (r) stack.push(r);
-      }
-    }
+    this.byName ??= new Map(space.map((p) => [p.name, p]));
+    const involved = activityClosure(this.byName, [name], (e) => freeNames(e));
     const { configs } = configurations(
       space.filter((x) => involved.has(x.name)),
       0,
@@ -1011,6 +1027,23 @@ class Compiler {
       }
     }
   }
+}
+
+/** Shape checks only matter for image layers, attention and the cnn/transformer templates. */
+function needsShapes(trial: TrainerTrial): boolean {
+  const m = trial.model;
+  if (m.kind === "template") return m.name === "cnn" || m.name === "transformer";
+  const SHAPED = new Set([
+    "conv2d",
+    "maxpool2d",
+    "avgpool2d",
+    "attention",
+    "transformer_encoder",
+    "transformer_decoder",
+  ]);
+  const visit = (ls: LayerSpec[]): boolean =>
+    ls.some((l) => (l.kind === "layer" ? SHAPED.has(l.name) : visit(l.body)));
+  return visit(m.layers);
 }
 
 function readsOf(e: Expr | undefined): Set<string> {

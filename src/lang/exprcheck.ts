@@ -67,13 +67,16 @@ export class ExprChecker {
   /** Names read by value expressions: used to warn about parameters nothing uses (W003). */
   readonly used = new Set<string>();
   private readonly proofCache = new Map<string, Params | null | "unprovable">();
+  private readonly byName: Map<string, ParamSpec>;
 
   constructor(
     private readonly params: Map<string, ParamInfo>,
     private readonly space: ParamSpec[],
     private readonly report: Reporter,
     private readonly declared: Set<string> = new Set(),
-  ) {}
+  ) {
+    this.byName = new Map(space.map((p) => [p.name, p]));
+  }
 
   paramType(name: string): StaticType {
     const p = this.params.get(name)?.spec;
@@ -269,7 +272,7 @@ export class ExprChecker {
         if (n === "i" && !this.params.has("i")) loop = true;
         else reads.add(n);
       }
-    const involved = activityClosure(this.space, reads, (e) => freeNames(e));
+    const involved = activityClosure(this.byName, reads, (e) => freeNames(e));
     const en = enumerate(this.space, involved, 20000);
     let result: Params | null | "unprovable" = null;
     if (!en) result = "unprovable";

@@ -304,7 +304,7 @@ const expected: Record<string, [number, number, string]> = {
   W003: [6, 3, "hyperparameter `unused` is not used by any model, train or data setting"],
   W005: [10, 10, "the grid has 75 points but the budget allows 10 trials: a seeded shuffle of it runs"],
   W006: [9, 32, "`parallel` = 4 is above `trials` = 2"],
-  W007: [6, 14, "the constraints reject 99.3 % of random draws"],
+  W007: [6, 14, "the constraints reject 99.2 % of random draws"],
   W008: [13, 8, "a pruner has no effect beside `sha`, which stops trials itself"],
   W009: [10, 20, "goal `test_accuracy` uses the test split, which should never be used for tuning"],
   W010: [8, 5, "this `repeat` is inside another: its `i` shadows the outer one"],
