@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
 import { CATALOGUE } from "../../src/lang/diagnostics.js";
 import { check, expectDiagnostic } from "./helpers.js";
 
@@ -335,6 +336,12 @@ test("parsing continues past a syntax error: later declarations are still checke
   const ds = check(base("  a = uniform(0, 1))", 'storage "bad"'));
   assert.ok(ds.some((d) => d.code === "E010"));
   assert.ok(ds.some((d) => d.code === "E091"));
+});
+
+test("docs/language.md lists every diagnostic code", () => {
+  const docs = readFileSync(new URL("../../../docs/language.md", import.meta.url), "utf8");
+  const missing = Object.keys(CATALOGUE).filter((c) => !docs.includes(`| ${c} |`));
+  assert.equal(missing, []);
 });
 
 test.run();
