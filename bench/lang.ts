@@ -51,7 +51,7 @@ export function generateSpec(lines: number): string {
   return out.join("\n");
 }
 
-const runs = arg("--runs", 15);
+const runs = Math.max(1, arg("--runs", 15));
 const text = generateSpec(arg("--lines", 2000));
 const times: number[] = [];
 let errors = 0;
