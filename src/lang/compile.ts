@@ -485,7 +485,30 @@ class Compiler {
       if (!hasError(s.value)) out[name] = lower(s.value);
     }
     if (!seen.has("optimizer")) this.report.add("E025", d.keywordSpan, { f: "train", a: "optimizer" });
+    const optimizer = seen.get("optimizer");
+    const schedule = seen.get("schedule");
+    if (optimizer && schedule) this.ignoredLearningRate(optimizer.value, schedule.value);
     return out;
+  }
+
+  /** W004: a `cyclic` schedule sets the rate itself, so a hyperparameter read by the optimizer's `lr` has no effect there. */
+  private ignoredLearningRate(optimizer: AstExpr, schedule: AstExpr): void {
+    const when = cyclicCondition(schedule);
+    if (when === undefined) return;
+    const lrNames: { name: string; span: Span }[] = [];
+    const visit = (x: AstExpr): void => {
+      if (x.kind === "call" && x.callee in OPTIMIZERS) {
+        const lr = x.args.find((a) => a.name === "lr") ?? x.args.find((a) => a.name === undefined);
+        if (lr) lrNames.push(...names(lr.value).filter((n) => this.space.params.has(n.name)));
+      }
+      if (x.kind === "if") {
+        visit(x.whenTrue);
+        visit(x.whenFalse);
+      }
+      if (x.kind === "paren") visit(x.inner);
+    };
+    visit(optimizer);
+    for (const n of lrNames) this.report.add("W004", n.span, { n: n.name, cond: when });
   }
 
   /** W001: an optimizer's `lr` read straight from a hyperparameter whose range goes above 1. */
@@ -1044,6 +1067,21 @@ function needsShapes(trial: TrainerTrial): boolean {
   const visit = (ls: LayerSpec[]): boolean =>
     ls.some((l) => (l.kind === "layer" ? SHAPED.has(l.name) : visit(l.body)));
   return visit(m.layers);
+}
+
+/** When a schedule expression is a `cyclic(…)` call: "the schedule is cyclic", or the branch condition. */
+function cyclicCondition(e: AstExpr): string | undefined {
+  if (e.kind === "paren") return cyclicCondition(e.inner);
+  if (e.kind === "call")
+    return e.callee === "cyclic"
+      ? "the schedule is `cyclic`, which sets the rate from min_lr and max_lr"
+      : undefined;
+  if (e.kind !== "if") return undefined;
+  const yes = cyclicCondition(e.whenTrue);
+  if (yes !== undefined) return `${show(e.cond)} (the schedule is then \`cyclic\`)`;
+  const no = cyclicCondition(e.whenFalse);
+  if (no !== undefined) return `not (${show(e.cond)}) (the schedule is then \`cyclic\`)`;
+  return undefined;
 }
 
 function readsOf(e: Expr | undefined): Set<string> {
