@@ -10,14 +10,8 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
     "a declaration (study, seed, data, space, model, train, evaluate, objective, strategy, budget, …)",
   expression: "an expression",
   ifExpression: "an expression",
-  orExpression: "an expression",
-  andExpression: "an expression",
-  notExpression: "an expression",
-  comparison: "an expression",
-  additive: "an expression",
-  multiplicative: "an expression",
-  unary: "an expression",
-  power: "an expression",
+  binaryExpression: "an expression",
+  operand: "an expression",
   primary: "an expression",
   argument: "an argument",
   spaceItem: "a hyperparameter (`name = distribution(…)`) or `constraint`",
@@ -34,6 +28,7 @@ function label(t: TokenType): string {
   if (t.LABEL) return t.LABEL;
   if (t.name === "Keyword") return "a name";
   if (t.name === "CompareOp") return "a comparison";
+  if (t.name === "BinaryOperator") return "an operator";
   return t.name;
 }
 

@@ -206,7 +206,10 @@ export class HpoParser extends CstParser {
 
   // Expressions, loosest binding first.
   expression = this.RULE("expression", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.orExpression) }]);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.ifExpression) },
+      { ALT: () => this.SUBRULE(this.binaryExpression) },
+    ]);
   });
 
   ifExpression = this.RULE("ifExpression", () => {
@@ -218,78 +221,27 @@ export class HpoParser extends CstParser {
     this.SUBRULE3(this.expression, { LABEL: "else" });
   });
 
-  orExpression = this.RULE("orExpression", () => {
-    this.SUBRULE(this.andExpression, { LABEL: "operands" });
+  /**
+   * Infix expressions as a flat `operand (operator operand)*`: precedence and associativity are applied
+   * when the AST is built (src/lang/build.ts), which keeps the tree shallow and parsing fast.
+   */
+  binaryExpression = this.RULE("binaryExpression", () => {
+    this.SUBRULE(this.operand, { LABEL: "operands" });
     this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpression, { LABEL: "operands" });
+      this.CONSUME(T.BinaryOperator, { LABEL: "operators" });
+      this.SUBRULE2(this.operand, { LABEL: "operands" });
     });
   });
 
-  andExpression = this.RULE("andExpression", () => {
-    this.SUBRULE(this.notExpression, { LABEL: "operands" });
+  /** A primary with its prefix operators (`not`, unary `-`). */
+  operand = this.RULE("operand", () => {
     this.MANY(() => {
-      this.CONSUME(T.And);
-      this.SUBRULE2(this.notExpression, { LABEL: "operands" });
+      this.OR([
+        { ALT: () => this.CONSUME(T.Not, { LABEL: "prefixes" }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: "prefixes" }) },
+      ]);
     });
-  });
-
-  notExpression = this.RULE("notExpression", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.SUBRULE(this.notExpression);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
-  });
-
-  /** Comparisons parse as a chain so that `a < b < c` can be reported as such (E015). */
-  comparison = this.RULE("comparison", () => {
-    this.SUBRULE(this.additive, { LABEL: "operands" });
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.CompareOp) }, { ALT: () => this.CONSUME(T.In) }]);
-      this.SUBRULE2(this.additive, { LABEL: "operands" });
-    });
-  });
-
-  additive = this.RULE("additive", () => {
-    this.SUBRULE(this.multiplicative, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.AddOp);
-      this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
-    });
-  });
-
-  multiplicative = this.RULE("multiplicative", () => {
-    this.SUBRULE(this.unary, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.MulOp);
-      this.SUBRULE2(this.unary, { LABEL: "operands" });
-    });
-  });
-
-  unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
-  });
-
-  /** `**` binds tighter than unary minus on its left and is right-associative: -2 ** 2 = -(2 ** 2). */
-  power = this.RULE("power", () => {
-    this.SUBRULE(this.primary, { LABEL: "base" });
-    this.OPTION(() => {
-      this.CONSUME(T.Power);
-      this.SUBRULE(this.unary, { LABEL: "exponent" });
-    });
+    this.SUBRULE(this.primary);
   });
 
   primary = this.RULE("primary", () => {

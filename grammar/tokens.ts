@@ -55,13 +55,16 @@ export const Identifier = createToken({
 /** Every reserved word belongs to this category, so an argument or setting may still be named `validation`. */
 export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA });
 
-function keyword(word: string): TokenType {
+/** Every infix operator: the parser reads `operand (op operand)*`; src/lang/build.ts applies precedence. */
+export const BinaryOperator = createToken({ name: "BinaryOperator", pattern: Lexer.NA });
+
+function keyword(word: string, extra: TokenType[] = []): TokenType {
   return createToken({
     name: word.charAt(0).toUpperCase() + word.slice(1),
     label: `\`${word}\``,
     pattern: new RegExp(`${word}(?![A-Za-z0-9_])`),
     longer_alt: Identifier,
-    categories: [Keyword],
+    categories: [Keyword, ...extra],
   });
 }
 
@@ -88,11 +91,11 @@ export const Repeat = keyword("repeat");
 export const If = keyword("if");
 export const Then = keyword("then");
 export const Else = keyword("else");
-export const And = keyword("and");
-export const Or = keyword("or");
+export const And = keyword("and", [BinaryOperator]);
+export const Or = keyword("or", [BinaryOperator]);
 export const Not = keyword("not");
 // `in` after `if`-free words; its lookahead keeps `index` an identifier.
-export const In = keyword("in");
+export const In = keyword("in", [BinaryOperator]);
 export const True = keyword("true");
 export const False = keyword("false");
 
@@ -138,27 +141,82 @@ export const RBracket = createToken({ name: "RBracket", label: "`]`", pattern: /
 export const Comma = createToken({ name: "Comma", label: "`,`", pattern: /,/ });
 
 export const CompareOp = createToken({ name: "CompareOp", pattern: Lexer.NA });
-export const EqEq = createToken({ name: "EqEq", label: "`==`", pattern: /==/, categories: [CompareOp] });
-export const NotEq = createToken({ name: "NotEq", label: "`!=`", pattern: /!=/, categories: [CompareOp] });
-export const LessEq = createToken({ name: "LessEq", label: "`<=`", pattern: /<=/, categories: [CompareOp] });
+export const EqEq = createToken({
+  name: "EqEq",
+  label: "`==`",
+  pattern: /==/,
+  categories: [CompareOp, BinaryOperator],
+});
+export const NotEq = createToken({
+  name: "NotEq",
+  label: "`!=`",
+  pattern: /!=/,
+  categories: [CompareOp, BinaryOperator],
+});
+export const LessEq = createToken({
+  name: "LessEq",
+  label: "`<=`",
+  pattern: /<=/,
+  categories: [CompareOp, BinaryOperator],
+});
 export const GreaterEq = createToken({
   name: "GreaterEq",
   label: "`>=`",
   pattern: />=/,
-  categories: [CompareOp],
+  categories: [CompareOp, BinaryOperator],
 });
-export const Less = createToken({ name: "Less", label: "`<`", pattern: /</, categories: [CompareOp] });
-export const Greater = createToken({ name: "Greater", label: "`>`", pattern: />/, categories: [CompareOp] });
+export const Less = createToken({
+  name: "Less",
+  label: "`<`",
+  pattern: /</,
+  categories: [CompareOp, BinaryOperator],
+});
+export const Greater = createToken({
+  name: "Greater",
+  label: "`>`",
+  pattern: />/,
+  categories: [CompareOp, BinaryOperator],
+});
 export const Equals = createToken({ name: "Equals", label: "`=`", pattern: /=/ });
 
 export const AddOp = createToken({ name: "AddOp", pattern: Lexer.NA });
-export const Plus = createToken({ name: "Plus", label: "`+`", pattern: /\+/, categories: [AddOp] });
-export const Minus = createToken({ name: "Minus", label: "`-`", pattern: /-/, categories: [AddOp] });
+export const Plus = createToken({
+  name: "Plus",
+  label: "`+`",
+  pattern: /\+/,
+  categories: [AddOp, BinaryOperator],
+});
+export const Minus = createToken({
+  name: "Minus",
+  label: "`-`",
+  pattern: /-/,
+  categories: [AddOp, BinaryOperator],
+});
 export const MulOp = createToken({ name: "MulOp", pattern: Lexer.NA });
-export const Power = createToken({ name: "Power", label: "`**`", pattern: /\*\*/ });
-export const Star = createToken({ name: "Star", label: "`*`", pattern: /\*/, categories: [MulOp] });
-export const Slash = createToken({ name: "Slash", label: "`/`", pattern: /\//, categories: [MulOp] });
-export const Percent = createToken({ name: "Percent", label: "`%`", pattern: /%/, categories: [MulOp] });
+export const Power = createToken({
+  name: "Power",
+  label: "`**`",
+  pattern: /\*\*/,
+  categories: [BinaryOperator],
+});
+export const Star = createToken({
+  name: "Star",
+  label: "`*`",
+  pattern: /\*/,
+  categories: [MulOp, BinaryOperator],
+});
+export const Slash = createToken({
+  name: "Slash",
+  label: "`/`",
+  pattern: /\//,
+  categories: [MulOp, BinaryOperator],
+});
+export const Percent = createToken({
+  name: "Percent",
+  label: "`%`",
+  pattern: /%/,
+  categories: [MulOp, BinaryOperator],
+});
 
 /** All tokens, in matching order. */
 export const ALL_TOKENS: TokenType[] = [
@@ -170,6 +228,7 @@ export const ALL_TOKENS: TokenType[] = [
   BadUnitNumber,
   NumberLiteral,
   Keyword,
+  BinaryOperator,
   ...KEYWORD_TOKENS,
   Identifier,
   LCurly,

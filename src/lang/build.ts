@@ -81,6 +81,27 @@ function nodeSpan(node: CstNode, fallback: Span): Span {
   };
 }
 
+const PREC_NOT = 3;
+const PREC_COMPARE = 4;
+const PREC_NEG = 7;
+const PRECEDENCE: Record<string, number> = {
+  or: 1,
+  and: 2,
+  "==": PREC_COMPARE,
+  "!=": PREC_COMPARE,
+  "<": PREC_COMPARE,
+  "<=": PREC_COMPARE,
+  ">": PREC_COMPARE,
+  ">=": PREC_COMPARE,
+  in: PREC_COMPARE,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
+  "%": 6,
+  "**": 8,
+};
+
 /** Builds the AST of a parsed file, reporting lexical problems inside tokens. */
 export class AstBuilder {
   private last: Span = NO_SPAN;
@@ -334,7 +355,7 @@ export class AstBuilder {
     const span = nodeSpan(node, this.last);
     switch (node.name) {
       case "expression": {
-        const inner = sub(node, "ifExpression") ?? sub(node, "orExpression");
+        const inner = sub(node, "ifExpression") ?? sub(node, "binaryExpression");
         return inner ? this.expression(inner) : { kind: "error", span };
       }
       case "ifExpression": {
@@ -350,37 +371,8 @@ export class AstBuilder {
           span,
         };
       }
-      case "orExpression":
-        return this.chain(node, "operands", () => "or", "Or");
-      case "andExpression":
-        return this.chain(node, "operands", () => "and", "And");
-      case "additive":
-        return this.chain(node, "operands", (t) => t.image as BinaryOp, "AddOp");
-      case "multiplicative":
-        return this.chain(node, "operands", (t) => t.image as BinaryOp, "MulOp");
-      case "comparison":
-        return this.comparison(node, span);
-      case "notExpression": {
-        const inner = sub(node, "notExpression");
-        if (inner) return { kind: "unary", op: "not", operand: this.expression(inner), span };
-        const c = sub(node, "comparison");
-        return c ? this.expression(c) : { kind: "error", span };
-      }
-      case "unary": {
-        const inner = sub(node, "unary");
-        if (inner) return { kind: "unary", op: "neg", operand: this.expression(inner), span };
-        const p = sub(node, "power");
-        return p ? this.expression(p) : { kind: "error", span };
-      }
-      case "power": {
-        const base = sub(node, "base");
-        const exp = sub(node, "exponent");
-        const op = tok(node, "Power");
-        if (!base) return { kind: "error", span };
-        const left = this.expression(base);
-        if (!exp || !op) return left;
-        return { kind: "binary", op: "**", left, right: this.expression(exp), opSpan: tokenSpan(op), span };
-      }
+      case "binaryExpression":
+        return this.binary(node, span);
       case "primary":
         return this.primary(node, span);
       case "list":
@@ -396,50 +388,52 @@ export class AstBuilder {
     }
   }
 
-  /** Left-associative chains: operands interleaved with operator tokens, in source order. */
-  private chain(node: CstNode, label: string, op: (t: IToken) => BinaryOp, opName: string): AstExpr {
-    const operands = subs(node, label);
-    const ops = (node.children[opName] ?? []).filter(isToken);
-    if (operands.length === 0) return { kind: "error", span: nodeSpan(node, this.last) };
-    let acc = this.expression(operands[0]!);
-    for (let i = 1; i < operands.length; i++) {
-      const right = this.expression(operands[i]!);
-      const t = ops[i - 1];
-      const opSpan = t && !Number.isNaN(t.startOffset) ? tokenSpan(t) : right.span;
-      acc = {
-        kind: "binary",
-        op: t ? op(t) : "+",
-        left: acc,
-        right,
-        opSpan,
-        span: joinSpans(acc.span, right.span),
-      };
-    }
-    return acc;
-  }
-
-  private comparison(node: CstNode, span: Span): AstExpr {
+  /**
+   * Precedence climbing over the flat `operand (op operand)*` list. Loosest first: or, and, not,
+   * comparisons and `in` (not chaining: E015 is flagged), + -, * / %, unary -, ** (right-associative).
+   */
+  private binary(node: CstNode, span: Span): AstExpr {
     const operands = subs(node, "operands");
-    const ops = [...(node.children.CompareOp ?? []), ...(node.children.In ?? [])]
-      .filter(isToken)
-      .sort((a, b) => a.startOffset - b.startOffset);
+    const ops = (node.children.operators ?? []).filter(isToken);
     if (operands.length === 0) return { kind: "error", span };
-    let acc = this.expression(operands[0]!);
-    for (let i = 1; i < operands.length; i++) {
-      const right = this.expression(operands[i]!);
-      const t = ops[i - 1];
-      const opSpan = t && !Number.isNaN(t.startOffset) ? tokenSpan(t) : right.span;
-      acc = {
-        kind: "binary",
-        op: (t?.image ?? "==") as BinaryOp,
-        left: acc,
-        right,
-        opSpan,
-        chained: i > 1,
-        span: joinSpans(acc.span, right.span),
-      };
-    }
-    return acc;
+    const items = operands.map((o) => ({
+      prefixes: (o.children.prefixes ?? []).filter(isToken).sort((x, y) => x.startOffset - y.startOffset),
+      node: o,
+    }));
+    let next = 0;
+    let prefixAt = 0;
+    const unary = (): AstExpr => {
+      const item = items[next];
+      if (!item) return { kind: "error", span };
+      const p = item.prefixes[prefixAt];
+      if (p) {
+        prefixAt++;
+        const operand = climb(p.image === "not" ? PREC_NOT : PREC_NEG);
+        const s = Number.isNaN(p.startOffset) ? operand.span : joinSpans(tokenSpan(p), operand.span);
+        return { kind: "unary", op: p.image === "not" ? "not" : "neg", operand, span: s };
+      }
+      next++;
+      prefixAt = 0;
+      const primary = sub(item.node, "primary");
+      return primary ? this.expression(primary) : { kind: "error", span: nodeSpan(item.node, span) };
+    };
+    const climb = (minPrec: number): AstExpr => {
+      let left = unary();
+      while (next < items.length) {
+        const t = ops[next - 1];
+        const op = (t?.image ?? "+") as BinaryOp;
+        const prec = PRECEDENCE[op] ?? 5;
+        if (prec < minPrec) break;
+        const right = climb(op === "**" ? prec : prec + 1);
+        const opSpan = t && !Number.isNaN(t.startOffset) ? tokenSpan(t) : right.span;
+        const chained =
+          prec === PREC_COMPARE && left.kind === "binary" && PRECEDENCE[left.op] === PREC_COMPARE;
+        left = { kind: "binary", op, left, right, opSpan, span: joinSpans(left.span, right.span) };
+        if (chained) left.chained = true;
+      }
+      return left;
+    };
+    return climb(0);
   }
 
   private primary(node: CstNode, span: Span): AstExpr {
