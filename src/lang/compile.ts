@@ -25,7 +25,7 @@ import type {
   ValidationSpec,
   Value,
 } from "../plan/types.js";
-import { activityClosure, configurations, holds } from "./analysis.js";
+import { activityClosure, configurations, enumerate, holds } from "./analysis.js";
 import { listNames } from "./args.js";
 import type { AstCall, AstExpr, AstFile, Decl, DeclKind, LayerItem, Setting, Span } from "./ast.js";
 import {
@@ -322,7 +322,7 @@ class Compiler {
     if (cached) return cached;
     const values: number[] = [];
     const strings: string[] = [];
-    const configs = isConstant ? [{}] : this.configsFor(ctx);
+    const configs = isConstant ? [{}] : this.configsOfExpr(expr, ctx);
     for (const c of configs) {
       for (const i of ctx.inRepeat && !isConstant ? [0, 1, 2] : [undefined]) {
         const env: Record<string, Value> = i === undefined ? c : { ...c, i };
@@ -339,6 +339,23 @@ class Compiler {
     const out = { values, strings };
     this.valueCache.set(key, out);
     return out;
+  }
+
+  /**
+   * Configurations of just the parameters an expression (and its guards) reads, enumerated exactly when
+   * small, filtered by the constraints that read only those; otherwise the shared seeded sample.
+   */
+  private configsOfExpr(expr: Expr, ctx: ExprContext): Params[] {
+    const { space, constraints } = this.space;
+    this.byName ??= new Map(space.map((p) => [p.name, p]));
+    const reads = new Set(freeNames(expr));
+    for (const g of ctx.guards) for (const n of freeNames(g)) reads.add(n);
+    const involved = activityClosure(this.byName, reads, (e) => freeNames(e));
+    const en = enumerate(space, involved, 512);
+    if (!en?.exact) return this.configsFor(ctx);
+    const local = constraints.filter((k) => [...freeNames(k.expr)].every((n) => involved.has(n)));
+    const ok = en.configs.filter((c) => local.every((k) => holds(k.expr, c)));
+    return ok.length > 0 ? ok : en.configs;
   }
 
   private configsFor(_ctx: ExprContext): Params[] {
@@ -899,25 +916,7 @@ class Compiler {
           cond: info.conditionAst ? show(info.conditionAst) : "",
         });
     }
-    if (constraints.length > 0 && space.length > 0) {
-      // Only the parameters the constraints read (and what their activity depends on) matter here.
-      const byName = new Map(space.map((p) => [p.name, p]));
-      const read = new Set(constraints.flatMap((k) => [...freeNames(k.expr)]));
-      const involved = activityClosure(byName, read, (e) => freeNames(e));
-      const { configs } = configurations(
-        space.filter((p) => involved.has(p.name)),
-        seed,
-        1000,
-      );
-      const pass = configs.filter((c) => constraints.every((k) => holds(k.expr, c)));
-      if (pass.length === 0) {
-        const culprit = constraints.find((k) => !configs.some((c) => holds(k.expr, c))) ?? constraints[0]!;
-        this.report.add("E052", culprit.span, { k: configs.length, c: show(culprit.ast) });
-      } else if (pass.length < configs.length / 100)
-        this.report.add("W007", constraints[0]!.span, {
-          pct: ((1 - pass.length / configs.length) * 100).toFixed(1),
-        });
-    }
+    if (constraints.length > 0 && space.length > 0) this.satisfiability(seed);
     if (trial?.kind === "trainer" && this.report.errorCount === 0 && needsShapes(trial)) this.shapes(trial);
     if (trial && this.get("space")) {
       const readByOthers = new Set<string>();
@@ -930,6 +929,46 @@ class Compiler {
     }
     void strategy;
     void budget;
+  }
+
+  /**
+   * E052/W007 by seeded sampling (or full enumeration when small). Constraints that share no parameter
+   * are independent, so each group is checked on its own parameters only: the pass rate of the whole
+   * is the product of the groups' rates.
+   */
+  private satisfiability(seed: number): void {
+    const { space, constraints } = this.space;
+    this.byName ??= new Map(space.map((p) => [p.name, p]));
+    const byName = this.byName;
+    const groups: { names: Set<string>; members: typeof constraints }[] = [];
+    for (const k of constraints) {
+      const names = activityClosure(byName, freeNames(k.expr), (e) => freeNames(e));
+      const overlapping = groups.filter((g) => [...names].some((n) => g.names.has(n)));
+      const merged = { names, members: [k] };
+      for (const g of overlapping) {
+        for (const n of g.names) merged.names.add(n);
+        merged.members.push(...g.members);
+        groups.splice(groups.indexOf(g), 1);
+      }
+      groups.push(merged);
+    }
+    let passRate = 1;
+    for (const g of groups) {
+      const { configs } = configurations(
+        space.filter((p) => g.names.has(p.name)),
+        seed,
+        1000,
+      );
+      const pass = configs.filter((c) => g.members.every((k) => holds(k.expr, c))).length;
+      if (pass === 0) {
+        const culprit = g.members.find((k) => !configs.some((c) => holds(k.expr, c))) ?? g.members[0]!;
+        this.report.add("E052", culprit.span, { k: configs.length, c: show(culprit.ast) });
+        return;
+      }
+      passRate *= pass / configs.length;
+    }
+    if (passRate < 0.01)
+      this.report.add("W007", constraints[0]!.span, { pct: ((1 - passRate) * 100).toFixed(1) });
   }
 
   private everActive(name: string): boolean {
