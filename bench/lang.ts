@@ -54,26 +54,34 @@ export function generateSpec(lines: number): string {
 const runs = Math.max(1, arg("--runs", 15));
 const text = generateSpec(arg("--lines", 2000));
 const times: number[] = [];
+// CPU time too: on a shared machine, wall time also counts the other processes.
+const cpuTimes: number[] = [];
 let errors = 0;
 for (let r = 0; r < runs + 2; r++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const result = compileSource(text, "/tmp/bench.hpo");
+  const cpu = process.cpuUsage(c0);
   const ms = performance.now() - t0;
-  if (r >= 2) times.push(ms);
+  if (r >= 2) {
+    times.push(ms);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
+  }
   errors = result.diagnostics.filter((d) => d.severity === "error").length;
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number) => Number(x.toFixed(2));
 const report = {
   lines: text.split("\n").length,
   runs,
-  median_ms: Number(median.toFixed(2)),
-  min_ms: Number(times[0]!.toFixed(2)),
+  median_ms: round(median(times)),
+  min_ms: round(Math.min(...times)),
+  median_cpu_ms: round(median(cpuTimes)),
   errors,
   goal_ms: 100,
 };
 if (process.argv.includes("--json")) console.log(JSON.stringify(report));
 else
   console.log(
-    `lang: check + compile of a ${report.lines}-line spec: median ${report.median_ms} ms, min ${report.min_ms} ms over ${runs} runs (goal < 100 ms; ${errors} errors)`,
+    `lang: check + compile of a ${report.lines}-line spec: median ${report.median_ms} ms (CPU ${report.median_cpu_ms} ms), min ${report.min_ms} ms over ${runs} runs (goal < 100 ms; ${errors} errors)`,
   );

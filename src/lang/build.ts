@@ -437,8 +437,8 @@ export class AstBuilder {
   }
 
   private primary(node: CstNode, span: Span): AstExpr {
-    for (const [name, children] of Object.entries(node.children)) {
-      const c = children[0];
+    for (const name in node.children) {
+      const c = node.children[name]?.[0];
       if (!c) continue;
       if (!isToken(c)) return this.expression(c);
       if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return { kind: "error", span };

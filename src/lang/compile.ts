@@ -81,7 +81,10 @@ class Compiler {
   private exprs!: ExprChecker;
   private configs: Params[] | undefined;
   private byName: Map<string, ParamSpec> | undefined;
-  private readonly valueCache = new Map<string, { values: number[]; strings: string[] }>();
+  private readonly valueCache = new Map<
+    string,
+    { values: number[]; strings: string[]; fractional?: boolean }
+  >();
 
   constructor(
     private readonly ast: AstFile,
@@ -260,9 +263,13 @@ class Compiler {
     if (hasError(value)) return;
     const reads = names(value).filter((n) => n.name !== "i");
     const expr = lower(value);
-    const { values, strings } = this.valuesOf(expr, reads.length === 0 && !names(value).length, ctx);
+    const { values, strings, fractional } = this.valuesOf(
+      expr,
+      reads.length === 0 && !names(value).length,
+      ctx,
+    );
     const text = show(value);
-    if (a.type === "int" && values.some((v) => !Number.isInteger(v))) {
+    if (a.type === "int" && (fractional || values.some((v) => !Number.isInteger(v)))) {
       if (reads.length === 0)
         this.report.add("E030", value.span, { f, a: a.name, want: "an integer", got: text });
       else this.report.add("E036", value.span, { a: a.name, expr: text });
@@ -316,8 +323,19 @@ class Compiler {
     expr: Expr,
     isConstant: boolean,
     ctx: ExprContext,
-  ): { values: number[]; strings: string[] } {
-    const key = JSON.stringify([expr, ctx.guards, ctx.inRepeat], (k, v) => (k === "pos" ? undefined : v));
+  ): { values: number[]; strings: string[]; fractional?: boolean } {
+    // A bare parameter: its range comes straight from its distribution.
+    const direct = expr.op === "param" ? this.space.params.get(expr.name!)?.spec : undefined;
+    if (direct && (direct.kind === "float" || direct.kind === "normal")) {
+      const [lo, hi] = direct.kind === "float" ? [direct.low, direct.high] : [-Infinity, Infinity];
+      const fractional =
+        direct.kind === "normal" ||
+        !direct.step ||
+        !Number.isInteger(direct.step) ||
+        !Number.isInteger(direct.low);
+      return { values: [lo, hi], strings: [], fractional };
+    }
+    const key = `${exprKey(expr)}|${ctx.guards.map(exprKey).join("&")}|${ctx.inRepeat}`;
     const cached = this.valueCache.get(key);
     if (cached) return cached;
     const values: number[] = [];
@@ -1121,6 +1139,18 @@ function cyclicCondition(e: AstExpr): string | undefined {
   const no = cyclicCondition(e.whenFalse);
   if (no !== undefined) return `not (${show(e.cond)}) (the schedule is then \`cyclic\`)`;
   return undefined;
+}
+
+/** A compact structural key of an expression (positions left out), for caches. */
+function exprKey(e: Expr): string {
+  const args = e.args ? `(${e.args.map(exprKey).join(",")})` : "";
+  const kwargs = e.kwargs
+    ? `{${Object.entries(e.kwargs)
+        .map(([k, v]) => `${k}=${exprKey(v)}`)
+        .join(",")}}`
+    : "";
+  const leaf = e.op === "lit" ? JSON.stringify(e.value) : e.op === "param" || e.op === "call" ? e.name : "";
+  return `${e.op}:${leaf}${args}${kwargs}`;
 }
 
 function readsOf(e: Expr | undefined): Set<string> {

@@ -68,6 +68,7 @@ function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 }
 
 const BRACKETS: Record<string, string> = { "{": "}", "(": ")", "[": "]" };
+const CLOSERS = new Set(Object.values(BRACKETS));
 
 function endOfText(text: string): Span {
   const lines = text.split("\n");
@@ -98,8 +99,9 @@ function syntaxDiagnostics(
   }
   const stack: IToken[] = [];
   for (const t of tokens) {
+    if (t.image.length !== 1) continue;
     if (t.image in BRACKETS) stack.push(t);
-    else if (Object.values(BRACKETS).includes(t.image)) {
+    else if (CLOSERS.has(t.image)) {
       const top = stack[stack.length - 1];
       if (top && BRACKETS[top.image] === t.image) stack.pop();
     }

@@ -277,7 +277,7 @@ const expected: Record<string, [number, number, string]> = {
   E043: [6, 7, "int bounds and step must be integers, step > 0"],
   E044: [6, 28, "step 0.3 does not divide [0, 1]; the last value would be 0.9"],
   E045: [6, 17, "a normal distribution needs sd > 0"],
-  E046: [9, 18, "`dropout` argument `rate` must be in [0, 1], but `d` reaches [0.502298, 1.47953]"],
+  E046: [9, 18, "`dropout` argument `rate` must be in [0, 1], but `d` reaches [0.5, 1.5]"],
   E050: [10, 80, '`mom` may be absent here: it exists only when opt == "sgd"'],
   E051: [7, 3, '`c` can never be active: `s == "a" and s == "b"` is false for every configuration'],
   E052: [6, 14, "no configuration satisfies the constraints (1000 checked); `x1 > 20` rejects all"],
