@@ -1,12 +1,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFile, formatSource } from "../../src/lang/index.js";
 
 const dir = fileURLToPath(new URL("../../../examples/", import.meta.url));
 const specs = readdirSync(dir).filter((f) => f.endsWith(".hpo"));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const fixtures = join(root, "test", "fixtures", "plans");
+
+/** The Plan as committed JSON: machine-specific absolute paths replaced by `<root>/`. */
+function portable(plan: unknown): string {
+  return `${JSON.stringify(plan, null, 2).split(root).join("<root>/")}\n`;
+}
 
 test("every example named in language.md is present", () => {
   for (const f of [
@@ -41,6 +48,19 @@ for (const f of specs) {
     const once = formatSource(r.source, f).text;
     assert.is(once, r.source);
     assert.is(formatSource(once!, f).text, once);
+  });
+}
+
+for (const f of specs) {
+  test(`${f} compiles to the committed Plan test/fixtures/plans/${f.replace(".hpo", ".json")}`, () => {
+    const r = compileFile(join(dir, f));
+    const fixture = join(fixtures, f.replace(".hpo", ".json"));
+    // HPO_UPDATE_FIXTURES=1 rewrites them after an intended change of the Plan.
+    if (process.env.HPO_UPDATE_FIXTURES === "1" || !existsSync(fixture)) {
+      mkdirSync(fixtures, { recursive: true });
+      writeFileSync(fixture, portable(r.plan));
+    }
+    assert.equal(JSON.parse(portable(r.plan)), JSON.parse(readFileSync(fixture, "utf8")));
   });
 }
 
