@@ -388,18 +388,19 @@ class Compiler {
   private data(d: DeclOf<"data">): DataSpec | undefined {
     const args = this.catalogueCall(d.call, "reader", READERS, this.valueCtx("data"));
     if (!args) return undefined;
-    const path = args.path;
-    if (path) {
-      const v = path.op === "lit" ? path.value : undefined;
-      if (typeof v === "string") {
-        const abs = isAbsolute(v) ? v : join(this.dir, v);
-        if (!existsSync(abs)) {
-          const argSpan =
-            d.call.args.find((a) => a.name === "path" || a.name === undefined)?.value.span ?? d.call.span;
-          this.report.add("E092", argSpan, { p: v });
-        }
-        args.path = { ...path, value: abs };
+    // `path` (and `test` when it names a file rather than a fraction) must exist; the Plan holds them absolute.
+    for (const key of ["path", "test"]) {
+      const e = args[key];
+      const v = e?.op === "lit" ? e.value : undefined;
+      if (!e || typeof v !== "string") continue;
+      const abs = isAbsolute(v) ? v : join(this.dir, v);
+      if (!existsSync(abs)) {
+        const given =
+          d.call.args.find((a) => a.name === key) ??
+          (key === "path" ? d.call.args.find((a) => a.name === undefined) : undefined);
+        this.report.add("E092", given?.value.span ?? d.call.span, { p: v });
       }
+      args[key] = { ...e, value: abs };
     }
     return { reader: d.call.callee as DataSpec["reader"], args, pos: toPos(d.call.span) };
   }
@@ -900,7 +901,8 @@ class Compiler {
   private storage(): string | undefined {
     const d = this.get("storage");
     const study = this.get("study")?.name ?? "study";
-    if (!d) return `sqlite:${join(this.dir, ".hpo", `${study}.db`)}`;
+    // The study name becomes a file name: anything but letters, digits, `.`, `-` and `_` becomes `_`.
+    if (!d) return `sqlite:${join(this.dir, ".hpo", `${study.replace(/[^A-Za-z0-9._-]/g, "_")}.db`)}`;
     const url = d.url;
     if (url === "memory:") return url;
     if (/^postgres(ql)?:\/\/.+/.test(url)) return url;
