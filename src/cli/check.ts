@@ -9,11 +9,12 @@ export function registerCheck(program: Command): void {
     .argument("<files...>", "the .hpo files")
     .option("--json", "print the diagnostics as JSON")
     .option("--strict", "count warnings as errors")
-    .action((files: string[], opts: { json?: boolean; strict?: boolean }) => {
+    .option("--fast", "skip the slow checks (satisfiability, shapes): for editors")
+    .action((files: string[], opts: { json?: boolean; strict?: boolean; fast?: boolean }) => {
       const all = [];
       let failed = false;
       for (const f of files) {
-        const { diagnostics, source } = compileFile(f);
+        const { diagnostics, source } = compileFile(f, { fast: opts.fast });
         all.push(...diagnostics);
         if (diagnostics.some((d) => d.severity === "error" || opts.strict)) failed = true;
         if (!opts.json && diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics, source));

@@ -64,6 +64,8 @@ type DeclOf<K extends DeclKind> = Extract<Decl, { kind: K }>;
 export interface CompileContext {
   file: string;
   sha256: string;
+  /** Skip the slow checks (satisfiability E052/W007, never-active E051, shapes E063/E064): for editors. */
+  fast?: boolean;
 }
 
 const FIRST: Span = { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 };
@@ -129,7 +131,10 @@ class Compiler {
     );
     const budget = this.guard("budget", this.get("budget")?.span ?? FIRST, () => this.budget(strategy));
     const storage = this.guard("storage", this.get("storage")?.span ?? FIRST, () => this.storage());
-    this.guard("space analysis", spaceDecl?.span ?? FIRST, () => this.analyse(seed, trial, strategy, budget));
+    if (!this.ctx.fast)
+      this.guard("space analysis", spaceDecl?.span ?? FIRST, () =>
+        this.analyse(seed, trial, strategy, budget),
+      );
     if (this.report.errorCount > 0 || !trial || !strategy || !validation || !budget || !storage)
       return undefined;
     const study = this.get("study")!;

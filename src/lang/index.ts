@@ -17,15 +17,24 @@ export type { Diagnostic } from "./diagnostics.js";
 export { formatDiagnostics } from "./render.js";
 export { formatSource } from "./format.js";
 
+export interface CompileOptions {
+  /** Skip the slow checks (E051, E052, W007, E063, E064 and unused-parameter W003): for editors. */
+  fast?: boolean;
+}
+
 /** Parses, checks and (without errors) compiles a .hpo text; `file` names it in messages and resolves paths. */
-export function compileSource(text: string, file: string): { plan?: Plan; diagnostics: Diagnostic[] } {
+export function compileSource(
+  text: string,
+  file: string,
+  options: CompileOptions = {},
+): { plan?: Plan; diagnostics: Diagnostic[] } {
   const report = new Reporter(file);
   try {
     const parsed = parseHpo(text);
     syntaxDiagnostics(text, parsed.tokens, parsed.lexErrors, parsed.parseErrors, report);
     const ast = new AstBuilder(report).file(parsed.cst);
     const sha256 = createHash("sha256").update(text).digest("hex");
-    const plan = compileAst(ast, { file, sha256 }, report);
+    const plan = compileAst(ast, { file, sha256, fast: options.fast }, report);
     const diagnostics = sortDiagnostics(report.diagnostics);
     return plan && !diagnostics.some((d) => d.severity === "error") ? { plan, diagnostics } : { diagnostics };
   } catch (err) {
@@ -42,7 +51,10 @@ export function compileSource(text: string, file: string): { plan?: Plan; diagno
 }
 
 /** Reads and compiles a file; a file that cannot be read is one E093-style diagnostic, not a throw. */
-export function compileFile(path: string): { plan?: Plan; diagnostics: Diagnostic[]; source: string } {
+export function compileFile(
+  path: string,
+  options: CompileOptions = {},
+): { plan?: Plan; diagnostics: Diagnostic[]; source: string } {
   let source: string;
   try {
     source = readFileSync(path, "utf8");
@@ -52,7 +64,7 @@ export function compileFile(path: string): { plan?: Plan; diagnostics: Diagnosti
     void err;
     return { diagnostics: report.diagnostics, source: "" };
   }
-  return { ...compileSource(source, path), source };
+  return { ...compileSource(source, path, options), source };
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -48,6 +48,15 @@ test("hpo check: warnings pass unless --strict; --json gives the records", () =>
   assert.equal(records[0].pos, { line: 10, col: 14, endLine: 10, endCol: 15 });
 });
 
+test("hpo check --fast skips the slow checks (here: constraint satisfiability)", () => {
+  const p = file(
+    "unsat.hpo",
+    VALID.replace("  x2 = uniform(0, 15)\n", "  x2 = uniform(0, 15)\n  constraint x1 > 20\n"),
+  );
+  assert.is(hpo("check", p).status, 1);
+  assert.is(hpo("check", "--fast", p).status, 0);
+});
+
 test("hpo plan: the Plan as JSON, defaults filled", () => {
   const r = hpo("plan", join(examples, "branin-bayes.hpo"));
   assert.is(r.status, 0, r.stderr);
