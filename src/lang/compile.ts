@@ -132,9 +132,7 @@ class Compiler {
     const budget = this.guard("budget", this.get("budget")?.span ?? FIRST, () => this.budget(strategy));
     const storage = this.guard("storage", this.get("storage")?.span ?? FIRST, () => this.storage());
     if (!this.ctx.fast)
-      this.guard("space analysis", spaceDecl?.span ?? FIRST, () =>
-        this.analyse(seed, trial, strategy, budget),
-      );
+      this.guard("space analysis", spaceDecl?.span ?? FIRST, () => this.analyse(seed, trial));
     if (this.report.errorCount > 0 || !trial || !strategy || !validation || !budget || !storage)
       return undefined;
     const study = this.get("study")!;
@@ -375,13 +373,13 @@ class Compiler {
     for (const g of ctx.guards) for (const n of freeNames(g)) reads.add(n);
     const involved = activityClosure(this.byName, reads, (e) => freeNames(e));
     const en = enumerate(space, involved, 512);
-    if (!en?.exact) return this.configsFor(ctx);
+    if (!en?.exact) return this.configsFor();
     const local = constraints.filter((k) => [...freeNames(k.expr)].every((n) => involved.has(n)));
     const ok = en.configs.filter((c) => local.every((k) => holds(k.expr, c)));
     return ok.length > 0 ? ok : en.configs;
   }
 
-  private configsFor(_ctx: ExprContext): Params[] {
+  private configsFor(): Params[] {
     if (!this.configs) {
       const { configs } = configurations(this.space.space, this.get("seed") ? this.seed() : 0, 64);
       const ok = configs.filter((c) => this.space.constraints.every((k) => holds(k.expr, c)));
@@ -921,12 +919,7 @@ class Compiler {
 
   // ---- the space as a whole (slow checks: enumeration and sampling) ----
 
-  private analyse(
-    seed: number,
-    trial: TrainerTrial | EvaluateTrial | undefined,
-    strategy: StrategySpec | undefined,
-    budget: BudgetSpec | undefined,
-  ): void {
+  private analyse(seed: number, trial: TrainerTrial | EvaluateTrial | undefined): void {
     const { space, params, constraints } = this.space;
     for (const p of space) {
       if (!p.condition) continue;
@@ -952,8 +945,6 @@ class Compiler {
           this.report.add("W003", params.get(p.name)!.span, { n: p.name });
       }
     }
-    void strategy;
-    void budget;
   }
 
   /**
@@ -1016,7 +1007,7 @@ class Compiler {
       fashion_mnist: [28, 28],
       cifar10: [32, 32],
     };
-    const configs = this.configsFor(this.valueCtx("model"));
+    const configs = this.configsFor();
     const modelDecl = this.get("model")!;
     for (const c of configs) {
       try {

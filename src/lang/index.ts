@@ -58,10 +58,9 @@ export function compileFile(
   let source: string;
   try {
     source = readFileSync(path, "utf8");
-  } catch (err) {
+  } catch {
     const report = new Reporter(path);
     report.add("E092", { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 }, { p: path });
-    void err;
     return { diagnostics: report.diagnostics, source: "" };
   }
   return { ...compileSource(source, path, options), source };
