@@ -8,7 +8,8 @@
 # Steps: unpack node to a temporary folder; `hpo doctor`; the GPU tests (`run-tests.mjs --gpu-only`);
 # then, when they were built, `dist/bench/{rng,surrogate,evolution}.js --device cuda`. Every step's output
 # is saved under "$OUT/gpu-check/" when OUT is set (else .carry/out/), and a summary is printed last.
-# HPO_GPU_CHECK_STEP_TIMEOUT (seconds, default 300) bounds each step.
+# HPO_GPU_CHECK_STEP_TIMEOUT (seconds, default 240) bounds each step, and HPO_GPU_CHECK_BUDGET (seconds,
+# default 520) all of them together, so the whole check fits in one 10-minute remote command.
 # Exit status: 0 all steps passed on a CUDA device; 1 a step failed; 2 .carry missing or unusable;
 # 3 no usable CUDA device (the reason is printed; the GPU tests then only report skips).
 set -uo pipefail
@@ -18,7 +19,8 @@ carry="$repo/.carry"
 root="$carry/root"
 logs="${OUT:+$OUT/gpu-check}"
 logs="${logs:-$carry/out}"
-step_timeout="${HPO_GPU_CHECK_STEP_TIMEOUT:-300}"
+step_timeout="${HPO_GPU_CHECK_STEP_TIMEOUT:-240}"
+deadline=$((SECONDS + ${HPO_GPU_CHECK_BUDGET:-520}))
 summary=()
 
 say() { printf 'gpu-check: %s\n' "$*"; }
@@ -62,14 +64,21 @@ failed=0
 run_step() {
   local name="$1"
   shift
-  say "step $name: $*"
-  (cd "$root" && timeout "$step_timeout" "$@") >"$logs/$name.txt" 2>&1
+  local limit=$((deadline - SECONDS))
+  [ "$limit" -gt "$step_timeout" ] && limit="$step_timeout"
+  if [ "$limit" -le 5 ]; then
+    summary+=("--    $name (not run: the time budget is spent)")
+    failed=1
+    return
+  fi
+  say "step $name (at most ${limit}s): $*"
+  (cd "$root" && timeout "$limit" "$@") >"$logs/$name.txt" 2>&1
   local rc=$?
   tail -n 25 "$logs/$name.txt" | sed "s/^/  $name | /"
   if [ "$rc" -eq 0 ]; then
     summary+=("ok    $name")
   else
-    [ "$rc" -eq 124 ] && summary+=("FAIL  $name (timed out after ${step_timeout}s)") || summary+=("FAIL  $name (exit $rc)")
+    [ "$rc" -eq 124 ] && summary+=("FAIL  $name (timed out after ${limit}s)") || summary+=("FAIL  $name (exit $rc)")
     failed=1
   fi
 }

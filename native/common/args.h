@@ -12,6 +12,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iomanip>
+#include <sstream>
 #include <string>
 #include <type_traits>
 
@@ -75,6 +77,16 @@ inline std::string DescribeValue(const Napi::Value& value) {
   return "an unknown value";
 }
 
+// A number as a user would write it: "5", "-1", "1.5", "1e+300".
+inline std::string FormatNumber(double value) {
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e18) {
+    return std::to_string(static_cast<int64_t>(value));
+  }
+  std::ostringstream out;
+  out << std::setprecision(17) << value;
+  return out.str();
+}
+
 inline const Napi::Value ArgAt(const Napi::CallbackInfo& info, size_t index) {
   return index < info.Length() ? info[index] : info.Env().Undefined();
 }
@@ -95,7 +107,7 @@ inline int64_t IntArg(const Napi::CallbackInfo& info, size_t index, const char* 
   if (value != std::floor(value) || value < min_value || value > max_value) {
     ThrowRange(info.Env(), std::string(name) + " must be an integer from " +
                                std::to_string(static_cast<int64_t>(min_value)) + " to " +
-                               std::to_string(static_cast<int64_t>(max_value)) + ", got " + std::to_string(value));
+                               std::to_string(static_cast<int64_t>(max_value)) + ", got " + FormatNumber(value));
   }
   return static_cast<int64_t>(value);
 }

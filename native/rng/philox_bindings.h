@@ -11,6 +11,7 @@
 #include <napi.h>
 
 #include <cstring>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,12 +81,21 @@ class PhiloxFillWorker : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, "hpo.philoxFill"),
         deferred_(Napi::Promise::Deferred::New(env)),
         out_ref_(Napi::Persistent(req.out)),
-        req_(req),
-        buffer_(req.count * ValueBytes(req.dist)) {}
+        req_(req) {}
 
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
   void Execute() override {
+    // Allocated here, not in the constructor, so a failure is a status rather than an escaping
+    // std::bad_alloc (which node-addon-api would not catch).
+    try {
+      buffer_.resize(req_.count * ValueBytes(req_.dist));
+    } catch (const std::bad_alloc&) {
+      status_ = Status::Error(StatusCode::kOutOfMemory, "philox: cannot allocate " +
+                                                            std::to_string(req_.count * ValueBytes(req_.dist)) +
+                                                            " bytes for the values");
+      return;
+    }
     status_ = Fill(buffer_.data(), req_.dist, req_.seed, req_.stream, req_.offset, req_.count);
   }
 

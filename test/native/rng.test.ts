@@ -302,16 +302,21 @@ test("the addon itself rejects bad arguments with TypeError/RangeError instead o
     [[0, 1, 0, 0, new Float32Array(2)], TypeError, "out must be a Float64Array, got a Float32Array"],
     [[1, 1, 0, 0, new Float64Array(2)], TypeError, "out must be a Float32Array, got a Float64Array"],
     [[4, 1, 0, 0, [1, 2]], TypeError, "out must be a Uint32Array, got an Array"],
-    [[5, 1, 0, 0, new Float64Array(2)], RangeError, "dist must be an integer from 0 to 4, got 5.000000"],
+    [[5, 1, 0, 0, new Float64Array(2)], RangeError, "dist must be an integer from 0 to 4, got 5"],
     [["0", 1, 0, 0, new Float64Array(2)], TypeError, "dist must be a number, got a string"],
     [
       [0, -1, 0, 0, new Float64Array(2)],
       RangeError,
-      "seed must be an integer from 0 to 9007199254740991, got -1.000000",
+      "seed must be an integer from 0 to 9007199254740991, got -1",
     ],
     [[0, 2n ** 64n, 0, 0, new Float64Array(2)], RangeError, "seed must be a bigint from 0 to 2^64 - 1"],
     [[0, 1, null, 0, new Float64Array(2)], TypeError, "stream must be a number or a bigint, got null"],
     [[0, 1, 0, Number.NaN, new Float64Array(2)], RangeError, "offset must be finite"],
+    [
+      [0, 1, 0.5, 0, new Float64Array(2)],
+      RangeError,
+      "stream must be an integer from 0 to 9007199254740991, got 0.5",
+    ],
     [[0, 1, 0, 2n ** 64n - 1n, new Float64Array(2)], RangeError, "offset + count overflows 64 bits"],
     [[0, 1, 0, 0], TypeError, "out must be a Float64Array, got undefined"],
   ];
