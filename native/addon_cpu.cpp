@@ -27,6 +27,7 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   hpo::RegisterRngCpu(env, exports);
+  hpo::RegisterGpCpu(env, exports);
   return exports;
 }
 
