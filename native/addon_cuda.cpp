@@ -66,6 +66,7 @@ Napi::Value DeviceInfo(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("deviceInfo", Napi::Function::New(env, DeviceInfo, "deviceInfo"));
   hpo::RegisterRngCuda(env, exports);
+  hpo::RegisterGpCuda(env, exports);
   return exports;
 }
 

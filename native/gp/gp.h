@@ -60,6 +60,8 @@ class Engine {
                            double* grad) const = 0;
   // Whether lml/acquisition may run concurrently on several host threads.
   virtual bool parallel_safe() const { return true; }
+  // Where the work runs, e.g. "cpu fp64 2 threads" or "cuda fp64 cusolver".
+  virtual std::string describe() const = 0;
 
   const int n;
   const int d;

@@ -10,7 +10,7 @@
 //   predict(Xc: Float64Array(m*d), m) -> Promise<{ mean, variance }>
 //   acquisition(Xc, m, kind: 0..3, best, beta, withGradient) -> Promise<{ value, gradient? }>
 //   maximize(starts: Float64Array(m*d), m, kind, best, beta, maxIterations, threads) -> Promise<{ x, value }>
-//   theta() -> Float64Array | null;  dispose()
+//   theta() -> Float64Array | null;  info() -> string (where the work runs);  dispose()
 #pragma once
 #include <napi.h>
 
@@ -42,6 +42,7 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
                               W::InstanceMethod("acquisition", &GpModel::Acquisition),
                               W::InstanceMethod("maximize", &GpModel::Maximize),
                               W::InstanceMethod("theta", &GpModel::Theta),
+                              W::InstanceMethod("info", &GpModel::Info),
                               W::InstanceMethod("dispose", &GpModel::Dispose),
                           });
   }
@@ -257,6 +258,11 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
   Napi::Value Theta(const Napi::CallbackInfo& info) {
     if (!engine_ || engine_->theta.empty()) return info.Env().Null();
     return args::to_array(info.Env(), engine_->theta);
+  }
+
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    if (!engine_) throw Napi::Error::New(info.Env(), "this GpModel was disposed");
+    return Napi::String::New(info.Env(), engine_->describe());
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {

@@ -314,6 +314,8 @@ void CpuEngine::acquisition(const double* Xc, int m, const AcqOptions& options, 
   });
 }
 
+std::string CpuEngine::describe() const { return "cpu fp64 " + std::to_string(threads) + " threads"; }
+
 std::unique_ptr<Engine> make_cpu_engine(const double* X, const double* y, int n, int d, int kernel, int threads) {
   return std::make_unique<CpuEngine>(X, y, n, d, kernel, threads);
 }

@@ -1,6 +1,7 @@
 // The CPU engine (gp_cpu.cpp): the reference implementation of gp::Engine, and its building blocks
 // (also used by tests through the diagnostic exports of the bindings).
 #pragma once
+#include <string>
 #include <vector>
 
 #include "gp/gp.h"
@@ -22,6 +23,7 @@ class CpuEngine : public Engine {
   double condition(const std::vector<double>& theta) override;
   void predict(const double* Xc, int m, double* mean, double* variance) const override;
   void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const override;
+  std::string describe() const override;
 
  private:
   void posterior_one(const double* x, double* mean, double* variance, double* k, double* v, double* w) const;

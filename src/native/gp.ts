@@ -115,6 +115,7 @@ interface NativeGpModel {
     threads: number,
   ): Promise<{ x: Float64Array; value: Float64Array }>;
   theta(): Float64Array | null;
+  info(): string;
   dispose(): void;
 }
 
@@ -349,6 +350,11 @@ export class GaussianProcess {
     const threads = checkCount("threads", options.threads ?? 0, 0);
     const model = this.#native();
     return this.#serial(() => model.maximize(starts, m, kind, best, beta, maxIterations, threads));
+  }
+
+  /** Where the work runs, e.g. "cpu fp64 2 threads" or "cuda fp64 cusolver". */
+  backend(): string {
+    return this.#native().info();
   }
 
   /** Frees the native model (and its device memory); later calls throw. */
