@@ -12,6 +12,7 @@
 #include "gp/gp_cpu.h"
 #include "gp/gp_fit.h"
 #include "gp/gp_math.h"
+#include "gp/linalg_cpu.h"
 
 namespace hpo::gp {
 
@@ -19,7 +20,9 @@ namespace {
 
 constexpr int kBlockRows = 32;
 // Below this many points the O(n^3) steps run on the calling thread (threads cost more than they save).
-constexpr int kParallelMinPoints = 192;
+constexpr int kParallelMinPoints = 512;
+// From this many points on, the blocked routines of linalg_cpu.cpp replace the plain loops.
+constexpr int kBlockedMinPoints = 128;
 
 // Dot product with four accumulators (the compiler may not reorder a single floating-point sum).
 inline double dot(const double* a, const double* b, int len) {
@@ -49,22 +52,26 @@ static inline double scaled_sqdist(const double* a, const double* b, const doubl
   return s;
 }
 
-// K (n, n) row-major = outputscale * m(s_ij); G (n, n), when not null, = outputscale * g(s_ij).
+// The LOWER triangle (j <= i) of K (n, n) row-major = outputscale * m(s_ij) and, when G is not
+// null, of G (n, n) = outputscale * g(s_ij); the upper triangles are not written (every consumer on
+// the CPU reads the lower one only, and row-wise writes keep this pass cache-friendly).
 // X is (n, d) row-major; inv_ls2 (d) holds 1 / l_k^2.
 void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_ls2, double outputscale, int kind,
                        int n, int d, int threads) {
   parallel_for(blocks_of(n), n >= kParallelMinPoints ? threads : 1, [&](int block) {
     int end = std::min(n, (block + 1) * kBlockRows);
     for (int i = block * kBlockRows; i < end; ++i) {
+      double* k_row = K + (size_t)i * n;
+      double* g_row = G ? G + (size_t)i * n : nullptr;
       for (int j = 0; j <= i; ++j) {
         double s = scaled_sqdist(X + (size_t)i * d, X + (size_t)j * d, inv_ls2, d);
-        double k = outputscale * kernel_value(kind, s);
-        K[(size_t)i * n + j] = k;
-        K[(size_t)j * n + i] = k;
-        if (G) {
-          double g = outputscale * kernel_grad_factor(kind, s);
-          G[(size_t)i * n + j] = g;
-          G[(size_t)j * n + i] = g;
+        if (g_row) {
+          double m = 0.0, g = 0.0;
+          kernel_value_and_grad(kind, s, &m, &g);
+          k_row[j] = outputscale * m;
+          g_row[j] = outputscale * g;
+        } else {
+          k_row[j] = outputscale * kernel_value(kind, s);
         }
       }
     }
@@ -106,13 +113,13 @@ void solve_lower_transposed_cpu(double* b, const double* L, int n) {
 // L = chol(A + jitter I): tries jitter 0, then kFirstJitter * 10^k * scale up to kMaxJitter * scale.
 // L (n, n) receives the factor (lower triangle; the upper one is zeroed). Returns the jitter used;
 // throws GpError naming the failing pivot when no jitter helps.
-double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale) {
+double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale, int threads) {
   double jitter = 0.0;
   int pivot = -1;
   for (int attempt = 0;; ++attempt) {
     L.assign(A, A + (size_t)n * n);
     for (int i = 0; i < n; ++i) L[(size_t)i * n + i] += jitter;
-    pivot = cholesky_cpu(L.data(), n);
+    pivot = n >= kBlockedMinPoints ? cholesky_blocked_cpu(L.data(), n, threads) : cholesky_cpu(L.data(), n);
     if (pivot < 0) break;
     double next = attempt == 0 ? kFirstJitter * scale : jitter * 10.0;
     if (!(next <= kMaxJitter * scale * (1.0 + 1e-9)) || !std::isfinite(next)) {
@@ -130,6 +137,10 @@ double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, 
 // Kinv (n, n) = (L L')^-1 from the factor L. U = L^-T is built row by row (row j of U is column j
 // of L^-1), then Kinv_ab = sum_{k >= max(a,b)} U_ak U_bk.
 void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads) {
+  if (n >= kBlockedMinPoints) {
+    inverse_blocked_cpu(Kinv, L, n, n >= kParallelMinPoints ? threads : 1);
+    return;
+  }
   std::vector<double> U((size_t)n * n, 0.0);
   int t = n >= kParallelMinPoints ? threads : 1;
   parallel_for(n, t, [&](int j) {
@@ -171,7 +182,7 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
 
   // 2. L = chol(K_y) with jitter; alpha = K_y^-1 (y - m).
   std::vector<double> L;
-  double jitter = cholesky_with_jitter_cpu(L, Ky.data(), n, outputscale + noise);
+  double jitter = cholesky_with_jitter_cpu(L, Ky.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
   std::vector<double> alpha(n);
   for (int i = 0; i < n; ++i) alpha[i] = y[i] - mean;
   solve_lower_cpu(alpha.data(), L.data(), n);
@@ -187,7 +198,7 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   std::vector<double> W((size_t)n * n);
   inverse_from_cholesky_cpu(W.data(), L.data(), n, threads);
   for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) W[(size_t)i * n + j] = alpha[i] * alpha[j] - W[(size_t)i * n + j];
+    for (int j = 0; j <= i; ++j) W[(size_t)i * n + j] = alpha[i] * alpha[j] - W[(size_t)i * n + j];
 
   // Per row block: sum_{j<i} W_ij G_ij delta_ijk^2 (k < d), 1/2 sum_j W_ij Kf_ij, W_ii.
   const int nblocks = blocks_of(n);
@@ -237,7 +248,7 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   kernel_matrix_cpu(K.data(), nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
   for (int i = 0; i < n; ++i) K[(size_t)i * n + i] += noise;
   std::vector<double> new_L;
-  double new_jitter = cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise);
+  double new_jitter = cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
   std::vector<double> new_alpha(n);
   for (int i = 0; i < n; ++i) new_alpha[i] = y[i] - new_theta[d + 2];
   solve_lower_cpu(new_alpha.data(), new_L.data(), n);
@@ -251,24 +262,30 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   return jitter;
 }
 
-// One candidate: posterior mean and variance, and (when `w` is not null) K^-1 k in w. `k` and `v`
-// are scratch of length n.
-void CpuEngine::posterior_one(const double* x, double* mean, double* variance, double* k, double* v,
-                              double* w) const {
+// A block of c <= kBlockRows candidates Xc (c, d): posterior mean and variance; with `w` (n, c),
+// also K^-1 Kc there. Kc is (n, c) scratch: one column per candidate, so the triangular solves run
+// over all candidates of the block at once (solve_lower_multi_cpu).
+void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc,
+                                double* w) const {
   const double outputscale = std::exp(theta[d]);
-  double mu = theta[d + 2];
-  for (int i = 0; i < n; ++i) {
-    k[i] = outputscale * kernel_value(kernel, scaled_sqdist(x, X.data() + (size_t)i * d, inv_ls2_.data(), d));
-    mu += k[i] * alpha_[i];
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < c; ++j)
+      Kc[(size_t)i * c + j] =
+          outputscale * kernel_value(kernel, scaled_sqdist(Xc + (size_t)j * d, X.data() + (size_t)i * d, inv_ls2_.data(), d));
+  for (int j = 0; j < c; ++j) mean[j] = theta[d + 2];
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < c; ++j) mean[j] += Kc[(size_t)i * c + j] * alpha_[i];
+  solve_lower_multi_cpu(Kc, L_.data(), n, c);
+  std::vector<double> vv(c, 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < c; ++j) vv[j] += Kc[(size_t)i * c + j] * Kc[(size_t)i * c + j];
+  for (int j = 0; j < c; ++j) {
+    double var = outputscale - vv[j];
+    variance[j] = var > 0.0 ? var : 0.0;
   }
-  std::copy(k, k + n, v);
-  solve_lower_cpu(v, L_.data(), n);
-  double var = outputscale - dot(v, v, n);
-  *mean = mu;
-  *variance = var > 0.0 ? var : 0.0;
   if (w) {
-    std::copy(v, v + n, w);
-    solve_lower_transposed_cpu(w, L_.data(), n);
+    std::copy(Kc, Kc + (size_t)n * c, w);
+    solve_lower_transposed_multi_cpu(w, L_.data(), n, c);
   }
 }
 
@@ -276,10 +293,9 @@ void CpuEngine::predict(const double* Xc, int m, double* mean, double* variance)
   int blocks = (m + kBlockRows - 1) / kBlockRows;
   bool big = (double)m * n * n > 4e6;
   parallel_for(blocks, big ? threads : 1, [&](int block) {
-    std::vector<double> k(n), v(n);
-    int end = std::min(m, (block + 1) * kBlockRows);
-    for (int c = block * kBlockRows; c < end; ++c)
-      posterior_one(Xc + (size_t)c * d, mean + c, variance + c, k.data(), v.data(), nullptr);
+    std::vector<double> Kc((size_t)n * kBlockRows);
+    int start = block * kBlockRows, c = std::min(m, start + kBlockRows) - start;
+    posterior_block(Xc + (size_t)start * d, c, mean + start, variance + start, Kc.data(), nullptr);
   });
 }
 
@@ -288,27 +304,28 @@ void CpuEngine::acquisition(const double* Xc, int m, const AcqOptions& options, 
   int blocks = (m + kBlockRows - 1) / kBlockRows;
   bool big = (double)m * n * n > 4e6;
   parallel_for(blocks, big ? threads : 1, [&](int block) {
-    std::vector<double> k(n), v(n), w(grad ? n : 0), c(grad ? n : 0);
-    int end = std::min(m, (block + 1) * kBlockRows);
-    for (int ci = block * kBlockRows; ci < end; ++ci) {
+    std::vector<double> Kc((size_t)n * kBlockRows), w(grad ? (size_t)n * kBlockRows : 0);
+    std::vector<double> mu(kBlockRows), var(kBlockRows);
+    int start = block * kBlockRows, c = std::min(m, start + kBlockRows) - start;
+    posterior_block(Xc + (size_t)start * d, c, mu.data(), var.data(), Kc.data(), grad ? w.data() : nullptr);
+    for (int j = 0; j < c; ++j) {
+      const int ci = start + j;
       const double* x = Xc + (size_t)ci * d;
-      double mu = 0.0, var = 0.0;
-      posterior_one(x, &mu, &var, k.data(), v.data(), grad ? w.data() : nullptr);
-      bool floored = var < kVarianceFloor;
-      double sigma = std::sqrt(floored ? kVarianceFloor : var);
-      AcqValue a = acquisition_value(options.kind, mu, sigma, options.best, options.beta);
+      bool floored = var[j] < kVarianceFloor;
+      double sigma = std::sqrt(floored ? kVarianceFloor : var[j]);
+      AcqValue a = acquisition_value(options.kind, mu[j], sigma, options.best, options.beta);
       value[ci] = a.value;
       if (!grad) continue;
       // d mu / dx = sum_i alpha_i dk_i/dx;  d sigma / dx = -(K^-1 k)' dk/dx / sigma (0 when floored).
       double dsig = floored ? 0.0 : a.d_sigma / sigma;
-      for (int i = 0; i < n; ++i) c[i] = a.d_mu * alpha_[i] - dsig * w[i];
       double* gx = grad + (size_t)ci * d;
       std::fill(gx, gx + d, 0.0);
       for (int i = 0; i < n; ++i) {
         const double* xi = X.data() + (size_t)i * d;
+        double coef_i = a.d_mu * alpha_[i] - dsig * w[(size_t)i * c + j];
         double s = scaled_sqdist(x, xi, inv_ls2_.data(), d);
-        double coef = -c[i] * outputscale * kernel_grad_factor(kernel, s);
-        for (int k2 = 0; k2 < d; ++k2) gx[k2] += coef * (x[k2] - xi[k2]) * inv_ls2_[k2];
+        double coef = -coef_i * outputscale * kernel_grad_factor(kernel, s);
+        for (int k = 0; k < d; ++k) gx[k] += coef * (x[k] - xi[k]) * inv_ls2_[k];
       }
     }
   });

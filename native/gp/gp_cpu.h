@@ -13,7 +13,7 @@ void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_
 int cholesky_cpu(double* A, int n);
 void solve_lower_cpu(double* b, const double* L, int n);
 void solve_lower_transposed_cpu(double* b, const double* L, int n);
-double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale);
+double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale, int threads = 1);
 void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads);
 
 class CpuEngine : public Engine {
@@ -26,7 +26,7 @@ class CpuEngine : public Engine {
   std::string describe() const override;
 
  private:
-  void posterior_one(const double* x, double* mean, double* variance, double* k, double* v, double* w) const;
+  void posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w) const;
 
   std::vector<double> X;  // (n, d) row-major
   int threads;

@@ -59,6 +59,33 @@ HPO_HD double kernel_grad_factor(int kind, double s) {
   return (5.0 / 3.0) * (1.0 + a) * exp(-a);
 }
 
+// m(s) and g(s) together, sharing the exponential (the kernel-matrix loops need both).
+HPO_HD void kernel_value_and_grad(int kind, double s, double* m, double* g) {
+  if (!(s < kFarDistance)) {
+    *m = 0.0;
+    *g = 0.0;
+    return;
+  }
+  if (kind == kRbf) {
+    double e = exp(-0.5 * s);
+    *m = e;
+    *g = e;
+    return;
+  }
+  double r = sqrt(s);
+  if (kind == kMatern32) {
+    double a = kSqrt3 * r;
+    double e = exp(-a);
+    *m = (1.0 + a) * e;
+    *g = 3.0 * e;
+    return;
+  }
+  double a = kSqrt5 * r;
+  double e = exp(-a);
+  *m = (1.0 + a + (5.0 / 3.0) * s) * e;
+  *g = (5.0 / 3.0) * (1.0 + a) * e;
+}
+
 // Standard normal density and distribution function.
 HPO_HD double normal_pdf(double z) { return kInvSqrt2Pi * exp(-0.5 * z * z); }
 HPO_HD double normal_cdf(double z) { return 0.5 * erfc(-z * kInvSqrt2); }

@@ -69,6 +69,40 @@ test("log marginal likelihood matches the TypeScript reference to 1e-10", async 
   }
 });
 
+test("the blocked linear algebra (n >= 128) matches the TypeScript reference too", async () => {
+  const n = 300;
+  const d = 4;
+  const { X, y } = dataset(n, d, 12);
+  const h: RefHyper = { lengthscales: [0.4, 0.6, 0.8, 1.0], outputscale: 1.2, noise: 0.01, mean: -0.1 };
+  const gp = await GaussianProcess.create({ X, y, n, d, device: "cpu" });
+  const r = await gp.logMarginalLikelihood(h);
+  close(r.value, logMarginalLikelihood("matern52", X, y, n, d, h), 1e-10, "LML at n = 300");
+  const eps = 1e-5;
+  const shifted = async (k: number, sign: number) =>
+    (
+      await gp.logMarginalLikelihood({
+        ...h,
+        lengthscales: h.lengthscales.map((l, j) => (j === k ? l * Math.exp(sign * eps) : l)),
+      })
+    ).value;
+  for (let k = 0; k < d; k++)
+    close(
+      r.gradient.logLengthscales[k],
+      ((await shifted(k, 1)) - (await shifted(k, -1))) / (2 * eps),
+      1e-6,
+      `d/dlog l${k} at n = 300`,
+    );
+  await gp.setHyperparameters(h);
+  const Xc = Float64Array.from({ length: 40 * d }, seeded(120));
+  const got = await gp.predict(Xc);
+  const want = posterior("matern52", X, y, n, d, h, Xc);
+  for (let c = 0; c < 40; c++) {
+    close(got.mean[c], want.mean[c], 1e-10, `mean[${c}] at n = 300`);
+    assert.ok(Math.abs(got.variance[c] - want.variance[c]) <= 1e-10, `variance[${c}] at n = 300`);
+  }
+  gp.dispose();
+});
+
 test("log marginal likelihood gradient matches central finite differences", async () => {
   const { X, y } = dataset(20, 3, 2);
   for (const kernel of KERNELS) {
