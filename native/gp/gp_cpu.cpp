@@ -275,7 +275,9 @@ void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* v
   for (int j = 0; j < c; ++j) mean[j] = theta[d + 2];
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < c; ++j) mean[j] += Kc[(size_t)i * c + j] * alpha_[i];
-  solve_lower_multi_cpu(Kc, L_.data(), n, c);
+  // One candidate (the L-BFGS polish): the vector solves avoid per-row call overhead.
+  if (c == 1) solve_lower_cpu(Kc, L_.data(), n);
+  else solve_lower_multi_cpu(Kc, L_.data(), n, c);
   std::vector<double> vv(c, 0.0);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < c; ++j) vv[j] += Kc[(size_t)i * c + j] * Kc[(size_t)i * c + j];
@@ -285,7 +287,8 @@ void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* v
   }
   if (w) {
     std::copy(Kc, Kc + (size_t)n * c, w);
-    solve_lower_transposed_multi_cpu(w, L_.data(), n, c);
+    if (c == 1) solve_lower_transposed_cpu(w, L_.data(), n);
+    else solve_lower_transposed_multi_cpu(w, L_.data(), n, c);
   }
 }
 

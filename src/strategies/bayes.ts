@@ -17,7 +17,8 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  * `bayes`: Bayesian optimization with the native exact GP (src/native/gp.ts).
  *
  * - The first `initial` trials (by number) come from a seeded Latin hypercube over the unit cube.
- * - Then each ask fits the GP (MAP, seeded L-BFGS restarts, warm-started from the previous ask) on
+ * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and every tenth
+ *   trial, otherwise one run warm-started from the previous ask's hyperparameters) on
  *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and warped,
  *   standardized targets (bayes/targets.ts), and maximizes the acquisition: `candidates` seeded
  *   points (half uniform, half around the best trials), the best few polished by bounded L-BFGS in
@@ -52,6 +53,8 @@ const STREAM_WEIGHTS = 0xb4;
 /** Starting points polished by L-BFGS: the best candidates plus the incumbent. */
 const POLISH_STARTS = 4;
 const POLISH_ITERATIONS = 50;
+/** Trials between fits with every restart (in between, one warm-started run). */
+const FULL_REFIT_EVERY = 10;
 /** Incumbents whose neighbourhoods are sampled. */
 const LOCAL_CENTRES = 5;
 const LOCAL_SCALES = [0.01, 0.05, 0.2];
@@ -231,7 +234,11 @@ class BayesStrategy implements Strategy {
     });
     try {
       const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
-      const fitted = await gp.fit({ restarts, seed, warmStart: this.#warm });
+      // Warm-started from the previous ask, one L-BFGS run usually suffices (the data changed by a
+      // trial or a few); every FULL_REFIT_EVERY-th trial all restarts run again, so a fit stuck in a
+      // poor local optimum does not persist.
+      const full = !this.#warm || number % FULL_REFIT_EVERY === 0;
+      const fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
       this.#warm = fitted;
       return { gp, obs, hyper: fitted, best: Math.max(...obs.y.subarray(0, obs.n)) };
     } catch (err) {
