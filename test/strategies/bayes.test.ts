@@ -5,6 +5,7 @@ import type { Expr, ParamSpec } from "../../src/plan/types.js";
 import { rngFor, sampleConfiguration, satisfiesConstraints } from "../../src/space/index.js";
 import { createBayes } from "../../src/strategies/bayes.js";
 import type { StrategyFactory, TrialView } from "../../src/strategies/types.js";
+import { cudaStatus } from "../../src/native/load.js";
 import { HpoError } from "../../src/util/errors.js";
 import { minimize } from "./bayes-harness.js";
 
@@ -188,6 +189,24 @@ test("several objectives are scalarized and still give valid proposals", async (
     history.push({ number: t, state: "complete", params, values: [r.f1, r.f2], intermediate: [] });
   }
   assert.is(new Set(history.map((t) => JSON.stringify(t.params))).size, 12);
+});
+
+test("device cuda falls back to the CPU with a warning when no GPU is usable", async () => {
+  const warnings: string[] = [];
+  const listen = (w: Error) => warnings.push(w.message);
+  process.on("warning", listen);
+  try {
+    const r = await minimize(createBayes, "branin", 6, 2, { initial: 3, candidates: 64, device: "cuda" });
+    assert.is(r.history.length, 6);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (cudaStatus().available) assert.equal(warnings, [], "a usable GPU is used without a warning");
+    else {
+      assert.is(warnings.length, 1, `one warning, got ${JSON.stringify(warnings)}`);
+      assert.match(warnings[0], /bayes: CUDA is not available: .*; using the CPU instead/);
+    }
+  } finally {
+    process.off("warning", listen);
+  }
 });
 
 test("bad options are clear errors", () => {
