@@ -7,7 +7,14 @@ import {
 } from "../native/gp.js";
 import { type Device, resolveDevice } from "../native/load.js";
 import type { Params, Value } from "../plan/types.js";
-import { encode, type Rng, rngFor, sampleConfiguration, satisfiesConstraints } from "../space/index.js";
+import {
+  decode,
+  encode,
+  type Rng,
+  rngFor,
+  sampleConfiguration,
+  satisfiesConstraints,
+} from "../space/index.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { type FeatureMap, featureMap } from "./bayes/features.js";
 import { scalarize, warpTargets } from "./bayes/targets.js";
@@ -291,13 +298,13 @@ class BayesStrategy implements Strategy {
       const pool: { params: Params; x: Float64Array }[] = [];
       const total = this.#options.candidates;
       const space = this.#init.space;
+      const centres = model.obs.top.map((x) => encode(space, fm.toParams(x)));
       for (let c = 0; c < total; c++) {
         let u: Float64Array;
-        if (c % 2 === 0 || model.obs.top.length === 0) u = Float64Array.from(space, () => rng.uniform());
+        if (c % 2 === 0 || centres.length === 0) u = Float64Array.from(space, () => rng.uniform());
         else {
-          const centre = fm.toParams(model.obs.top[rng.int(model.obs.top.length)]);
           const scale = LOCAL_SCALES[rng.int(LOCAL_SCALES.length)];
-          u = encode(space, centre);
+          u = Float64Array.from(centres[rng.int(centres.length)]);
           space.forEach((p, j) => {
             if (Number.isNaN(u[j])) u[j] = rng.uniform();
             else if (p.kind === "categorical") {
@@ -305,7 +312,7 @@ class BayesStrategy implements Strategy {
             } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
           });
         }
-        const params = fm.toParams(fm.fromUnit(u));
+        const params = decode(space, u);
         if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
       }
       if (pool.length === 0) return undefined;
