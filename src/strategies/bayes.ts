@@ -60,6 +60,8 @@ const STREAM_WEIGHTS = 0xb4;
 /** Starting points polished by L-BFGS: the best candidates plus the incumbent. */
 const POLISH_STARTS = 4;
 const POLISH_ITERATIONS = 50;
+/** With `device = "auto"`, the GPU is used from this many observations on. */
+const AUTO_CUDA_MIN_POINTS = 512;
 /** Trials between fits with every restart (in between, one warm-started run). */
 const FULL_REFIT_EVERY = 10;
 /** Incumbents whose neighbourhoods are sampled. */
@@ -237,7 +239,9 @@ class BayesStrategy implements Strategy {
       d,
       kernel,
       precision,
-      device: this.#resolveDevice(),
+      // With device auto, small models stay on the CPU: below a few hundred points kernel-launch
+      // latency costs more than the GPU saves.
+      device: this.#options.device === "auto" && obs.n < AUTO_CUDA_MIN_POINTS ? "cpu" : this.#resolveDevice(),
     });
     try {
       const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
