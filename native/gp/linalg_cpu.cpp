@@ -23,6 +23,17 @@ HPO_CLONES void row_sub4(double* __restrict c, const double* __restrict b0, cons
   for (int j = 0; j < len; ++j) c[j] -= (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
 }
 
+// Two rows at once sharing the loads of b: c0[j] -= sum_k a0_k b_k[j], c1[j] -= sum_k a1_k b_k[j].
+HPO_CLONES void row_sub4x2(double* __restrict c0, double* __restrict c1, const double* __restrict b0,
+                           const double* __restrict b1, const double* __restrict b2, const double* __restrict b3,
+                           const double* a0, const double* a1, int len) {
+  for (int j = 0; j < len; ++j) {
+    double v0 = b0[j], v1 = b1[j], v2 = b2[j], v3 = b3[j];
+    c0[j] -= (a0[0] * v0 + a0[1] * v1) + (a0[2] * v2 + a0[3] * v3);
+    c1[j] -= (a1[0] * v0 + a1[1] * v1) + (a1[2] * v2 + a1[3] * v3);
+  }
+}
+
 HPO_CLONES void row_sub1(double* __restrict c, const double* __restrict b, double a, int len) {
   for (int j = 0; j < len; ++j) c[j] -= a * b[j];
 }
@@ -103,9 +114,34 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
     for (int k = 0; k < bs; ++k)
       for (int j = k1; j < n; ++j) panel_t[(size_t)k * n + j] = A[(size_t)j * n + k0 + k];
     // 3. Trailing update of the lower triangle, row by row: A[i, k1:i] -= A[i, k0:k1] PT[:, k1:i].
+    // Rows go in pairs that share the panel loads; row i + 1 has one more entry, done on its own.
     parallel_for(blocks, threads, [&](int b) {
       int end = std::min(n, k1 + (b + 1) * kRowBlock);
-      for (int i = k1 + b * kRowBlock; i < end; ++i) {
+      int i = k1 + b * kRowBlock;
+      for (; i + 1 < end; i += 2) {
+        double* r0 = A + (size_t)i * n;
+        double* r1 = r0 + n;
+        const int len = i - k1 + 1;
+        int k = 0;
+        for (; k + 4 <= bs; k += 4) {
+          const double* p = panel_t.data() + (size_t)k * n + k1;
+          row_sub4x2(r0 + k1, r1 + k1, p, p + n, p + 2 * n, p + 3 * n, r0 + k0 + k, r1 + k0 + k, len);
+        }
+        for (; k < bs; ++k) {
+          const double* p = panel_t.data() + (size_t)k * n + k1;
+          row_sub1(r0 + k1, p, r0[k0 + k], len);
+          row_sub1(r1 + k1, p, r1[k0 + k], len);
+        }
+        // The last entry of row i + 1 (column i + 1), in the same order of terms as the loops above.
+        double* last = r1 + i + 1;
+        int kk = 0;
+        for (; kk + 4 <= bs; kk += 4) {
+          const double* p = panel_t.data() + (size_t)kk * n + i + 1;
+          *last -= (r1[k0 + kk] * p[0] + r1[k0 + kk + 1] * p[n]) + (r1[k0 + kk + 2] * p[2 * n] + r1[k0 + kk + 3] * p[3 * n]);
+        }
+        for (; kk < bs; ++kk) *last -= r1[k0 + kk] * panel_t[(size_t)kk * n + i + 1];
+      }
+      for (; i < end; ++i) {
         double* row_i = A + (size_t)i * n;
         sub_combination(
             row_i + k1, bs, i - k1 + 1, [&](int k) { return row_i[k0 + k]; },
