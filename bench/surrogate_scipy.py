@@ -33,7 +33,10 @@ def lml_and_grad(X, y, ls, s, noise, mean):
     Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T
     W = np.outer(alpha, alpha) - Kinv
     B = W * G
-    grad = [0.5 * np.sum(B * (X[:, k : k + 1] - X[:, k]) ** 2) / ls[k] ** 2 for k in range(X.shape[1])]
+    # GEMM form (bo-recipes.md 7.1): d/dlog l_k = (1/l_k^2) [sum_i b_i x_ik^2 - sum_i x_ik (B X)_ik].
+    b = B.sum(axis=1)
+    BX = B @ X
+    grad = list(((b[:, None] * X * X).sum(axis=0) - (X * BX).sum(axis=0)) / ls**2)
     grad.append(0.5 * np.sum(W * Kf))
     grad.append(0.5 * noise * np.trace(W))
     grad.append(alpha.sum())
