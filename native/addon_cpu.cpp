@@ -28,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
   hpo::RegisterRngCpu(env, exports);
   hpo::evo::RegisterEvoCpu(env, exports);
+  hpo::RegisterGpCpu(env, exports);
   return exports;
 }
 

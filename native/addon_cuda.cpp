@@ -67,6 +67,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("deviceInfo", Napi::Function::New(env, DeviceInfo, "deviceInfo"));
   hpo::RegisterRngCuda(env, exports);
   hpo::evo::RegisterEvoCuda(env, exports);
+  hpo::RegisterGpCuda(env, exports);
   return exports;
 }
 

@@ -1,5 +1,6 @@
 import type { StrategyName, StrategySpec } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
+import { createBayes } from "./bayes.js";
 import { createEvolution } from "./evolution.js";
 import { createGrid } from "./grid.js";
 import { createNsga2 } from "./nsga2.js";
@@ -19,6 +20,7 @@ export const STRATEGIES: Partial<Record<StrategyName, StrategyFactory>> = {
   qmc: createQmc,
   grid: createGrid,
   tpe: createTpe,
+  bayes: createBayes,
   evolution: createEvolution,
   nsga2: createNsga2,
 };

@@ -1,0 +1,343 @@
+// The CPU reference of the GP engine: kernel matrix, Cholesky with escalating jitter, triangular
+// solves, log marginal likelihood with its analytic gradient, posterior and acquisition. Each step is
+// a plain loop (same names and argument order as the CUDA launchers in gp.cu); rows are split into
+// fixed blocks for threads, and partial sums are combined in block order, so results do not depend
+// on the number of threads.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gp/gp.h"
+#include "gp/gp_cpu.h"
+#include "gp/gp_fit.h"
+#include "gp/gp_math.h"
+#include "gp/linalg_cpu.h"
+
+namespace hpo::gp {
+
+namespace {
+
+constexpr int kBlockRows = 32;
+// Below this many points the O(n^3) steps run on the calling thread (threads cost more than they save).
+constexpr int kParallelMinPoints = 512;
+// From this many points on, the blocked routines of linalg_cpu.cpp replace the plain loops.
+constexpr int kBlockedMinPoints = 128;
+
+// Dot product with four accumulators (the compiler may not reorder a single floating-point sum).
+inline double dot(const double* a, const double* b, int len) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  int k = 0;
+  for (; k + 4 <= len; k += 4) {
+    s0 += a[k] * b[k];
+    s1 += a[k + 1] * b[k + 1];
+    s2 += a[k + 2] * b[k + 2];
+    s3 += a[k + 3] * b[k + 3];
+  }
+  for (; k < len; ++k) s0 += a[k] * b[k];
+  return (s0 + s1) + (s2 + s3);
+}
+
+inline int blocks_of(int n) { return (n + kBlockRows - 1) / kBlockRows; }
+
+}  // namespace
+
+// Scaled squared distance between rows a and b (length d) with inverse squared lengthscales.
+static inline double scaled_sqdist(const double* a, const double* b, const double* inv_ls2, int d) {
+  double s = 0.0;
+  for (int k = 0; k < d; ++k) {
+    double delta = a[k] - b[k];
+    s += delta * delta * inv_ls2[k];
+  }
+  return s;
+}
+
+// The LOWER triangle (j <= i) of K (n, n) row-major = outputscale * m(s_ij) and, when G is not
+// null, of G (n, n) = outputscale * g(s_ij); the upper triangles are not written (every consumer on
+// the CPU reads the lower one only, and row-wise writes keep this pass cache-friendly).
+// X is (n, d) row-major; inv_ls2 (d) holds 1 / l_k^2.
+void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_ls2, double outputscale, int kind,
+                       int n, int d, int threads) {
+  parallel_for(blocks_of(n), n >= kParallelMinPoints ? threads : 1, [&](int block) {
+    int end = std::min(n, (block + 1) * kBlockRows);
+    for (int i = block * kBlockRows; i < end; ++i) {
+      double* k_row = K + (size_t)i * n;
+      double* g_row = G ? G + (size_t)i * n : nullptr;
+      for (int j = 0; j <= i; ++j) {
+        double s = scaled_sqdist(X + (size_t)i * d, X + (size_t)j * d, inv_ls2, d);
+        if (g_row) {
+          double m = 0.0, g = 0.0;
+          kernel_value_and_grad(kind, s, &m, &g);
+          k_row[j] = outputscale * m;
+          g_row[j] = outputscale * g;
+        } else {
+          k_row[j] = outputscale * kernel_value(kind, s);
+        }
+      }
+    }
+  });
+}
+
+// In-place Cholesky A = L L' of A (n, n) row-major; L is written to the lower triangle (the upper one
+// is left as it was). Returns -1 on success, else the index of the first pivot that is not positive.
+int cholesky_cpu(double* A, int n) {
+  for (int i = 0; i < n; ++i) {
+    double* row_i = A + (size_t)i * n;
+    for (int j = 0; j < i; ++j) {
+      const double* row_j = A + (size_t)j * n;
+      row_i[j] = (row_i[j] - dot(row_i, row_j, j)) / row_j[j];
+    }
+    double pivot = row_i[i] - dot(row_i, row_i, i);
+    if (!(pivot > 0.0) || !std::isfinite(pivot)) return i;
+    row_i[i] = std::sqrt(pivot);
+  }
+  return -1;
+}
+
+// Solves L x = b in place (L (n, n) lower, row-major).
+void solve_lower_cpu(double* b, const double* L, int n) {
+  for (int i = 0; i < n; ++i) b[i] = (b[i] - dot(L + (size_t)i * n, b, i)) / L[(size_t)i * n + i];
+}
+
+// Solves L' x = b in place.
+void solve_lower_transposed_cpu(double* b, const double* L, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    double xi = b[i] / L[(size_t)i * n + i];
+    b[i] = xi;
+    // Column i of L above the diagonal is row i's entries L[i][k], k < i.
+    const double* row = L + (size_t)i * n;
+    for (int k = 0; k < i; ++k) b[k] -= row[k] * xi;
+  }
+}
+
+// L = chol(A + jitter I): tries jitter 0, then kFirstJitter * 10^k * scale up to kMaxJitter * scale.
+// L (n, n) receives the factor (lower triangle; the upper one is zeroed). Returns the jitter used;
+// throws GpError naming the failing pivot when no jitter helps.
+double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale, int threads) {
+  double jitter = 0.0;
+  int pivot = -1;
+  for (int attempt = 0;; ++attempt) {
+    L.assign(A, A + (size_t)n * n);
+    for (int i = 0; i < n; ++i) L[(size_t)i * n + i] += jitter;
+    pivot = n >= kBlockedMinPoints ? cholesky_blocked_cpu(L.data(), n, threads) : cholesky_cpu(L.data(), n);
+    if (pivot < 0) break;
+    double next = attempt == 0 ? kFirstJitter * scale : jitter * 10.0;
+    if (!(next <= kMaxJitter * scale * (1.0 + 1e-9)) || !std::isfinite(next)) {
+      throw GpError("the kernel matrix is not positive definite, even with jitter " + std::to_string(jitter) +
+                    " on its diagonal (pivot " + std::to_string(pivot) +
+                    " failed); check the inputs for NaN or huge values, or use a larger noise");
+    }
+    jitter = next;
+  }
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) L[(size_t)i * n + j] = 0.0;
+  return jitter;
+}
+
+// Kinv (n, n) = (L L')^-1 from the factor L. U = L^-T is built row by row (row j of U is column j
+// of L^-1), then Kinv_ab = sum_{k >= max(a,b)} U_ak U_bk.
+void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads) {
+  if (n >= kBlockedMinPoints) {
+    inverse_blocked_cpu(Kinv, L, n, n >= kParallelMinPoints ? threads : 1);
+    return;
+  }
+  std::vector<double> U((size_t)n * n, 0.0);
+  int t = n >= kParallelMinPoints ? threads : 1;
+  parallel_for(n, t, [&](int j) {
+    double* u = U.data() + (size_t)j * n;
+    for (int i = j; i < n; ++i) {
+      const double* row = L + (size_t)i * n;
+      double rhs = (i == j ? 1.0 : 0.0) - dot(row + j, u + j, i - j);
+      u[i] = rhs / row[i];
+    }
+  });
+  parallel_for(n, t, [&](int a) {
+    const double* ua = U.data() + (size_t)a * n;
+    for (int b = a; b < n; ++b) {
+      double v = dot(ua + b, U.data() + (size_t)b * n + b, n - b);
+      Kinv[(size_t)a * n + b] = v;
+      Kinv[(size_t)b * n + a] = v;
+    }
+  });
+}
+
+CpuEngine::CpuEngine(const double* X_in, const double* y_in, int n_points, int dim, int kernel_kind, int max_threads)
+    : Engine(n_points, dim, kernel_kind, std::vector<double>(y_in, y_in + n_points)),
+      X(X_in, X_in + (size_t)n_points * dim),
+      threads(max_threads > 0 ? max_threads : hardware_threads()) {}
+
+LmlResult CpuEngine::lml(const double* theta, double* grad) const {
+  const double outputscale = std::exp(theta[d]);
+  const double noise = std::exp(theta[d + 1]);
+  const double mean = theta[d + 2];
+  std::vector<double> inv_ls2(d);
+  for (int k = 0; k < d; ++k) inv_ls2[k] = std::exp(-2.0 * theta[k]);
+
+  // 1. K_f = s k(X, X) and G = s g(s_ij); K_y = K_f + noise I.
+  std::vector<double> Kf((size_t)n * n), G;
+  if (grad) G.resize((size_t)n * n);
+  kernel_matrix_cpu(Kf.data(), grad ? G.data() : nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
+  std::vector<double> Ky(Kf);
+  for (int i = 0; i < n; ++i) Ky[(size_t)i * n + i] += noise;
+
+  // 2. L = chol(K_y) with jitter; alpha = K_y^-1 (y - m).
+  std::vector<double> L;
+  double jitter = cholesky_with_jitter_cpu(L, Ky.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  std::vector<double> alpha(n);
+  for (int i = 0; i < n; ++i) alpha[i] = y[i] - mean;
+  solve_lower_cpu(alpha.data(), L.data(), n);
+  double quad = 0.0;
+  for (int i = 0; i < n; ++i) quad += alpha[i] * alpha[i];
+  solve_lower_transposed_cpu(alpha.data(), L.data(), n);
+  double logdet_half = 0.0;
+  for (int i = 0; i < n; ++i) logdet_half += std::log(L[(size_t)i * n + i]);
+  double value = -0.5 * quad - logdet_half - 0.5 * n * std::log(2.0 * M_PI);
+  if (!grad) return {value, jitter};
+
+  // 3. W = alpha alpha' - K_y^-1; gradients are traces of W against dK/dtheta (bo-recipes.md 7.1).
+  std::vector<double> W((size_t)n * n);
+  inverse_from_cholesky_cpu(W.data(), L.data(), n, threads);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j <= i; ++j) W[(size_t)i * n + j] = alpha[i] * alpha[j] - W[(size_t)i * n + j];
+
+  // Per row block: sum_{j<i} W_ij G_ij delta_ijk^2 (k < d), 1/2 sum_j W_ij Kf_ij, W_ii.
+  const int nblocks = blocks_of(n);
+  const int width = d + 2;
+  std::vector<double> partial((size_t)nblocks * width, 0.0);
+  parallel_for(nblocks, n >= kParallelMinPoints ? threads : 1, [&](int block) {
+    double* acc = partial.data() + (size_t)block * width;
+    int end = std::min(n, (block + 1) * kBlockRows);
+    for (int i = block * kBlockRows; i < end; ++i) {
+      const double* xi = X.data() + (size_t)i * d;
+      const double* wi = W.data() + (size_t)i * n;
+      const double* gi = G.data() + (size_t)i * n;
+      const double* ki = Kf.data() + (size_t)i * n;
+      double scale_sum = 0.0;
+      for (int j = 0; j < i; ++j) {
+        double wg = wi[j] * gi[j];
+        const double* xj = X.data() + (size_t)j * d;
+        for (int k = 0; k < d; ++k) {
+          double delta = xi[k] - xj[k];
+          acc[k] += wg * delta * delta;
+        }
+        scale_sum += wi[j] * ki[j];
+      }
+      // Off-diagonal pairs count twice in the full sum, the diagonal once: 1/2 (2 off + diag).
+      acc[d] += scale_sum + 0.5 * wi[i] * ki[i];
+      acc[d + 1] += wi[i];
+    }
+  });
+  std::vector<double> total(width, 0.0);
+  for (int b = 0; b < nblocks; ++b)
+    for (int k = 0; k < width; ++k) total[k] += partial[(size_t)b * width + k];
+  for (int k = 0; k < d; ++k) grad[k] = total[k] * inv_ls2[k];
+  grad[d] = total[d];
+  grad[d + 1] = 0.5 * noise * total[d + 1];
+  double mean_grad = 0.0;
+  for (int i = 0; i < n; ++i) mean_grad += alpha[i];
+  grad[d + 2] = mean_grad;
+  return {value, jitter};
+}
+
+double CpuEngine::condition(const std::vector<double>& new_theta) {
+  const double outputscale = std::exp(new_theta[d]);
+  const double noise = std::exp(new_theta[d + 1]);
+  std::vector<double> inv_ls2(d);
+  for (int k = 0; k < d; ++k) inv_ls2[k] = std::exp(-2.0 * new_theta[k]);
+  std::vector<double> K((size_t)n * n);
+  kernel_matrix_cpu(K.data(), nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
+  for (int i = 0; i < n; ++i) K[(size_t)i * n + i] += noise;
+  std::vector<double> new_L;
+  double new_jitter = cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  std::vector<double> new_alpha(n);
+  for (int i = 0; i < n; ++i) new_alpha[i] = y[i] - new_theta[d + 2];
+  solve_lower_cpu(new_alpha.data(), new_L.data(), n);
+  solve_lower_transposed_cpu(new_alpha.data(), new_L.data(), n);
+  // Commit only after every step succeeded.
+  L_ = std::move(new_L);
+  alpha_ = std::move(new_alpha);
+  inv_ls2_ = std::move(inv_ls2);
+  theta = new_theta;
+  jitter = new_jitter;
+  return jitter;
+}
+
+// A block of c <= kBlockRows candidates Xc (c, d): posterior mean and variance; with `w` (n, c),
+// also K^-1 Kc there. Kc is (n, c) scratch: one column per candidate, so the triangular solves run
+// over all candidates of the block at once (solve_lower_multi_cpu).
+void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc,
+                                double* w) const {
+  const double outputscale = std::exp(theta[d]);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < c; ++j)
+      Kc[(size_t)i * c + j] =
+          outputscale * kernel_value(kernel, scaled_sqdist(Xc + (size_t)j * d, X.data() + (size_t)i * d, inv_ls2_.data(), d));
+  for (int j = 0; j < c; ++j) mean[j] = theta[d + 2];
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < c; ++j) mean[j] += Kc[(size_t)i * c + j] * alpha_[i];
+  // One candidate (the L-BFGS polish): the vector solves avoid per-row call overhead.
+  if (c == 1) solve_lower_cpu(Kc, L_.data(), n);
+  else solve_lower_multi_cpu(Kc, L_.data(), n, c);
+  std::vector<double> vv(c, 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < c; ++j) vv[j] += Kc[(size_t)i * c + j] * Kc[(size_t)i * c + j];
+  for (int j = 0; j < c; ++j) {
+    double var = outputscale - vv[j];
+    variance[j] = var > 0.0 ? var : 0.0;
+  }
+  if (w) {
+    std::copy(Kc, Kc + (size_t)n * c, w);
+    if (c == 1) solve_lower_transposed_cpu(w, L_.data(), n);
+    else solve_lower_transposed_multi_cpu(w, L_.data(), n, c);
+  }
+}
+
+void CpuEngine::predict(const double* Xc, int m, double* mean, double* variance) const {
+  int blocks = (m + kBlockRows - 1) / kBlockRows;
+  bool big = (double)m * n * n > 4e6;
+  parallel_for(blocks, big ? threads : 1, [&](int block) {
+    std::vector<double> Kc((size_t)n * kBlockRows);
+    int start = block * kBlockRows, c = std::min(m, start + kBlockRows) - start;
+    posterior_block(Xc + (size_t)start * d, c, mean + start, variance + start, Kc.data(), nullptr);
+  });
+}
+
+void CpuEngine::acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const {
+  const double outputscale = std::exp(theta[d]);
+  int blocks = (m + kBlockRows - 1) / kBlockRows;
+  bool big = (double)m * n * n > 4e6;
+  parallel_for(blocks, big ? threads : 1, [&](int block) {
+    std::vector<double> Kc((size_t)n * kBlockRows), w(grad ? (size_t)n * kBlockRows : 0);
+    std::vector<double> mu(kBlockRows), var(kBlockRows);
+    int start = block * kBlockRows, c = std::min(m, start + kBlockRows) - start;
+    posterior_block(Xc + (size_t)start * d, c, mu.data(), var.data(), Kc.data(), grad ? w.data() : nullptr);
+    for (int j = 0; j < c; ++j) {
+      const int ci = start + j;
+      const double* x = Xc + (size_t)ci * d;
+      bool floored = var[j] < kVarianceFloor;
+      double sigma = std::sqrt(floored ? kVarianceFloor : var[j]);
+      AcqValue a = acquisition_value(options.kind, mu[j], sigma, options.best, options.beta);
+      value[ci] = a.value;
+      if (!grad) continue;
+      // d mu / dx = sum_i alpha_i dk_i/dx;  d sigma / dx = -(K^-1 k)' dk/dx / sigma (0 when floored).
+      double dsig = floored ? 0.0 : a.d_sigma / sigma;
+      double* gx = grad + (size_t)ci * d;
+      std::fill(gx, gx + d, 0.0);
+      for (int i = 0; i < n; ++i) {
+        const double* xi = X.data() + (size_t)i * d;
+        double coef_i = a.d_mu * alpha_[i] - dsig * w[(size_t)i * c + j];
+        double s = scaled_sqdist(x, xi, inv_ls2_.data(), d);
+        double coef = -coef_i * outputscale * kernel_grad_factor(kernel, s);
+        for (int k = 0; k < d; ++k) gx[k] += coef * (x[k] - xi[k]) * inv_ls2_[k];
+      }
+    }
+  });
+}
+
+std::string CpuEngine::describe() const { return "cpu fp64 " + std::to_string(threads) + " threads"; }
+
+std::unique_ptr<Engine> make_cpu_engine(const double* X, const double* y, int n, int d, int kernel, int threads) {
+  return std::make_unique<CpuEngine>(X, y, n, d, kernel, threads);
+}
+
+}  // namespace hpo::gp

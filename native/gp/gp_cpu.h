@@ -1,0 +1,38 @@
+// The CPU engine (gp_cpu.cpp): the reference implementation of gp::Engine, and its building blocks
+// (also used by tests through the diagnostic exports of the bindings).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "gp/gp.h"
+
+namespace hpo::gp {
+
+void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_ls2, double outputscale, int kind,
+                       int n, int d, int threads);
+int cholesky_cpu(double* A, int n);
+void solve_lower_cpu(double* b, const double* L, int n);
+void solve_lower_transposed_cpu(double* b, const double* L, int n);
+double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale, int threads = 1);
+void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads);
+
+class CpuEngine : public Engine {
+ public:
+  CpuEngine(const double* X, const double* y, int n, int d, int kernel, int threads);
+  LmlResult lml(const double* theta, double* grad) const override;
+  double condition(const std::vector<double>& theta) override;
+  void predict(const double* Xc, int m, double* mean, double* variance) const override;
+  void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const override;
+  std::string describe() const override;
+
+ private:
+  void posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w) const;
+
+  std::vector<double> X;  // (n, d) row-major
+  int threads;
+  std::vector<double> L_;        // (n, n) Cholesky factor of K_y at theta
+  std::vector<double> alpha_;    // (n) K_y^-1 (y - mean)
+  std::vector<double> inv_ls2_;  // (d) 1 / l^2 at theta
+};
+
+}  // namespace hpo::gp

@@ -1,0 +1,245 @@
+// Hyperparameter fitting (MAP with L-BFGS and seeded restarts) and acquisition maximization, written
+// once against gp::Engine so the CPU and CUDA modules share them. Host code, header-only because the
+// two modules are built from different source lists.
+//
+// Priors (log densities over theta, constants dropped; bo-recipes.md 7.1):
+//   lengthscales: LogNormal(sqrt(2) + log(d)/2, sqrt(3)) as in current BoTorch (Hvarfner et al. 2024),
+//                 used in theta = log l without a Jacobian, as BoTorch does;
+//   noise:        LogNormal(-4, 1) as in BoTorch;
+//   outputscale:  Gamma(2, 1) (Optuna's; BoTorch fixes it at 1), mode at 1 in standardized units;
+//   mean:         flat within the bounds.
+// The priors assume standardized outputs and inputs in the unit cube (what the bayes strategy passes).
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gp/gp.h"
+#include "gp/gp_math.h"
+#include "gp/lbfgs.h"
+
+namespace hpo::gp {
+
+// Runs body(i) for i in [0, count) on up to `threads` host threads (1 = inline). Exceptions from the
+// body are rethrown on the caller's thread (the first one, by index).
+template <typename Body>
+void parallel_for(int count, int threads, Body&& body) {
+  threads = std::max(1, std::min(threads, count));
+  if (threads == 1) {
+    for (int i = 0; i < count; ++i) body(i);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      try {
+        for (int i = t; i < count; i += threads) body(i);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+inline int hardware_threads() {
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+struct Priors {
+  double ls_loc, ls_scale;  // LogNormal on lengthscales
+  double noise_loc = -4.0, noise_scale = 1.0;
+};
+
+inline Priors priors_for(int d) { return Priors{kSqrt2 + 0.5 * std::log(static_cast<double>(d)), kSqrt3}; }
+
+// Log prior density and its gradient (added to grad) at theta.
+inline double log_prior(const double* theta, int d, double* grad) {
+  Priors p = priors_for(d);
+  double value = 0.0;
+  double var = p.ls_scale * p.ls_scale;
+  for (int j = 0; j < d; ++j) {
+    double t = theta[j];
+    value += -t - (t - p.ls_loc) * (t - p.ls_loc) / (2.0 * var);
+    if (grad) grad[j] += -1.0 - (t - p.ls_loc) / var;
+  }
+  double eta = theta[d];
+  value += eta - std::exp(eta);
+  if (grad) grad[d] += 1.0 - std::exp(eta);
+  double nu = theta[d + 1];
+  double nvar = p.noise_scale * p.noise_scale;
+  value += -nu - (nu - p.noise_loc) * (nu - p.noise_loc) / (2.0 * nvar);
+  if (grad) grad[d + 1] += -1.0 - (nu - p.noise_loc) / nvar;
+  return value;
+}
+
+struct Bounds {
+  std::vector<double> lower, upper;
+};
+
+// Box for theta: lengthscales in [0.025, 1e3] (BoTorch's floor), outputscale in [1e-3, 1e3], noise in
+// [1e-6, 10] (Optuna's floor: deterministic objectives want near-interpolation), mean within the
+// range of y widened by that range on each side.
+inline Bounds theta_bounds(int d, const std::vector<double>& y) {
+  Bounds b;
+  b.lower.assign(d + 3, std::log(0.025));
+  b.upper.assign(d + 3, std::log(1e3));
+  b.lower[d] = std::log(1e-3);
+  b.upper[d] = std::log(1e3);
+  b.lower[d + 1] = std::log(1e-6);
+  b.upper[d + 1] = std::log(10.0);
+  double lo = *std::min_element(y.begin(), y.end());
+  double hi = *std::max_element(y.begin(), y.end());
+  double span = std::max(hi - lo, 1.0);
+  b.lower[d + 2] = lo - span;
+  b.upper[d + 2] = hi + span;
+  return b;
+}
+
+// A small seeded generator for restart points (SplitMix64 + Box-Muller): restarts are independent
+// streams, so the result does not depend on thread scheduling.
+struct SplitMix {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+  double normal() {
+    double u1 = uniform(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+};
+
+// Default starting point: lengthscales at the prior's mode exp(mu - sigma^2) (BoTorch's init),
+// outputscale 1, noise exp(-5) (the noise prior's mode), mean = mean(y).
+inline std::vector<double> default_theta(int d, const std::vector<double>& y) {
+  Priors p = priors_for(d);
+  std::vector<double> theta(d + 3, p.ls_loc - p.ls_scale * p.ls_scale);
+  theta[d] = 0.0;
+  theta[d + 1] = -5.0;
+  theta[d + 2] = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+  return theta;
+}
+
+// Restart r >= 1 draws lengthscales and noise from their priors and the outputscale near 1.
+inline std::vector<double> random_theta(int d, const std::vector<double>& y, uint64_t seed, int restart) {
+  Priors p = priors_for(d);
+  SplitMix rng{seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(restart) * 0xD1B54A32D192ED03ull};
+  std::vector<double> theta = default_theta(d, y);
+  for (int j = 0; j < d; ++j) theta[j] = p.ls_loc + p.ls_scale * rng.normal();
+  theta[d] = 0.5 * rng.normal();
+  theta[d + 1] = p.noise_loc + p.noise_scale * rng.normal();
+  return theta;
+}
+
+struct FitOptions {
+  int restarts = 4;
+  uint64_t seed = 0;
+  int max_iterations = 100;
+  // Start restart 0 from `warm` (the previous fit) instead of the default point.
+  std::vector<double> warm;
+  int threads = 0;
+};
+
+struct FitResult {
+  std::vector<double> theta;
+  double objective;  // log marginal likelihood + log prior at theta (maximized)
+  double lml;
+  int restarts_failed;
+};
+
+// MAP fit: maximizes lml + log prior from `restarts` starting points; the best finite result wins
+// (ties by restart index, so the result is deterministic). Throws GpError if every restart fails.
+inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& options) {
+  const int d = engine.d;
+  const int restarts = std::max(1, options.restarts);
+  Bounds bounds = theta_bounds(d, engine.y);
+  std::vector<std::vector<double>> thetas(restarts);
+  std::vector<double> objectives(restarts, -std::numeric_limits<double>::infinity());
+  std::vector<std::string> errors(restarts);
+  LbfgsOptions lbfgs;
+  lbfgs.max_iterations = options.max_iterations;
+  // Optuna's GPSampler stops at gtol = 1e-2 on the same (total, not per-point) objective: the
+  // hyperparameters are not worth more precision than the data gives them.
+  lbfgs.gradient_tolerance = 1e-2;
+  lbfgs.relative_tolerance = 1e-9;
+  int threads = engine.parallel_safe() ? (options.threads > 0 ? options.threads : hardware_threads()) : 1;
+  parallel_for(restarts, threads, [&](int r) {
+    std::vector<double> theta;
+    if (r == 0)
+      theta = options.warm.size() == static_cast<size_t>(d + 3) ? options.warm : default_theta(d, engine.y);
+    else
+      theta = random_theta(d, engine.y, options.seed, r);
+    std::string last_error;
+    auto negative_objective = [&](const std::vector<double>& t, std::vector<double>& g) -> double {
+      try {
+        LmlResult res = engine.lml(t.data(), g.data());
+        double value = res.value + log_prior(t.data(), d, g.data());
+        for (double& gi : g) gi = -gi;
+        return std::isfinite(value) ? -value : std::numeric_limits<double>::infinity();
+      } catch (const GpError& e) {
+        last_error = e.what();
+        return std::numeric_limits<double>::infinity();
+      }
+    };
+    LbfgsResult res = lbfgs_minimize(negative_objective, theta, bounds.lower, bounds.upper, lbfgs);
+    if (std::isfinite(res.value)) {
+      thetas[r] = theta;
+      objectives[r] = -res.value;
+    } else {
+      errors[r] = last_error.empty() ? "non-finite objective" : last_error;
+    }
+  });
+  int best = -1;
+  int failed = 0;
+  for (int r = 0; r < restarts; ++r) {
+    if (!std::isfinite(objectives[r])) {
+      ++failed;
+      continue;
+    }
+    if (best < 0 || objectives[r] > objectives[best]) best = r;
+  }
+  if (best < 0) throw GpError("every hyperparameter restart failed: " + errors[0]);
+  FitResult out{thetas[best], objectives[best], 0.0, failed};
+  out.lml = engine.lml(out.theta.data(), nullptr).value;
+  return out;
+}
+
+// Maximizes the acquisition from m starting points Xs (m, d) within [0, 1]^d by projected L-BFGS on
+// its negative; writes the end points (m, d) and their values (m).
+inline void maximize_acquisition(const Engine& engine, const double* starts, int m, const AcqOptions& acq,
+                                 int max_iterations, int threads, double* x_out, double* value_out) {
+  const int d = engine.d;
+  std::vector<double> lower(d, 0.0), upper(d, 1.0);
+  LbfgsOptions lbfgs;
+  lbfgs.max_iterations = max_iterations;
+  lbfgs.gradient_tolerance = 1e-7;
+  lbfgs.relative_tolerance = 1e-12;
+  threads = engine.parallel_safe() ? (threads > 0 ? threads : hardware_threads()) : 1;
+  parallel_for(m, threads, [&](int i) {
+    std::vector<double> x(starts + static_cast<size_t>(i) * d, starts + static_cast<size_t>(i + 1) * d);
+    auto negative = [&](const std::vector<double>& xv, std::vector<double>& g) -> double {
+      double value = 0.0;
+      engine.acquisition(xv.data(), 1, acq, &value, g.data());
+      for (double& gi : g) gi = -gi;
+      return std::isfinite(value) ? -value : std::numeric_limits<double>::infinity();
+    };
+    LbfgsResult res = lbfgs_minimize(negative, x, lower, upper, lbfgs);
+    std::copy(x.begin(), x.end(), x_out + static_cast<size_t>(i) * d);
+    value_out[i] = -res.value;
+  });
+}
+
+}  // namespace hpo::gp

@@ -1,0 +1,385 @@
+import { debuglog } from "node:util";
+import {
+  GaussianProcess,
+  type AcquisitionKind,
+  type GpHyperparameters,
+  type GpKernel,
+} from "../native/gp.js";
+import { type Device, resolveDevice } from "../native/load.js";
+import type { Params, Value } from "../plan/types.js";
+import {
+  decode,
+  encode,
+  type Rng,
+  rngFor,
+  sampleConfiguration,
+  satisfiesConstraints,
+} from "../space/index.js";
+import { HpoError, describeError } from "../util/errors.js";
+import { type FeatureMap, featureMap } from "./bayes/features.js";
+import { scalarize, warpTargets } from "./bayes/targets.js";
+import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "./types.js";
+
+/**
+ * `bayes`: Bayesian optimization with the native exact GP (src/native/gp.ts).
+ *
+ * - The first `initial` trials (by number) come from a seeded Latin hypercube over the unit cube.
+ * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and every tenth
+ *   trial, otherwise one run warm-started from the previous ask's hyperparameters) on
+ *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and warped,
+ *   standardized targets (bayes/targets.ts), and maximizes the acquisition: `candidates` seeded
+ *   points (half uniform, half around the best trials), the best few polished by bounded L-BFGS in
+ *   the native engine, each polished point rounded to a valid configuration and scored again.
+ * - Running trials and earlier proposals of the same batch enter as fantasies at their posterior mean
+ *   (kriging believer), so a batch spreads out.
+ * - Failed and pruned trials count as the worst observed value, steering the search away from them.
+ * - Constraints filter candidates; conditional parameters are decoded by src/space.
+ * - Several objectives are scalarized per ask (ParEGO).
+ */
+
+interface BayesOptions {
+  initial: number;
+  acquisition: AcquisitionKind;
+  kernel: GpKernel;
+  beta: number;
+  device: Device;
+  precision: "fp64" | "fp32";
+  restarts: number;
+  candidates: number;
+}
+
+const log = debuglog("hpo");
+
+// Stream keys for rngFor(seed, key, number): independent draws per purpose and trial number.
+const STREAM_DESIGN = 0xb0;
+const STREAM_RANDOM = 0xb1;
+const STREAM_CANDIDATES = 0xb2;
+const STREAM_FIT = 0xb3;
+const STREAM_WEIGHTS = 0xb4;
+
+/** Starting points polished by L-BFGS: the best candidates plus the incumbent. */
+const POLISH_STARTS = 4;
+const POLISH_ITERATIONS = 50;
+/** With `device = "auto"`, the GPU is used from this many observations on. */
+const AUTO_CUDA_MIN_POINTS = 512;
+/** Trials between fits with every restart (in between, one warm-started run). */
+const FULL_REFIT_EVERY = 10;
+/** Incumbents whose neighbourhoods are sampled. */
+const LOCAL_CENTRES = 5;
+const LOCAL_SCALES = [0.01, 0.05, 0.2];
+
+function readOptions(options: Record<string, Value>): BayesOptions {
+  const o = options ?? {};
+  const int = (name: string, fallback: number, min: number): number => {
+    const v = o[name] ?? fallback;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min)
+      throw new HpoError(`bayes: \`${name}\` must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const choice = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
+    const v = o[name] ?? fallback;
+    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v))
+      throw new HpoError(`bayes: \`${name}\` must be one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
+    return v as T;
+  };
+  const beta = o.beta ?? 2;
+  if (typeof beta !== "number" || !(beta >= 0))
+    throw new HpoError(`bayes: \`beta\` must be a number ≥ 0, got ${JSON.stringify(beta)}`);
+  return {
+    initial: int("initial", 10, 0),
+    acquisition: choice("acquisition", "logei", ["logei", "ei", "pi", "ucb"] as const),
+    kernel: choice("kernel", "matern52", ["matern52", "matern32", "rbf"] as const),
+    beta,
+    device: choice("device", "auto", ["auto", "cpu", "cuda"] as const),
+    precision: choice("precision", "fp64", ["fp64", "fp32"] as const),
+    restarts: int("restarts", 4, 1),
+    candidates: int("candidates", 2048, 1),
+  };
+}
+
+/** Fisher–Yates shuffle of 0..n-1. */
+function permutation(n: number, rng: Rng): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+/** The data the GP is fitted on: one row per usable trial. */
+interface Observations {
+  X: Float64Array;
+  y: Float64Array;
+  n: number;
+  /** Features of the best trial (the incumbent) and of the next best ones. */
+  top: Float64Array[];
+}
+
+class BayesStrategy implements Strategy {
+  readonly name = "bayes";
+  readonly #init: StrategyInit;
+  readonly #options: BayesOptions;
+  readonly #features: FeatureMap;
+  #design: Float64Array[] | undefined;
+  #warm: GpHyperparameters | undefined;
+  #device: "cpu" | "cuda" | undefined;
+
+  constructor(init: StrategyInit) {
+    this.#init = init;
+    this.#options = readOptions(init.options);
+    this.#features = featureMap(init.space);
+  }
+
+  async ask(context: AskContext, count: number): Promise<Proposal[]> {
+    const proposals: Proposal[] = [];
+    const seen = new Set(context.trials.map((t) => key(t.params)));
+    const pending: Params[] = context.trials.filter((t) => t.state === "running").map((t) => t.params);
+    let model: Model | undefined;
+    try {
+      for (let i = 0; i < count; i++) {
+        const number = context.nextNumber + i;
+        let params: Params | undefined;
+        if (number < this.#options.initial) params = this.#designPoint(number);
+        else {
+          if (model === undefined) model = (await this.#fit(context.trials, number)) ?? undefined;
+          if (model) params = await this.#propose(model, pending, seen, number);
+        }
+        if (!params || seen.has(key(params))) params = this.#random(number);
+        seen.add(key(params));
+        pending.push(params);
+        proposals.push({ params });
+      }
+    } finally {
+      model?.gp.dispose();
+    }
+    return proposals;
+  }
+
+  /** Trial `number` of the Latin hypercube (random once it would break a constraint). */
+  #designPoint(number: number): Params {
+    const { space, constraints, seed } = this.#init;
+    if (!this.#design) {
+      const size = this.#options.initial;
+      const rng = rngFor(seed, STREAM_DESIGN);
+      const perms = space.map(() => permutation(size, rng));
+      this.#design = Array.from({ length: size }, (_, k) =>
+        Float64Array.from(space, (_p, j) => (perms[j][k] + rng.uniform()) / size),
+      );
+    }
+    const params = this.#features.toParams(this.#features.fromUnit(this.#design[number]));
+    return satisfiesConstraints(constraints, params) ? params : this.#random(number);
+  }
+
+  #random(number: number): Params {
+    const { space, constraints, seed } = this.#init;
+    return sampleConfiguration(space, constraints, rngFor(seed, STREAM_RANDOM, number));
+  }
+
+  #observations(trials: readonly TrialView[], number: number): Observations | undefined {
+    const { objectives, space, seed } = this.#init;
+    const complete: { x: Float64Array; values: number[] }[] = [];
+    const bad: Float64Array[] = [];
+    for (const t of trials) {
+      if (t.state === "running") continue;
+      let x: Float64Array;
+      try {
+        x = this.#features.fromParams(t.params);
+        encode(space, t.params);
+      } catch {
+        continue; // a trial from another version of the space
+      }
+      if (t.state === "complete" && t.values && t.values.length >= objectives.length)
+        complete.push({ x, values: t.values });
+      else if (t.state === "failed" || t.state === "pruned") bad.push(x);
+    }
+    if (complete.length < 2) return undefined;
+    const scores = scalarize(
+      complete.map((c) => c.values),
+      objectives,
+      rngFor(seed, STREAM_WEIGHTS, number),
+    );
+    const finite = scores.filter(Number.isFinite);
+    if (finite.length === 0) return undefined;
+    const worst = Math.min(...finite);
+    const all = [...scores, ...bad.map(() => worst)];
+    const rows = [...complete.map((c) => c.x), ...bad];
+    const d = this.#features.dim;
+    const X = stackRows(rows, d);
+    const y = warpTargets(all);
+    const order = Array.from(complete.keys()).sort((a, b) => y[b] - y[a] || a - b);
+    return { X, y, n: rows.length, top: order.slice(0, LOCAL_CENTRES).map((i) => rows[i]) };
+  }
+
+  #resolveDevice(): "cpu" | "cuda" {
+    if (this.#device) return this.#device;
+    try {
+      this.#device = resolveDevice(this.#options.device);
+    } catch (err) {
+      // Asked for CUDA explicitly but it is unusable: say so once, and carry on with the CPU.
+      process.emitWarning(`bayes: ${describeError(err)}; using the CPU instead`, {
+        code: "HPO_CUDA_FALLBACK",
+      });
+      this.#device = "cpu";
+    }
+    return this.#device;
+  }
+
+  /** Fits the GP on the history; undefined when there is too little data or the fit fails. */
+  async #fit(trials: readonly TrialView[], number: number): Promise<Model | undefined> {
+    const d = this.#features.dim;
+    if (d === 0) return undefined;
+    const obs = this.#observations(trials, number);
+    if (!obs) return undefined;
+    const { kernel, precision, restarts } = this.#options;
+    const gp = await GaussianProcess.create({
+      X: obs.X,
+      y: obs.y,
+      n: obs.n,
+      d,
+      kernel,
+      precision,
+      // With device auto, small models stay on the CPU: below a few hundred points kernel-launch
+      // latency costs more than the GPU saves.
+      device: this.#options.device === "auto" && obs.n < AUTO_CUDA_MIN_POINTS ? "cpu" : this.#resolveDevice(),
+    });
+    try {
+      const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
+      // Warm-started from the previous ask, one L-BFGS run usually suffices (the data changed by a
+      // trial or a few); every FULL_REFIT_EVERY-th trial all restarts run again, so a fit stuck in a
+      // poor local optimum does not persist.
+      const full = !this.#warm || number % FULL_REFIT_EVERY === 0;
+      const fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
+      this.#warm = fitted;
+      return { gp, obs, hyper: fitted, best: Math.max(...obs.y.subarray(0, obs.n)) };
+    } catch (err) {
+      log("bayes: GP fit failed (%s); proposing at random", describeError(err));
+      gp.dispose();
+      return undefined;
+    }
+  }
+
+  /** The acquisition maximizer for trial `number`, given pending configurations as fantasies. */
+  async #propose(
+    model: Model,
+    pending: Params[],
+    seen: Set<string>,
+    number: number,
+  ): Promise<Params | undefined> {
+    const fm = this.#features;
+    const d = fm.dim;
+    const { constraints } = this.#init;
+    let gp = model.gp;
+    let fantasy: GaussianProcess | undefined;
+    try {
+      if (pending.length > 0) {
+        const Xp = stackRows(
+          pending.map((p) => fm.fromParams(p)),
+          d,
+        );
+        const believed = await model.gp.predict(Xp);
+        const X = new Float64Array((model.obs.n + pending.length) * d);
+        X.set(model.obs.X);
+        X.set(Xp, model.obs.n * d);
+        const y = new Float64Array(model.obs.n + pending.length);
+        y.set(model.obs.y);
+        y.set(believed.mean, model.obs.n);
+        fantasy = await GaussianProcess.create({
+          X,
+          y,
+          n: y.length,
+          d,
+          kernel: gp.kernel,
+          device: gp.device,
+        });
+        await fantasy.setHyperparameters(model.hyper);
+        gp = fantasy;
+      }
+      const acq = { kind: this.#options.acquisition, best: model.best, beta: this.#options.beta };
+
+      // 1. Seeded candidates, rounded to valid configurations and filtered by the constraints.
+      const rng = rngFor(this.#init.seed, STREAM_CANDIDATES, number);
+      const pool: { params: Params; x: Float64Array }[] = [];
+      const total = this.#options.candidates;
+      const space = this.#init.space;
+      const centres = model.obs.top.map((x) => encode(space, fm.toParams(x)));
+      for (let c = 0; c < total; c++) {
+        let u: Float64Array;
+        if (c % 2 === 0 || centres.length === 0) u = Float64Array.from(space, () => rng.uniform());
+        else {
+          const scale = LOCAL_SCALES[rng.int(LOCAL_SCALES.length)];
+          u = Float64Array.from(centres[rng.int(centres.length)]);
+          space.forEach((p, j) => {
+            if (Number.isNaN(u[j])) u[j] = rng.uniform();
+            else if (p.kind === "categorical") {
+              if (rng.uniform() < 1 / space.length) u[j] = rng.uniform();
+            } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
+          });
+        }
+        const params = decode(space, u);
+        if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
+      }
+      if (pool.length === 0) return undefined;
+      const Xpool = stackRows(
+        pool.map((p) => p.x),
+        d,
+      );
+      const poolValues = (await gp.acquisition(Xpool, acq)).value;
+
+      // 2. Polish the best candidates and the incumbent with L-BFGS, then round and rescore.
+      const order = Array.from(pool.keys()).sort((a, b) => poolValues[b] - poolValues[a] || a - b);
+      const starts = order.slice(0, POLISH_STARTS).map((i) => pool[i].x);
+      if (model.obs.top.length) starts.push(model.obs.top[0]);
+      const Xs = stackRows(starts, d);
+      const polished = await gp.maximizeAcquisition(Xs, { ...acq, maxIterations: POLISH_ITERATIONS });
+      const rounded: { params: Params; x: Float64Array }[] = [];
+      for (let i = 0; i < starts.length; i++) {
+        const params = fm.toParams(polished.x.subarray(i * d, (i + 1) * d));
+        if (satisfiesConstraints(constraints, params)) rounded.push({ params, x: fm.fromParams(params) });
+      }
+      const scored = pool.map((p, i) => ({ params: p.params, value: poolValues[i] }));
+      if (rounded.length) {
+        const Xr = stackRows(
+          rounded.map((r) => r.x),
+          d,
+        );
+        const values = (await gp.acquisition(Xr, acq)).value;
+        for (const [i, r] of rounded.entries()) scored.push({ params: r.params, value: values[i] });
+      }
+
+      // 3. The best configuration not tried yet (ties: the earlier, so the choice is deterministic).
+      let best: { params: Params; value: number } | undefined;
+      for (const s of scored)
+        if (!seen.has(key(s.params)) && Number.isFinite(s.value) && (!best || s.value > best.value)) best = s;
+      return best?.params;
+    } finally {
+      fantasy?.dispose();
+    }
+  }
+}
+
+interface Model {
+  gp: GaussianProcess;
+  obs: Observations;
+  hyper: GpHyperparameters;
+  best: number;
+}
+
+/** Rows of length d stacked into one row-major matrix. */
+function stackRows(rows: readonly ArrayLike<number>[], d: number): Float64Array {
+  const X = new Float64Array(rows.length * d);
+  for (const [i, r] of rows.entries()) X.set(r, i * d);
+  return X;
+}
+
+/** A configuration's identity for duplicate checks. */
+function key(params: Params): string {
+  return JSON.stringify(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k]]),
+  );
+}
+
+/** The `bayes` strategy factory (options as in the language: initial, acquisition, kernel, …). */
+export const createBayes: StrategyFactory = (init) => new BayesStrategy(init);

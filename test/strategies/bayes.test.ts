@@ -1,0 +1,234 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
+import type { Expr, ParamSpec } from "../../src/plan/types.js";
+import { rngFor, sampleConfiguration, satisfiesConstraints } from "../../src/space/index.js";
+import { createBayes } from "../../src/strategies/bayes.js";
+import type { StrategyFactory, TrialView } from "../../src/strategies/types.js";
+import { cudaStatus } from "../../src/native/load.js";
+import { HpoError } from "../../src/util/errors.js";
+import { minimize } from "./bayes-harness.js";
+
+const POS = { line: 1, col: 1, endLine: 1, endCol: 1 };
+const SEEDS = [1, 2, 3, 4, 5];
+
+const randomSearch: StrategyFactory = (init) => ({
+  name: "random",
+  async ask(context, count) {
+    return Array.from({ length: count }, (_, i) => ({
+      params: sampleConfiguration(
+        init.space,
+        init.constraints,
+        rngFor(init.seed, 0x5eed, context.nextNumber + i),
+      ),
+    }));
+  },
+});
+
+async function compare(objective: string, trials: number) {
+  const optimum = (BUILTIN_OBJECTIVES[objective].optimum?.({})?.value ?? 0) as number;
+  const rows = [];
+  for (const seed of SEEDS) {
+    const bayes = (await minimize(createBayes, objective, trials, seed)).best - optimum;
+    const random = (await minimize(randomSearch, objective, trials, seed)).best - optimum;
+    rows.push({ seed, bayes, random });
+  }
+  return rows;
+}
+
+test("bayes reaches within 1e-2 of Branin's optimum in 40 trials for most seeds, and beats random", async () => {
+  const rows = await compare("branin", 40);
+  const reached = rows.filter((r) => r.bayes <= 1e-2).length;
+  const wins = rows.filter((r) => r.bayes < r.random).length;
+  const table = rows.map(
+    (r) => `seed ${r.seed}: gap ${r.bayes.toExponential(2)} vs random ${r.random.toExponential(2)}`,
+  );
+  assert.ok(reached >= 4, `within 1e-2 on ${reached}/5 seeds\n${table.join("\n")}`);
+  assert.ok(wins >= 4, `beat random on ${wins}/5 seeds\n${table.join("\n")}`);
+});
+
+test("bayes beats random on Hartmann-6 in 40 trials for most seeds", async () => {
+  const rows = await compare("hartmann6", 40);
+  const wins = rows.filter((r) => r.bayes < r.random).length;
+  const table = rows.map(
+    (r) => `seed ${r.seed}: gap ${r.bayes.toExponential(2)} vs random ${r.random.toExponential(2)}`,
+  );
+  assert.ok(wins >= 4, `beat random on ${wins}/5 seeds\n${table.join("\n")}`);
+});
+
+test("the same seed gives the same trials; another seed gives others", async () => {
+  const a = await minimize(createBayes, "branin", 14, 11, { initial: 5, candidates: 256 });
+  const b = await minimize(createBayes, "branin", 14, 11, { initial: 5, candidates: 256 });
+  const c = await minimize(createBayes, "branin", 14, 12, { initial: 5, candidates: 256 });
+  assert.equal(
+    a.history.map((t) => t.params),
+    b.history.map((t) => t.params),
+  );
+  assert.not.equal(
+    a.history.map((t) => t.params),
+    c.history.map((t) => t.params),
+  );
+});
+
+const param = (name: string): Expr => ({ op: "param", name, pos: POS });
+const lit = (value: number | string): Expr => ({ op: "lit", value, pos: POS });
+
+test("proposals honour constraints, conditions, categorical and integer parameters", async () => {
+  const space: ParamSpec[] = [
+    { name: "x1", kind: "float", low: 0, high: 1, log: false, pos: POS },
+    { name: "x2", kind: "float", low: 0, high: 1, log: false, pos: POS },
+    { name: "lr", kind: "float", low: 1e-4, high: 1, log: true, pos: POS },
+    { name: "units", kind: "int", low: 1, high: 9, log: false, step: 2, pos: POS },
+    { name: "kind", kind: "categorical", choices: ["a", "b", "c"], ordered: false, pos: POS },
+    {
+      name: "depth",
+      kind: "int",
+      low: 1,
+      high: 4,
+      log: false,
+      step: 1,
+      condition: { op: "==", args: [param("kind"), lit("a")], pos: POS },
+      pos: POS,
+    },
+  ];
+  const constraints: Expr[] = [
+    { op: "<=", args: [{ op: "+", args: [param("x1"), param("x2")], pos: POS }, lit(1)], pos: POS },
+  ];
+  const strategy = createBayes({
+    space,
+    constraints,
+    objectives: [{ metric: "loss", direction: "minimize" }],
+    options: { initial: 6, candidates: 256 },
+    seed: 3,
+  });
+  const history: TrialView[] = [];
+  const loss = (p: Record<string, unknown>) =>
+    ((p.x1 as number) - 0.3) ** 2 +
+    ((p.x2 as number) - 0.6) ** 2 +
+    Math.abs(Math.log10(p.lr as number) + 2) +
+    (p.kind === "a" ? 0.1 * (p.depth as number) : 0.5);
+  for (let t = 0; t < 20; t++) {
+    const [{ params }] = await strategy.ask({ trials: history, nextNumber: t }, 1);
+    assert.ok(satisfiesConstraints(constraints, params), `constraint holds for ${JSON.stringify(params)}`);
+    assert.is("depth" in params, params.kind === "a", "depth exists exactly when kind is a");
+    assert.ok([1, 3, 5, 7, 9].includes(params.units as number), `units on its grid: ${params.units}`);
+    assert.ok((params.lr as number) >= 1e-4 && (params.lr as number) <= 1);
+    // Some trials fail or are pruned: the strategy must go on.
+    const state = t % 7 === 6 ? "failed" : t % 7 === 5 ? "pruned" : "complete";
+    history.push({
+      number: t,
+      state,
+      params,
+      values: state === "complete" ? [loss(params)] : undefined,
+      intermediate: [],
+    });
+  }
+  const keys = new Set(history.map((t) => JSON.stringify(t.params)));
+  assert.is(keys.size, history.length, "no configuration is proposed twice");
+});
+
+test("a batch ask with running trials proposes distinct configurations", async () => {
+  const f = BUILTIN_OBJECTIVES.branin;
+  const space: ParamSpec[] = f
+    .domain({})
+    .map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false, pos: POS }));
+  const strategy = createBayes({
+    space,
+    constraints: [],
+    objectives: [{ metric: "value", direction: "minimize" }],
+    options: { initial: 4, candidates: 512 },
+    seed: 9,
+  });
+  const history: TrialView[] = [];
+  for (let t = 0; t < 8; t++) {
+    const [{ params }] = await strategy.ask({ trials: history, nextNumber: t }, 1);
+    const value = f.evaluate([params.x1 as number, params.x2 as number], {}).value;
+    history.push({
+      number: t,
+      state: t === 7 ? "running" : "complete",
+      params,
+      values: [value],
+      intermediate: [],
+    });
+  }
+  const batch = await strategy.ask({ trials: history, nextNumber: 8 }, 4);
+  assert.is(batch.length, 4);
+  const all = new Set([...history, ...batch].map((p) => JSON.stringify(p.params)));
+  assert.is(all.size, 12, "batch members differ from each other and from the history");
+  // The kriging believer spreads the batch out instead of stacking it on one point.
+  const d = (a: TrialView["params"], b: TrialView["params"]) =>
+    Math.hypot(((a.x1 as number) - (b.x1 as number)) / 15, ((a.x2 as number) - (b.x2 as number)) / 15);
+  let closest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 4; i++)
+    for (let j = i + 1; j < 4; j++) closest = Math.min(closest, d(batch[i].params, batch[j].params));
+  assert.ok(closest > 1e-4, `closest pair in the batch at ${closest}`);
+});
+
+test("several objectives are scalarized and still give valid proposals", async () => {
+  const f = BUILTIN_OBJECTIVES.zdt1;
+  const space: ParamSpec[] = f
+    .domain({ dim: 4 })
+    .map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false, pos: POS }));
+  const strategy = createBayes({
+    space,
+    constraints: [],
+    objectives: [
+      { metric: "f1", direction: "minimize" },
+      { metric: "f2", direction: "minimize" },
+    ],
+    options: { initial: 5, candidates: 256 },
+    seed: 4,
+  });
+  const history: TrialView[] = [];
+  for (let t = 0; t < 12; t++) {
+    const [{ params }] = await strategy.ask({ trials: history, nextNumber: t }, 1);
+    const r = f.evaluate(
+      space.map((p) => params[p.name] as number),
+      { dim: 4 },
+    );
+    history.push({ number: t, state: "complete", params, values: [r.f1, r.f2], intermediate: [] });
+  }
+  assert.is(new Set(history.map((t) => JSON.stringify(t.params))).size, 12);
+});
+
+test("device cuda falls back to the CPU with a warning when no GPU is usable", async () => {
+  const warnings: string[] = [];
+  const listen = (w: Error) => warnings.push(w.message);
+  process.on("warning", listen);
+  try {
+    const r = await minimize(createBayes, "branin", 6, 2, { initial: 3, candidates: 64, device: "cuda" });
+    assert.is(r.history.length, 6);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (cudaStatus().available) assert.equal(warnings, [], "a usable GPU is used without a warning");
+    else {
+      assert.is(warnings.length, 1, `one warning, got ${JSON.stringify(warnings)}`);
+      assert.match(warnings[0], /bayes: CUDA is not available: .*; using the CPU instead/);
+    }
+  } finally {
+    process.off("warning", listen);
+  }
+});
+
+test("bad options are clear errors", () => {
+  const init = {
+    space: [{ name: "x", kind: "float", low: 0, high: 1, log: false, pos: POS }] as ParamSpec[],
+    constraints: [],
+    objectives: [{ metric: "value", direction: "minimize" as const }],
+    seed: 1,
+  };
+  assert.throws(
+    () => createBayes({ ...init, options: { acquisition: "poi" } }),
+    (e: unknown) =>
+      e instanceof HpoError && /`acquisition` must be one of logei, ei, pi, ucb, got "poi"/.test(e.message),
+  );
+  assert.throws(
+    () => createBayes({ ...init, options: { candidates: 0 } }),
+    (e: unknown) => e instanceof HpoError && /`candidates` must be a whole number ≥ 1/.test(e.message),
+  );
+  assert.throws(
+    () => createBayes({ ...init, options: { device: "tpu" } }),
+    (e: unknown) => e instanceof HpoError && /`device` must be one of auto, cpu, cuda/.test(e.message),
+  );
+});
+
+test.run();
