@@ -94,13 +94,24 @@ else device_reason="$(cd "$root" && "$node" -e '
 fi
 
 run_step gpu-tests "$node" scripts/run-tests.mjs --gpu-only
+# Extra arguments per benchmark (e.g. HPO_GPU_BENCH_SURROGATE="--n 1000,10000,20000 --candidates 100000").
 for bench in rng surrogate evolution; do
   if [ -f "$root/dist/bench/$bench.js" ]; then
-    run_step "bench-$bench" "$node" "dist/bench/$bench.js" --device cuda
+    var="HPO_GPU_BENCH_$(echo "$bench" | tr '[:lower:]' '[:upper:]')"
+    # shellcheck disable=SC2086 # the extra arguments are meant to split
+    run_step "bench-$bench" "$node" "dist/bench/$bench.js" --device cuda ${!var:-}
   else
     summary+=("--    bench-$bench (not built: dist/bench/$bench.js is absent)")
   fi
 done
+
+# Peers side by side on the same GPU, when this machine's Python has them (targets.md).
+if python3 -c 'import gpytorch, torch; assert torch.cuda.is_available()' >/dev/null 2>&1; then
+  # shellcheck disable=SC2086
+  run_step peer-gpytorch python3 bench/surrogate_gpytorch.py ${HPO_GPU_PEER_GPYTORCH:-}
+else
+  summary+=("--    peer-gpytorch (python3 with gpytorch and a CUDA torch is not available)")
+fi
 
 # ---- summary ---------------------------------------------------------------------------------------
 {
