@@ -15,6 +15,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -29,6 +30,8 @@
 
 namespace hpo::gp {
 namespace {
+
+std::atomic<size_t> g_device_bytes{0};  // see device_bytes_held()
 
 constexpr int NB = 32;    // Cholesky / triangular-solve block
 constexpr int TILE = 16;  // tiles of the trailing update and of Z'Z
@@ -57,18 +60,15 @@ template <typename T>
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
-  ~DeviceBuffer() {
-    if (ptr_) cudaFree(ptr_);
-  }
+  ~DeviceBuffer() { release(); }
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   void reserve(size_t count) {
     if (count <= capacity_) return;
-    if (ptr_) cudaFree(ptr_);
-    ptr_ = nullptr;
-    capacity_ = 0;
+    release();
     GP_CUDA(cudaMalloc(reinterpret_cast<void**>(&ptr_), std::max<size_t>(count, 1) * sizeof(T)));
     capacity_ = count;
+    g_device_bytes += std::max<size_t>(count, 1) * sizeof(T);
   }
   T* get() const { return ptr_; }
   void swap(DeviceBuffer& other) {
@@ -77,6 +77,14 @@ class DeviceBuffer {
   }
 
  private:
+  void release() {
+    if (!ptr_) return;
+    cudaFree(ptr_);
+    g_device_bytes -= std::max<size_t>(capacity_, 1) * sizeof(T);
+    ptr_ = nullptr;
+    capacity_ = 0;
+  }
+
   T* ptr_ = nullptr;
   size_t capacity_ = 0;
 };
@@ -743,6 +751,8 @@ class CudaEngine : public Engine {
 };
 
 }  // namespace
+
+size_t device_bytes_held() { return g_device_bytes.load(); }
 
 std::unique_ptr<Engine> make_cuda_engine(const double* X, const double* y, int n, int d, int kernel, int precision) {
   if (precision == 1) return std::make_unique<CudaEngine<float>>(X, y, n, d, kernel);

@@ -19,7 +19,9 @@ struct CudaBackend {
   }
 };
 
-// _gpDeviceMemory() -> { free, total } bytes of device 0 (tests check that dispose() frees memory).
+// _gpDeviceMemory() -> { free, total } bytes of device 0, and `held`: the bytes this process's GP
+// engines own (tests check that dispose() returns it to where it was; other processes on the GPU
+// move `free`).
 Napi::Value DeviceMemory(const Napi::CallbackInfo& info) {
   size_t free_bytes = 0, total_bytes = 0;
   cudaError_t status = cudaMemGetInfo(&free_bytes, &total_bytes);
@@ -27,6 +29,7 @@ Napi::Value DeviceMemory(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("free", static_cast<double>(free_bytes));
   out.Set("total", static_cast<double>(total_bytes));
+  out.Set("held", static_cast<double>(gp::device_bytes_held()));
   return out;
 }
 

@@ -11,4 +11,8 @@ namespace hpo::gp {
 // precision 0 = fp64, 1 = fp32 for the matrices (acquisition math stays fp64). Throws GpError.
 std::unique_ptr<Engine> make_cuda_engine(const double* X, const double* y, int n, int d, int kernel, int precision);
 
+// Bytes of device memory this process's GP engines hold right now (their own buffers; not the CUDA
+// context or vendor workspaces). Unlike cudaMemGetInfo it is not moved by other processes on the GPU.
+size_t device_bytes_held();
+
 }  // namespace hpo::gp
