@@ -1,0 +1,110 @@
+/**
+ * TensorFlow.js backend choice. The native bindings (`@tensorflow/tfjs-node-gpu`, then
+ * `@tensorflow/tfjs-node`) are optional peer packages: their install downloads libtensorflow, so
+ * they are only imported dynamically and a failed import degrades to the portable backends of
+ * `@tensorflow/tfjs`. Among those, the plain JS `cpu` backend is the default: measured on this
+ * machine (bench/train.ts) it runs every op the templates need, while `wasm` lacks gradients for
+ * some of them (see describeBackends and the report).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { HpoError } from "../util/errors.js";
+
+export type BackendName = "tensorflow-gpu" | "tensorflow" | "cpu" | "wasm";
+
+/** The backend names a user may pass to `--backend` (`auto` = the best that loads). */
+export const BACKEND_CHOICES = ["auto", "tensorflow-gpu", "tensorflow", "cpu", "wasm"] as const;
+
+export interface BackendInfo {
+  name: BackendName;
+  /** The npm package that provides it. */
+  package: string;
+  available: boolean;
+  /** Why it is not available (the import error), or a note on its use. */
+  note?: string;
+}
+
+const NATIVE: { name: BackendName; pkg: string; tfName: string }[] = [
+  { name: "tensorflow-gpu", pkg: "@tensorflow/tfjs-node-gpu", tfName: "tensorflow" },
+  { name: "tensorflow", pkg: "@tensorflow/tfjs-node", tfName: "tensorflow" },
+];
+
+/** Imports a package by a name TypeScript does not resolve at compile time (it may be absent). */
+async function importOptional(pkg: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  try {
+    await import(pkg);
+    return { ok: true };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    return { ok: false, error: msg ?? "import failed" };
+  }
+}
+
+let wasmLoaded: Promise<boolean> | undefined;
+async function loadWasm(): Promise<boolean> {
+  wasmLoaded ??= importOptional("@tensorflow/tfjs-backend-wasm").then((r) => r.ok);
+  return wasmLoaded;
+}
+
+/** What each backend is on this machine, in preference order, for `hpo doctor`. */
+export async function describeBackends(): Promise<BackendInfo[]> {
+  const out: BackendInfo[] = [];
+  for (const n of NATIVE) {
+    const r = await importOptional(n.pkg);
+    out.push({
+      name: n.name,
+      package: n.pkg,
+      available: r.ok,
+      note: r.ok ? undefined : `not installed or failed to load (${r.error})`,
+    });
+  }
+  out.push({ name: "cpu", package: "@tensorflow/tfjs", available: true, note: "portable default" });
+  const wasm = await loadWasm();
+  out.push({
+    name: "wasm",
+    package: "@tensorflow/tfjs-backend-wasm",
+    available: wasm,
+    note: wasm ? "opt-in: lacks gradients for some ops (conv pooling, LSTM)" : "failed to load",
+  });
+  return out;
+}
+
+let active: BackendName | undefined;
+
+/**
+ * Selects and initialises a backend: `auto` (or undefined) takes the first native binding that
+ * loads, else `cpu`. Asking for a backend that cannot load is an HpoError.
+ */
+export async function useBackend(choice: string = "auto"): Promise<BackendName> {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(choice))
+    throw new HpoError(`unknown backend \`${choice}\``, {
+      hint: `choose one of ${BACKEND_CHOICES.join(", ")}`,
+    });
+  if (active !== undefined && (choice === "auto" || choice === active)) return active;
+  const candidates = choice === "auto" ? NATIVE : NATIVE.filter((n) => n.name === choice);
+  for (const n of candidates) {
+    const r = await importOptional(n.pkg);
+    if (r.ok && (await tf.setBackend(n.tfName))) {
+      active = n.name;
+      return active;
+    }
+    if (choice !== "auto")
+      throw new HpoError(
+        `backend \`${choice}\` is not available: ${n.pkg} ${r.ok ? "did not initialise" : r.error}`,
+      );
+  }
+  if (choice === "wasm") {
+    if (!(await loadWasm()) || !(await tf.setBackend("wasm")))
+      throw new HpoError("backend `wasm` is not available: @tensorflow/tfjs-backend-wasm failed to load");
+    active = "wasm";
+  } else {
+    await tf.setBackend("cpu");
+    active = "cpu";
+  }
+  await tf.ready();
+  return active;
+}
+
+/** The backend selected by useBackend, if any. */
+export function activeBackend(): BackendName | undefined {
+  return active;
+}
