@@ -13,7 +13,9 @@ const close = (actual: number, expected: number, digits: number) =>
 
 test("time decay 0.1 from 0.001 (language.md numbers)", () => {
   const s = createSchedule(call("time_decay", { decay: 0.1 }), 0.001, 10);
-  [0.001, 0.000909091, 0.000757576, 0.000582751].forEach((v, e) => close(s.rate(e, 0), v, 9));
+  [0.001, 0.000909091, 0.000757576, 0.000582751].forEach((v, e) => {
+    close(s.rate(e, 0), v, 9);
+  });
 });
 
 test("step decay 0.5 every 20: 0.001 to epoch 18, 0.0005 from 19, 0.00025 from 39", () => {
@@ -28,15 +30,17 @@ test("step decay 0.5 every 20: 0.001 to epoch 18, 0.0005 from 19, 0.00025 from 3
 
 test("exponential decay 0.03 (language.md numbers)", () => {
   const s = createSchedule(call("exponential_decay", { decay: 0.03 }), 0.001, 10);
-  [0.001, 0.00097045, 0.00091393, 0.00083527].forEach((v, e) => close(s.rate(e, 0), v, 8));
+  [0.001, 0.00097045, 0.00091393, 0.00083527].forEach((v, e) => {
+    close(s.rate(e, 0), v, 8);
+  });
 });
 
 test("cyclic triangular: min at 0, max at period/2, min at period, per step", () => {
   const s = createSchedule(call("cyclic", { min_lr: 0.001, max_lr: 0.006, period: 8 }), 0.1, 5);
   assert.ok(s.perStep);
-  [0.001, 0.00225, 0.0035, 0.00475, 0.006, 0.00475, 0.0035, 0.00225, 0.001, 0.00225].forEach((v, step) =>
-    close(s.rate(0, step), v, 12),
-  );
+  [0.001, 0.00225, 0.0035, 0.00475, 0.006, 0.00475, 0.0035, 0.00225, 0.001, 0.00225].forEach((v, step) => {
+    close(s.rate(0, step), v, 12);
+  });
   const halving = createSchedule(
     call("cyclic", { min_lr: 0, max_lr: 1, period: 4, mode: "triangular2" }),
     0.1,
