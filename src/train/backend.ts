@@ -85,6 +85,7 @@ export async function useBackend(choice: string = "auto"): Promise<BackendName> 
     const r = await importOptional(n.pkg);
     if (r.ok && (await tf.setBackend(n.tfName))) {
       active = n.name;
+      tf.env().set("PROD", true);
       return active;
     }
     if (choice !== "auto")
@@ -101,6 +102,8 @@ export async function useBackend(choice: string = "auto"): Promise<BackendName> 
     active = "cpu";
   }
   await tf.ready();
+  // PROD silences the cpu backend's "install tfjs-node" banner, which would confuse `hpo run` users.
+  tf.env().set("PROD", true);
   return active;
 }
 
