@@ -11,6 +11,8 @@ export interface Optimizer {
   /** The initial learning rate (`lr`). */
   lr: number;
   setLearningRate(lr: number): void;
+  /** Frees the optimizer's tensors. */
+  dispose(): void;
 }
 
 /** Builds `spec` (default adam(lr = 0.001)). */
@@ -54,6 +56,12 @@ export function createOptimizer(spec: CallValue | undefined): Optimizer {
       const o = opt as unknown as { setLearningRate?: (r: number) => void; learningRate: number };
       if (typeof o.setLearningRate === "function") o.setLearningRate(rate);
       else o.learningRate = rate;
+    },
+    dispose() {
+      opt.dispose();
+      // tfjs 4.22's MomentumOptimizer.dispose() does not free the learning-rate scalar of its SGD base.
+      const c = (opt as unknown as { c?: tf.Tensor }).c;
+      if (c && !c.isDisposed) c.dispose();
     },
   };
 }

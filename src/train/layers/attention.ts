@@ -1,7 +1,8 @@
 /**
  * Multi-head scaled dot-product attention (Vaswani et al. 2017) as a tfjs layer with trainable
- * weights; tfjs-layers has none. Inputs: `x` (self-attention), `[query, memory]` or
- * `[query, memory, memoryTokenIds]` (keys whose token id is 0 are padding and masked out).
+ * weights; tfjs-layers has none. Inputs: `x` (self-attention) or `[query, memory]`; with `keyMask`,
+ * the token ids of the keys come last, `[x, ids]` or `[query, memory, ids]`, and keys whose id is 0
+ * (padding) are masked out. (A layer must not take one tensor twice: tfjs-layers would free it early.)
  * Shapes: query [batch, Tq, dq], memory [batch, Tk, dk] → output [batch, Tq, dq].
  */
 import * as tf from "@tensorflow/tfjs";
@@ -12,6 +13,8 @@ export interface MultiHeadAttentionArgs {
   keyDim?: number;
   /** Each position attends only to itself and earlier ones (decoder self-attention). */
   causal?: boolean;
+  /** The last input holds the keys' token ids; id 0 (padding) is masked out. */
+  keyMask?: boolean;
   /** Dropout on the attention weights while training. */
   dropout?: number;
   seed?: number;
@@ -25,6 +28,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
   readonly numHeads: number;
   keyDim: number;
   readonly causal: boolean;
+  readonly keyMask: boolean;
   readonly dropoutRate: number;
   readonly seed?: number;
   private wq!: tf.LayerVariable;
@@ -43,20 +47,25 @@ export class MultiHeadAttention extends tf.layers.Layer {
     this.numHeads = args.numHeads;
     this.keyDim = args.keyDim ?? 0;
     this.causal = args.causal ?? false;
+    this.keyMask = args.keyMask ?? false;
     this.dropoutRate = args.dropout ?? 0;
     this.seed = args.seed;
   }
 
-  private static shapes(inputShape: tf.Shape | tf.Shape[]): { q: tf.Shape; m: tf.Shape } {
-    if (Array.isArray(inputShape[0])) {
-      const list = inputShape as tf.Shape[];
-      return { q: list[0], m: list[1] ?? list[0] };
-    }
+  /** Splits the inputs into query, memory and (with keyMask) token ids. */
+  private split<T>(list: T[]): { q: T; m: T; ids?: T } {
+    const ids = this.keyMask ? list[list.length - 1] : undefined;
+    const rest = this.keyMask ? list.slice(0, -1) : list;
+    return { q: rest[0], m: rest[1] ?? rest[0], ids };
+  }
+
+  private shapes(inputShape: tf.Shape | tf.Shape[]): { q: tf.Shape; m: tf.Shape } {
+    if (Array.isArray(inputShape[0])) return this.split(inputShape as tf.Shape[]);
     return { q: inputShape as tf.Shape, m: inputShape as tf.Shape };
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const { q, m } = MultiHeadAttention.shapes(inputShape);
+    const { q, m } = this.shapes(inputShape);
     const dq = q[q.length - 1] as number;
     const dm = m[m.length - 1] as number;
     if (this.keyDim === 0) {
@@ -80,7 +89,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return MultiHeadAttention.shapes(inputShape).q;
+    return this.shapes(inputShape).q;
   }
 
   /** [batch, T, d] @ w + b → [batch, heads, T, keyDim]. */
@@ -92,10 +101,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const list = Array.isArray(inputs) ? inputs : [inputs];
-      const query = list[0];
-      const memory = list[1] ?? query;
-      const ids = list[2];
+      const { q: query, m: memory, ids } = this.split(Array.isArray(inputs) ? inputs : [inputs]);
       const [, tq, dq] = query.shape as number[];
       const tk = memory.shape[1] as number;
       const q = this.project(query, this.wq, this.bq);
@@ -126,6 +132,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
       numHeads: this.numHeads,
       keyDim: this.keyDim,
       causal: this.causal,
+      keyMask: this.keyMask,
       dropout: this.dropoutRate,
     };
   }

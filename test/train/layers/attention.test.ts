@@ -53,8 +53,8 @@ function reference(
   return addBias(matmul(concat, w[3]), b[3]);
 }
 
-function setup(d: number, heads: number, causal: boolean, tq: number, tk: number) {
-  const layer = new MultiHeadAttention({ numHeads: heads, causal });
+function setup(d: number, heads: number, causal: boolean, tq: number, tk: number, keyMask = false) {
+  const layer = new MultiHeadAttention({ numHeads: heads, causal, keyMask });
   layer.build([
     [null, tq, d],
     [null, tk, d],
@@ -96,7 +96,7 @@ test("causal self-attention and padding masks hide the right keys", () => {
   const x = pattern(3, 4, 40);
   const out = layer.apply(tf.tensor3d([x])) as tf.Tensor;
   assertClose(Array.from(out.dataSync()), reference(x, x, w, b, 2, (i, j) => j > i).flat());
-  const cross = setup(4, 1, false, 2, 3);
+  const cross = setup(4, 1, false, 2, 3, true);
   const ids = tf.tensor2d([[5, 7, 0]]);
   const masked = cross.layer.apply([tf.tensor3d([x.slice(0, 2)]), tf.tensor3d([x]), ids]) as tf.Tensor;
   assertClose(
