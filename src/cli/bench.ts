@@ -13,6 +13,7 @@ export const BENCHMARKS: Record<string, string> = {
   runtime: "per-trial overhead of the study loop (SQLite durable and in memory)",
   lang: "checking and compiling a generated 2,000-line spec",
   strategies: "search quality of the strategies on standard test functions",
+  train: "built-in trainer: seconds per epoch of small MLP, CNN and LSTM models per TensorFlow.js backend",
 };
 
 /** `hpo bench NAME [options…]`: runs one benchmark; its options are passed through. */

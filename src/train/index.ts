@@ -20,6 +20,7 @@ import { createOptimizer, type Optimizer } from "./optimizers.js";
 import { createSchedule, type Schedule } from "./schedules.js";
 
 export {
+  activeBackend,
   describeBackends,
   useBackend,
   BACKEND_CHOICES,
@@ -143,7 +144,42 @@ export async function trainTrial(
   ctx: TrialContext,
   opts: TrainOptions = {},
 ): Promise<Record<string, number>> {
-  await useBackend(opts.backend ?? "auto");
+  const choice = opts.backend ?? "auto";
+  const kind = modelKind(trial);
+  const backend = await useBackend(choice, wasmUnsupported.has(kind) ? "cpu" : "wasm");
+  let reported = false;
+  const watched: TrialContext = {
+    ...ctx,
+    report(step, values) {
+      reported = true;
+      ctx.report(step, values);
+    },
+  };
+  try {
+    return await attempt(trial, watched);
+  } catch (err) {
+    // `auto` tries wasm first (much faster where it has the kernels); a model that needs a kernel
+    // wasm lacks is retried on cpu, and models of that kind go to cpu from then on.
+    if (choice !== "auto" || backend !== "wasm" || reported || !MISSING_KERNEL.test(describeError(err)))
+      throw err;
+    wasmUnsupported.add(kind);
+    await useBackend("auto", "cpu");
+    return attempt(trial, ctx);
+  }
+}
+
+const MISSING_KERNEL = /Kernel '\w+' not registered for backend 'wasm'/;
+/** Model kinds (see modelKind) that met a kernel missing from the wasm backend. */
+const wasmUnsupported = new Set<string>();
+
+/** What decides which kernels a trial needs: the reader and the model's layers or template. */
+function modelKind(trial: ResolvedTrainer): string {
+  const m = trial.model;
+  const layers = m.kind === "template" ? [m.name, String(m.args.cell ?? "")] : m.layers.map((l) => l.name);
+  return JSON.stringify([trial.data.reader, layers]);
+}
+
+async function attempt(trial: ResolvedTrainer, ctx: TrialContext): Promise<Record<string, number>> {
   const folds: Fold[] = [];
   try {
     return await run(trial, ctx, folds);

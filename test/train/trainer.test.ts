@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ResolvedTrainer, Value } from "../../src/plan/types.js";
-import { type TrialContext, trainTrial } from "../../src/train/index.js";
+import { type TrialContext, activeBackend, trainTrial } from "../../src/train/index.js";
 import { HpoError } from "../../src/util/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-train-"));
@@ -117,8 +117,9 @@ test("trains an MLP on CSV data and reports every epoch's metrics", async () => 
   assert.is(out.params, 5 * 8 + 8 + 8 * 2 + 2); // features a, b, c, kind=x, kind=y
 });
 
-test("is deterministic for a seed", async () => {
+test("is deterministic for a seed; auto picks wasm for a dense model", async () => {
   const a = await trainTrial(spec(), ctx().c);
+  assert.is(activeBackend(), "wasm");
   const b = await trainTrial(spec(), ctx().c);
   assert.is(a.val_loss, b.val_loss);
   const other = await trainTrial(spec(), ctx({ seed: 2 }).c);
@@ -246,6 +247,8 @@ test("CNN template and an explicit layer list on IDX images", async () => {
     ctx().c,
   );
   assert.type(cnn.val_accuracy, "number");
+  // auto tried wasm, met its missing conv2d gradient kernel and retrained the trial on cpu
+  assert.is(activeBackend(), "cpu");
   const layers: Layer[] = [
     { name: "conv2d", args: { filters: 4, kernel: 3, padding: "same", activation: "relu" } },
     { name: "batchnorm", args: {} },
