@@ -121,7 +121,7 @@ function evaluateOn(fold: Fold, ds: Dataset, kind: LossKind, batchSize: number):
 }
 
 /** Scales gradients so their global L2 norm is at most `clip` (no-op when already smaller). */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, clip: number): tf.NamedTensorMap {
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, clip: number): tf.NamedTensorMap {
   return tf.tidy(() => {
     const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
     const norm = tf.sqrt(tf.addN(sq));
