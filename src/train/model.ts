@@ -127,8 +127,14 @@ class Seeds {
   glorot() {
     return tf.initializers.glorotUniform({ seed: this.next() });
   }
-  orthogonal() {
-    return tf.initializers.orthogonal({ seed: this.next() });
+  /**
+   * Keras's recurrent default (orthogonal) for small kernels; above 2,000 elements tfjs's pure-JS QR
+   * is slow enough to warn on every trial, so larger recurrent kernels start from Glorot instead.
+   */
+  recurrent(units: number, gates: number) {
+    return units * units * gates <= 2000
+      ? tf.initializers.orthogonal({ seed: this.next() })
+      : tf.initializers.glorotUniform({ seed: this.next() });
   }
   uniform() {
     return tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: this.next() });
@@ -334,7 +340,7 @@ class Builder {
       units,
       returnSequences,
       kernelInitializer: this.seeds.glorot(),
-      recurrentInitializer: this.seeds.orthogonal(),
+      recurrentInitializer: this.seeds.recurrent(units, gatesOf(cell)),
     };
     switch (cell) {
       case "lstm":
@@ -466,7 +472,7 @@ class Builder {
     const rnnArgs = () => ({
       units,
       kernelInitializer: this.seeds.glorot(),
-      recurrentInitializer: this.seeds.orthogonal(),
+      recurrentInitializer: this.seeds.recurrent(units, gatesOf(cell)),
     });
     const make = (returnSequences: boolean, returnState: boolean) => {
       const args = { ...rnnArgs(), returnSequences, returnState };
@@ -592,6 +598,10 @@ class Builder {
         throw new HpoError(`unknown layer \`${name}\``, { hint: `layers: ${LAYERS.join(" ")}` });
     }
   }
+}
+
+function gatesOf(cell: string): number {
+  return cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
 }
 
 /** Number of trainable parameters (the `params` metric). */
