@@ -142,6 +142,17 @@ test("stops when the pruner says so, and fails cleanly when aborted", async () =
   }
 });
 
+test("regression on a numeric CSV target, with a held-out test split reported as test_*", async () => {
+  const data = {
+    reader: "csv" as const,
+    args: { path: csv, target: "a", categorical: ["kind", "label"], test: 0.2 },
+  };
+  const out = await trainTrial(spec({ data }, { loss: "mse", epochs: 3 }), ctx().c);
+  assert.ok(Math.abs(out.val_rmse - Math.sqrt(out.val_loss)) < 1e-6);
+  assert.type(out.test_loss, "number");
+  assert.is(out.params, 6 * 8 + 8 + 8 + 1); // features b, c, kind=x, kind=y, label=down, label=up; linear output
+});
+
 test("k-fold validation trains one model per fold and averages them", async () => {
   const { c, reports } = ctx();
   const out = await trainTrial(
