@@ -10,6 +10,7 @@ import type { Dataset } from "../data/types.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { MultiHeadAttention } from "./layers/attention.js";
+import { TokenEmbedding } from "./layers/embedding.js";
 import { PositionalEncoding } from "./layers/positional.js";
 
 export const LAYERS = [
@@ -136,9 +137,6 @@ class Seeds {
       ? tf.initializers.orthogonal({ seed: this.next() })
       : tf.initializers.glorotUniform({ seed: this.next() });
   }
-  uniform() {
-    return tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: this.next() });
-  }
 }
 
 export interface BuiltModel {
@@ -238,10 +236,10 @@ class Builder {
   sequence(x: tf.SymbolicTensor, embedding: number): tf.SymbolicTensor {
     if (isTokens(this.ds))
       return this.apply(
-        tf.layers.embedding({
+        new TokenEmbedding({
           inputDim: this.ds.vocabSize ?? this.ds.numClasses,
           outputDim: embedding,
-          embeddingsInitializer: this.seeds.uniform(),
+          seed: this.seeds.next(),
         }),
         x,
       );
@@ -430,10 +428,7 @@ class Builder {
   }
 
   private embed(vocab: number, dim: number, x: tf.SymbolicTensor): tf.SymbolicTensor {
-    return this.apply(
-      tf.layers.embedding({ inputDim: vocab, outputDim: dim, embeddingsInitializer: this.seeds.uniform() }),
-      x,
-    );
+    return this.apply(new TokenEmbedding({ inputDim: vocab, outputDim: dim, seed: this.seeds.next() }), x);
   }
 
   private seq2seqInputs() {
@@ -548,10 +543,10 @@ class Builder {
         return this.apply(tf.layers.layerNormalization({ epsilon: a.num("epsilon", 1e-3) }), x);
       case "embedding":
         return this.apply(
-          tf.layers.embedding({
+          new TokenEmbedding({
             inputDim: a.int("input_dim", this.ds.vocabSize ?? this.ds.numClasses),
             outputDim: a.int("output_dim", a.int("units", 32)),
-            embeddingsInitializer: this.seeds.uniform(),
+            seed: this.seeds.next(),
           }),
           x,
         );

@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { useBackend } from "../../../src/train/backend.js";
 import { MultiHeadAttention } from "../../../src/train/layers/attention.js";
+import { ONE_HOT_MAX, TokenEmbedding } from "../../../src/train/layers/embedding.js";
 import { PositionalEncoding, sinusoidTable } from "../../../src/train/layers/positional.js";
 
 await useBackend("cpu");
@@ -126,6 +127,32 @@ test("positional encoding adds the sinusoid table and is a trainable weight", ()
   assertClose(Array.from(table.subarray(4, 8)), [Math.sin(1), Math.cos(1), Math.sin(0.01), Math.cos(0.01)]);
   assert.is(pe.trainableWeights.length, 1);
   assert.throws(() => pe.apply(tf.ones([1, 6, 4])), /exceeds max_len 5/);
+});
+
+test("token embedding equals a table lookup (one-hot product and gather paths) and trains on wasm", async () => {
+  for (const vocab of [7, ONE_HOT_MAX + 5]) {
+    const layer = new TokenEmbedding({ inputDim: vocab, outputDim: 3, seed: 1 });
+    const ids = tf.tensor2d([
+      [0, 2, 6],
+      [6, 1, 1],
+    ]);
+    const out = layer.apply(ids) as tf.Tensor;
+    assert.equal(out.shape, [2, 3, 3]);
+    const table = (layer.getWeights()[0].arraySync() as number[][]).map((r) => r.map(Math.fround));
+    assertClose(
+      Array.from(out.dataSync()),
+      [0, 2, 6, 6, 1, 1].flatMap((i) => table[i]),
+    );
+  }
+  await useBackend("wasm");
+  const layer = new TokenEmbedding({ inputDim: 5, outputDim: 2, seed: 2 });
+  const ids = tf.tensor2d([[1, 1, 3]]);
+  layer.apply(ids);
+  const vars = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+  const { grads } = tf.variableGrads(() => tf.sum(layer.apply(ids) as tf.Tensor) as tf.Scalar, vars);
+  // d(sum)/dW counts how often each id occurs
+  assert.equal(Array.from(Object.values(grads)[0].dataSync()), [0, 0, 2, 2, 0, 0, 1, 1, 0, 0]);
+  await useBackend("cpu");
 });
 
 test.run();
