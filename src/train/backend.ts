@@ -72,6 +72,18 @@ export async function describeBackends(): Promise<BackendInfo[]> {
   return out;
 }
 
+/**
+ * tf.setBackend, false instead of a throw: a binding built against another copy of tfjs-core
+ * registers its backend there, not in ours.
+ */
+async function trySetBackend(name: string): Promise<boolean> {
+  try {
+    return await tf.setBackend(name);
+  } catch {
+    return false;
+  }
+}
+
 let active: BackendName | undefined;
 const nativeFailed = new Set<string>();
 
@@ -94,7 +106,7 @@ export async function useBackend(
   for (const n of candidates) {
     if (nativeFailed.has(n.pkg)) continue;
     const r = await importOptional(n.pkg);
-    if (r.ok && (await tf.setBackend(n.tfName))) {
+    if (r.ok && (await trySetBackend(n.tfName))) {
       active = n.name;
       tf.env().set("PROD", true);
       return active;
@@ -108,7 +120,7 @@ export async function useBackend(
   const target = choice === "auto" ? (portable === "wasm" && (await loadWasm()) ? "wasm" : "cpu") : choice;
   if (active === target) return active;
   if (target === "wasm") {
-    if (!(await loadWasm()) || !(await tf.setBackend("wasm")))
+    if (!(await loadWasm()) || !(await trySetBackend("wasm")))
       throw new HpoError("backend `wasm` is not available: @tensorflow/tfjs-backend-wasm failed to load");
     active = "wasm";
   } else {
