@@ -14,7 +14,7 @@ import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { useBackend } from "./backend.js";
 import { asCall, numArg, strArg } from "./callvalue.js";
-import { evaluateMetrics, type LossKind, lossKind, lossTensor } from "./metrics.js";
+import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
 import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 import { createSchedule, type Schedule } from "./schedules.js";
@@ -94,30 +94,19 @@ function batch(ds: Dataset, idx: ArrayLike<number>): { xs: tf.Tensor[]; y: tf.Te
   return { xs, y: tf.tensor1d(part.y) };
 }
 
-/** Predictions of `model` on all of `ds`, batched, copied out of tensor memory. */
-function predictAll(model: tf.LayersModel, ds: Dataset, batchSize: number): Float32Array {
-  const chunks: Float32Array[] = [];
+/** Metrics of `fold`'s model on all of `ds`, predicted in batches and accumulated as they come. */
+function evaluateOn(fold: Fold, ds: Dataset, kind: LossKind, batchSize: number): Record<string, number> {
+  const acc = new MetricAccumulator(kind, ds.task, ds.numClasses);
+  const perSample = ds.task === "translation" ? (ds.targetLen ?? 1) : 1;
   for (let s = 0; s < ds.n; s += batchSize) {
     const idx = Int32Array.from({ length: Math.min(batchSize, ds.n - s) }, (_, i) => s + i);
-    chunks.push(
-      tf.tidy(() => {
-        const { xs } = batch(ds, idx);
-        const out = model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor;
-        return out.dataSync() as Float32Array;
-      }),
-    );
+    const pred = tf.tidy(() => {
+      const { xs } = batch(ds, idx);
+      return (fold.model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor).dataSync() as Float32Array;
+    });
+    acc.add(pred, ds.y.subarray(s * perSample, (s + idx.length) * perSample));
   }
-  const out = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
-
-function evaluateOn(fold: Fold, ds: Dataset, kind: LossKind, batchSize: number): Record<string, number> {
-  return evaluateMetrics(kind, ds.task, predictAll(fold.model, ds, batchSize), ds.y, ds.numClasses);
+  return acc.result();
 }
 
 /** Scales gradients so their global L2 norm is at most `clip` (no-op when already smaller). */
@@ -260,6 +249,9 @@ async function run(
     const sums: Record<string, number> = {};
     for (const [fi, f] of folds.entries()) {
       const order = permutation(f.train.n, ctx.seed * 1009 + epoch * 17 + fi);
+      // Training metrics are accumulated from each batch's forward pass (dropout on), as Keras reports them.
+      const running = new MetricAccumulator(kind, f.train.task, f.train.numClasses);
+      const perSample = f.train.task === "translation" ? (f.train.targetLen ?? 1) : 1;
       let lossSum = 0;
       let seen = 0;
       let foldStep = step;
@@ -270,28 +262,34 @@ async function run(
           );
         f.opt.setLearningRate(f.schedule.rate(epoch, foldStep));
         const idx = order.subarray(s, Math.min(s + batchSize, f.train.n));
-        const lossValue = tf.tidy(() => {
+        const { lossValue, pred, target } = tf.tidy(() => {
           const { xs, y } = batch(f.train, idx);
+          let out: tf.Tensor | undefined;
           const { value, grads } = tf.variableGrads(() => {
-            const pred = f.model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor;
-            return lossTensor(kind, f.train.task, pred, y);
+            // kept past the gradient scope (which frees intermediates) for the running metrics
+            out = tf.keep(f.model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor);
+            return lossTensor(kind, f.train.task, out, y);
           }, f.vars);
           f.opt.optimizer.applyGradients(
             typeof clipValue === "number" ? clipByGlobalNorm(grads, clipValue) : grads,
           );
-          return value.dataSync()[0];
+          const kept = out as tf.Tensor;
+          const predicted = kept.dataSync() as Float32Array;
+          kept.dispose();
+          return { lossValue: value.dataSync()[0], pred: predicted, target: y.dataSync() as Float32Array };
         });
         if (!Number.isFinite(lossValue))
           throw new HpoError(
             `trial ${ctx.trial}: the training loss became ${lossValue} at epoch ${epoch + 1}`,
           );
+        running.add(pred, target.subarray(0, idx.length * perSample));
         lossSum += lossValue * idx.length;
         seen += idx.length;
         foldStep++;
         await tick(); // lets abort signals and other trials' messages through
       }
-      const trainMetrics = evaluateOn(f, f.train, kind, 256);
-      trainMetrics.loss = lossSum / seen; // the running loss over the epoch, as Keras reports it
+      const trainMetrics = running.result();
+      trainMetrics.loss = lossSum / seen; // the mean batch loss over the epoch
       const valMetrics = evaluateOn(f, f.val, kind, 256);
       for (const [k, x] of Object.entries(trainMetrics)) sums[k] = (sums[k] ?? 0) + x;
       for (const [k, x] of Object.entries(valMetrics)) sums[`val_${k}`] = (sums[`val_${k}`] ?? 0) + x;

@@ -53,9 +53,96 @@ export function lossTensor(kind: LossKind, task: Task, pred: tf.Tensor, y: tf.Te
 }
 
 /**
- * Metrics of predictions `pred` (n × classes probabilities, or n values) against targets `y`:
+ * Streaming metrics over batches of predictions (n × classes probabilities, or n values) and targets:
  * loss, and per task accuracy/error/precision/recall/f1 (macro), perplexity, token_accuracy, mae/rmse.
+ * Per-class counts replace a confusion matrix, so memory stays O(classes) for large vocabularies.
  */
+export class MetricAccumulator {
+  private nll = 0;
+  private se = 0;
+  private ae = 0;
+  private count = 0;
+  private readonly truePos: Float64Array;
+  private readonly predicted: Float64Array;
+  private readonly actual: Float64Array;
+
+  constructor(
+    private readonly kind: LossKind,
+    private readonly task: Task,
+    private readonly classes: number,
+  ) {
+    const k = task === "regression" ? 0 : classes;
+    this.truePos = new Float64Array(k);
+    this.predicted = new Float64Array(k);
+    this.actual = new Float64Array(k);
+  }
+
+  add(pred: Float32Array, y: Float32Array): void {
+    if (this.task === "regression") {
+      for (let i = 0; i < y.length; i++) {
+        this.se += (pred[i] - y[i]) ** 2;
+        this.ae += Math.abs(pred[i] - y[i]);
+      }
+      this.count += y.length;
+      return;
+    }
+    const classes = this.classes;
+    for (let i = 0; i < y.length; i++) {
+      const label = y[i];
+      if (this.task === "translation" && label === 0) continue; // padding
+      let best = 0;
+      const base = i * classes;
+      for (let c = 1; c < classes; c++) if (pred[base + c] > pred[base + best]) best = c;
+      this.predicted[best]++;
+      this.actual[label]++;
+      if (best === label) this.truePos[label]++;
+      this.nll -= Math.log(Math.min(1, Math.max(EPS, pred[base + label])));
+      this.count++;
+    }
+  }
+
+  result(): Record<string, number> {
+    const n = Math.max(1, this.count);
+    if (this.task === "regression") {
+      const mse = this.se / n;
+      const mae = this.ae / n;
+      return { loss: this.kind === "mae" ? mae : mse, mae, rmse: Math.sqrt(mse) };
+    }
+    const loss = this.nll / n;
+    let correct = 0;
+    for (const tp of this.truePos) correct += tp;
+    const accuracy = correct / n;
+    if (this.task === "translation")
+      return { loss, token_accuracy: accuracy, accuracy, error: 1 - accuracy, perplexity: Math.exp(loss) };
+    // Macro averages over the classes present in the targets or the predictions.
+    let p = 0;
+    let r = 0;
+    let f = 0;
+    let k = 0;
+    for (let c = 0; c < this.classes; c++) {
+      if (this.predicted[c] === 0 && this.actual[c] === 0) continue;
+      const tp = this.truePos[c];
+      const prec = this.predicted[c] > 0 ? tp / this.predicted[c] : 0;
+      const rec = this.actual[c] > 0 ? tp / this.actual[c] : 0;
+      p += prec;
+      r += rec;
+      f += prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
+      k++;
+    }
+    const out: Record<string, number> = {
+      loss,
+      accuracy,
+      error: 1 - accuracy,
+      precision: p / Math.max(1, k),
+      recall: r / Math.max(1, k),
+      f1: f / Math.max(1, k),
+    };
+    if (this.task === "language_model") out.perplexity = Math.exp(loss);
+    return out;
+  }
+}
+
+/** Metrics of one set of predictions (see MetricAccumulator). */
 export function evaluateMetrics(
   kind: LossKind,
   task: Task,
@@ -63,65 +150,7 @@ export function evaluateMetrics(
   y: Float32Array,
   classes: number,
 ): Record<string, number> {
-  if (task === "regression") {
-    let se = 0;
-    let ae = 0;
-    for (let i = 0; i < y.length; i++) {
-      se += (pred[i] - y[i]) ** 2;
-      ae += Math.abs(pred[i] - y[i]);
-    }
-    const mse = se / y.length;
-    const mae = ae / y.length;
-    return { loss: kind === "mae" ? mae : mse, mae, rmse: Math.sqrt(mse) };
-  }
-  const confusion = new Float64Array(classes * classes);
-  let nll = 0;
-  let count = 0;
-  for (let i = 0; i < y.length; i++) {
-    const label = y[i];
-    if (task === "translation" && label === 0) continue; // padding
-    const row = pred.subarray(i * classes, (i + 1) * classes);
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
-    confusion[label * classes + best]++;
-    nll -= Math.log(Math.min(1, Math.max(EPS, row[label])));
-    count++;
-  }
-  const loss = nll / Math.max(1, count);
-  let correct = 0;
-  for (let c = 0; c < classes; c++) correct += confusion[c * classes + c];
-  const accuracy = correct / Math.max(1, count);
-  if (task === "translation")
-    return { loss, token_accuracy: accuracy, accuracy, error: 1 - accuracy, perplexity: Math.exp(loss) };
-  // Macro averages over the classes present in the targets or the predictions.
-  let p = 0;
-  let r = 0;
-  let f = 0;
-  let k = 0;
-  for (let c = 0; c < classes; c++) {
-    let predicted = 0;
-    let actual = 0;
-    for (let j = 0; j < classes; j++) {
-      predicted += confusion[j * classes + c];
-      actual += confusion[c * classes + j];
-    }
-    if (predicted === 0 && actual === 0) continue;
-    const tp = confusion[c * classes + c];
-    const prec = predicted > 0 ? tp / predicted : 0;
-    const rec = actual > 0 ? tp / actual : 0;
-    p += prec;
-    r += rec;
-    f += prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
-    k++;
-  }
-  const out: Record<string, number> = {
-    loss,
-    accuracy,
-    error: 1 - accuracy,
-    precision: p / Math.max(1, k),
-    recall: r / Math.max(1, k),
-    f1: f / Math.max(1, k),
-  };
-  if (task === "language_model") out.perplexity = Math.exp(loss);
-  return out;
+  const acc = new MetricAccumulator(kind, task, classes);
+  acc.add(pred, y);
+  return acc.result();
 }
