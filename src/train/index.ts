@@ -14,6 +14,7 @@ import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { useBackend } from "./backend.js";
 import { asCall, numArg, strArg } from "./callvalue.js";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
 import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
@@ -40,6 +41,12 @@ export interface TrialContext {
 export interface TrainOptions {
   /** auto | tensorflow-gpu | tensorflow | cpu | wasm */
   backend?: string;
+  /**
+   * A folder for this trial's checkpoint: when it holds one, training resumes from it (weights,
+   * optimizer state, epoch) up to `train.epochs`; at the end the state is saved there. Used by
+   * multi-fidelity strategies to promote a trial without retraining it. The caller removes it.
+   */
+  checkpoint?: string;
 }
 
 /** Metrics where smaller is better (for early stopping's direction). */
@@ -145,7 +152,7 @@ export async function trainTrial(
     },
   };
   try {
-    return await attempt(trial, watched);
+    return await attempt(trial, watched, opts.checkpoint);
   } catch (err) {
     // `auto` tries wasm first (much faster where it has the kernels); a model that needs a kernel
     // wasm lacks is retried on cpu, and models of that kind go to cpu from then on.
@@ -153,7 +160,7 @@ export async function trainTrial(
       throw err;
     wasmUnsupported.add(kind);
     await useBackend("auto", "cpu");
-    return attempt(trial, ctx);
+    return attempt(trial, ctx, opts.checkpoint);
   }
 }
 
@@ -168,10 +175,14 @@ function modelKind(trial: ResolvedTrainer): string {
   return JSON.stringify([trial.data.reader, layers]);
 }
 
-async function attempt(trial: ResolvedTrainer, ctx: TrialContext): Promise<Record<string, number>> {
+async function attempt(
+  trial: ResolvedTrainer,
+  ctx: TrialContext,
+  checkpoint?: string,
+): Promise<Record<string, number>> {
   const folds: Fold[] = [];
   try {
-    return await run(trial, ctx, folds);
+    return await run(trial, ctx, folds, checkpoint);
   } catch (err) {
     if (err instanceof HpoError) throw err;
     const msg = describeError(err);
@@ -191,6 +202,7 @@ async function run(
   trial: ResolvedTrainer,
   ctx: TrialContext,
   folds: Fold[],
+  checkpoint?: string,
 ): Promise<Record<string, number>> {
   const train = trial.train;
   const lossName = typeof train.loss === "string" ? train.loss : undefined;
@@ -241,10 +253,13 @@ async function run(
   let stale = 0;
 
   const params = countParams(folds[0].model);
-  const started = performance.now();
   let last: Record<string, number> = {};
   let step = 0;
   let epoch = 0;
+  const trainables = folds.map((f) => ({ model: f.model, optimizer: f.opt.optimizer }));
+  const resumed = checkpoint ? await loadCheckpoint(checkpoint, trainables) : undefined;
+  if (resumed) ({ epoch, step, best, stale, last } = resumed);
+  const started = performance.now() - 1000 * (last.train_seconds ?? 0);
   for (; epoch < epochs; epoch++) {
     const sums: Record<string, number> = {};
     for (const [fi, f] of folds.entries()) {
@@ -320,6 +335,7 @@ async function run(
       }
     }
   }
+  if (checkpoint) await saveCheckpoint(checkpoint, { epoch, step, best, stale, last }, trainables);
   const result: Record<string, number> = { ...last, epochs: epoch };
   if (folds[0].test) {
     const sums: Record<string, number> = {};

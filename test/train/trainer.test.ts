@@ -153,6 +153,32 @@ test("regression on a numeric CSV target, with a held-out test split reported as
   assert.is(out.params, 6 * 8 + 8 + 8 + 1); // features b, c, kind=x, kind=y, label=down, label=up; linear output
 });
 
+test("a checkpoint lets a promoted trial continue exactly where it stopped", async () => {
+  const checkpoint = join(dir, "ckpt");
+  const whole = await trainTrial(spec({}, { epochs: 4 }), ctx().c);
+  const before = tf.memory().numTensors;
+  const first = ctx();
+  await trainTrial(spec({}, { epochs: 2 }), first.c, { checkpoint });
+  const second = ctx();
+  const resumed = await trainTrial(spec({}, { epochs: 4 }), second.c, { checkpoint });
+  assert.equal(
+    second.reports.map((r) => r.step),
+    [3, 4],
+  );
+  assert.is(resumed.epochs, 4);
+  assert.ok(Math.abs(resumed.val_loss - whole.val_loss) < 1e-5, `${resumed.val_loss} vs ${whole.val_loss}`);
+  assert.ok(resumed.train_seconds >= first.reports[1].values.train_seconds);
+  assert.is(tf.memory().numTensors, before);
+  try {
+    await trainTrial(spec({ model: { kind: "template", name: "mlp", args: { units: 3 } } }), ctx().c, {
+      checkpoint,
+    });
+    assert.unreachable("should throw");
+  } catch (err) {
+    assert.match((err as Error).message, /saved from another model/);
+  }
+});
+
 test("k-fold validation trains one model per fold and averages them", async () => {
   const { c, reports } = ctx();
   const out = await trainTrial(
