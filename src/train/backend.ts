@@ -119,11 +119,14 @@ export async function useBackend(
   }
   const target = choice === "auto" ? (portable === "wasm" && (await loadWasm()) ? "wasm" : "cpu") : choice;
   if (active === target) return active;
-  if (target === "wasm") {
-    if (!(await loadWasm()) || !(await trySetBackend("wasm")))
-      throw new HpoError("backend `wasm` is not available: @tensorflow/tfjs-backend-wasm failed to load");
+  if (target === "wasm" && (await loadWasm()) && (await trySetBackend("wasm"))) {
     active = "wasm";
+  } else if (target === "wasm" && choice === "wasm") {
+    throw new HpoError(
+      "backend `wasm` is not available: @tensorflow/tfjs-backend-wasm failed to load or initialise",
+    );
   } else {
+    // auto: a wasm module that cannot initialise (e.g. no memory for its instance) leaves cpu
     await tf.setBackend("cpu");
     active = "cpu";
   }

@@ -325,6 +325,24 @@ test("attention, positional encoding and transformer blocks in a layer list", as
   assert.type(out.val_perplexity, "number");
 });
 
+test("a model too large for memory fails its trial alone, with a message", async () => {
+  // 2 × 2^32 weights exceed the largest typed array: the allocation fails at once, before any memory is used.
+  const huge = spec({
+    model: { kind: "layers", layers: [{ name: "dense", args: { units: 2 ** 32 } }], autoOutput: true },
+  });
+  const before = tf.memory().numTensors;
+  try {
+    await trainTrial(huge, ctx({ trial: 9 }).c, { backend: "cpu" });
+    assert.unreachable("should throw");
+  } catch (err) {
+    assert.instance(err, HpoError);
+    assert.match((err as Error).message, /^trial 9 failed \(out of memory\): Invalid typed array length/);
+  }
+  assert.is(tf.memory().numTensors, before);
+  const next = await trainTrial(spec({}, { epochs: 1 }), ctx().c);
+  assert.type(next.val_loss, "number");
+});
+
 test("bad settings fail the trial with a clear message", async () => {
   const bad: [ResolvedTrainer, RegExp][] = [
     [spec({}, { optimizer: call("adamw", { lr: 0.1 }) }), /unknown optimizer `adamw`/],
