@@ -237,9 +237,16 @@ async function run(
       val = applyNormalizer(val, norm);
       te = te ? applyNormalizer(te, norm) : undefined;
     }
-    const { model } = buildModel(trial.model, tr, ctx.seed * 31 + i);
     const opt = createOptimizer(asCall(train.optimizer, "optimizer"));
-    const schedule = createSchedule(asCall(train.schedule, "schedule"), opt.lr, epochs);
+    let model: tf.LayersModel;
+    let schedule: Schedule;
+    try {
+      schedule = createSchedule(asCall(train.schedule, "schedule"), opt.lr, epochs);
+      model = buildModel(trial.model, tr, ctx.seed * 31 + i).model;
+    } catch (err) {
+      opt.dispose(); // a bad model or schedule must not leave the optimizer's tensors behind
+      throw err;
+    }
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     folds.push({ train: tr, val, test: te, model, opt, schedule, vars });
   }

@@ -149,6 +149,19 @@ const isTokens = (ds: Dataset) => ds.task === "language_model" || ds.task === "t
 
 /** Builds the model for one trial. */
 export function buildModel(spec: ResolvedTrainer["model"], ds: Dataset, seed: number): BuiltModel {
+  // Layers create their weights as they are applied: when the build fails half-way (a bad argument,
+  // an output that does not fit), the variables made so far are freed here.
+  const registered = () => tf.engine().registeredVariables;
+  const before = new Set(Object.keys(registered()));
+  try {
+    return build(spec, ds, seed);
+  } catch (err) {
+    for (const [name, v] of Object.entries(registered())) if (!before.has(name)) v.dispose();
+    throw err;
+  }
+}
+
+function build(spec: ResolvedTrainer["model"], ds: Dataset, seed: number): BuiltModel {
   const seeds = new Seeds(seed);
   const notes: string[] = [];
   const b = new Builder(seeds, ds);

@@ -366,6 +366,7 @@ test("bad settings fail the trial with a clear message", async () => {
       /data file not found: .*none\.csv/,
     ],
   ];
+  const before = tf.memory().numTensors;
   for (const [s, pattern] of bad) {
     try {
       await trainTrial(s, ctx().c);
@@ -375,6 +376,7 @@ test("bad settings fail the trial with a clear message", async () => {
       assert.match((err as Error).message, pattern);
     }
   }
+  assert.is(tf.memory().numTensors, before);
 });
 
 test.run();
