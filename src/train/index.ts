@@ -1,0 +1,366 @@
+/**
+ * The built-in trainer: `trainTrial` trains the network of one resolved trial on its data, reports
+ * every epoch's metrics to the study (for pruners and learning curves), honours pruning and abort,
+ * averages k-fold runs, and frees every tensor it made. Errors (bad settings, out of memory) fail
+ * the trial with a message.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { applyNormalizer, fitNormalizer } from "../data/normalize.js";
+import { type Reader, loadData } from "../data/index.js";
+import { permutation } from "../data/rng.js";
+import { holdout, kfold, type Split } from "../data/split.js";
+import { type Dataset, type LoadedData, sampleSize, subset } from "../data/types.js";
+import type { ResolvedTrainer, Value } from "../plan/types.js";
+import { HpoError, describeError } from "../util/errors.js";
+import { useBackend } from "./backend.js";
+import { asCall, numArg, strArg } from "./callvalue.js";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
+import { buildModel, countParams } from "./model.js";
+import { createOptimizer, type Optimizer } from "./optimizers.js";
+import { createSchedule, type Schedule } from "./schedules.js";
+
+export {
+  activeBackend,
+  describeBackends,
+  useBackend,
+  BACKEND_CHOICES,
+  type BackendInfo,
+  type BackendName,
+} from "./backend.js";
+
+/** What the study gives a trial (the same shape as a user objective's ctx). */
+export interface TrialContext {
+  report(step: number, values: Record<string, number>): void;
+  shouldPrune(): boolean;
+  signal: AbortSignal;
+  seed: number;
+  trial: number;
+}
+
+export interface TrainOptions {
+  /** auto | tensorflow-gpu | tensorflow | cpu | wasm */
+  backend?: string;
+  /**
+   * A folder for this trial's checkpoint: when it holds one, training resumes from it (weights,
+   * optimizer state, epoch) up to `train.epochs`; at the end the state is saved there. Used by
+   * multi-fidelity strategies to promote a trial without retraining it. The caller removes it.
+   */
+  checkpoint?: string;
+}
+
+/** Metrics where smaller is better (for early stopping's direction). */
+const LOWER_IS_BETTER = /(loss|error|perplexity|mae|rmse)$/;
+
+let cache: { key: string; data: LoadedData } | undefined;
+
+/** Reads the data once per process for consecutive trials on the same data. */
+function dataFor(trial: ResolvedTrainer): LoadedData {
+  const key = JSON.stringify(trial.data);
+  if (cache?.key !== key) cache = { key, data: loadData(trial.data.reader as Reader, trial.data.args) };
+  return cache.data;
+}
+
+function num(train: Record<string, Value>, key: string, fallback: number, min = 1): number {
+  const v = train[key] ?? fallback;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min)
+    throw new HpoError(`train { ${key} } must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Integer-valued numeric targets trained with a cross-entropy loss are classes. */
+function adaptTask(ds: Dataset, loss: string | undefined): Dataset {
+  if (ds.task !== "regression" || loss === undefined || !loss.includes("crossentropy")) return ds;
+  let max = 0;
+  for (const v of ds.y) {
+    if (!Number.isInteger(v) || v < 0) return ds;
+    max = Math.max(max, v);
+  }
+  return { ...ds, task: "classification", numClasses: max + 1 };
+}
+
+interface Fold {
+  train: Dataset;
+  val: Dataset;
+  test?: Dataset;
+  model: tf.LayersModel;
+  opt: Optimizer;
+  schedule: Schedule;
+  vars: tf.Variable[];
+}
+
+/** Batch tensors for samples `idx` of `ds`: the model inputs and the targets. */
+function batch(ds: Dataset, idx: ArrayLike<number>): { xs: tf.Tensor[]; y: tf.Tensor } {
+  const part = subset(ds, idx);
+  const xs = [tf.tensor(part.x, [part.n, ...ds.inputShape])];
+  if (ds.task === "translation") {
+    const T = ds.targetLen ?? 1;
+    xs.push(tf.tensor(part.decoderInput as Float32Array, [part.n, T]));
+    return { xs, y: tf.tensor(part.y, [part.n, T]) };
+  }
+  return { xs, y: tf.tensor1d(part.y) };
+}
+
+/** Metrics of `fold`'s model on all of `ds`, predicted in batches and accumulated as they come. */
+function evaluateOn(fold: Fold, ds: Dataset, kind: LossKind, batchSize: number): Record<string, number> {
+  const acc = new MetricAccumulator(kind, ds.task, ds.numClasses);
+  const perSample = ds.task === "translation" ? (ds.targetLen ?? 1) : 1;
+  for (let s = 0; s < ds.n; s += batchSize) {
+    const idx = Int32Array.from({ length: Math.min(batchSize, ds.n - s) }, (_, i) => s + i);
+    const pred = tf.tidy(() => {
+      const { xs } = batch(ds, idx);
+      return (fold.model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor).dataSync() as Float32Array;
+    });
+    acc.add(pred, ds.y.subarray(s * perSample, (s + idx.length) * perSample));
+  }
+  return acc.result();
+}
+
+/** Scales gradients so their global L2 norm is at most `clip` (no-op when already smaller). */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, clip: number): tf.NamedTensorMap {
+  return tf.tidy(() => {
+    const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    const norm = tf.sqrt(tf.addN(sq));
+    const scale = tf.div(clip, tf.maximum(norm, clip));
+    const out: tf.NamedTensorMap = {};
+    for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, scale);
+    return out;
+  });
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Trains one trial and returns its final metrics: the last epoch's `loss`, `accuracy`, … and `val_*`
+ * (averaged over folds for k-fold validation), `params`, `train_seconds`, `epochs`, and `test_*`
+ * when the data have a test split (reported, never used for tuning by the trainer).
+ */
+export async function trainTrial(
+  trial: ResolvedTrainer,
+  ctx: TrialContext,
+  opts: TrainOptions = {},
+): Promise<Record<string, number>> {
+  const choice = opts.backend ?? "auto";
+  const kind = modelKind(trial);
+  const backend = await useBackend(choice, wasmUnsupported.has(kind) ? "cpu" : "wasm");
+  let reported = false;
+  const watched: TrialContext = {
+    ...ctx,
+    report(step, values) {
+      reported = true;
+      ctx.report(step, values);
+    },
+  };
+  try {
+    return await attempt(trial, watched, opts.checkpoint);
+  } catch (err) {
+    // `auto` tries wasm first (much faster where it has the kernels); a model that needs a kernel
+    // wasm lacks is retried on cpu, and models of that kind go to cpu from then on.
+    if (choice !== "auto" || backend !== "wasm" || reported || !MISSING_KERNEL.test(describeError(err)))
+      throw err;
+    wasmUnsupported.add(kind);
+    await useBackend("auto", "cpu");
+    return attempt(trial, ctx, opts.checkpoint);
+  }
+}
+
+const MISSING_KERNEL = /Kernel '\w+' not registered for backend 'wasm'/;
+/** Model kinds (see modelKind) that met a kernel missing from the wasm backend. */
+const wasmUnsupported = new Set<string>();
+
+/** What decides which kernels a trial needs: the reader and the model's layers or template. */
+function modelKind(trial: ResolvedTrainer): string {
+  const m = trial.model;
+  const layers = m.kind === "template" ? [m.name, String(m.args.cell ?? "")] : m.layers.map((l) => l.name);
+  return JSON.stringify([trial.data.reader, layers]);
+}
+
+async function attempt(
+  trial: ResolvedTrainer,
+  ctx: TrialContext,
+  checkpoint?: string,
+): Promise<Record<string, number>> {
+  const folds: Fold[] = [];
+  try {
+    return await run(trial, ctx, folds, checkpoint);
+  } catch (err) {
+    if (err instanceof HpoError) throw err;
+    const msg = describeError(err);
+    const oom = /out of memory|allocation|Array buffer allocation failed|Invalid typed array length/i.test(
+      msg,
+    );
+    throw new HpoError(`trial ${ctx.trial} failed${oom ? " (out of memory)" : ""}: ${msg}`, { cause: err });
+  } finally {
+    for (const f of folds) {
+      f.model.dispose();
+      f.opt.dispose();
+    }
+  }
+}
+
+async function run(
+  trial: ResolvedTrainer,
+  ctx: TrialContext,
+  folds: Fold[],
+  checkpoint?: string,
+): Promise<Record<string, number>> {
+  const train = trial.train;
+  const lossName = typeof train.loss === "string" ? train.loss : undefined;
+  const data = dataFor(trial);
+  const pool = adaptTask(data.train, lossName);
+  const testSet = data.test ? adaptTask(data.test, lossName) : undefined;
+  const kind = lossKind(lossName, pool.task);
+  const epochs = num(train, "epochs", 10);
+  const batchSize = num(train, "batch_size", 32);
+  const clipValue = train.gradient_clip;
+  if (clipValue !== undefined && (typeof clipValue !== "number" || !(clipValue > 0)))
+    throw new HpoError(`train { gradient_clip } must be a positive number, got ${JSON.stringify(clipValue)}`);
+  const normalize = trial.data.args.normalize !== false;
+  // The split depends on the data's shuffle_seed only, so every trial is scored on the same samples.
+  const splitSeed = typeof trial.data.args.shuffle_seed === "number" ? trial.data.args.shuffle_seed : 0;
+  const v = trial.validation;
+  let splits: Split[];
+  if (v.kind === "kfold") splits = kfold(pool, v.k, splitSeed, v.shuffle);
+  else {
+    const fromData = trial.data.args.validation;
+    const fraction = v.fraction ?? (typeof fromData === "number" ? fromData : 0.2);
+    splits = [holdout(pool, fraction, splitSeed)];
+  }
+
+  for (const [i, s] of splits.entries()) {
+    let tr = subset(pool, s.train);
+    let val = subset(pool, s.validation);
+    let te = testSet;
+    if (normalize && pool.numericColumns?.length) {
+      const norm = fitNormalizer(tr); // fitted on this fold's training part only
+      tr = applyNormalizer(tr, norm);
+      val = applyNormalizer(val, norm);
+      te = te ? applyNormalizer(te, norm) : undefined;
+    }
+    const opt = createOptimizer(asCall(train.optimizer, "optimizer"));
+    let model: tf.LayersModel;
+    let schedule: Schedule;
+    try {
+      schedule = createSchedule(asCall(train.schedule, "schedule"), opt.lr, epochs);
+      model = buildModel(trial.model, tr, ctx.seed * 31 + i).model;
+    } catch (err) {
+      opt.dispose(); // a bad model or schedule must not leave the optimizer's tensors behind
+      throw err;
+    }
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    folds.push({ train: tr, val, test: te, model, opt, schedule, vars });
+  }
+
+  const es = asCall(train.early_stopping, "early_stopping");
+  const monitor = es ? strArg(es, "monitor", 0, "val_loss") : "";
+  const patience = es ? numArg(es, "patience", 1, 3) : 0;
+  const minDelta = es ? numArg(es, "min_delta", 2, 0) : 0;
+  const lowerBetter = LOWER_IS_BETTER.test(monitor);
+  let best = Number.POSITIVE_INFINITY;
+  let stale = 0;
+
+  const params = countParams(folds[0].model);
+  let last: Record<string, number> = {};
+  let step = 0;
+  let epoch = 0;
+  const trainables = folds.map((f) => ({ model: f.model, optimizer: f.opt.optimizer }));
+  const resumed = checkpoint ? await loadCheckpoint(checkpoint, trainables) : undefined;
+  if (resumed) ({ epoch, step, best, stale, last } = resumed);
+  const started = performance.now() - 1000 * (last.train_seconds ?? 0);
+  for (; epoch < epochs; epoch++) {
+    const sums: Record<string, number> = {};
+    for (const [fi, f] of folds.entries()) {
+      const order = permutation(f.train.n, ctx.seed * 1009 + epoch * 17 + fi);
+      // Training metrics are accumulated from each batch's forward pass (dropout on), as Keras reports them.
+      const running = new MetricAccumulator(kind, f.train.task, f.train.numClasses);
+      const perSample = f.train.task === "translation" ? (f.train.targetLen ?? 1) : 1;
+      let lossSum = 0;
+      let seen = 0;
+      let foldStep = step;
+      for (let s = 0; s < f.train.n; s += batchSize) {
+        if (ctx.signal.aborted)
+          throw new HpoError(
+            `trial ${ctx.trial} was stopped (${describeError(ctx.signal.reason ?? "aborted")})`,
+          );
+        f.opt.setLearningRate(f.schedule.rate(epoch, foldStep));
+        const idx = order.subarray(s, Math.min(s + batchSize, f.train.n));
+        const { lossValue, pred, target } = tf.tidy(() => {
+          const { xs, y } = batch(f.train, idx);
+          let out: tf.Tensor | undefined;
+          const { value, grads } = tf.variableGrads(() => {
+            // kept past the gradient scope (which frees intermediates) for the running metrics
+            out = tf.keep(f.model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor);
+            return lossTensor(kind, f.train.task, out, y);
+          }, f.vars);
+          f.opt.optimizer.applyGradients(
+            typeof clipValue === "number" ? clipByGlobalNorm(grads, clipValue) : grads,
+          );
+          const kept = out as tf.Tensor;
+          const predicted = kept.dataSync() as Float32Array;
+          kept.dispose();
+          return { lossValue: value.dataSync()[0], pred: predicted, target: y.dataSync() as Float32Array };
+        });
+        if (!Number.isFinite(lossValue))
+          throw new HpoError(
+            `trial ${ctx.trial}: the training loss became ${lossValue} at epoch ${epoch + 1}`,
+          );
+        running.add(pred, target.subarray(0, idx.length * perSample));
+        lossSum += lossValue * idx.length;
+        seen += idx.length;
+        foldStep++;
+        await tick(); // lets abort signals and other trials' messages through
+      }
+      const trainMetrics = running.result();
+      trainMetrics.loss = lossSum / seen; // the mean batch loss over the epoch
+      const valMetrics = evaluateOn(f, f.val, kind, 256);
+      for (const [k, x] of Object.entries(trainMetrics)) sums[k] = (sums[k] ?? 0) + x;
+      for (const [k, x] of Object.entries(valMetrics)) sums[`val_${k}`] = (sums[`val_${k}`] ?? 0) + x;
+      if (fi === folds.length - 1) step = foldStep;
+    }
+    last = Object.fromEntries(Object.entries(sums).map(([k, x]) => [k, x / folds.length]));
+    last.params = params;
+    last.train_seconds = (performance.now() - started) / 1000;
+    last.lr = folds[0].schedule.rate(epoch, step - 1);
+    ctx.report(epoch + 1, { ...last });
+    if (ctx.shouldPrune()) {
+      epoch++;
+      break;
+    }
+    if (es) {
+      const value = last[monitor];
+      if (value === undefined)
+        throw new HpoError(`early_stopping(monitor = "${monitor}"): no such metric`, {
+          hint: `metrics: ${Object.keys(last).join(", ")}`,
+        });
+      const score = lowerBetter ? value : -value;
+      if (score < best - minDelta) {
+        best = score;
+        stale = 0;
+      } else if (++stale >= patience) {
+        epoch++;
+        break;
+      }
+    }
+  }
+  if (checkpoint) await saveCheckpoint(checkpoint, { epoch, step, best, stale, last }, trainables);
+  const result: Record<string, number> = { ...last, epochs: epoch };
+  if (folds[0].test) {
+    const sums: Record<string, number> = {};
+    for (const f of folds)
+      for (const [k, x] of Object.entries(evaluateOn(f, f.test as Dataset, kind, 256)))
+        sums[`test_${k}`] = (sums[`test_${k}`] ?? 0) + x;
+    for (const [k, x] of Object.entries(sums)) result[k] = x / folds.length;
+  }
+  return result;
+}
+
+/** Sample count and shape of the data a trial reads (for `hpo plan` and messages). */
+export function describeData(trial: ResolvedTrainer): {
+  n: number;
+  inputShape: number[];
+  task: string;
+  features: number;
+} {
+  const d = dataFor(trial).train;
+  return { n: d.n, inputShape: d.inputShape, task: d.task, features: sampleSize(d.inputShape) };
+}
