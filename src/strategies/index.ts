@@ -1,20 +1,20 @@
 import type { StrategyName, StrategySpec } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
+import { createAsha } from "./asha.js";
 import { createBayes } from "./bayes.js";
 import { createEvolution } from "./evolution.js";
 import { createGrid } from "./grid.js";
+import { createHyperband } from "./hyperband.js";
 import { createNsga2 } from "./nsga2.js";
 import { createQmc } from "./qmc.js";
 import { createRandom } from "./random.js";
+import { createSha } from "./sha.js";
 import { createTpe } from "./tpe/index.js";
 import type { Strategy, StrategyFactory, StrategyInit } from "./types.js";
 
 export type * from "./types.js";
 
-/**
- * The strategies of this build by name; a name without a factory (the multi-fidelity sha, hyperband
- * and asha, which need the trainer's resumable epochs) is refused with a clear error.
- */
+/** The strategies of this build by name; a name without a factory is refused with a clear error. */
 export const STRATEGIES: Partial<Record<StrategyName, StrategyFactory>> = {
   random: createRandom,
   qmc: createQmc,
@@ -23,6 +23,9 @@ export const STRATEGIES: Partial<Record<StrategyName, StrategyFactory>> = {
   bayes: createBayes,
   evolution: createEvolution,
   nsga2: createNsga2,
+  sha: createSha,
+  hyperband: createHyperband,
+  asha: createAsha,
 };
 
 /**

@@ -31,6 +31,8 @@ export async function runStudy(
         params: p.params,
         values: Array.isArray(v) ? v : [v],
         intermediate: [],
+        // Multi-fidelity strategies read back what each trial was run to, as the study records it.
+        ...(p.fidelity ? { fidelity: p.fidelity } : {}),
       };
       history.push(t);
       strategy.tell?.(t);
