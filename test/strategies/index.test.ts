@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { compileSource } from "../../src/lang/index.js";
 import { createStrategy } from "../../src/strategies/index.js";
 import { HpoError } from "../../src/util/errors.js";
 import { uniform } from "../space/helpers.js";
@@ -26,9 +27,30 @@ test("a strategy name this build does not know is a clear error", () => {
   assert.throws(() => createStrategy({ name: "nope" as "grid", options: {} }, init), isHpo(/not available/));
 });
 
-test("creates the multi-fidelity strategies", () => {
+test("creates the multi-fidelity strategies, from the options the compiler fills in", () => {
   for (const name of ["sha", "hyperband", "asha"] as const)
     assert.is(createStrategy({ name, options: {} }, init).name, name);
+  for (const strategy of ["sha(eta = 2)", 'hyperband(sampler = "tpe")', "asha(min_epochs = 3)"]) {
+    const source = [
+      "study t",
+      "data mnist()",
+      "space {",
+      "  lr = loguniform(1e-4, 1)",
+      "}",
+      "model mlp(units = 32)",
+      "train {",
+      "  optimizer = sgd(lr = lr)",
+      "  epochs = 27",
+      "}",
+      "objective minimize val_loss",
+      "budget { trials = 10 }",
+      `strategy ${strategy}`,
+    ].join("\n");
+    const { plan, diagnostics } = compileSource(source, "t.hpo");
+    assert.equal(diagnostics, [], strategy);
+    const s = createStrategy(plan!.strategy, { ...init, space: plan!.space, budget: plan!.budget });
+    assert.is(s.name, strategy.slice(0, strategy.indexOf("(")));
+  }
 });
 
 test("unknown and ill-typed options are refused, naming the option", () => {
