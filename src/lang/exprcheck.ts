@@ -76,7 +76,7 @@ export class ExprChecker {
 
   constructor(
     private readonly params: Map<string, ParamInfo>,
-    private readonly space: ParamSpec[],
+    space: ParamSpec[],
     private readonly report: Reporter,
     private readonly declared: Set<string> = new Set(),
   ) {
