@@ -12,7 +12,9 @@ export class HpoParser extends CstParser {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      nodeLocationTracking: "full",
+      // Offsets only: line and column come from the tokens when a span is needed (src/lang/build.ts),
+      // which spares the parser copying four more fields per node and token.
+      nodeLocationTracking: "onlyOffset",
       errorMessageProvider: hpoErrorMessages,
     });
     this.performSelfAnalysis();

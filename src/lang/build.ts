@@ -16,6 +16,7 @@ import type {
   SpaceItem,
   Span,
 } from "./ast.js";
+import { tokensOf } from "../../grammar/index.js";
 import type { Reporter } from "./report.js";
 
 type Child = CstNode | IToken;
@@ -62,23 +63,53 @@ export function joinSpans(a: Span, b: Span): Span {
 
 const NO_SPAN: Span = { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 };
 
-function nodeSpan(node: CstNode, fallback: Span): Span {
+/**
+ * The span of a CST node. The parser tracks offsets only; the first and last tokens (found by binary
+ * search in the sorted token vector) give the same lines and columns as chevrotain's full tracking,
+ * which copies them from exactly those tokens.
+ */
+function nodeSpan(node: CstNode, fallback: Span, tokens: readonly IToken[]): Span {
   const l = node.location;
-  if (!l || Number.isNaN(l.startOffset) || l.startLine === undefined || Number.isNaN(l.startLine))
-    return fallback;
+  if (!l || Number.isNaN(l.startOffset)) return fallback;
+  const first = l.startLine === undefined ? tokenAt(tokens, l.startOffset, false) : undefined;
+  const startLine = first ? first.startLine : l.startLine;
+  const startColumn = first ? first.startColumn : l.startColumn;
+  if (startLine === undefined || Number.isNaN(startLine)) return fallback;
+  let endLine = l.endLine;
+  let endColumn = l.endColumn;
+  if (l.endLine === undefined && l.endOffset !== undefined && !Number.isNaN(l.endOffset)) {
+    const last = tokenAt(tokens, l.endOffset, true);
+    endLine = last?.endLine;
+    endColumn = last?.endColumn;
+  }
   const endOk =
     l.endOffset !== undefined &&
     !Number.isNaN(l.endOffset) &&
-    l.endLine !== undefined &&
-    !Number.isNaN(l.endLine);
+    endLine !== undefined &&
+    !Number.isNaN(endLine);
   return {
-    line: l.startLine,
-    col: l.startColumn ?? 1,
-    endLine: endOk ? (l.endLine as number) : l.startLine,
-    endCol: endOk ? (l.endColumn as number) + 1 : (l.startColumn ?? 1) + 1,
+    line: startLine,
+    col: startColumn ?? 1,
+    endLine: endOk ? (endLine as number) : startLine,
+    endCol: endOk ? (endColumn as number) + 1 : (startColumn ?? 1) + 1,
     offset: l.startOffset,
     endOffset: endOk ? (l.endOffset as number) + 1 : l.startOffset + 1,
   };
+}
+
+/** The token starting (or, with `byEnd`, ending) at `offset`, by binary search. */
+function tokenAt(tokens: readonly IToken[], offset: number, byEnd: boolean): IToken | undefined {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = tokens[mid]!;
+    const at = byEnd ? (t.endOffset ?? t.startOffset) : t.startOffset;
+    if (at === offset) return t;
+    if (at < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 const PREC_NOT = 3;
@@ -105,9 +136,11 @@ const PRECEDENCE: Record<string, number> = {
 /** Builds the AST of a parsed file, reporting lexical problems inside tokens. */
 export class AstBuilder {
   private last: Span = NO_SPAN;
+  private tokens: readonly IToken[] = [];
   constructor(private readonly report: Reporter) {}
 
   file(cst: CstNode): AstFile {
+    this.tokens = tokensOf(cst) ?? [];
     const decls: Decl[] = [];
     for (const d of subs(cst, "declaration")) {
       const inner = Object.values(d.children)[0]?.[0];
@@ -119,7 +152,7 @@ export class AstBuilder {
   }
 
   private declaration(node: CstNode): Decl | undefined {
-    const span = nodeSpan(node, this.last);
+    const span = nodeSpan(node, this.last, this.tokens);
     this.last = span;
     const kwToken = Object.values(node.children)
       .flat()
@@ -231,11 +264,13 @@ export class AstBuilder {
   }
 
   private spaceItem(node: CstNode): SpaceItem | undefined {
-    const span = nodeSpan(node, this.last);
+    const span = nodeSpan(node, this.last, this.tokens);
     const c = sub(node, "constraintItem");
     if (c) {
       const e = sub(c, "expression");
-      return e ? { kind: "constraint", expr: this.expression(e), span: nodeSpan(c, span) } : undefined;
+      return e
+        ? { kind: "constraint", expr: this.expression(e), span: nodeSpan(c, span, this.tokens) }
+        : undefined;
     }
     const p = sub(node, "paramItem");
     if (!p) return undefined;
@@ -250,14 +285,14 @@ export class AstBuilder {
       nameSpan: tokenSpan(nameTok),
       value: this.expression(value),
       condition: cond ? this.expression(cond) : undefined,
-      span: nodeSpan(p, span),
+      span: nodeSpan(p, span, this.tokens),
     };
   }
 
   private layers(block: CstNode): LayerItem[] {
     const out: LayerItem[] = [];
     for (const item of subs(block, "layerItem")) {
-      const span = nodeSpan(item, this.last);
+      const span = nodeSpan(item, this.last, this.tokens);
       const r = sub(item, "repeatItem");
       if (r) {
         const count = sub(r, "count");
@@ -269,7 +304,7 @@ export class AstBuilder {
           count: this.expression(count),
           body: this.layers(body),
           condition: cond ? this.expression(cond) : undefined,
-          span: nodeSpan(r, span),
+          span: nodeSpan(r, span, this.tokens),
           closeSpan: this.close(body, "RCurly", span),
         });
         continue;
@@ -282,7 +317,7 @@ export class AstBuilder {
         kind: "layer",
         call: this.call(c),
         condition: cond ? this.expression(cond) : undefined,
-        span: nodeSpan(l, span),
+        span: nodeSpan(l, span, this.tokens),
       });
     }
     return out;
@@ -299,7 +334,7 @@ export class AstBuilder {
         name: nameTok.image,
         nameSpan: tokenSpan(nameTok),
         value: this.expression(e),
-        span: nodeSpan(s, tokenSpan(nameTok)),
+        span: nodeSpan(s, tokenSpan(nameTok), this.tokens),
       });
     }
     return out;
@@ -323,7 +358,7 @@ export class AstBuilder {
   }
 
   call(node: CstNode): AstCall {
-    const span = nodeSpan(node, this.last);
+    const span = nodeSpan(node, this.last, this.tokens);
     const callee = tok(node, "callee");
     const args: AstArg[] = [];
     for (const a of subs(node, "argument")) {
@@ -337,7 +372,7 @@ export class AstBuilder {
           name: nameTok.image,
           nameSpan: tokenSpan(nameTok),
           value: this.expression(e),
-          span: nodeSpan(named, span),
+          span: nodeSpan(named, span, this.tokens),
         });
         continue;
       }
@@ -352,7 +387,7 @@ export class AstBuilder {
   }
 
   expression(node: CstNode): AstExpr {
-    const span = nodeSpan(node, this.last);
+    const span = nodeSpan(node, this.last, this.tokens);
     switch (node.name) {
       case "expression": {
         const inner = sub(node, "ifExpression") ?? sub(node, "binaryExpression");
@@ -415,7 +450,9 @@ export class AstBuilder {
       next++;
       prefixAt = 0;
       const primary = sub(item.node, "primary");
-      return primary ? this.expression(primary) : { kind: "error", span: nodeSpan(item.node, span) };
+      return primary
+        ? this.expression(primary)
+        : { kind: "error", span: nodeSpan(item.node, span, this.tokens) };
     };
     const climb = (minPrec: number): AstExpr => {
       let left = unary();
