@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { IToken } from "chevrotain";
 import { parseHpo } from "../../grammar/index.js";
 import type { Plan } from "../plan/types.js";
-import type { Span } from "./ast.js";
+import type { AstFile, Span } from "./ast.js";
 import { AstBuilder, tokenSpan } from "./build.js";
 import { compileAst } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -30,9 +30,7 @@ export function compileSource(
 ): { plan?: Plan; diagnostics: Diagnostic[] } {
   const report = new Reporter(file);
   try {
-    const parsed = parseHpo(text);
-    syntaxDiagnostics(text, parsed.tokens, parsed.lexErrors, parsed.parseErrors, report);
-    const ast = new AstBuilder(report).file(parsed.cst);
+    const ast = parseToAst(text, report);
     const sha256 = createHash("sha256").update(text).digest("hex");
     const plan = compileAst(ast, { file, sha256, fast: options.fast }, report);
     const diagnostics = sortDiagnostics(report.diagnostics);
@@ -48,6 +46,16 @@ export function compileSource(
     );
     return { diagnostics: report.diagnostics };
   }
+}
+
+/**
+ * Text → AST with the syntax diagnostics. A function of its own so that the CST and tokens are garbage
+ * once it returns: kept alive through the checks, they were copied by every young-generation GC.
+ */
+function parseToAst(text: string, report: Reporter): AstFile {
+  const parsed = parseHpo(text);
+  syntaxDiagnostics(text, parsed.tokens, parsed.lexErrors, parsed.parseErrors, report);
+  return new AstBuilder(report).file(parsed.cst);
 }
 
 /** Reads and compiles a file; a file that cannot be read is one E093-style diagnostic, not a throw. */
