@@ -30,12 +30,15 @@ export function parseHpo(text: string): ParseResult {
   hpoParser.input = lexed.tokens;
   const cst = hpoParser.file();
   tokensByCst.set(cst, lexed.tokens);
+  const parseErrors = [...hpoParser.errors];
+  // The shared parser would otherwise keep this text's tokens alive until the next parse.
+  hpoParser.input = [];
   return {
     cst,
     tokens: lexed.tokens,
     comments: lexed.groups.comments ?? [],
     lexErrors: lexed.errors,
-    parseErrors: [...hpoParser.errors],
+    parseErrors,
   };
 }
 
