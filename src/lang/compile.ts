@@ -257,27 +257,36 @@ class Compiler {
     const out: Record<string, Expr> = {};
     for (const [name, value] of args) {
       const a = spec.args.find((x) => x.name === name)!;
-      this.checkDomain(call.callee, a, value, ctx, domainCode);
-      if (!hasError(value)) out[name] = lower(value);
+      if (hasError(value)) continue;
+      // Lowered once: the domain check and the Plan share it (neither changes it).
+      const lowered = lower(value);
+      this.checkDomain(call.callee, a, value, ctx, domainCode, lowered);
+      out[name] = lowered;
     }
     return out;
   }
 
   /** Integer-ness (E036) and bounds (E046/E084) of an argument, over the space's configurations. */
-  private checkDomain(f: string, a: ArgSpec, value: AstExpr, ctx: ExprContext, code: "E046" | "E084"): void {
+  private checkDomain(
+    f: string,
+    a: ArgSpec,
+    value: AstExpr,
+    ctx: ExprContext,
+    code: "E046" | "E084",
+    lowered?: Expr,
+  ): void {
     if (hasError(value)) return;
-    const reads = names(value).filter((n) => n.name !== "i");
-    const expr = lower(value);
-    const { values, strings, fractional } = this.valuesOf(
-      expr,
-      reads.length === 0 && !names(value).length,
-      ctx,
-    );
-    const text = show(value);
+    const read = names(value);
+    const reads = read.filter((n) => n.name !== "i");
+    const expr = lowered ?? lower(value);
+    const { values, strings, fractional } = this.valuesOf(expr, read.length === 0, ctx);
+    // The source text is only needed for a message.
+    let shown: string | undefined;
+    const text = () => (shown ??= show(value));
     if (a.type === "int" && (fractional || values.some((v) => !Number.isInteger(v)))) {
       if (reads.length === 0)
-        this.report.add("E030", value.span, { f, a: a.name, want: "an integer", got: text });
-      else this.report.add("E036", value.span, { a: a.name, expr: text });
+        this.report.add("E030", value.span, { f, a: a.name, want: "an integer", got: text() });
+      else this.report.add("E036", value.span, { a: a.name, expr: text() });
       return;
     }
     if (a.oneOf) {
@@ -296,7 +305,7 @@ class Compiler {
           this.report.add(
             "E046",
             value.span,
-            { f, a: a.name, range, got: `\`${text}\` is "${bad}"` },
+            { f, a: a.name, range, got: `\`${text()}\` is "${bad}"` },
             { hint: best ? `did you mean "${best}"?` : undefined },
           );
       }
@@ -316,9 +325,10 @@ class Compiler {
             ? `above ${a.min}`
             : `at least ${a.min}`
           : `at most ${a.max}`;
-    if (code === "E084") this.report.add("E084", value.span, { s: f, o: a.name, range, v: text });
+    if (code === "E084") this.report.add("E084", value.span, { s: f, o: a.name, range, v: text() });
     else {
-      const got = reads.length === 0 ? `got ${text}` : `\`${text}\` reaches [${fmtNum(lo)}, ${fmtNum(hi)}]`;
+      const got =
+        reads.length === 0 ? `got ${text()}` : `\`${text()}\` reaches [${fmtNum(lo)}, ${fmtNum(hi)}]`;
       this.report.add("E046", value.span, { f, a: a.name, range, got });
     }
   }

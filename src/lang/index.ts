@@ -87,7 +87,6 @@ function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 }
 
 const BRACKETS: Record<string, string> = { "{": "}", "(": ")", "[": "]" };
-const CLOSERS = new Set(Object.values(BRACKETS));
 
 function endOfText(text: string): Span {
   const lines = text.split("\n");
@@ -118,11 +117,21 @@ function syntaxDiagnostics(
   }
   const stack: IToken[] = [];
   for (const t of tokens) {
-    if (t.image.length !== 1) continue;
-    if (t.image in BRACKETS) stack.push(t);
-    else if (CLOSERS.has(t.image)) {
-      const top = stack[stack.length - 1];
-      if (top && BRACKETS[top.image] === t.image) stack.pop();
+    const image = t.image;
+    if (image.length !== 1) continue;
+    switch (image) {
+      case "{":
+      case "(":
+      case "[":
+        stack.push(t);
+        break;
+      case "}":
+      case ")":
+      case "]": {
+        const top = stack[stack.length - 1];
+        if (top && BRACKETS[top.image] === image) stack.pop();
+        break;
+      }
     }
   }
   const unclosed = stack.length > 0;
