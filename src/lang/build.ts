@@ -387,13 +387,15 @@ export class AstBuilder {
   }
 
   expression(node: CstNode): AstExpr {
-    const span = nodeSpan(node, this.last, this.tokens);
+    // Most nodes take their span from their parts, so the node's own is computed only when needed.
+    const spanOf = () => nodeSpan(node, this.last, this.tokens);
     switch (node.name) {
       case "expression": {
         const inner = sub(node, "ifExpression") ?? sub(node, "binaryExpression");
-        return inner ? this.expression(inner) : { kind: "error", span };
+        return inner ? this.expression(inner) : { kind: "error", span: spanOf() };
       }
       case "ifExpression": {
+        const span = spanOf();
         const c = sub(node, "condition");
         const t = sub(node, "then");
         const e = sub(node, "else");
@@ -407,19 +409,22 @@ export class AstBuilder {
         };
       }
       case "binaryExpression":
-        return this.binary(node, span);
+        return this.binary(node, spanOf);
       case "primary":
-        return this.primary(node, span);
-      case "list":
+        return this.primary(node, spanOf);
+      case "list": {
+        const span = spanOf();
         return { kind: "list", elements: subs(node, "elements").map((e) => this.expression(e)), span };
+      }
       case "parenthesized": {
+        const span = spanOf();
         const e = sub(node, "expression");
         return e ? { kind: "paren", inner: this.expression(e), span } : { kind: "error", span };
       }
       case "call":
         return this.call(node);
       default:
-        return { kind: "error", span };
+        return { kind: "error", span: spanOf() };
     }
   }
 
@@ -427,10 +432,18 @@ export class AstBuilder {
    * Precedence climbing over the flat `operand (op operand)*` list. Loosest first: or, and, not,
    * comparisons and `in` (not chaining: E015 is flagged), + -, * / %, unary -, ** (right-associative).
    */
-  private binary(node: CstNode, span: Span): AstExpr {
+  private binary(node: CstNode, spanOf: () => Span): AstExpr {
     const operands = subs(node, "operands");
+    if (operands.length === 0) return { kind: "error", span: spanOf() };
+    const only = operands[0]!;
+    if (operands.length === 1 && !node.children.operators?.length && !only.children.prefixes?.length) {
+      // A lone operand (most expressions): what the climb below gives, without its bookkeeping.
+      const primary = sub(only, "primary");
+      return primary
+        ? this.expression(primary)
+        : { kind: "error", span: nodeSpan(only, spanOf(), this.tokens) };
+    }
     const ops = (node.children.operators ?? []).filter(isToken);
-    if (operands.length === 0) return { kind: "error", span };
     const items = operands.map((o) => ({
       prefixes: (o.children.prefixes ?? []).filter(isToken).sort((x, y) => x.startOffset - y.startOffset),
       node: o,
@@ -439,7 +452,7 @@ export class AstBuilder {
     let prefixAt = 0;
     const unary = (): AstExpr => {
       const item = items[next];
-      if (!item) return { kind: "error", span };
+      if (!item) return { kind: "error", span: spanOf() };
       const p = item.prefixes[prefixAt];
       if (p) {
         prefixAt++;
@@ -452,7 +465,7 @@ export class AstBuilder {
       const primary = sub(item.node, "primary");
       return primary
         ? this.expression(primary)
-        : { kind: "error", span: nodeSpan(item.node, span, this.tokens) };
+        : { kind: "error", span: nodeSpan(item.node, spanOf(), this.tokens) };
     };
     const climb = (minPrec: number): AstExpr => {
       let left = unary();
@@ -473,12 +486,12 @@ export class AstBuilder {
     return climb(0);
   }
 
-  private primary(node: CstNode, span: Span): AstExpr {
+  private primary(node: CstNode, spanOf: () => Span): AstExpr {
     for (const name in node.children) {
       const c = node.children[name]?.[0];
       if (!c) continue;
       if (!isToken(c)) return this.expression(c);
-      if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return { kind: "error", span };
+      if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return { kind: "error", span: spanOf() };
       const s = tokenSpan(c);
       switch (name) {
         case "NumberLiteral": {
@@ -509,7 +522,7 @@ export class AstBuilder {
           return { kind: "name", name: c.image, span: s };
       }
     }
-    return { kind: "error", span };
+    return { kind: "error", span: spanOf() };
   }
 
   private duration(t: IToken, s: Span): AstExpr {
