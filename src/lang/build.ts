@@ -68,13 +68,15 @@ const NO_SPAN: Span = { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOf
  * search in the sorted token vector) give the same lines and columns as chevrotain's full tracking,
  * which copies them from exactly those tokens.
  */
-function nodeSpan(node: CstNode, fallback: Span, tokens: readonly IToken[]): Span {
+function nodeSpan(node: CstNode, fallbackSpan: Span | (() => Span), tokens: readonly IToken[]): Span {
+  // A lazy fallback: most nodes have a location, so the fallback's own span is rarely needed.
+  const fallback = () => (typeof fallbackSpan === "function" ? fallbackSpan() : fallbackSpan);
   const l = node.location;
-  if (!l || Number.isNaN(l.startOffset)) return fallback;
+  if (!l || Number.isNaN(l.startOffset)) return fallback();
   const first = l.startLine === undefined ? tokenAt(tokens, l.startOffset, false) : undefined;
   const startLine = first ? first.startLine : l.startLine;
   const startColumn = first ? first.startColumn : l.startColumn;
-  if (startLine === undefined || Number.isNaN(startLine)) return fallback;
+  if (startLine === undefined || Number.isNaN(startLine)) return fallback();
   let endLine = l.endLine;
   let endColumn = l.endColumn;
   if (l.endLine === undefined && l.endOffset !== undefined && !Number.isNaN(l.endOffset)) {
@@ -264,7 +266,7 @@ export class AstBuilder {
   }
 
   private spaceItem(node: CstNode): SpaceItem | undefined {
-    const span = nodeSpan(node, this.last, this.tokens);
+    const span = () => nodeSpan(node, this.last, this.tokens);
     const c = sub(node, "constraintItem");
     if (c) {
       const e = sub(c, "expression");
@@ -292,9 +294,10 @@ export class AstBuilder {
   private layers(block: CstNode): LayerItem[] {
     const out: LayerItem[] = [];
     for (const item of subs(block, "layerItem")) {
-      const span = nodeSpan(item, this.last, this.tokens);
+      const itemSpan = () => nodeSpan(item, this.last, this.tokens);
       const r = sub(item, "repeatItem");
       if (r) {
+        const span = itemSpan();
         const count = sub(r, "count");
         const body = sub(r, "layerBlock");
         if (!count || !body) continue;
@@ -317,7 +320,7 @@ export class AstBuilder {
         kind: "layer",
         call: this.call(c),
         condition: cond ? this.expression(cond) : undefined,
-        span: nodeSpan(l, span, this.tokens),
+        span: nodeSpan(l, itemSpan, this.tokens),
       });
     }
     return out;
