@@ -140,9 +140,14 @@ export function enumerate(
   const configs: Params[] = [];
   const index = new Array(chosen.length).fill(0);
   for (let n = 0; n < total; n++) {
-    const raw: Params = {};
-    for (let i = 0; i < chosen.length; i++) raw[chosen[i]!.name] = domains[i]![index[i]] as Scalar;
-    configs.push(applyConditions(chosen, raw));
+    // applyConditions fused in: names are unique and a condition reads only earlier parameters.
+    const config: Params = {};
+    for (let i = 0; i < chosen.length; i++) {
+      const p = chosen[i]!;
+      if (p.condition && !holds(p.condition, config)) continue;
+      config[p.name] = domains[i]![index[i]] as Scalar;
+    }
+    configs.push(config);
     for (let i = chosen.length - 1; i >= 0; i--) {
       index[i]++;
       if (index[i] < domains[i]!.length) break;
