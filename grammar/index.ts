@@ -14,17 +14,31 @@ export interface ParseResult {
   parseErrors: IRecognitionException[];
 }
 
+const tokensByCst = new WeakMap<CstNode, IToken[]>();
+
+/**
+ * The token vector a CST was parsed from (sorted by offset): node locations hold offsets only, and
+ * their lines and columns are those of the tokens at those offsets.
+ */
+export function tokensOf(cst: CstNode): IToken[] | undefined {
+  return tokensByCst.get(cst);
+}
+
 /** Lexes and parses `text`; the CST is partial when there were errors (recovery fills the gaps). */
 export function parseHpo(text: string): ParseResult {
   const lexed = hpoLexer.tokenize(text);
   hpoParser.input = lexed.tokens;
   const cst = hpoParser.file();
+  tokensByCst.set(cst, lexed.tokens);
+  const parseErrors = [...hpoParser.errors];
+  // The shared parser would otherwise keep this text's tokens alive until the next parse.
+  hpoParser.input = [];
   return {
     cst,
     tokens: lexed.tokens,
     comments: lexed.groups.comments ?? [],
     lexErrors: lexed.errors,
-    parseErrors: [...hpoParser.errors],
+    parseErrors,
   };
 }
 

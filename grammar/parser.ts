@@ -3,16 +3,25 @@
  * given in src/lang/). Error recovery is on, so one run reports several syntax errors and the
  * declarations after a mistake still reach the checker.
  */
-import { CstParser, type CstNode } from "chevrotain";
+import { CstParser, type CstNode, type IOrAlt } from "chevrotain";
 import { hpoErrorMessages } from "./messages.js";
 import * as T from "./tokens.js";
 
 export class HpoParser extends CstParser {
+  /**
+   * Each OR's alternatives, made once: chevrotain accepts a cached array, and building it on every call
+   * (closures and objects per alternative, e.g. eleven per `primary`) was most of the parser's garbage.
+   * The closures read only `this`, so one array per parser instance is the same grammar.
+   */
+  private readonly alts: Record<string, IOrAlt<unknown>[]> = {};
+
   constructor() {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      nodeLocationTracking: "full",
+      // Offsets only: line and column come from the tokens when a span is needed (src/lang/build.ts),
+      // which spares the parser copying four more fields per node and token.
+      nodeLocationTracking: "onlyOffset",
       errorMessageProvider: hpoErrorMessages,
     });
     this.performSelfAnalysis();
@@ -24,28 +33,35 @@ export class HpoParser extends CstParser {
   });
 
   declaration = this.RULE("declaration", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.studyDecl) },
-      { ALT: () => this.SUBRULE(this.seedDecl) },
-      { ALT: () => this.SUBRULE(this.dataDecl) },
-      { ALT: () => this.SUBRULE(this.spaceDecl) },
-      { ALT: () => this.SUBRULE(this.modelDecl) },
-      { ALT: () => this.SUBRULE(this.trainDecl) },
-      { ALT: () => this.SUBRULE(this.evaluateDecl) },
-      { ALT: () => this.SUBRULE(this.objectiveDecl) },
-      { ALT: () => this.SUBRULE(this.objectivesDecl) },
-      { ALT: () => this.SUBRULE(this.strategyDecl) },
-      { ALT: () => this.SUBRULE(this.prunerDecl) },
-      { ALT: () => this.SUBRULE(this.validationDecl) },
-      { ALT: () => this.SUBRULE(this.budgetDecl) },
-      { ALT: () => this.SUBRULE(this.storageDecl) },
-      { ALT: () => this.SUBRULE(this.unknownDecl) },
-    ]);
+    this.OR(
+      (this.alts.declaration ??= [
+        { ALT: () => this.SUBRULE(this.studyDecl) },
+        { ALT: () => this.SUBRULE(this.seedDecl) },
+        { ALT: () => this.SUBRULE(this.dataDecl) },
+        { ALT: () => this.SUBRULE(this.spaceDecl) },
+        { ALT: () => this.SUBRULE(this.modelDecl) },
+        { ALT: () => this.SUBRULE(this.trainDecl) },
+        { ALT: () => this.SUBRULE(this.evaluateDecl) },
+        { ALT: () => this.SUBRULE(this.objectiveDecl) },
+        { ALT: () => this.SUBRULE(this.objectivesDecl) },
+        { ALT: () => this.SUBRULE(this.strategyDecl) },
+        { ALT: () => this.SUBRULE(this.prunerDecl) },
+        { ALT: () => this.SUBRULE(this.validationDecl) },
+        { ALT: () => this.SUBRULE(this.budgetDecl) },
+        { ALT: () => this.SUBRULE(this.storageDecl) },
+        { ALT: () => this.SUBRULE(this.unknownDecl) },
+      ]),
+    );
   });
 
   studyDecl = this.RULE("studyDecl", () => {
     this.CONSUME(T.Study);
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.OR(
+      (this.alts.studyDecl ??= [
+        { ALT: () => this.CONSUME(T.Identifier) },
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+      ]),
+    );
   });
 
   seedDecl = this.RULE("seedDecl", () => {
@@ -66,7 +82,12 @@ export class HpoParser extends CstParser {
   });
 
   spaceItem = this.RULE("spaceItem", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.constraintItem) }, { ALT: () => this.SUBRULE(this.paramItem) }]);
+    this.OR(
+      (this.alts.spaceItem ??= [
+        { ALT: () => this.SUBRULE(this.constraintItem) },
+        { ALT: () => this.SUBRULE(this.paramItem) },
+      ]),
+    );
   });
 
   /** `name = distribution(…) [when COND]`; the name may be a keyword so the checker can say why not (E014). */
@@ -87,7 +108,12 @@ export class HpoParser extends CstParser {
 
   modelDecl = this.RULE("modelDecl", () => {
     this.CONSUME(T.Model);
-    this.OR([{ ALT: () => this.SUBRULE(this.call) }, { ALT: () => this.SUBRULE(this.layerBlock) }]);
+    this.OR(
+      (this.alts.modelDecl ??= [
+        { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.SUBRULE(this.layerBlock) },
+      ]),
+    );
   });
 
   layerBlock = this.RULE("layerBlock", () => {
@@ -97,7 +123,12 @@ export class HpoParser extends CstParser {
   });
 
   layerItem = this.RULE("layerItem", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.repeatItem) }, { ALT: () => this.SUBRULE(this.layerCall) }]);
+    this.OR(
+      (this.alts.layerItem ??= [
+        { ALT: () => this.SUBRULE(this.repeatItem) },
+        { ALT: () => this.SUBRULE(this.layerCall) },
+      ]),
+    );
   });
 
   /** `repeat COUNT { layers } [when COND]`; `i` is the 0-based index inside. */
@@ -139,11 +170,13 @@ export class HpoParser extends CstParser {
   /** `evaluate "./module.mjs"` or `evaluate branin` / `evaluate rosenbrock(dim = 4)`. */
   evaluateDecl = this.RULE("evaluateDecl", () => {
     this.CONSUME(T.Evaluate);
-    this.OR([
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-    ]);
+    this.OR(
+      (this.alts.evaluateDecl ??= [
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+      ]),
+    );
   });
 
   objectiveDecl = this.RULE("objectiveDecl", () => {
@@ -159,7 +192,9 @@ export class HpoParser extends CstParser {
   });
 
   goal = this.RULE("goal", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Minimize) }, { ALT: () => this.CONSUME(T.Maximize) }]);
+    this.OR(
+      (this.alts.goal ??= [{ ALT: () => this.CONSUME(T.Minimize) }, { ALT: () => this.CONSUME(T.Maximize) }]),
+    );
     this.SUBRULE(this.name);
   });
 
@@ -192,24 +227,33 @@ export class HpoParser extends CstParser {
   unknownDecl = this.RULE("unknownDecl", () => {
     this.CONSUME(T.Identifier);
     this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.settingsBlock) },
-        { ALT: () => this.SUBRULE(this.expression) },
-      ]);
+      this.OR(
+        (this.alts.unknownDecl ??= [
+          { ALT: () => this.SUBRULE(this.settingsBlock) },
+          { ALT: () => this.SUBRULE(this.expression) },
+        ]),
+      );
     });
   });
 
   /** A name where a keyword is syntactically harmless (settings, arguments, metrics, hyperparameters). */
   name = this.RULE("name", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]);
+    this.OR(
+      (this.alts.name ??= [
+        { ALT: () => this.CONSUME(T.Identifier) },
+        { ALT: () => this.CONSUME(T.Keyword) },
+      ]),
+    );
   });
 
   // Expressions, loosest binding first.
   expression = this.RULE("expression", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.ifExpression) },
-      { ALT: () => this.SUBRULE(this.binaryExpression) },
-    ]);
+    this.OR(
+      (this.alts.expression ??= [
+        { ALT: () => this.SUBRULE(this.ifExpression) },
+        { ALT: () => this.SUBRULE(this.binaryExpression) },
+      ]),
+    );
   });
 
   ifExpression = this.RULE("ifExpression", () => {
@@ -236,28 +280,32 @@ export class HpoParser extends CstParser {
   /** A primary with its prefix operators (`not`, unary `-`). */
   operand = this.RULE("operand", () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Not, { LABEL: "prefixes" }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: "prefixes" }) },
-      ]);
+      this.OR(
+        (this.alts.operand ??= [
+          { ALT: () => this.CONSUME(T.Not, { LABEL: "prefixes" }) },
+          { ALT: () => this.CONSUME(T.Minus, { LABEL: "prefixes" }) },
+        ]),
+      );
     });
     this.SUBRULE(this.primary);
   });
 
   primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.Duration) },
-      { ALT: () => this.CONSUME(T.BadUnitNumber) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.UnterminatedString) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.SUBRULE(this.list) },
-      { ALT: () => this.SUBRULE(this.parenthesized) },
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-    ]);
+    this.OR(
+      (this.alts.primary ??= [
+        { ALT: () => this.CONSUME(T.NumberLiteral) },
+        { ALT: () => this.CONSUME(T.Duration) },
+        { ALT: () => this.CONSUME(T.BadUnitNumber) },
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.UnterminatedString) },
+        { ALT: () => this.CONSUME(T.True) },
+        { ALT: () => this.CONSUME(T.False) },
+        { ALT: () => this.SUBRULE(this.list) },
+        { ALT: () => this.SUBRULE(this.parenthesized) },
+        { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+      ]),
+    );
   });
 
   list = this.RULE("list", () => {
@@ -293,10 +341,12 @@ export class HpoParser extends CstParser {
   });
 
   argument = this.RULE("argument", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.namedArgument) },
-      { ALT: () => this.SUBRULE(this.expression, { LABEL: "positional" }) },
-    ]);
+    this.OR(
+      (this.alts.argument ??= [
+        { ALT: () => this.SUBRULE(this.namedArgument) },
+        { ALT: () => this.SUBRULE(this.expression, { LABEL: "positional" }) },
+      ]),
+    );
   });
 
   namedArgument = this.RULE("namedArgument", () => {

@@ -3,7 +3,7 @@
  * enumeration of small finite sub-spaces, and the activity of conditional parameters. Used by the
  * guard proof (E050), never-active (E051), constraint satisfiability (E052/W007) and value checks.
  */
-import { evaluate, ExprError } from "../plan/expr.js";
+import { evaluate, ExprError, freeNames } from "../plan/expr.js";
 import type { Expr, ParamSpec, Params, Scalar, Value } from "../plan/types.js";
 
 /** A small seeded generator (mulberry32): every random choice of the checker derives from the study seed. */
@@ -16,6 +16,21 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const namesMemo = new WeakMap<Expr, ReadonlySet<string>>();
+
+/**
+ * `freeNames` memoised per expression object: the checker asks for the same conditions' and
+ * constraints' names once per checked expression, which dominated long specs. Read-only result.
+ */
+export function namesRead(e: Expr): ReadonlySet<string> {
+  let out = namesMemo.get(e);
+  if (!out) {
+    out = freeNames(e);
+    namesMemo.set(e, out);
+  }
+  return out;
 }
 
 /** True when `e` evaluates to true; an absent parameter or a bad operand counts as false. */
@@ -109,7 +124,7 @@ export function sampleConfiguration(space: ParamSpec[], rand: () => number): Par
  */
 export function enumerate(
   space: ParamSpec[],
-  only: Set<string> | undefined,
+  only: ReadonlySet<string> | undefined,
   limit: number,
 ): { configs: Params[]; exact: boolean } | undefined {
   const chosen = space.filter((p) => !only || only.has(p.name));
@@ -125,11 +140,14 @@ export function enumerate(
   const configs: Params[] = [];
   const index = new Array(chosen.length).fill(0);
   for (let n = 0; n < total; n++) {
-    const raw: Params = {};
-    chosen.forEach((p, i) => {
-      raw[p.name] = domains[i]![index[i]] as Scalar;
-    });
-    configs.push(applyConditions(chosen, raw));
+    // applyConditions fused in: names are unique and a condition reads only earlier parameters.
+    const config: Params = {};
+    for (let i = 0; i < chosen.length; i++) {
+      const p = chosen[i]!;
+      if (p.condition && !holds(p.condition, config)) continue;
+      config[p.name] = domains[i]![index[i]] as Scalar;
+    }
+    configs.push(config);
     for (let i = chosen.length - 1; i >= 0; i--) {
       index[i]++;
       if (index[i] < domains[i]!.length) break;
@@ -143,7 +161,7 @@ export function enumerate(
 export function activityClosure(
   byName: ReadonlyMap<string, ParamSpec>,
   names: Iterable<string>,
-  read: (e: Expr) => Set<string>,
+  read: (e: Expr) => Iterable<string> = namesRead,
 ): Set<string> {
   const out = new Set<string>();
   const stack = [...names];
@@ -169,4 +187,27 @@ export function configurations(
   const configs: Params[] = [];
   for (let i = 0; i < draws; i++) configs.push(sampleConfiguration(space, rand));
   return { configs, exact: false };
+}
+
+/**
+ * `enumerate` over the parameters named in `only`, remembered per set of names: the guard proof, the
+ * never-active check and the value checks ask for the same small sub-spaces many times. A result
+ * computed under a larger limit answers a smaller one exactly (same configurations, or too many).
+ */
+export class EnumerationCache {
+  private readonly memo = new Map<string, { limit: number; result: ReturnType<typeof enumerate> }>();
+
+  constructor(private readonly space: ParamSpec[]) {}
+
+  get(only: ReadonlySet<string>, limit: number): { configs: Params[]; exact: boolean } | undefined {
+    const key = [...only].sort().join("\u0000");
+    const hit = this.memo.get(key);
+    if (hit && hit.limit >= limit) {
+      if (!hit.result) return undefined;
+      return hit.result.configs.length <= limit ? hit.result : undefined;
+    }
+    const result = enumerate(this.space, only, limit);
+    this.memo.set(key, { limit, result });
+    return result;
+  }
 }

@@ -16,6 +16,7 @@ import type {
   SpaceItem,
   Span,
 } from "./ast.js";
+import { tokensOf } from "../../grammar/index.js";
 import type { Reporter } from "./report.js";
 
 type Child = CstNode | IToken;
@@ -62,23 +63,55 @@ export function joinSpans(a: Span, b: Span): Span {
 
 const NO_SPAN: Span = { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 };
 
-function nodeSpan(node: CstNode, fallback: Span): Span {
+/**
+ * The span of a CST node. The parser tracks offsets only; the first and last tokens (found by binary
+ * search in the sorted token vector) give the same lines and columns as chevrotain's full tracking,
+ * which copies them from exactly those tokens.
+ */
+function nodeSpan(node: CstNode, fallbackSpan: Span | (() => Span), tokens: readonly IToken[]): Span {
+  // A lazy fallback: most nodes have a location, so the fallback's own span is rarely needed.
+  const fallback = () => (typeof fallbackSpan === "function" ? fallbackSpan() : fallbackSpan);
   const l = node.location;
-  if (!l || Number.isNaN(l.startOffset) || l.startLine === undefined || Number.isNaN(l.startLine))
-    return fallback;
+  if (!l || Number.isNaN(l.startOffset)) return fallback();
+  const first = l.startLine === undefined ? tokenAt(tokens, l.startOffset, false) : undefined;
+  const startLine = first ? first.startLine : l.startLine;
+  const startColumn = first ? first.startColumn : l.startColumn;
+  if (startLine === undefined || Number.isNaN(startLine)) return fallback();
+  let endLine = l.endLine;
+  let endColumn = l.endColumn;
+  if (l.endLine === undefined && l.endOffset !== undefined && !Number.isNaN(l.endOffset)) {
+    const last = tokenAt(tokens, l.endOffset, true);
+    endLine = last?.endLine;
+    endColumn = last?.endColumn;
+  }
   const endOk =
     l.endOffset !== undefined &&
     !Number.isNaN(l.endOffset) &&
-    l.endLine !== undefined &&
-    !Number.isNaN(l.endLine);
+    endLine !== undefined &&
+    !Number.isNaN(endLine);
   return {
-    line: l.startLine,
-    col: l.startColumn ?? 1,
-    endLine: endOk ? (l.endLine as number) : l.startLine,
-    endCol: endOk ? (l.endColumn as number) + 1 : (l.startColumn ?? 1) + 1,
+    line: startLine,
+    col: startColumn ?? 1,
+    endLine: endOk ? (endLine as number) : startLine,
+    endCol: endOk ? (endColumn as number) + 1 : (startColumn ?? 1) + 1,
     offset: l.startOffset,
     endOffset: endOk ? (l.endOffset as number) + 1 : l.startOffset + 1,
   };
+}
+
+/** The token starting (or, with `byEnd`, ending) at `offset`, by binary search. */
+function tokenAt(tokens: readonly IToken[], offset: number, byEnd: boolean): IToken | undefined {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = tokens[mid]!;
+    const at = byEnd ? (t.endOffset ?? t.startOffset) : t.startOffset;
+    if (at === offset) return t;
+    if (at < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 const PREC_NOT = 3;
@@ -105,9 +138,11 @@ const PRECEDENCE: Record<string, number> = {
 /** Builds the AST of a parsed file, reporting lexical problems inside tokens. */
 export class AstBuilder {
   private last: Span = NO_SPAN;
+  private tokens: readonly IToken[] = [];
   constructor(private readonly report: Reporter) {}
 
   file(cst: CstNode): AstFile {
+    this.tokens = tokensOf(cst) ?? [];
     const decls: Decl[] = [];
     for (const d of subs(cst, "declaration")) {
       const inner = Object.values(d.children)[0]?.[0];
@@ -119,7 +154,7 @@ export class AstBuilder {
   }
 
   private declaration(node: CstNode): Decl | undefined {
-    const span = nodeSpan(node, this.last);
+    const span = nodeSpan(node, this.last, this.tokens);
     this.last = span;
     const kwToken = Object.values(node.children)
       .flat()
@@ -231,11 +266,13 @@ export class AstBuilder {
   }
 
   private spaceItem(node: CstNode): SpaceItem | undefined {
-    const span = nodeSpan(node, this.last);
+    const span = () => nodeSpan(node, this.last, this.tokens);
     const c = sub(node, "constraintItem");
     if (c) {
       const e = sub(c, "expression");
-      return e ? { kind: "constraint", expr: this.expression(e), span: nodeSpan(c, span) } : undefined;
+      return e
+        ? { kind: "constraint", expr: this.expression(e), span: nodeSpan(c, span, this.tokens) }
+        : undefined;
     }
     const p = sub(node, "paramItem");
     if (!p) return undefined;
@@ -250,16 +287,17 @@ export class AstBuilder {
       nameSpan: tokenSpan(nameTok),
       value: this.expression(value),
       condition: cond ? this.expression(cond) : undefined,
-      span: nodeSpan(p, span),
+      span: nodeSpan(p, span, this.tokens),
     };
   }
 
   private layers(block: CstNode): LayerItem[] {
     const out: LayerItem[] = [];
     for (const item of subs(block, "layerItem")) {
-      const span = nodeSpan(item, this.last);
+      const itemSpan = () => nodeSpan(item, this.last, this.tokens);
       const r = sub(item, "repeatItem");
       if (r) {
+        const span = itemSpan();
         const count = sub(r, "count");
         const body = sub(r, "layerBlock");
         if (!count || !body) continue;
@@ -269,7 +307,7 @@ export class AstBuilder {
           count: this.expression(count),
           body: this.layers(body),
           condition: cond ? this.expression(cond) : undefined,
-          span: nodeSpan(r, span),
+          span: nodeSpan(r, span, this.tokens),
           closeSpan: this.close(body, "RCurly", span),
         });
         continue;
@@ -282,7 +320,7 @@ export class AstBuilder {
         kind: "layer",
         call: this.call(c),
         condition: cond ? this.expression(cond) : undefined,
-        span: nodeSpan(l, span),
+        span: nodeSpan(l, itemSpan, this.tokens),
       });
     }
     return out;
@@ -299,7 +337,7 @@ export class AstBuilder {
         name: nameTok.image,
         nameSpan: tokenSpan(nameTok),
         value: this.expression(e),
-        span: nodeSpan(s, tokenSpan(nameTok)),
+        span: nodeSpan(s, tokenSpan(nameTok), this.tokens),
       });
     }
     return out;
@@ -323,7 +361,7 @@ export class AstBuilder {
   }
 
   call(node: CstNode): AstCall {
-    const span = nodeSpan(node, this.last);
+    const span = nodeSpan(node, this.last, this.tokens);
     const callee = tok(node, "callee");
     const args: AstArg[] = [];
     for (const a of subs(node, "argument")) {
@@ -337,7 +375,7 @@ export class AstBuilder {
           name: nameTok.image,
           nameSpan: tokenSpan(nameTok),
           value: this.expression(e),
-          span: nodeSpan(named, span),
+          span: nodeSpan(named, span, this.tokens),
         });
         continue;
       }
@@ -352,13 +390,15 @@ export class AstBuilder {
   }
 
   expression(node: CstNode): AstExpr {
-    const span = nodeSpan(node, this.last);
+    // Most nodes take their span from their parts, so the node's own is computed only when needed.
+    const spanOf = () => nodeSpan(node, this.last, this.tokens);
     switch (node.name) {
       case "expression": {
         const inner = sub(node, "ifExpression") ?? sub(node, "binaryExpression");
-        return inner ? this.expression(inner) : { kind: "error", span };
+        return inner ? this.expression(inner) : { kind: "error", span: spanOf() };
       }
       case "ifExpression": {
+        const span = spanOf();
         const c = sub(node, "condition");
         const t = sub(node, "then");
         const e = sub(node, "else");
@@ -372,19 +412,22 @@ export class AstBuilder {
         };
       }
       case "binaryExpression":
-        return this.binary(node, span);
+        return this.binary(node, spanOf);
       case "primary":
-        return this.primary(node, span);
-      case "list":
+        return this.primary(node, spanOf);
+      case "list": {
+        const span = spanOf();
         return { kind: "list", elements: subs(node, "elements").map((e) => this.expression(e)), span };
+      }
       case "parenthesized": {
+        const span = spanOf();
         const e = sub(node, "expression");
         return e ? { kind: "paren", inner: this.expression(e), span } : { kind: "error", span };
       }
       case "call":
         return this.call(node);
       default:
-        return { kind: "error", span };
+        return { kind: "error", span: spanOf() };
     }
   }
 
@@ -392,10 +435,18 @@ export class AstBuilder {
    * Precedence climbing over the flat `operand (op operand)*` list. Loosest first: or, and, not,
    * comparisons and `in` (not chaining: E015 is flagged), + -, * / %, unary -, ** (right-associative).
    */
-  private binary(node: CstNode, span: Span): AstExpr {
+  private binary(node: CstNode, spanOf: () => Span): AstExpr {
     const operands = subs(node, "operands");
+    if (operands.length === 0) return { kind: "error", span: spanOf() };
+    const only = operands[0]!;
+    if (operands.length === 1 && !node.children.operators?.length && !only.children.prefixes?.length) {
+      // A lone operand (most expressions): what the climb below gives, without its bookkeeping.
+      const primary = sub(only, "primary");
+      return primary
+        ? this.expression(primary)
+        : { kind: "error", span: nodeSpan(only, spanOf(), this.tokens) };
+    }
     const ops = (node.children.operators ?? []).filter(isToken);
-    if (operands.length === 0) return { kind: "error", span };
     const items = operands.map((o) => ({
       prefixes: (o.children.prefixes ?? []).filter(isToken).sort((x, y) => x.startOffset - y.startOffset),
       node: o,
@@ -404,7 +455,7 @@ export class AstBuilder {
     let prefixAt = 0;
     const unary = (): AstExpr => {
       const item = items[next];
-      if (!item) return { kind: "error", span };
+      if (!item) return { kind: "error", span: spanOf() };
       const p = item.prefixes[prefixAt];
       if (p) {
         prefixAt++;
@@ -415,7 +466,9 @@ export class AstBuilder {
       next++;
       prefixAt = 0;
       const primary = sub(item.node, "primary");
-      return primary ? this.expression(primary) : { kind: "error", span: nodeSpan(item.node, span) };
+      return primary
+        ? this.expression(primary)
+        : { kind: "error", span: nodeSpan(item.node, spanOf(), this.tokens) };
     };
     const climb = (minPrec: number): AstExpr => {
       let left = unary();
@@ -436,12 +489,12 @@ export class AstBuilder {
     return climb(0);
   }
 
-  private primary(node: CstNode, span: Span): AstExpr {
+  private primary(node: CstNode, spanOf: () => Span): AstExpr {
     for (const name in node.children) {
       const c = node.children[name]?.[0];
       if (!c) continue;
       if (!isToken(c)) return this.expression(c);
-      if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return { kind: "error", span };
+      if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return { kind: "error", span: spanOf() };
       const s = tokenSpan(c);
       switch (name) {
         case "NumberLiteral": {
@@ -472,7 +525,7 @@ export class AstBuilder {
           return { kind: "name", name: c.image, span: s };
       }
     }
-    return { kind: "error", span };
+    return { kind: "error", span: spanOf() };
   }
 
   private duration(t: IToken, s: Span): AstExpr {

@@ -25,7 +25,7 @@ import type {
   ValidationSpec,
   Value,
 } from "../plan/types.js";
-import { activityClosure, configurations, enumerate, holds } from "./analysis.js";
+import { activityClosure, configurations, holds, namesRead } from "./analysis.js";
 import { listNames } from "./args.js";
 import type { AstCall, AstExpr, AstFile, Decl, DeclKind, LayerItem, Setting, Span } from "./ast.js";
 import {
@@ -83,6 +83,8 @@ class Compiler {
   private exprs!: ExprChecker;
   private configs: Params[] | undefined;
   private byName: Map<string, ParamSpec> | undefined;
+  /** configsOfExpr's answer per set of involved parameters. */
+  private readonly localConfigs = new Map<string, Params[]>();
   private readonly valueCache = new Map<
     string,
     { values: number[]; strings: string[]; fractional?: boolean }
@@ -255,27 +257,36 @@ class Compiler {
     const out: Record<string, Expr> = {};
     for (const [name, value] of args) {
       const a = spec.args.find((x) => x.name === name)!;
-      this.checkDomain(call.callee, a, value, ctx, domainCode);
-      if (!hasError(value)) out[name] = lower(value);
+      if (hasError(value)) continue;
+      // Lowered once: the domain check and the Plan share it (neither changes it).
+      const lowered = lower(value);
+      this.checkDomain(call.callee, a, value, ctx, domainCode, lowered);
+      out[name] = lowered;
     }
     return out;
   }
 
   /** Integer-ness (E036) and bounds (E046/E084) of an argument, over the space's configurations. */
-  private checkDomain(f: string, a: ArgSpec, value: AstExpr, ctx: ExprContext, code: "E046" | "E084"): void {
+  private checkDomain(
+    f: string,
+    a: ArgSpec,
+    value: AstExpr,
+    ctx: ExprContext,
+    code: "E046" | "E084",
+    lowered?: Expr,
+  ): void {
     if (hasError(value)) return;
-    const reads = names(value).filter((n) => n.name !== "i");
-    const expr = lower(value);
-    const { values, strings, fractional } = this.valuesOf(
-      expr,
-      reads.length === 0 && !names(value).length,
-      ctx,
-    );
-    const text = show(value);
+    const read = names(value);
+    const reads = read.filter((n) => n.name !== "i");
+    const expr = lowered ?? lower(value);
+    const { values, strings, fractional } = this.valuesOf(expr, read.length === 0, ctx);
+    // The source text is only needed for a message.
+    let shown: string | undefined;
+    const text = () => (shown ??= show(value));
     if (a.type === "int" && (fractional || values.some((v) => !Number.isInteger(v)))) {
       if (reads.length === 0)
-        this.report.add("E030", value.span, { f, a: a.name, want: "an integer", got: text });
-      else this.report.add("E036", value.span, { a: a.name, expr: text });
+        this.report.add("E030", value.span, { f, a: a.name, want: "an integer", got: text() });
+      else this.report.add("E036", value.span, { a: a.name, expr: text() });
       return;
     }
     if (a.oneOf) {
@@ -294,7 +305,7 @@ class Compiler {
           this.report.add(
             "E046",
             value.span,
-            { f, a: a.name, range, got: `\`${text}\` is "${bad}"` },
+            { f, a: a.name, range, got: `\`${text()}\` is "${bad}"` },
             { hint: best ? `did you mean "${best}"?` : undefined },
           );
       }
@@ -314,9 +325,10 @@ class Compiler {
             ? `above ${a.min}`
             : `at least ${a.min}`
           : `at most ${a.max}`;
-    if (code === "E084") this.report.add("E084", value.span, { s: f, o: a.name, range, v: text });
+    if (code === "E084") this.report.add("E084", value.span, { s: f, o: a.name, range, v: text() });
     else {
-      const got = reads.length === 0 ? `got ${text}` : `\`${text}\` reaches [${fmtNum(lo)}, ${fmtNum(hi)}]`;
+      const got =
+        reads.length === 0 ? `got ${text()}` : `\`${text()}\` reaches [${fmtNum(lo)}, ${fmtNum(hi)}]`;
       this.report.add("E046", value.span, { f, a: a.name, range, got });
     }
   }
@@ -369,14 +381,22 @@ class Compiler {
   private configsOfExpr(expr: Expr, ctx: ExprContext): Params[] {
     const { space, constraints } = this.space;
     this.byName ??= new Map(space.map((p) => [p.name, p]));
-    const reads = new Set(freeNames(expr));
-    for (const g of ctx.guards) for (const n of freeNames(g)) reads.add(n);
-    const involved = activityClosure(this.byName, reads, (e) => freeNames(e));
-    const en = enumerate(space, involved, 512);
-    if (!en?.exact) return this.configsFor();
-    const local = constraints.filter((k) => [...freeNames(k.expr)].every((n) => involved.has(n)));
-    const ok = en.configs.filter((c) => local.every((k) => holds(k.expr, c)));
-    return ok.length > 0 ? ok : en.configs;
+    const reads = new Set(namesRead(expr));
+    for (const g of ctx.guards) for (const n of namesRead(g)) reads.add(n);
+    const involved = activityClosure(this.byName, reads);
+    const key = [...involved].sort().join("\u0000");
+    const known = this.localConfigs.get(key);
+    if (known) return known;
+    const en = this.exprs.enumerations.get(involved, 512);
+    let result: Params[];
+    if (!en?.exact) result = this.configsFor();
+    else {
+      const local = constraints.filter((k) => [...namesRead(k.expr)].every((n) => involved.has(n)));
+      const ok = en.configs.filter((c) => local.every((k) => holds(k.expr, c)));
+      result = ok.length > 0 ? ok : en.configs;
+    }
+    this.localConfigs.set(key, result);
+    return result;
   }
 
   private configsFor(): Params[] {
@@ -958,7 +978,7 @@ class Compiler {
     const byName = this.byName;
     const groups: { names: Set<string>; members: typeof constraints }[] = [];
     for (const k of constraints) {
-      const names = activityClosure(byName, freeNames(k.expr), (e) => freeNames(e));
+      const names = activityClosure(byName, namesRead(k.expr));
       const overlapping = groups.filter((g) => [...names].some((n) => g.names.has(n)));
       const merged = { names, members: [k] };
       for (const g of overlapping) {
@@ -990,12 +1010,16 @@ class Compiler {
   private everActive(name: string): boolean {
     const { space } = this.space;
     this.byName ??= new Map(space.map((p) => [p.name, p]));
-    const involved = activityClosure(this.byName, [name], (e) => freeNames(e));
-    const { configs } = configurations(
-      space.filter((x) => involved.has(x.name)),
-      0,
-      5000,
-    );
+    const involved = activityClosure(this.byName, [name]);
+    // Same configurations as `configurations(sub-space, 0, 5000)`: the enumeration when it is exact.
+    const all = this.exprs.enumerations.get(involved, 5000);
+    const { configs } = all?.exact
+      ? all
+      : configurations(
+          space.filter((x) => involved.has(x.name)),
+          0,
+          5000,
+        );
     return configs.some((c) => name in c);
   }
 

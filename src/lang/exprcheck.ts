@@ -5,7 +5,7 @@
  */
 import { freeNames } from "../plan/expr.js";
 import type { Expr, ParamSpec, Params, Value } from "../plan/types.js";
-import { activityClosure, enumerate, holds } from "./analysis.js";
+import { activityClosure, EnumerationCache, holds } from "./analysis.js";
 import { bindArguments } from "./args.js";
 import type { AstCall, AstExpr } from "./ast.js";
 import {
@@ -63,19 +63,25 @@ const ARITY: Record<string, [number, number]> = {
   len: [1, 1],
 };
 
+const LOOP_INDICES = [0, 1, 2, 3, 4, 5, 6, 7];
+const NO_LOOP = [undefined];
+
 export class ExprChecker {
   /** Names read by value expressions: used to warn about parameters nothing uses (W003). */
   readonly used = new Set<string>();
   private readonly proofCache = new Map<string, Params | null | "unprovable">();
   private readonly byName: Map<string, ParamSpec>;
+  /** Enumerated sub-spaces, shared with the compiler's never-active and value checks. */
+  readonly enumerations: EnumerationCache;
 
   constructor(
     private readonly params: Map<string, ParamInfo>,
-    private readonly space: ParamSpec[],
+    space: ParamSpec[],
     private readonly report: Reporter,
     private readonly declared: Set<string> = new Set(),
   ) {
     this.byName = new Map(space.map((p) => [p.name, p]));
+    this.enumerations = new EnumerationCache(space);
   }
 
   paramType(name: string): StaticType {
@@ -272,14 +278,15 @@ export class ExprChecker {
         if (n === "i" && !this.params.has("i")) loop = true;
         else reads.add(n);
       }
-    const involved = activityClosure(this.byName, reads, (e) => freeNames(e));
-    const en = enumerate(this.space, involved, 20000);
+    const involved = activityClosure(this.byName, reads);
+    const en = this.enumerations.get(involved, 20000);
     let result: Params | null | "unprovable" = null;
     if (!en) result = "unprovable";
     else {
       outer: for (const config of en.configs) {
-        for (const i of loop ? [0, 1, 2, 3, 4, 5, 6, 7] : [undefined]) {
-          const env: Record<string, Value> = i === undefined ? { ...config } : { ...config, i };
+        for (const i of loop ? LOOP_INDICES : NO_LOOP) {
+          // Guards only read the environment, so the configuration itself serves outside a loop.
+          const env: Record<string, Value> = i === undefined ? config : { ...config, i };
           if (!guards.every((g) => holds(g, env))) continue;
           if (!(name in config)) {
             result = config;

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { IToken } from "chevrotain";
 import { parseHpo } from "../../grammar/index.js";
 import type { Plan } from "../plan/types.js";
-import type { Span } from "./ast.js";
+import type { AstFile, Span } from "./ast.js";
 import { AstBuilder, tokenSpan } from "./build.js";
 import { compileAst } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -30,9 +30,7 @@ export function compileSource(
 ): { plan?: Plan; diagnostics: Diagnostic[] } {
   const report = new Reporter(file);
   try {
-    const parsed = parseHpo(text);
-    syntaxDiagnostics(text, parsed.tokens, parsed.lexErrors, parsed.parseErrors, report);
-    const ast = new AstBuilder(report).file(parsed.cst);
+    const ast = parseToAst(text, report);
     const sha256 = createHash("sha256").update(text).digest("hex");
     const plan = compileAst(ast, { file, sha256, fast: options.fast }, report);
     const diagnostics = sortDiagnostics(report.diagnostics);
@@ -48,6 +46,16 @@ export function compileSource(
     );
     return { diagnostics: report.diagnostics };
   }
+}
+
+/**
+ * Text → AST with the syntax diagnostics. A function of its own so that the CST and tokens are garbage
+ * once it returns: kept alive through the checks, they were copied by every young-generation GC.
+ */
+function parseToAst(text: string, report: Reporter): AstFile {
+  const parsed = parseHpo(text);
+  syntaxDiagnostics(text, parsed.tokens, parsed.lexErrors, parsed.parseErrors, report);
+  return new AstBuilder(report).file(parsed.cst);
 }
 
 /** Reads and compiles a file; a file that cannot be read is one E093-style diagnostic, not a throw. */
@@ -79,7 +87,6 @@ function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 }
 
 const BRACKETS: Record<string, string> = { "{": "}", "(": ")", "[": "]" };
-const CLOSERS = new Set(Object.values(BRACKETS));
 
 function endOfText(text: string): Span {
   const lines = text.split("\n");
@@ -110,11 +117,21 @@ function syntaxDiagnostics(
   }
   const stack: IToken[] = [];
   for (const t of tokens) {
-    if (t.image.length !== 1) continue;
-    if (t.image in BRACKETS) stack.push(t);
-    else if (CLOSERS.has(t.image)) {
-      const top = stack[stack.length - 1];
-      if (top && BRACKETS[top.image] === t.image) stack.pop();
+    const image = t.image;
+    if (image.length !== 1) continue;
+    switch (image) {
+      case "{":
+      case "(":
+      case "[":
+        stack.push(t);
+        break;
+      case "}":
+      case ")":
+      case "]": {
+        const top = stack[stack.length - 1];
+        if (top && BRACKETS[top.image] === image) stack.pop();
+        break;
+      }
     }
   }
   const unclosed = stack.length > 0;
