@@ -318,10 +318,12 @@ export const STRATEGIES: Record<string, FunctionSpec> = {
       DEVICE,
     ],
   },
-  sha: { args: EPOCHS },
-  asha: { args: EPOCHS },
+  // `sha(1, 27)` reads as min and max epochs, as the multi-fidelity papers write them.
+  sha: { args: EPOCHS, positional: 2 },
+  asha: { args: EPOCHS, positional: 2 },
   hyperband: {
     args: [...EPOCHS, a("sampler", "string", { default: "random", oneOf: ["random", "tpe", "qmc"] })],
+    positional: 2,
   },
 };
 

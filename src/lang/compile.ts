@@ -735,8 +735,11 @@ class Compiler {
     const args = this.catalogueCall(call, kind, table, this.valueCtx(kind), "E084");
     if (!spec || !args) return undefined;
     const out: Record<string, Value> = {};
-    for (const a of spec.args) {
-      const given = call.args.find((x) => x.name === a.name);
+    // Leading unnamed arguments bind to the first `spec.positional` options, in order.
+    const unnamed = call.args.filter((x) => x.name === undefined);
+    for (const [i, a] of spec.args.entries()) {
+      const given =
+        call.args.find((x) => x.name === a.name) ?? (i < (spec.positional ?? 0) ? unnamed[i] : undefined);
       if (given) {
         const v = constant(given.value, a.name, this.report);
         if (v !== undefined) out[a.name] = v as Value;
