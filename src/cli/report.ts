@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Plan } from "../plan/types.js";
