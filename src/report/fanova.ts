@@ -14,6 +14,9 @@ export interface FeatureDomain {
   high: number;
 }
 
+/** Groups whose grid of cells would exceed this are left out of a tree's estimate (see below). */
+const MAX_CELLS = 1 << 20;
+
 interface Leaf {
   value: number;
   lo: Float64Array;
@@ -38,80 +41,115 @@ function leafBoxes(tree: RegressionTree, domains: readonly FeatureDomain[]): Lea
     walk(node.left, lo, leftHi);
     walk(node.right, rightLo, hi);
   };
-  walk(
-    0,
-    Float64Array.from(domains, (d) => d.low),
-    Float64Array.from(domains, (d) => d.high),
-  );
+  const lo = new Float64Array(domains.length);
+  const hi = new Float64Array(domains.length);
+  domains.forEach((d, j) => {
+    lo[j] = d.low;
+    hi[j] = d.high;
+  });
+  walk(0, lo, hi);
   return leaves;
 }
 
-/** Fractions of the domain's width each leaf covers, per feature. */
-function widthFractions(leaf: Leaf, domains: readonly FeatureDomain[]): Float64Array {
-  return Float64Array.from(domains, (d, j) => (leaf.hi[j] - leaf.lo[j]) / (d.high - d.low));
+/** Index of `value` in the ascending array `sorted` (it is always present: leaf bounds are cut points). */
+function indexOf(sorted: readonly number[], value: number): number {
+  let a = 0;
+  let b = sorted.length - 1;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (sorted[mid] < value) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 /**
- * For one tree: the share of its variance each feature group explains on its own (main effect of the
- * group), or undefined when the tree is constant (it explains nothing to share). Every domain must have
- * `high > low`.
+ * For one tree: the share of its variance each feature group explains on its own (the variance of the
+ * group's marginal, over the total), or undefined when the tree is constant. The group's split points
+ * cut its subspace into cells where the marginal is constant; each leaf adds its value, weighted by the
+ * share of the other features' domain it covers, to the cells its box spans. A group whose grid would
+ * exceed MAX_CELLS (a categorical with very many choices, all split in this tree) gets NaN: the caller
+ * averages over the trees where it is finite. Every domain must have `high > low`.
  */
 export function treeImportances(
   tree: RegressionTree,
   domains: readonly FeatureDomain[],
   groups: readonly (readonly number[])[],
 ): number[] | undefined {
+  const nFeatures = domains.length;
   const leaves = leafBoxes(tree, domains);
-  const fractions = leaves.map((l) => widthFractions(l, domains));
-  const weights = fractions.map((f) => f.reduce((a, b) => a * b, 1));
+  const nLeaves = leaves.length;
+  // fractions[l * nFeatures + j]: share of feature j's domain that leaf l's box covers.
+  const fractions = new Float64Array(nLeaves * nFeatures);
+  const weights = new Float64Array(nLeaves);
   let mean = 0;
-  for (let i = 0; i < leaves.length; i++) mean += weights[i] * leaves[i].value;
+  for (let l = 0; l < nLeaves; l++) {
+    let w = 1;
+    for (let j = 0; j < nFeatures; j++) {
+      const f = (leaves[l].hi[j] - leaves[l].lo[j]) / (domains[j].high - domains[j].low);
+      fractions[l * nFeatures + j] = f;
+      w *= f;
+    }
+    weights[l] = w;
+    mean += w * leaves[l].value;
+  }
   let total = 0;
-  for (let i = 0; i < leaves.length; i++) total += weights[i] * (leaves[i].value - mean) ** 2;
+  for (let l = 0; l < nLeaves; l++) total += weights[l] * (leaves[l].value - mean) ** 2;
   if (!(total > 1e-14 * Math.max(1, mean * mean))) return undefined;
 
-  // Split points per feature, inside the domain.
-  const cuts = domains.map((d) => new Set<number>([d.low, d.high]));
-  for (const n of tree.nodes)
-    if (n.feature >= 0) {
-      const d = domains[n.feature];
-      if (n.threshold > d.low && n.threshold < d.high) cuts[n.feature].add(n.threshold);
+  // Split points per feature, inside the domain, with the domain's ends.
+  const cutSets = domains.map((d) => new Set<number>([d.low, d.high]));
+  for (const node of tree.nodes)
+    if (node.feature >= 0) {
+      const d = domains[node.feature];
+      if (node.threshold > d.low && node.threshold < d.high) cutSets[node.feature].add(node.threshold);
     }
-  const sortedCuts = cuts.map((s) => [...s].sort((a, b) => a - b));
+  const cuts = cutSets.map((s) => [...s].sort((a, b) => a - b));
 
   return groups.map((group) => {
-    // Leaf weight outside the group: the marginal integrates those features out.
-    const outside = fractions.map((f) => {
-      let w = 1;
-      for (let j = 0; j < f.length; j++) if (!group.includes(j)) w *= f[j];
-      return w;
-    });
-    // Walk every cell of the grid the group's split points make; the marginal is constant in each.
-    let variance = 0;
-    const mids = new Float64Array(group.length);
-    const visit = (k: number, size: number) => {
-      if (k === group.length) {
-        let value = 0;
-        for (let l = 0; l < leaves.length; l++) {
-          let inside = true;
-          for (let g = 0; g < group.length && inside; g++) {
-            const j = group[g];
-            inside = mids[g] >= leaves[l].lo[j] && mids[g] < leaves[l].hi[j];
-          }
-          if (inside) value += outside[l] * leaves[l].value;
+    const inGroup = new Uint8Array(nFeatures);
+    for (const j of group) inGroup[j] = 1;
+    const sizes = group.map((j) => cuts[j].length - 1);
+    const nCells = sizes.reduce((a, b) => a * b, 1);
+    if (nCells > MAX_CELLS) return Number.NaN;
+    const strides = sizes.map((_, g) => sizes.slice(g + 1).reduce((a, b) => a * b, 1));
+    // One dimension: paint with a difference array; several: visit each leaf's block of cells.
+    const grid = new Float64Array(group.length === 1 ? nCells + 1 : nCells);
+    const from = new Int32Array(group.length);
+    const to = new Int32Array(group.length);
+    for (let l = 0; l < nLeaves; l++) {
+      let outside = leaves[l].value;
+      for (let j = 0; j < nFeatures; j++) if (!inGroup[j]) outside *= fractions[l * nFeatures + j];
+      if (outside === 0) continue;
+      group.forEach((j, g) => {
+        from[g] = indexOf(cuts[j], leaves[l].lo[j]);
+        to[g] = indexOf(cuts[j], leaves[l].hi[j]);
+      });
+      if (group.length === 1) {
+        grid[from[0]] += outside;
+        grid[to[0]] -= outside;
+        continue;
+      }
+      const add = (g: number, offset: number) => {
+        if (g === group.length) {
+          grid[offset] += outside;
+          return;
         }
-        variance += size * (value - mean) ** 2;
-        return;
-      }
-      const j = group[k];
-      const c = sortedCuts[j];
-      const width = domains[j].high - domains[j].low;
-      for (let i = 0; i + 1 < c.length; i++) {
-        mids[k] = (c[i] + c[i + 1]) / 2;
-        visit(k + 1, (size * (c[i + 1] - c[i])) / width);
-      }
-    };
-    visit(0, 1);
+        for (let c = from[g]; c < to[g]; c++) add(g + 1, offset + c * strides[g]);
+      };
+      add(0, 0);
+    }
+    if (group.length === 1) for (let c = 1; c < nCells; c++) grid[c] += grid[c - 1];
+    // Variance of the marginal over the group's subspace, each cell weighted by its volume share.
+    let variance = 0;
+    for (let cell = 0; cell < nCells; cell++) {
+      let volume = 1;
+      group.forEach((j, g) => {
+        const c = Math.floor(cell / strides[g]) % sizes[g];
+        volume *= (cuts[j][c + 1] - cuts[j][c]) / (domains[j].high - domains[j].low);
+      });
+      variance += volume * (grid[cell] - mean) ** 2;
+    }
     return variance / total;
   });
 }

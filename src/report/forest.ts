@@ -47,65 +47,108 @@ export function seededUniform(seed: number): () => number {
   };
 }
 
-interface Split {
-  feature: number;
-  threshold: number;
-  gain: number;
+/** For each feature, the indices of all samples in ascending order of that feature. */
+export function sortByFeature(X: readonly Float64Array[]): Int32Array[] {
+  const nFeatures = X[0]?.length ?? 0;
+  return Array.from({ length: nFeatures }, (_, f) => {
+    const order = Int32Array.from({ length: X.length }, (_, i) => i);
+    order.sort((a, b) => X[a][f] - X[b][f] || a - b);
+    return order;
+  });
 }
 
-/** The split of `idx` with the largest reduction of squared error, or undefined when none separates. */
-function bestSplit(X: readonly Float64Array[], y: ArrayLike<number>, idx: number[], minLeaf: number) {
-  const n = idx.length;
-  let total = 0;
-  for (const i of idx) total += y[i];
-  let best: Split | undefined;
-  const nFeatures = X[idx[0]].length;
-  for (let f = 0; f < nFeatures; f++) {
-    const order = [...idx].sort((a, b) => X[a][f] - X[b][f] || a - b);
-    let leftSum = 0;
-    for (let k = 0; k < n - 1; k++) {
-      leftSum += y[order[k]];
-      const here = X[order[k]][f];
-      const next = X[order[k + 1]][f];
-      if (here === next) continue;
-      const nl = k + 1;
-      const nr = n - nl;
-      if (nl < minLeaf || nr < minLeaf) continue;
-      const rightSum = total - leftSum;
-      // SSE reduction = nl*meanL² + nr*meanR² - n*mean²; the last term is the same for every split.
-      const gain = (leftSum * leftSum) / nl + (rightSum * rightSum) / nr - (total * total) / n;
-      if (!best || gain > best.gain + 1e-12) best = { feature: f, threshold: (here + next) / 2, gain };
-    }
-  }
-  return best && best.gain > 1e-12 ? best : undefined;
-}
-
-/** Fits one tree on the samples `idx` (repeats allowed: a bootstrap sample). */
+/**
+ * Fits one tree on the samples `idx` (repeats allowed: a bootstrap sample). Each feature's sample order
+ * is sorted once per tree and split stably with its node, so finding a node's best split is one linear
+ * scan per feature (the presorted scheme of classic CART implementations).
+ */
 export function fitTree(
   X: readonly Float64Array[],
   y: ArrayLike<number>,
   idx: number[],
   options: Pick<ForestOptions, "maxDepth" | "minSamplesSplit" | "minSamplesLeaf">,
+  presorted?: readonly Int32Array[],
 ): RegressionTree {
+  const n = idx.length;
+  const nFeatures = X[idx[0]].length;
+  const target = Float64Array.from(idx, (i) => y[i]);
+  const columns = Array.from({ length: nFeatures }, (_, f) => Float64Array.from(idx, (i) => X[i][f]));
+  // Positions of the sample ordered by each feature: from the forest's presorted order of the data set
+  // (one sort per feature for the whole forest), expanding repeated samples.
+  const sorted = presorted ?? sortByFeature(X);
+  const positions: number[][] = Array.from({ length: X.length }, () => []);
+  for (let p = 0; p < n; p++) positions[idx[p]].push(p);
+  const rootOrder = sorted.map((byFeature) => {
+    const order = new Int32Array(n);
+    let k = 0;
+    for (const i of byFeature) for (const p of positions[i]) order[k++] = p;
+    return order;
+  });
+  const goesLeft = new Uint8Array(n);
   const nodes: TreeNode[] = [];
-  const grow = (sample: number[], depth: number): number => {
-    let sum = 0;
-    for (const i of sample) sum += y[i];
+
+  const grow = (order: Int32Array[], depth: number): number => {
+    const m = order[0].length;
+    let total = 0;
+    for (const p of order[0]) total += target[p];
     const id = nodes.length;
-    nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: sum / sample.length });
-    if (depth >= options.maxDepth || sample.length < options.minSamplesSplit) return id;
-    const split = bestSplit(X, y, sample, options.minSamplesLeaf);
-    if (!split) return id;
-    const left = sample.filter((i) => X[i][split.feature] <= split.threshold);
-    const right = sample.filter((i) => X[i][split.feature] > split.threshold);
+    nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: total / m });
+    if (depth >= options.maxDepth || m < options.minSamplesSplit) return id;
+
+    // Best split: the largest reduction of squared error, nl*meanL² + nr*meanR² - m*mean².
+    let bestGain = 1e-12;
+    let bestFeature = -1;
+    let bestThreshold = 0;
+    const base = (total * total) / m;
+    for (let f = 0; f < nFeatures; f++) {
+      const col = columns[f];
+      const o = order[f];
+      let leftSum = 0;
+      for (let k = 0; k < m - 1; k++) {
+        leftSum += target[o[k]];
+        const here = col[o[k]];
+        const next = col[o[k + 1]];
+        if (here === next) continue;
+        const nl = k + 1;
+        const nr = m - nl;
+        if (nl < options.minSamplesLeaf || nr < options.minSamplesLeaf) continue;
+        const rightSum = total - leftSum;
+        const gain = (leftSum * leftSum) / nl + (rightSum * rightSum) / nr - base;
+        if (gain > bestGain + 1e-12) {
+          bestGain = gain;
+          bestFeature = f;
+          bestThreshold = (here + next) / 2;
+        }
+      }
+    }
+    if (bestFeature < 0) return id;
+
+    const col = columns[bestFeature];
+    for (const p of order[0]) goesLeft[p] = col[p] <= bestThreshold ? 1 : 0;
+    const left: Int32Array[] = [];
+    const right: Int32Array[] = [];
+    let nLeft = 0;
+    for (const p of order[0]) nLeft += goesLeft[p];
+    for (const o of order) {
+      const l = new Int32Array(nLeft);
+      const r = new Int32Array(m - nLeft);
+      let a = 0;
+      let b = 0;
+      for (const p of o) {
+        if (goesLeft[p]) l[a++] = p;
+        else r[b++] = p;
+      }
+      left.push(l);
+      right.push(r);
+    }
     const node = nodes[id];
-    node.feature = split.feature;
-    node.threshold = split.threshold;
+    node.feature = bestFeature;
+    node.threshold = bestThreshold;
     node.left = grow(left, depth + 1);
     node.right = grow(right, depth + 1);
     return id;
   };
-  grow(idx, 0);
+  grow(rootOrder, 0);
   return { nodes };
 }
 
@@ -118,10 +161,11 @@ export function fitForest(
   const o = { ...DEFAULT_FOREST, ...options };
   if (X.length === 0) throw new Error("fitForest needs at least one sample");
   const uniform = seededUniform(o.seed);
+  const presorted = sortByFeature(X);
   const trees: RegressionTree[] = [];
   for (let t = 0; t < o.nTrees; t++) {
     const idx = Array.from({ length: X.length }, () => Math.floor(uniform() * X.length));
-    trees.push(fitTree(X, y, idx, o));
+    trees.push(fitTree(X, y, idx, o, presorted));
   }
   return trees;
 }

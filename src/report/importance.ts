@@ -160,9 +160,11 @@ export function parameterImportance(data: StudyData, options: ImportanceOptions 
     .filter((r): r is number[] => r !== undefined);
   if (perTree.length === 0) return { reason: "the fitted forest is constant" };
 
-  const means = encoders.map((_, g) => perTree.reduce((s, r) => s + r[g], 0) / perTree.length);
-  const stds = encoders.map((_, g) =>
-    Math.sqrt(perTree.reduce((s, r) => s + (r[g] - means[g]) ** 2, 0) / perTree.length),
+  // Mean and spread over the trees where a group's share is finite (see treeImportances).
+  const finite = encoders.map((_, g) => perTree.map((r) => r[g]).filter(Number.isFinite));
+  const means = finite.map((v) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0));
+  const stds = finite.map((v, g) =>
+    v.length ? Math.sqrt(v.reduce((s, x) => s + (x - means[g]) ** 2, 0) / v.length) : 0,
   );
   const sum = means.reduce((a, b) => a + b, 0);
   const norm = sum > 0 ? sum : 1;

@@ -4,7 +4,7 @@
  * the page only as SVG text nodes (ECharts sets textContent) or through `esc` in tooltips, which ECharts
  * inserts as HTML. Kept as a string: the package's TypeScript has no DOM types.
  */
-export const PAGE_SCRIPT = String.raw`(function () {
+export const PAGE_SCRIPT = `(function () {
   "use strict";
   var data = JSON.parse(document.getElementById("hpo-data").textContent);
   var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
