@@ -78,17 +78,18 @@ export const PAGE_SCRIPT = `(function () {
     });
   }
 
-  // Parameter importance.
-  if (data.importance && data.importance.length > 0) {
-    var imp = data.importance.slice().reverse();
-    draw("chart-importance", {
+  // Parameter importance, one chart per objective.
+  data.importance.forEach(function (list, k) {
+    if (list.length === 0) return;
+    var imp = list.slice().reverse();
+    draw("chart-importance-" + k, {
       tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + ": " + (100 * p.value).toFixed(1) + " %"; } },
       grid: { left: 140, right: 30, top: 10, bottom: 30 },
       xAxis: { type: "value", max: 1 },
       yAxis: { type: "category", data: imp.map(function (i) { return i.name; }) },
       series: [{ type: "bar", data: imp.map(function (i) { return i.importance; }), itemStyle: { color: "#1c7ed6" } }],
     });
-  }
+  });
 
   // Slice plots: the first objective against each parameter.
   data.params.forEach(function (p, i) {

@@ -85,7 +85,7 @@ if (!existsSync(CHROMIUM)) {
       drawn.map((c) => c.id),
       [
         "chart-history-0",
-        "chart-importance",
+        "chart-importance-0",
         "chart-parallel",
         "chart-slice-0",
         "chart-slice-1",
@@ -135,6 +135,7 @@ if (!existsSync(CHROMIUM)) {
     const pareto = drawn.find((c) => c.id === "chart-pareto");
     assert.ok(pareto?.rendered && pareto.shapes > 3);
     assert.ok(drawn.find((c) => c.id === "chart-history-1")?.rendered);
+    assert.ok(drawn.find((c) => c.id === "chart-importance-1")?.rendered);
     assert.equal(errors, []);
     await page.screenshot({ path: join(dir, "pareto.png"), fullPage: true });
     await page.close();

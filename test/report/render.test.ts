@@ -78,7 +78,13 @@ test("escapers: HTML entities, \\u escapes in JSON, no early end of an inline sc
 
 test("a single-objective study has history, importance, parallel, slices, curves, table and spec", () => {
   const html = renderReport(smallStudy(), fixedTime);
-  for (const id of ["chart-history-0", "chart-importance", "chart-parallel", "chart-intermediate", "trials"])
+  for (const id of [
+    "chart-history-0",
+    "chart-importance-0",
+    "chart-parallel",
+    "chart-intermediate",
+    "trials",
+  ])
     assert.ok(html.includes(`id="${id}"`), id);
   for (let i = 0; i < 3; i++) assert.ok(html.includes(`id="chart-slice-${i}"`));
   assert.not.ok(html.includes('id="chart-pareto"'));
@@ -98,6 +104,7 @@ test("several objectives add the Pareto front and one history per objective", ()
   );
   assert.ok(html.includes('id="chart-pareto"'));
   assert.ok(html.includes('id="chart-history-1"'));
+  assert.ok(html.includes('id="chart-importance-1"'), "an importance chart per objective");
   const payload = JSON.parse(scripts(html).find((s) => s.type === "application/json")!.body);
   assert.equal(payload.pareto, [0, 1]);
 });
