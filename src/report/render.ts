@@ -242,7 +242,9 @@ export function renderReport(data: StudyData, options: RenderOptions = {}): stri
       "Slice plots",
       names.length === 0
         ? note("The study has no parameters.")
-        : `<div class="slices">${names.map((_, i) => `<div class="chart" id="chart-slice-${i}"></div>`).join("")}</div>`,
+        : scored.length === 0
+          ? note("No trial has completed yet.")
+          : `<div class="slices">${names.map((_, i) => `<div class="chart" id="chart-slice-${i}"></div>`).join("")}</div>`,
     ),
   );
   parts.push(

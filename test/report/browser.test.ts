@@ -106,11 +106,8 @@ if (!existsSync(CHROMIUM)) {
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 10_000);
     console.log(`  screenshot: ${shot}`);
-    await page.close();
-  });
 
-  test("the trial table sorts by a clicked column, numbers numerically", async () => {
-    const { page } = await open("sort", smallStudy());
+    // The trial table sorts by a clicked column, numbers numerically.
     const firstColumn = () =>
       page.$$eval("#trials tbody tr", (rows) => rows.map((r) => r.children[0].textContent));
     await page.click("#trials th:nth-child(3)"); // loss, ascending; trials without a value last
@@ -139,6 +136,21 @@ if (!existsSync(CHROMIUM)) {
     assert.equal(errors, []);
     await page.screenshot({ path: join(dir, "pareto.png"), fullPage: true });
     await page.close();
+  });
+
+  test("absent conditional parameters, infinite values and an empty study draw without errors", async () => {
+    const data = smallStudy();
+    delete data.trials[0].params.act;
+    delete data.trials[4].params.lr;
+    data.trials[1].values = [Number.POSITIVE_INFINITY];
+    const partial = await open("partial", data);
+    for (const c of await charts(partial.page)) assert.ok(c.rendered && c.shapes > 3, c.id);
+    assert.equal(partial.errors, []);
+    await partial.page.close();
+    const empty = await open("empty", { ...smallStudy(), trials: [] });
+    assert.equal(await charts(empty.page), []);
+    assert.equal(empty.errors, []);
+    await empty.page.close();
   });
 
   test("hostile names show as text and run nothing", async () => {
