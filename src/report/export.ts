@@ -102,3 +102,13 @@ export function trialsToJson(data: StudyData): string {
 export function exportTrials(data: StudyData, format: ExportFormat): string {
   return format === "csv" ? trialsToCsv(data) : trialsToJson(data);
 }
+
+/** A file-name-safe stem made from a study name (which may hold any character). */
+export function fileStem(studyName: string): string {
+  return (
+    studyName
+      .replace(/[^A-Za-z0-9._-]+/g, "_")
+      .replace(/^[._]+/, "")
+      .slice(0, 80) || "study"
+  );
+}

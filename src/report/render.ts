@@ -19,6 +19,7 @@ import {
   stateCounts,
 } from "./data.js";
 import { escapeHtml, inlineScript, jsonForScript } from "./escape.js";
+import { type ExportFormat, exportTrials, fileStem } from "./export.js";
 import { type ImportanceResult, parameterImportance } from "./importance.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 
@@ -146,6 +147,16 @@ function summary(data: StudyData): string {
   return `<ul class="summary">${items.join("")}</ul>`;
 }
 
+/** Links that save the trial table as CSV or JSON (data: URLs: the page stays one file, offline). */
+function downloads(data: StudyData): string {
+  const base = fileStem(data.name);
+  const link = (format: ExportFormat, mime: string) =>
+    `<a download="${escapeHtml(`${base}-trials.${format}`)}" href="data:${mime};charset=utf-8,${encodeURIComponent(
+      exportTrials(data, format),
+    )}">${format.toUpperCase()}</a>`;
+  return `<p class="downloads">Download the trials: ${link("csv", "text/csv")} · ${link("json", "application/json")}</p>`;
+}
+
 const section = (id: string, title: string, body: string) =>
   `<section id="${id}"><h2>${title}</h2>${body}</section>`;
 const note = (text: string) => `<p class="note">${escapeHtml(text)}</p>`;
@@ -256,7 +267,9 @@ export function renderReport(data: StudyData, options: RenderOptions = {}): stri
         : note("No trial reported intermediate values."),
     ),
   );
-  parts.push(section("table", "Trials", `<div class="table-wrap">${trialTable(data, names)}</div>`));
+  parts.push(
+    section("table", "Trials", `${downloads(data)}<div class="table-wrap">${trialTable(data, names)}</div>`),
+  );
   if (data.specText !== undefined)
     parts.push(
       section(

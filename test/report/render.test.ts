@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { renderReport } from "../../src/report/render.js";
 import { escapeHtml, inlineScript, jsonForScript } from "../../src/report/escape.js";
 import { smallStudy, twoObjectiveStudy } from "./fixtures.js";
+import { trialsToCsv, trialsToJson } from "../../src/report/export.js";
 import { HOSTILE, hostileStudy } from "./hostile.js";
 
 const fixedTime = { generatedAt: new Date(Date.UTC(2026, 0, 2)) };
@@ -126,6 +127,17 @@ test("watch mode makes the page reload itself; a normal page does not", () => {
     /http-equiv="refresh" content="3"/,
   );
   assert.not.match(renderReport(smallStudy(), fixedTime), /http-equiv="refresh"/);
+});
+
+test("the trials can be saved from the page as the same CSV and JSON that exports give", () => {
+  const data = hostileStudy();
+  const html = renderReport(data, fixedTime);
+  const csv = html.match(/<a download="([^"]*)" href="data:text\/csv;charset=utf-8,([^"]*)"/);
+  const json = html.match(/<a download="([^"]*)" href="data:application\/json;charset=utf-8,([^"]*)"/);
+  assert.ok(csv && json);
+  assert.is(decodeURIComponent(csv[2]), trialsToCsv(data));
+  assert.is(decodeURIComponent(json[2]), trialsToJson(data));
+  assert.not.match(csv[1], /[<>"'/ ]/);
 });
 
 test("rendering is deterministic for the same study, seed and time", () => {
