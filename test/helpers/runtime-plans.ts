@@ -8,7 +8,9 @@ export function floatParam(name: string, low: number, high: number): ParamSpec {
 }
 
 /** A small, complete Plan for runtime tests: branin over x1, x2 with the random strategy. */
-export function testPlan(overrides: Partial<Plan> & { budget?: Partial<BudgetSpec> } = {}): Plan {
+export function testPlan(
+  overrides: Omit<Partial<Plan>, "budget"> & { budget?: Partial<BudgetSpec> } = {},
+): Plan {
   const { budget, ...rest } = overrides;
   return {
     version: 1,
