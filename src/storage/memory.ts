@@ -15,6 +15,8 @@ export class MemoryStorage implements Storage {
   private studies: StudyRecord[] = [];
   private trials: TrialRecord[] = [];
   private byStudy: Record<number, TrialRecord[]> = {};
+  /** Trials counted against the budget, per study (kept so creating a trial is O(1)). */
+  private counted: Record<number, number> = {};
 
   async getStudy(name: string): Promise<StudyRecord | undefined> {
     const s = this.studies.find((x) => x.name === name);
@@ -42,7 +44,8 @@ export class MemoryStorage implements Storage {
 
   async createTrial(studyId: number, trial: NewTrial, limit?: number): Promise<TrialRecord | undefined> {
     const mine = (this.byStudy[studyId] ??= []);
-    if (limit !== undefined && mine.filter(countsAgainstBudget).length >= limit) return undefined;
+    const counted = this.counted[studyId] ?? 0;
+    if (limit !== undefined && counted >= limit) return undefined;
     const now = Date.now();
     const t: TrialRecord = {
       id: this.trials.length + 1,
@@ -59,7 +62,8 @@ export class MemoryStorage implements Storage {
     if (trial.fidelity) t.fidelity = clone(trial.fidelity);
     this.trials.push(t);
     mine.push(t);
-    return clone(t);
+    this.counted[studyId] = counted + (countsAgainstBudget(t) ? 1 : 0);
+    return copyTrial(t);
   }
 
   async reportIntermediate(trialId: number, step: number, value: number): Promise<void> {
@@ -79,21 +83,23 @@ export class MemoryStorage implements Storage {
   async finishTrial(trialId: number, result: TrialResult): Promise<boolean> {
     const t = this.find(trialId);
     if (t.state !== "running") return false;
+    const wasCounted = countsAgainstBudget(t);
     t.state = result.state;
     if (result.values) t.values = [...result.values];
     if (result.error !== undefined) t.error = result.error;
     if (result.attributes) t.attributes = { ...t.attributes, ...clone(result.attributes) };
     t.finishedAt = Date.now();
+    if (wasCounted && !countsAgainstBudget(t)) this.counted[t.studyId] = (this.counted[t.studyId] ?? 1) - 1;
     return true;
   }
 
   async getTrials(studyId: number): Promise<TrialRecord[]> {
-    return (this.byStudy[studyId] ?? []).map(clone);
+    return (this.byStudy[studyId] ?? []).map(copyTrial);
   }
 
   async getTrial(trialId: number): Promise<TrialRecord | undefined> {
     const t = this.trials[trialId - 1];
-    return t && clone(t);
+    return t && copyTrial(t);
   }
 
   async close(): Promise<void> {}
@@ -103,6 +109,22 @@ export class MemoryStorage implements Storage {
     if (!t) throw new HpoError(`no trial with id ${trialId}`);
     return t;
   }
+}
+
+/**
+ * A trial's copy for callers, as a database would return: fresh containers all the way down to the
+ * values callers are expected to touch (params, values, intermediate, attributes' top level).
+ */
+function copyTrial(t: TrialRecord): TrialRecord {
+  const c: TrialRecord = {
+    ...t,
+    params: { ...t.params },
+    intermediate: t.intermediate.map((p) => ({ ...p })),
+    attributes: { ...t.attributes },
+  };
+  if (t.values) c.values = [...t.values];
+  if (t.fidelity) c.fidelity = { ...t.fidelity };
+  return c;
 }
 
 /** Callers get copies, as from a real database, so nobody mutates stored state by accident. */

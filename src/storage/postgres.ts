@@ -17,6 +17,8 @@ const MIGRATIONS: string[] = [
      id BIGSERIAL PRIMARY KEY,
      name TEXT NOT NULL UNIQUE,
      plan TEXT NOT NULL,
+     next_number INTEGER NOT NULL DEFAULT 0,
+     counted INTEGER NOT NULL DEFAULT 0,
      created_at BIGINT NOT NULL
    );
    CREATE TABLE hpo_trials (
@@ -149,13 +151,18 @@ export class PostgresStorage implements Storage {
   async createTrial(studyId: number, trial: NewTrial, limit?: number): Promise<TrialRecord | undefined> {
     const now = Date.now();
     return this.tx(async (c) => {
-      await c.query("SELECT id FROM hpo_studies WHERE id = $1 FOR UPDATE", [studyId]);
-      const r = await c.query<{ next: string; counted: string }>(
-        "SELECT COALESCE(MAX(number) + 1, 0) AS next, COALESCE(SUM(counted), 0) AS counted FROM hpo_trials WHERE study_id = $1",
+      const r = await c.query<{ next: number; counted: number }>(
+        "SELECT next_number AS next, counted FROM hpo_studies WHERE id = $1 FOR UPDATE",
         [studyId],
       );
-      const { next, counted } = r.rows[0]!;
+      const study = r.rows[0];
+      if (!study) throw new HpoError(`no study with id ${studyId}`);
+      const { next, counted } = study;
       if (limit !== undefined && Number(counted) >= limit) return undefined;
+      await c.query(
+        "UPDATE hpo_studies SET next_number = next_number + 1, counted = counted + 1 WHERE id = $1",
+        [studyId],
+      );
       const ins = await c.query<TrialRow>(
         `INSERT INTO hpo_trials (study_id, number, state, params, attributes, worker, fidelity, started_at, heartbeat)
          VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $7) RETURNING *`,
@@ -195,6 +202,9 @@ export class PostgresStorage implements Storage {
       const row = r.rows[0];
       if (row?.state !== "running") return false;
       const attributes = { ...JSON.parse(row.attributes), ...(result.attributes ?? {}) };
+      const counted = attributes.abandoned === true ? 0 : 1;
+      if (counted === 0 && Number(row.counted) === 1)
+        await c.query("UPDATE hpo_studies SET counted = counted - 1 WHERE id = $1", [row.study_id]);
       await c.query(
         `UPDATE hpo_trials SET state = $1, objective_values = $2, error = $3, attributes = $4, counted = $5,
          finished_at = $6 WHERE id = $7`,
@@ -203,7 +213,7 @@ export class PostgresStorage implements Storage {
           result.values ? toJson(result.values) : null,
           result.error ?? null,
           toJson(attributes),
-          attributes.abandoned === true ? 0 : 1,
+          counted,
           Date.now(),
           trialId,
         ],

@@ -17,6 +17,8 @@ export interface TrialRow {
   started_at: number | string;
   finished_at: number | string | null;
   heartbeat: number | string;
+  /** 1 when the trial counts against the budget (see countsAgainstBudget). */
+  counted: number;
 }
 
 export interface StudyRow {

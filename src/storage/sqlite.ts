@@ -22,6 +22,8 @@ const MIGRATIONS: string[] = [
      id INTEGER PRIMARY KEY,
      name TEXT NOT NULL UNIQUE,
      plan TEXT NOT NULL,
+     next_number INTEGER NOT NULL DEFAULT 0,
+     counted INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL
    );
    CREATE TABLE hpo_trials (
@@ -52,22 +54,32 @@ const MIGRATIONS: string[] = [
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * SQLite through better-sqlite3: WAL journal with synchronous=FULL (a committed trial survives a
- * crash or power loss), a busy timeout so several processes can share the file, and trial numbers
- * taken inside IMMEDIATE transactions so they never collide.
+ * How hard a commit waits for the disk. `full`: a finished trial (and a new study) is fsynced before
+ * `finishTrial` resolves, so it survives a crash or a power loss; other writes (new trials,
+ * heartbeats, intermediate values) ride along with the next fsync. `normal`: nothing is fsynced per
+ * trial (WAL checkpoints still are): a kill -9 loses nothing, a power loss may lose the last trials.
+ */
+export type SqliteSync = "full" | "normal";
+
+/**
+ * SQLite through better-sqlite3: WAL journal, a busy timeout so several processes can share the file,
+ * and trial numbers taken inside IMMEDIATE transactions so they never collide.
  */
 export class SqliteStorage implements Storage {
   readonly url: string;
   private readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(readonly path: string) {
-    this.url = `sqlite:${path}`;
+  constructor(
+    readonly path: string,
+    private readonly sync: SqliteSync = "full",
+  ) {
+    this.url = `sqlite:${path}${sync === "full" ? "" : `?synchronous=${sync}`}`;
     try {
       if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path, { timeout: 10_000 });
       this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = FULL");
+      this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
       this.migrate();
     } catch (err) {
@@ -84,8 +96,12 @@ export class SqliteStorage implements Storage {
       insertStudy: db.prepare("INSERT INTO hpo_studies (name, plan, created_at) VALUES (?, ?, ?)"),
       renameStudy: db.prepare("UPDATE hpo_studies SET name = ? WHERE name = ?"),
       nextNumber: db.prepare<[number], { next: number; counted: number }>(
-        "SELECT COALESCE(MAX(number) + 1, 0) AS next, COALESCE(SUM(counted), 0) AS counted FROM hpo_trials WHERE study_id = ?",
+        "SELECT next_number AS next, counted FROM hpo_studies WHERE id = ?",
       ),
+      takeNumber: db.prepare(
+        "UPDATE hpo_studies SET next_number = next_number + 1, counted = counted + 1 WHERE id = ?",
+      ),
+      uncount: db.prepare("UPDATE hpo_studies SET counted = counted - 1 WHERE id = ?"),
       insertTrial: db.prepare(
         `INSERT INTO hpo_trials (study_id, number, state, params, attributes, worker, fidelity, started_at, heartbeat)
          VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
@@ -131,9 +147,20 @@ export class SqliteStorage implements Storage {
     return row && studyFromRow(row);
   }
 
+  /** Runs `fn` with this storage's durability (see SqliteSync), otherwise commits without fsync. */
+  private durably<T>(fn: () => T): T {
+    if (this.sync !== "full") return fn();
+    this.db.pragma("synchronous = FULL");
+    try {
+      return fn();
+    } finally {
+      this.db.pragma("synchronous = NORMAL");
+    }
+  }
+
   async createStudy(name: string, plan: Plan): Promise<StudyRecord> {
     try {
-      this.stmts.insertStudy.run(name, toJson(plan), Date.now());
+      this.durably(() => this.stmts.insertStudy.run(name, toJson(plan), Date.now()));
     } catch (err) {
       if (/UNIQUE/.test(describeError(err))) throw new HpoError(`study \`${name}\` already exists`);
       throw err;
@@ -153,10 +180,13 @@ export class SqliteStorage implements Storage {
 
   async createTrial(studyId: number, trial: NewTrial, limit?: number): Promise<TrialRecord | undefined> {
     const now = Date.now();
-    const id = this.db
+    const created = this.db
       .transaction(() => {
-        const { next, counted } = this.stmts.nextNumber.get(studyId)!;
+        const study = this.stmts.nextNumber.get(studyId);
+        if (!study) throw new HpoError(`no study with id ${studyId}`);
+        const { next, counted } = study;
         if (limit !== undefined && counted >= limit) return undefined;
+        this.stmts.takeNumber.run(studyId);
         const r = this.stmts.insertTrial.run(
           studyId,
           next,
@@ -167,10 +197,24 @@ export class SqliteStorage implements Storage {
           now,
           now,
         );
-        return Number(r.lastInsertRowid);
+        return { id: Number(r.lastInsertRowid), number: next };
       })
       .immediate();
-    return id === undefined ? undefined : this.getTrial(id);
+    if (!created) return undefined;
+    const t: TrialRecord = {
+      id: created.id,
+      studyId,
+      number: created.number,
+      state: "running",
+      params: trial.params,
+      intermediate: [],
+      attributes: trial.attributes ?? {},
+      worker: trial.worker,
+      startedAt: now,
+      heartbeat: now,
+    };
+    if (trial.fidelity) t.fidelity = trial.fidelity;
+    return structuredClone(t);
   }
 
   async reportIntermediate(trialId: number, step: number, value: number): Promise<void> {
@@ -184,23 +228,24 @@ export class SqliteStorage implements Storage {
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        const row = this.stmts.trial.get(trialId);
-        if (row?.state !== "running") return false;
-        const attributes = { ...JSON.parse(row.attributes), ...(result.attributes ?? {}) };
-        this.stmts.finish.run(
-          result.state,
-          result.values ? toJson(result.values) : null,
-          result.error ?? null,
-          toJson(attributes),
-          attributes.abandoned === true ? 0 : 1,
-          Date.now(),
-          trialId,
-        );
-        return true;
-      })
-      .immediate();
+    const finish = this.db.transaction(() => {
+      const row = this.stmts.trial.get(trialId);
+      if (row?.state !== "running") return false;
+      const attributes = { ...JSON.parse(row.attributes), ...(result.attributes ?? {}) };
+      const counted = attributes.abandoned === true ? 0 : 1;
+      if (counted === 0 && row.counted === 1) this.stmts.uncount.run(row.study_id);
+      this.stmts.finish.run(
+        result.state,
+        result.values ? toJson(result.values) : null,
+        result.error ?? null,
+        toJson(attributes),
+        counted,
+        Date.now(),
+        trialId,
+      );
+      return true;
+    });
+    return this.durably(() => finish.immediate());
   }
 
   async getTrials(studyId: number): Promise<TrialRecord[]> {

@@ -260,7 +260,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     }
     if (free === 0) return "ok";
     await history.refreshIfOld();
-    const counted = history.records.filter(countsAgainstBudget).length;
+    const counted = history.counted;
     const want = limit === undefined ? free : Math.min(free, Math.max(1, limit - counted));
     const proposals = await strategy.ask({ trials: history.views, nextNumber: history.records.length }, want);
     if (proposals.length === 0) return "empty";
@@ -321,6 +321,8 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
 class History {
   records: TrialRecord[] = [];
   views: TrialView[] = [];
+  /** How many known trials count against the budget, kept up to date by put(). */
+  counted = 0;
   private refreshedAt = 0;
   /** This process's trials numbered past another process's not yet read: kept until the next refresh. */
   private ahead = new Map<number, { record: TrialRecord; view: TrialView }>();
@@ -344,6 +346,7 @@ class History {
       return view;
     });
     this.ahead.clear();
+    this.counted = this.records.filter(countsAgainstBudget).length;
     this.refreshedAt = Date.now();
   }
 
@@ -354,6 +357,8 @@ class History {
   /** Adds or replaces a trial; the arrays stay dense (numbers 0…n-1) for strategies and pruners. */
   put(rec: TrialRecord): void {
     const view = toTrialView(rec);
+    const old = this.records[rec.number] ?? this.ahead.get(rec.number)?.record;
+    this.counted += (countsAgainstBudget(rec) ? 1 : 0) - (old && countsAgainstBudget(old) ? 1 : 0);
     if (rec.number < this.records.length) {
       this.records[rec.number] = rec;
       this.views[rec.number] = view;

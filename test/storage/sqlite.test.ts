@@ -101,9 +101,24 @@ test("opening an existing file does not rerun migrations", async () => {
   await b.close();
 });
 
-test("openStorage rejects an unknown scheme and an empty sqlite path", async () => {
+test("openStorage rejects an unknown scheme, an empty sqlite path and unknown options", async () => {
   await rejects(() => openStorage("mysql://x"), /unknown storage `mysql:\/\/x`/);
   await rejects(() => openStorage("sqlite:"), /needs a path/);
+  await rejects(() => openStorage(`sqlite:${fresh()}?synchronous=off`), /must be `full` or `normal`/);
+  await rejects(() => openStorage(`sqlite:${fresh()}?cache=big`), /unknown option `cache`/);
+});
+
+test("synchronous=normal is kept in the URL and stores the same data", async () => {
+  const path = fresh();
+  const s = await openStorage(`sqlite:${path}?synchronous=normal`);
+  assert.is(s.url, `sqlite:${path}?synchronous=normal`);
+  const study = await s.createStudy("n", testPlan());
+  const t = (await s.createTrial(study.id, { params: { a: 1 }, worker: "h:1" }))!;
+  await s.finishTrial(t.id, { state: "complete", values: [2] });
+  await s.close();
+  const again = new SqliteStorage(path);
+  assert.equal((await again.getTrials(study.id))[0]?.values, [2]);
+  await again.close();
 });
 
 test.run();
