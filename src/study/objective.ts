@@ -26,11 +26,15 @@ export type ObjectiveFn = (params: Params, ctx: TrialContext) => ObjectiveResult
 
 /**
  * Where a worker finds the objective: plain data, so it can be posted to a thread or a child process.
- * `builtin.from` is the URL of a module exporting `BUILTIN_OBJECTIVES` (src/objectives/index.ts).
+ * - `module`: a user module whose default export is the objective;
+ * - `builtin`: `from` is the URL of a module exporting `BUILTIN_OBJECTIVES` (src/objectives/index.ts);
+ * - `factory`: `from` is the URL of a module whose export `name` builds the objective from `arg`
+ *   (structured-cloneable), e.g. the built-in trainer given the Plan.
  */
 export type ObjectiveSource =
   | { kind: "module"; path: string }
-  | { kind: "builtin"; name: string; args: Record<string, Value>; from: string };
+  | { kind: "builtin"; name: string; args: Record<string, Value>; from: string }
+  | { kind: "factory"; from: string; name: string; arg: unknown };
 
 /** The built-in test-function contract of src/objectives (kept structural so this file does not import it). */
 interface BuiltinObjectiveLike {
@@ -42,6 +46,14 @@ interface BuiltinObjectiveLike {
 /** Loads the objective a source names; a missing module or export is an HpoError saying which. */
 export async function loadObjective(source: ObjectiveSource): Promise<ObjectiveFn> {
   if (source.kind === "builtin") return loadBuiltin(source);
+  if (source.kind === "factory") {
+    const mod = (await import(source.from)) as Record<string, unknown>;
+    const make = mod[source.name];
+    if (typeof make !== "function") throw new HpoError(`\`${source.from}\` exports no function \`${source.name}\``);
+    const fn = await (make as (arg: unknown) => unknown)(source.arg);
+    if (typeof fn !== "function") throw new HpoError(`\`${source.name}\` of \`${source.from}\` did not return a function`);
+    return fn as ObjectiveFn;
+  }
   const path = source.path;
   if (!isAbsolute(path)) throw new HpoError(`objective module path must be absolute, got \`${path}\``);
   let mod: { default?: unknown };

@@ -1,68 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SqliteStorage } from "../../src/storage/sqlite.js";
-import type { Plan } from "../../src/plan/types.js";
 import { fixture } from "../helpers/runtime-deps.js";
-import { testPlan } from "../helpers/runtime-plans.js";
-
-// The study commands through a real `hpo` process, on Plan JSON specs, with the runtime's test
-// strategy (test/fixtures/runtime/hpo-test-cli.mjs); test/cli/run-e2e.test.ts runs real .hpo specs.
-const cli = fixture("hpo-test-cli.mjs");
-const dir = mkdtempSync(join(tmpdir(), "hpo-cli-"));
-let n = 0;
-
-function writePlan(overrides: Parameters<typeof testPlan>[0]): { spec: string; db: string; plan: Plan } {
-  const id = n++;
-  const db = join(dir, `study${id}.db`);
-  const plan = testPlan({ storage: `sqlite:${db}`, ...overrides });
-  const spec = join(dir, `plan${id}.json`);
-  writeFileSync(spec, JSON.stringify(plan));
-  return { spec, db, plan };
-}
-
-const hpo = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
-
-function start(...args: string[]): {
-  child: ChildProcess;
-  lines: string[];
-  waitFor(pred: (l: string[]) => boolean): Promise<void>;
-} {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const lines: string[] = [];
-  let buf = "";
-  const waiters: (() => void)[] = [];
-  child.stdout!.on("data", (d) => {
-    buf += d;
-    const parts = buf.split("\n");
-    buf = parts.pop()!;
-    lines.push(...parts);
-    for (const w of waiters.splice(0)) w();
-  });
-  return {
-    child,
-    lines,
-    waitFor: (pred) =>
-      new Promise<void>((resolve) => {
-        const check = () => (pred(lines) ? resolve() : waiters.push(check));
-        check();
-      }),
-  };
-}
-
-const exited = (c: ChildProcess) => new Promise<number | null>((r) => c.on("close", (code) => r(code)));
-const ends = (lines: string[]) => lines.filter((l) => l.includes('"event":"trial_end"')).length;
-
-async function storedTrials(db: string) {
-  const s = new SqliteStorage(db);
-  const study = (await s.listStudies())[0]!;
-  const trials = await s.getTrials(study.id);
-  await s.close();
-  return trials;
-}
+import { ends, exited, hpo, start, storedTrials, tempDir as dir, writePlan } from "../helpers/runtime-cli.js";
 
 test("run prints a line per trial and the best trials; status, best and trials read the study back", () => {
   const { spec, db } = writePlan({
@@ -105,75 +46,6 @@ test("--json prints one JSON event per line", () => {
     .split("\n")
     .map((l) => JSON.parse(l).event);
   assert.equal(events, ["open", "trial_start", "trial_end", "trial_start", "trial_end", "end"]);
-});
-
-test("kill -9 in the middle loses no completed trial, and run again ends with exactly the budget", async () => {
-  const { spec, db } = writePlan({
-    trial: { kind: "evaluate", module: fixture("slow.mjs") },
-    budget: { trials: 12, parallel: 2 },
-  });
-  const first = start("run", spec, "--json");
-  await first.waitFor((l) => ends(l) >= 3);
-  first.child.kill("SIGKILL");
-  await exited(first.child);
-  const before = (await storedTrials(db)).filter((t) => t.state === "complete");
-  assert.ok(before.length >= 3);
-  const again = hpo("run", spec, "--quiet");
-  assert.is(again.status, 0, again.stderr);
-  const after = await storedTrials(db);
-  for (const t of before) assert.equal(after[t.number]?.values, t.values);
-  const counted = after.filter((t) => t.attributes["abandoned"] !== true);
-  assert.is(counted.length, 12);
-  assert.ok(counted.every((t) => t.state === "complete"));
-  assert.equal(
-    after.map((t) => t.number),
-    after.map((_, i) => i),
-  );
-});
-
-test("two processes on one study make no duplicate trial numbers and share the budget", async () => {
-  const { spec, db } = writePlan({
-    trial: { kind: "evaluate", module: fixture("slow.mjs") },
-    budget: { trials: 16, parallel: 2 },
-  });
-  const a = start("run", spec, "--json");
-  await a.waitFor((l) => l.some((x) => x.includes('"event":"open"')));
-  const b = start("worker", spec, "--json");
-  const codes = await Promise.all([exited(a.child), exited(b.child)]);
-  assert.equal(codes, [0, 0]);
-  const trials = await storedTrials(db);
-  assert.equal(
-    trials.map((t) => t.number),
-    Array.from({ length: 16 }, (_, i) => i),
-  );
-  assert.is(ends(a.lines) + ends(b.lines), 16);
-});
-
-test("the first Ctrl-C lets running trials finish, the second interrupts them; exit 130", async () => {
-  const { spec, db } = writePlan({
-    trial: { kind: "evaluate", module: fixture("slow.mjs") },
-    budget: { trials: 40, parallel: 2 },
-  });
-  const once = start("run", spec, "--json");
-  await once.waitFor((l) => ends(l) >= 1);
-  once.child.kill("SIGINT");
-  assert.is(await exited(once.child), 130);
-  assert.ok(once.lines.some((l) => l.includes('"event":"draining"')));
-  assert.ok((await storedTrials(db)).every((t) => t.state === "complete"));
-
-  const { spec: spec2, db: db2 } = writePlan({
-    trial: { kind: "evaluate", module: fixture("faulty.mjs") },
-    budget: { trials: 40, parallel: 1 },
-  });
-  const twice = start("run", spec2, "--json");
-  await twice.waitFor((l) => l.some((x) => x.includes('"event":"trial_start","number":4')));
-  twice.child.kill("SIGINT");
-  await twice.waitFor((l) => l.some((x) => x.includes('"event":"draining"')));
-  twice.child.kill("SIGINT");
-  assert.is(await exited(twice.child), 130);
-  const last = (await storedTrials(db2)).at(-1)!;
-  assert.is(last.state, "failed");
-  assert.match(last.error ?? "", /interrupted/);
 });
 
 test("a changed plan is refused with the diff; --new-study starts afresh", () => {

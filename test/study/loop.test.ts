@@ -172,6 +172,41 @@ test("trials left running by a dead process are failed and their configurations 
   assert.is(r.trials.length, 4);
 });
 
+test("a stale heartbeat marks another host's trial abandoned; a retry abandoned again is not retried", async () => {
+  const storage = new MemoryStorage();
+  const plan = testPlan({ trial: moduleTrial("quadratic.mjs"), budget: { trials: 2 } });
+  const study = await storage.createStudy(plan.study, plan);
+  const fresh = await storage.createTrial(study.id, { params: { x1: 1, x2: 1 }, worker: "elsewhere:1" });
+  const stale = await storage.createTrial(study.id, {
+    params: { x1: 2, x2: 2 },
+    worker: "elsewhere:2",
+    attributes: { retryOf: 7 },
+  });
+  await storage.heartbeat([stale!.id], Date.now() - 120_000);
+  const r = await runStudy({ plan, storage, deps: testDeps(), staleMs: 60_000 });
+  // The fresh one belongs to a live process elsewhere: left alone (it counts, so one new trial runs).
+  assert.is(r.trials[0]!.state, "running");
+  assert.is(r.trials[1]!.state, "failed");
+  assert.match(r.trials[1]!.error ?? "", /abandoned: the process running it \(elsewhere:2\) stopped/);
+  assert.is(r.trials.length, 3);
+  assert.is(r.trials[2]!.attributes["retryOf"], undefined);
+  void fresh;
+});
+
+test("the time budget stops asking once spent", async () => {
+  const r = await runStudy({
+    plan: testPlan({
+      trial: moduleTrial("slow.mjs"),
+      budget: { trials: undefined, timeSeconds: 0.5, parallel: 2 },
+    }),
+    storage: new MemoryStorage(),
+    deps: testDeps(),
+  });
+  assert.is(r.reason, "time");
+  assert.ok(r.trials.length >= 2 && r.trials.length < 40);
+  assert.ok(r.trials.every((t) => t.state === "complete"));
+});
+
 test("draining stops asking and lets running trials finish", async () => {
   const drain = new AbortController();
   let started = 0;

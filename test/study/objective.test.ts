@@ -50,6 +50,16 @@ test("loads a built-in by name and refuses an unknown one with the list", async 
   );
 });
 
+test("a factory source builds the objective from its argument", async () => {
+  const from = new URL(`file://${fixture("factory.mjs")}`).href;
+  const fn = await loadObjective({ kind: "factory", from, name: "makeObjective", arg: { offset: 10 } });
+  assert.is(await fn({ x1: 1 }, {} as Parameters<typeof fn>[1]), 11);
+  await rejects(
+    () => loadObjective({ kind: "factory", from, name: "nope", arg: {} }),
+    /exports no function `nope`/,
+  );
+});
+
 test("a missing module is a clear error naming it", async () => {
   await rejects(
     () => loadObjective({ kind: "module", path: "/nonexistent/obj.mjs" }),
