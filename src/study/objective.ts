@@ -49,9 +49,11 @@ export async function loadObjective(source: ObjectiveSource): Promise<ObjectiveF
   if (source.kind === "factory") {
     const mod = (await import(source.from)) as Record<string, unknown>;
     const make = mod[source.name];
-    if (typeof make !== "function") throw new HpoError(`\`${source.from}\` exports no function \`${source.name}\``);
+    if (typeof make !== "function")
+      throw new HpoError(`\`${source.from}\` exports no function \`${source.name}\``);
     const fn = await (make as (arg: unknown) => unknown)(source.arg);
-    if (typeof fn !== "function") throw new HpoError(`\`${source.name}\` of \`${source.from}\` did not return a function`);
+    if (typeof fn !== "function")
+      throw new HpoError(`\`${source.name}\` of \`${source.from}\` did not return a function`);
     return fn as ObjectiveFn;
   }
   const path = source.path;

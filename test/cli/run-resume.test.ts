@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "../helpers/runtime-deps.js";
-import { ends, exited, hpo, start, storedTrials, tempDir as dir, writePlan } from "../helpers/runtime-cli.js";
+import { ends, exited, hpo, start, storedTrials, writePlan } from "../helpers/runtime-cli.js";
 
 // Killing, interrupting and sharing a running study through real `hpo` processes.
 test("kill -9 in the middle loses no completed trial, and run again ends with exactly the budget", async () => {

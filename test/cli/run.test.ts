@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixture } from "../helpers/runtime-deps.js";
-import { ends, exited, hpo, start, storedTrials, tempDir as dir, writePlan } from "../helpers/runtime-cli.js";
+import { hpo, tempDir as dir, writePlan } from "../helpers/runtime-cli.js";
 
 test("run prints a line per trial and the best trials; status, best and trials read the study back", () => {
   const { spec, db } = writePlan({
