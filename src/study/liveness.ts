@@ -13,7 +13,7 @@ export function workerId(): string {
 
 /** Whether the process that runs a trial is gone: its pid is dead on this host, or its heartbeat is stale. */
 export function isAbandoned(t: TrialRecord, now: number, staleMs: number): boolean {
-  if (t.state !== "running") return false;
+  if (t.state !== "running" || t.worker === workerId()) return false;
   if (now - t.heartbeat > staleMs) return true;
   const [host, pidText] = splitWorker(t.worker ?? "");
   if (host !== hostname() || !pidText) return false;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname, extname, join, resolve } from "node:path";
+import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import type { Plan } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 
@@ -13,8 +13,12 @@ export type SpecCompiler = (path: string) => Plan;
 export function loadPlan(spec: string, compile?: SpecCompiler): Plan {
   const path = resolve(spec);
   let plan: Plan;
-  if (extname(path) === ".json") plan = readPlanJson(path);
-  else {
+  if (extname(path) === ".json") {
+    plan = readPlanJson(path);
+    // A hand-written Plan may name its objective module relative to itself, like a .hpo spec.
+    if (plan.trial.kind === "evaluate" && plan.trial.module && !isAbsolute(plan.trial.module))
+      plan = { ...plan, trial: { ...plan.trial, module: resolve(dirname(path), plan.trial.module) } };
+  } else {
     if (!compile) throw new HpoError(`cannot compile \`${spec}\`: this build of hpo has no .hpo compiler`);
     plan = compile(path);
   }

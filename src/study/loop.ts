@@ -126,11 +126,19 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
 
   const history = new History(storage, study.id);
   await history.refresh();
-  const retries = await recoverAbandoned(storage, history.records, opts.staleMs ?? STALE_MS);
-  if (retries.length > 0) {
-    emit({ type: "recovered", trials: retries.map((t) => t.number) });
+  const staleMs = opts.staleMs ?? STALE_MS;
+  const retries: TrialRecord[] = [];
+  let recoveredAt = 0;
+  /** Fails trials of processes that died (at start, then now and then) and queues their retries. */
+  const recover = async () => {
+    recoveredAt = Date.now();
+    const found = await recoverAbandoned(storage, history.records, staleMs);
+    if (found.length === 0) return;
+    retries.push(...found);
+    emit({ type: "recovered", trials: found.map((t) => t.number) });
     await history.refresh();
-  }
+  };
+  await recover();
   emit({ type: "open", study, resumed, existing: history.records.length, limit, parallel });
 
   const strategy = deps.createStrategy(plan.strategy, {
@@ -260,6 +268,10 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     }
     if (free === 0) return "ok";
     await history.refreshIfOld();
+    if (Date.now() - recoveredAt > staleMs / 2) {
+      await recover();
+      if (retries.length > 0) return "ok";
+    }
     const counted = history.counted;
     const want = limit === undefined ? free : Math.min(free, Math.max(1, limit - counted));
     const proposals = await strategy.ask({ trials: history.views, nextNumber: history.records.length }, want);

@@ -193,6 +193,22 @@ test("a stale heartbeat marks another host's trial abandoned; a retry abandoned 
   void fresh;
 });
 
+test("a peer that stops heartbeating during the run is noticed and its trial retried", async () => {
+  const storage = new MemoryStorage();
+  const plan = testPlan({ trial: moduleTrial("slow.mjs"), budget: { trials: 8 } });
+  const study = await storage.createStudy(plan.study, plan);
+  await storage.createTrial(study.id, { params: { x1: 3, x2: 3 }, worker: "peer:1" });
+  const events: StudyEvent[] = [];
+  const r = await runStudy({ plan, storage, deps: testDeps(), staleMs: 400, onEvent: (e) => events.push(e) });
+  const recovered = events.findIndex((e) => e.type === "recovered");
+  const opened = events.findIndex((e) => e.type === "open");
+  assert.ok(recovered > opened, "noticed during the run, not at its start");
+  assert.is(r.trials[0]!.state, "failed");
+  const retry = r.trials.find((t) => t.attributes["retryOf"] === 0);
+  assert.equal(retry?.params, { x1: 3, x2: 3 });
+  assert.is(r.trials.filter((t) => t.attributes["abandoned"] !== true).length, 8);
+});
+
 test("the time budget stops asking once spent", async () => {
   const r = await runStudy({
     plan: testPlan({
