@@ -212,7 +212,13 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
   const execute = async (rec: TrialRecord): Promise<void> => {
     emit({ type: "trial-start", trial: rec });
     const outcome = await runner.run(
-      { id: rec.id, trial: rec.number, params: rec.params, seed: trialSeed(plan.seed, rec.number) },
+      {
+        id: rec.id,
+        trial: rec.number,
+        params: rec.params,
+        seed: trialSeed(plan.seed, rec.number),
+        ...(rec.fidelity ? { fidelity: rec.fidelity } : {}),
+      },
       {
         timeoutMs,
         onReport: async (step, values) => {

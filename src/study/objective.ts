@@ -19,6 +19,11 @@ export interface TrialContext {
   seed: number;
   /** The trial number. */
   trial: number;
+  /**
+   * Multi-fidelity strategies: train to `resource` (e.g. epochs), continuing trial `resumedFrom`
+   * (whose checkpoint the objective keeps itself) when set. Absent for ordinary trials.
+   */
+  fidelity?: { resource: number; resumedFrom?: number };
 }
 
 export type ObjectiveResult = number | Record<string, number>;

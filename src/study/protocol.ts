@@ -3,7 +3,15 @@ import type { ObjectiveSource } from "./objective.js";
 
 /** Messages from the study to a worker (thread or child process). */
 export type ToWorker =
-  | { type: "run"; id: number; source: ObjectiveSource; params: Params; seed: number; trial: number }
+  | {
+      type: "run";
+      id: number;
+      source: ObjectiveSource;
+      params: Params;
+      seed: number;
+      trial: number;
+      fidelity?: { resource: number; resumedFrom?: number };
+    }
   | { type: "prune-decision"; id: number; prune: boolean }
   | { type: "abort"; id: number; reason: string };
 

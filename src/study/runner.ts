@@ -21,6 +21,7 @@ export interface TrialJob {
   trial: number;
   params: Params;
   seed: number;
+  fidelity?: { resource: number; resumedFrom?: number };
 }
 
 export interface RunHooks {
@@ -188,6 +189,7 @@ export class PoolRunner implements TrialRunner {
         params: job.params,
         seed: job.seed,
         trial: job.trial,
+        ...(job.fidelity ? { fidelity: job.fidelity } : {}),
       });
     });
   }
@@ -248,6 +250,7 @@ export class InlineRunner implements TrialRunner {
         signal: controller.signal,
         seed: job.seed,
         trial: job.trial,
+        ...(job.fidelity ? { fidelity: job.fidelity } : {}),
       };
       Promise.resolve()
         .then(() => this.fn(job.params, ctx))

@@ -46,6 +46,7 @@ async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
     signal: controller.signal,
     seed: msg.seed,
     trial: msg.trial,
+    ...(msg.fidelity ? { fidelity: msg.fidelity } : {}),
   };
   // The trial's timeout starts now: worker start-up and module loading do not count against it.
   send({ type: "started", id: msg.id });

@@ -260,6 +260,33 @@ test("stopping now interrupts running trials; they do not count against the budg
   assert.is(last.attributes["abandoned"], true);
 });
 
+test("a multi-fidelity proposal reaches the objective and is stored with the trial", async () => {
+  const strategy = {
+    name: "fidelity",
+    async ask(ctx: { nextNumber: number }, count: number) {
+      if (ctx.nextNumber >= 2) return [];
+      const resumedFrom = ctx.nextNumber === 1 ? 0 : undefined;
+      return Array.from({ length: Math.min(count, 1) }, () => ({
+        params: { x1: 1 },
+        fidelity: {
+          resource: 3 * (ctx.nextNumber + 1),
+          ...(resumedFrom === undefined ? {} : { resumedFrom }),
+        },
+      }));
+    },
+  };
+  const r = await runStudy({
+    plan: testPlan({ trial: moduleTrial("fidelity.mjs"), budget: { trials: 5 } }),
+    storage: new MemoryStorage(),
+    deps: testDeps({ createStrategy: () => strategy }),
+  });
+  assert.equal(
+    r.trials.map((t) => t.values![0]),
+    [300, 600],
+  );
+  assert.equal(r.trials[1]!.fidelity, { resource: 6, resumedFrom: 0 });
+});
+
 test("max_failed ends the study", async () => {
   const r = await runStudy({
     plan: testPlan({ budget: { trials: 20, maxFailed: 3 } }),
