@@ -36,15 +36,18 @@ export class RunOutput {
         if (this.mode === "bar") {
           this.bar = new cliProgress.SingleBar(
             {
+              // Without a trial budget there is no total: count trials against the clock instead.
               format:
-                "{bar} {value}/{total} | running {running} | best {best} | {duration_formatted} | ETA {eta_formatted}",
+                e.limit !== undefined
+                  ? "{bar} {value}/{total} | running {running} | best {best} | {duration_formatted} | ETA {eta_formatted}"
+                  : `{value} trials | running {running} | best {best} | {duration_formatted} of ${e.timeSeconds ?? "?"}s`,
               hideCursor: true,
               stream: this.err,
               etaBuffer: 20,
             },
             cliProgress.Presets.shades_classic,
           );
-          this.bar.start(e.limit ?? 0, e.existing, { running: 0, best: "-" });
+          this.bar.start(e.limit ?? 0, e.counted, { running: 0, best: "-" });
         }
         return;
       case "recovered":

@@ -26,7 +26,18 @@ export interface StudyDeps {
 export type StopReason = "trials" | "time" | "max-failed" | "exhausted" | "interrupted" | "stopped";
 
 export type StudyEvent =
-  | { type: "open"; study: StudyRecord; resumed: boolean; existing: number; limit?: number; parallel: number }
+  | {
+      type: "open";
+      study: StudyRecord;
+      resumed: boolean;
+      /** Trials already stored, and how many of them count against the budget. */
+      existing: number;
+      counted: number;
+      limit?: number;
+      /** The time budget in seconds, if any. */
+      timeSeconds?: number;
+      parallel: number;
+    }
   | { type: "recovered"; trials: number[] }
   | { type: "trial-start"; trial: TrialRecord }
   | { type: "trial-end"; trial: TrialRecord }
@@ -139,7 +150,16 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     await history.refresh();
   };
   await recover();
-  emit({ type: "open", study, resumed, existing: history.records.length, limit, parallel });
+  emit({
+    type: "open",
+    study,
+    resumed,
+    existing: history.records.length,
+    counted: history.counted,
+    limit,
+    ...(plan.budget.timeSeconds !== undefined ? { timeSeconds: plan.budget.timeSeconds } : {}),
+    parallel,
+  });
 
   const strategy = deps.createStrategy(plan.strategy, {
     space: plan.space,
