@@ -1,6 +1,19 @@
 import type { Command } from "commander";
 import { registerBench } from "./bench.js";
 import { registerDoctor } from "./doctor.js";
+import { registerBest } from "./best.js";
+import { registerRun } from "./run.js";
+import { registerStatus } from "./status.js";
+import { registerTrials } from "./trials.js";
+import { registerWorker } from "./worker.js";
 
 /** Every `hpo` subcommand: each file in src/cli/ exports one `register…(program)`. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerDoctor, registerBench];
+export const commandRegistrars: ((program: Command) => void)[] = [
+  registerDoctor,
+  registerBench,
+  registerRun,
+  registerWorker,
+  registerStatus,
+  registerBest,
+  registerTrials,
+];
