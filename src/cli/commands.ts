@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerBench } from "./bench.js";
 import { registerDoctor } from "./doctor.js";
+import { registerReport } from "./report.js";
 import { registerBest } from "./best.js";
 import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
@@ -16,4 +17,5 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerStatus,
   registerBest,
   registerTrials,
+  registerReport,
 ];

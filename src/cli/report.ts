@@ -1,10 +1,14 @@
-import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Plan } from "../plan/types.js";
 import { type StudyData, stateCounts } from "../report/data.js";
+import { loadStudyData } from "../report/load.js";
+import { fileStem } from "../report/export.js";
 import { renderReport } from "../report/render.js";
 import { watchStudy, writeFileAtomic } from "../report/watch.js";
+import { loadPlan } from "../study/load-plan.js";
 import { HpoError, describeError } from "../util/errors.js";
+import { type CliDepsLoader, loadDefaultDeps } from "./study-cli.js";
 
 /** What `hpo report` reads: a study in a storage, and the spec it came from when known. */
 export interface ReportTarget {
@@ -28,37 +32,16 @@ export interface ReportCommandOptions {
 /** Loads a study's data from a storage URL (src/report/load.ts in the CLI; a fake in tests). */
 export type StudyLoader = (storageUrl: string, studyName: string) => Promise<StudyData>;
 
-/** The front end's compileFile, as the contract between helpers names it. */
-interface LangModule {
-  compileFile(path: string): { plan?: Plan; diagnostics: unknown[]; source: string };
-  formatDiagnostics(diagnostics: unknown[], source: string): string;
-}
-
-/**
- * The .hpo compiler, loaded when first needed: `hpo report --storage URL --study NAME` works without it,
- * and the report does not depend on the front end at build time.
- */
-async function loadLang(): Promise<LangModule> {
-  const specifier = "../lang/index.js";
-  try {
-    return (await import(specifier)) as LangModule;
-  } catch (err) {
-    throw new HpoError(`cannot load the .hpo compiler: ${describeError(err)}`, {
-      hint: "name the study directly: `hpo report --storage URL --study NAME`",
-    });
-  }
-}
-
 /** A file name made from a study name (which may hold any character). */
 export function reportFileName(study: string): string {
-  const safe = study.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "") || "study";
-  return `${safe.slice(0, 80)}-report.html`;
+  return `${fileStem(study)}-report.html`;
 }
 
 /** Decides which study to report on from a spec and/or `--storage`/`--study`. */
 export async function resolveTarget(
   specPath: string | undefined,
   options: ReportCommandOptions,
+  deps: CliDepsLoader = loadDefaultDeps,
 ): Promise<ReportTarget> {
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   if (seed !== undefined && !Number.isInteger(seed))
@@ -77,12 +60,8 @@ export async function resolveTarget(
   }
   const file = resolve(specPath);
   if (!existsSync(file)) throw new HpoError(`no such spec file: ${specPath}`);
-  const lang = await loadLang();
-  const { plan, diagnostics, source } = lang.compileFile(file);
-  if (!plan)
-    throw new HpoError(`${specPath} does not compile:\n${lang.formatDiagnostics(diagnostics, source)}`, {
-      hint: "run `hpo check` on it",
-    });
+  // The same Plan the other study commands use: a .hpo spec through the compiler, or a Plan JSON file.
+  const plan = loadPlan(file, (await deps()).compileSpec);
   const storage = options.storage ?? plan.storage;
   if (storage === "memory:" || storage === "memory")
     throw new HpoError(
@@ -95,7 +74,7 @@ export async function resolveTarget(
   return {
     storage,
     study,
-    spec: { text: source, file: basename(file) },
+    spec: { text: readFileSync(file, "utf8"), file: basename(file) },
     seed,
     defaultOutput: join(dirname(file), reportFileName(study)),
   };
@@ -152,4 +131,39 @@ export function parseInterval(text: string | undefined): number {
   if (!Number.isFinite(seconds) || seconds <= 0)
     throw new HpoError(`--interval must be a positive number of seconds, got \`${text}\``);
   return seconds;
+}
+
+/** `hpo report [SPEC] [-o FILE] [--watch]`: writes the study's HTML report. */
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description("write a self-contained HTML report of a study (plots, importance, trials, the spec)")
+    .argument(
+      "[spec]",
+      "the study's .hpo file or Plan JSON (its study name and storage say where the trials are)",
+    )
+    .option("-o, --output <file>", "where to write the page (default: <study>-report.html beside the spec)")
+    .option("--watch", "rewrite the page as trials finish (the page reloads itself); Ctrl-C to stop")
+    .option("--interval <seconds>", "how often --watch looks for new results", "5")
+    .option("--storage <url>", "read the study from this storage instead of the spec's")
+    .option("--study <name>", "the study's name, instead of the spec's")
+    .option("--seed <n>", "seed of the importance forest (default: the study's seed)")
+    .action(async (spec: string | undefined, options: ReportCommandOptions) => {
+      const target = await resolveTarget(spec, options);
+      const intervalSeconds = parseInterval(options.interval);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        await runReport(
+          target,
+          { output: options.output, watch: options.watch, intervalSeconds, signal: controller.signal },
+          loadStudyData,
+        );
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
 }

@@ -1,12 +1,18 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseInterval, reportFileName, resolveTarget, runReport } from "../../src/cli/report.js";
 import type { StudyData } from "../../src/report/data.js";
 import { HpoError } from "../../src/util/errors.js";
 import { smallStudy } from "../report/fixtures.js";
+import { storeSmallStudy, storedPlan } from "../report/stored.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const bin = fileURLToPath(new URL("../../../bin/hpo.js", import.meta.url));
+const hpo = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-report-cli-"));
 
@@ -96,6 +102,44 @@ test("--watch rewrites the page as trials finish, with a self-reloading page, un
   const html = readFileSync(out, "utf8");
   assert.match(html, /http-equiv="refresh"/);
   assert.match(html, /<b>best<\/b>: trial 5/);
+});
+
+test("`hpo report --storage --study -o` writes the page of a study stored in SQLite", async () => {
+  const url = await storeSmallStudy(mkdtempSync(join(tmpdir(), "hpo-report-cli-db-")));
+  const out = join(dir, "stored.html");
+  const r = hpo("report", "--storage", url, "--study", "stored", "-o", out);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /wrote .*stored\.html \(5 trials: 1 running, 2 complete, 1 pruned, 1 failed\)/);
+  const html = readFileSync(out, "utf8");
+  assert.match(html, /id="study-name">stored</);
+  assert.match(html, /Error: &lt;script&gt;boom&lt;\/script&gt;/);
+});
+
+test("`hpo report SPEC` reads the study its Plan names and writes the page beside it, with the spec", async () => {
+  const specDir = mkdtempSync(join(tmpdir(), "hpo-report-cli-spec-"));
+  const url = await storeSmallStudy(specDir);
+  const plan = { ...storedPlan(url), source: { file: join(specDir, "stored.hpo"), sha256: "0".repeat(64) } };
+  const spec = join(specDir, "stored.json");
+  writeFileSync(spec, JSON.stringify(plan, null, 2));
+  const r = hpo("report", spec);
+  assert.is(r.status, 0, r.stderr);
+  const html = readFileSync(join(specDir, "stored-report.html"), "utf8");
+  assert.match(html, /<h2>Spec <small>stored\.json<\/small><\/h2><pre>\{\n {2}&quot;version&quot;: 1/);
+  writeFileSync(spec, JSON.stringify({ ...plan, storage: "memory:" }));
+  const memory = hpo("report", spec);
+  assert.is(memory.status, 1);
+  assert.match(memory.stderr, /kept in memory/);
+});
+
+test("`hpo report` on a study that is not there is one error line with what exists", async () => {
+  const url = await storeSmallStudy(mkdtempSync(join(tmpdir(), "hpo-report-cli-db-")));
+  const r = hpo("report", "--storage", url, "--study", "nope", "-o", join(dir, "nope.html"));
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /^hpo: error: no study `nope` in sqlite:/);
+  assert.match(r.stderr, /= help: studies there: `stored`/);
+  const none = hpo("report");
+  assert.is(none.status, 1);
+  assert.match(none.stderr, /needs a spec file, or both --storage and --study/);
 });
 
 test.run();

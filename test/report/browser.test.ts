@@ -12,6 +12,8 @@ import { renderReport } from "../../src/report/render.js";
 import { skipWithReason } from "../helpers/skip.js";
 import { smallStudy, twoObjectiveStudy } from "./fixtures.js";
 import { HOSTILE, hostileStudy } from "./hostile.js";
+import { loadStudyData } from "../../src/report/load.js";
+import { storeSmallStudy } from "./stored.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -114,6 +116,22 @@ if (!existsSync(CHROMIUM)) {
     assert.equal(await firstColumn(), ["1", "4", "0", "2", "3", "5"]);
     await page.click("#trials th:nth-child(3)");
     assert.equal((await firstColumn()).slice(0, 3), ["0", "4", "1"]);
+    await page.close();
+  });
+
+  test("a study kept in SQLite, loaded through the storage, renders every plot", async () => {
+    const url = await storeSmallStudy(mkdtempSync(join(tmpdir(), "hpo-report-e2e-db-")));
+    const { page, errors, requests } = await open("stored", await loadStudyData(url, "stored"));
+    const drawn = await charts(page);
+    assert.ok(drawn.length >= 6);
+    for (const c of drawn) assert.ok(c.rendered && c.shapes > 3, c.id);
+    assert.equal(errors, []);
+    assert.equal(requests, []);
+    const states = await page.$$eval("#trials tbody tr td:nth-child(2)", (tds) =>
+      tds.map((td) => td.textContent),
+    );
+    assert.equal(states, ["complete", "pruned", "failed", "complete", "running"]);
+    await page.screenshot({ path: join(dir, "stored.png"), fullPage: true });
     await page.close();
   });
 
