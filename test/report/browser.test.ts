@@ -14,6 +14,10 @@ import { smallStudy, twoObjectiveStudy } from "./fixtures.js";
 import { HOSTILE, hostileStudy } from "./hostile.js";
 import { loadStudyData } from "../../src/report/load.js";
 import { storeSmallStudy } from "./stored.js";
+import { runStudy } from "../../src/study/loop.js";
+import { SqliteStorage } from "../../src/storage/index.js";
+import { testDeps, thresholdPruner } from "../helpers/runtime-deps.js";
+import { testPlan } from "../helpers/runtime-plans.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -132,6 +136,43 @@ if (!existsSync(CHROMIUM)) {
     );
     assert.equal(states, ["complete", "pruned", "failed", "complete", "running"]);
     await page.screenshot({ path: join(dir, "stored.png"), fullPage: true });
+    await page.close();
+  });
+
+  test("a study run by the study loop into SQLite reports every plot with its pruned and failed trials", async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), "hpo-report-e2e-loop-"));
+    const url = `sqlite:${join(dbDir, "loop.db")}`;
+    const storage = new SqliteStorage(join(dbDir, "loop.db"));
+    await runStudy({
+      plan: testPlan({ study: "loop", storage: url, budget: { trials: 16, parallel: 1 } }),
+      storage,
+      deps: testDeps({ createPruner: () => thresholdPruner(120) }),
+      objective: async (p, ctx) => {
+        const x1 = Number(p.x1);
+        const x2 = Number(p.x2);
+        if (x1 > 8) throw new Error(`diverged at x1 = ${x1.toFixed(2)} <b>`);
+        const value = (x2 - 5.1 * (x1 / (2 * Math.PI)) ** 2 + (5 * x1) / Math.PI - 6) ** 2 + 10;
+        let last = value;
+        for (let step = 0; step < 5; step++) {
+          last = value * (1 + 1 / (step + 1));
+          await ctx.report(step, last);
+          if (ctx.shouldPrune()) return last;
+        }
+        return value;
+      },
+    });
+    await storage.close();
+    const data = await loadStudyData(url, "loop");
+    const states = new Set(data.trials.map((t) => t.state));
+    assert.ok(states.has("complete") && states.has("pruned") && states.has("failed"), [...states].join());
+    const { page, errors, requests } = await open("loop", data);
+    for (const c of await charts(page)) assert.ok(c.rendered && c.shapes > 3, c.id);
+    assert.ok((await charts(page)).some((c) => c.id === "chart-intermediate"));
+    assert.equal(errors, []);
+    assert.equal(requests, []);
+    const table = await page.$eval("#trials", (e) => e.textContent ?? "");
+    assert.match(table, /diverged at x1 = \d\.\d\d <b>/);
+    await page.screenshot({ path: join(dir, "loop.png"), fullPage: true });
     await page.close();
   });
 
