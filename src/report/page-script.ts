@@ -50,8 +50,8 @@ export const PAGE_SCRIPT = `(function () {
       tooltip: { trigger: "item", formatter: function (p) { return "trial " + p.value[0] + "<br>" + esc(p.seriesName) + ": " + num(p.value[1]); } },
       legend: { top: 0 },
       grid: { left: 70, right: 20, top: 40, bottom: 50 },
-      xAxis: { type: "value", name: "trial", nameLocation: "middle", nameGap: 28, minInterval: 1 },
-      yAxis: { type: "value", name: o.metric, scale: true },
+      xAxis: { axisLine: { onZero: false }, type: "value", name: "trial", nameLocation: "middle", nameGap: 28, minInterval: 1 },
+      yAxis: { axisLine: { onZero: false }, type: "value", name: o.metric, scale: true },
       series: [
         { name: o.metric, type: "scatter", data: points, symbolSize: 7, itemStyle: { color: STATE_COLORS.complete } },
         { name: "best so far", type: "line", step: "end", data: line, showSymbol: false, lineStyle: { color: "#e03131", width: 2 }, itemStyle: { color: "#e03131" } },
@@ -85,7 +85,7 @@ export const PAGE_SCRIPT = `(function () {
     draw("chart-importance-" + k, {
       tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + ": " + (100 * p.value).toFixed(1) + " %"; } },
       grid: { left: 140, right: 30, top: 10, bottom: 30 },
-      xAxis: { type: "value", max: 1 },
+      xAxis: { axisLine: { onZero: false }, type: "value", max: 1 },
       yAxis: { type: "category", data: imp.map(function (i) { return i.name; }) },
       series: [{ type: "bar", data: imp.map(function (i) { return i.importance; }), itemStyle: { color: "#1c7ed6" } }],
     });
@@ -103,8 +103,8 @@ export const PAGE_SCRIPT = `(function () {
       title: { text: p.name, left: "center", textStyle: { fontSize: 13 } },
       tooltip: { trigger: "item", formatter: function (q) { return "trial " + q.value[2] + "<br>" + esc(p.name) + " = " + num(q.value[0]) + "<br>" + num(q.value[1]); } },
       grid: { left: 60, right: 15, top: 35, bottom: 30 },
-      xAxis: { type: x.type, data: x.data, scale: true },
-      yAxis: { type: "value", scale: true },
+      xAxis: { axisLine: { onZero: false }, type: x.type, data: x.data, scale: true },
+      yAxis: { axisLine: { onZero: false }, type: "value", scale: true },
       series: [{ type: "scatter", data: pts, symbolSize: 6, itemStyle: { color: STATE_COLORS.complete, opacity: 0.7 } }],
     });
   });
@@ -115,8 +115,8 @@ export const PAGE_SCRIPT = `(function () {
     draw("chart-intermediate", {
       tooltip: { trigger: "item", formatter: function (p) { return esc(p.seriesName) + "<br>step " + p.value[0] + ": " + num(p.value[1]); } },
       grid: { left: 70, right: 20, top: 20, bottom: 50 },
-      xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 28, minInterval: 1 },
-      yAxis: { type: "value", name: objectives[0].metric, scale: true },
+      xAxis: { axisLine: { onZero: false }, type: "value", name: "step", nameLocation: "middle", nameGap: 28, minInterval: 1 },
+      yAxis: { axisLine: { onZero: false }, type: "value", name: objectives[0].metric, scale: true },
       series: curves.map(function (t) {
         var pruned = t.state === "pruned";
         var pts = t.intermediate.map(function (s, j) {
@@ -147,8 +147,8 @@ export const PAGE_SCRIPT = `(function () {
       tooltip: { trigger: "item", formatter: function (p) { return "trial " + p.value[2] + "<br>" + esc(objectives[0].metric) + ": " + num(p.value[0]) + "<br>" + esc(objectives[1].metric) + ": " + num(p.value[1]); } },
       legend: { top: 0 },
       grid: { left: 70, right: 30, top: 40, bottom: 50 },
-      xAxis: { type: "value", name: objectives[0].metric + " (" + objectives[0].direction + ")", nameLocation: "middle", nameGap: 28, scale: true },
-      yAxis: { type: "value", name: objectives[1].metric + " (" + objectives[1].direction + ")", scale: true },
+      xAxis: { axisLine: { onZero: false }, type: "value", name: objectives[0].metric + " (" + objectives[0].direction + ")", nameLocation: "middle", nameGap: 28, scale: true },
+      yAxis: { axisLine: { onZero: false }, type: "value", name: objectives[1].metric + " (" + objectives[1].direction + ")", scale: true },
       series: [
         { name: "dominated", type: "scatter", data: others, symbolSize: 6, itemStyle: { color: "#adb5bd" } },
         { name: "Pareto front", type: "line", data: onFront, symbolSize: 8, lineStyle: { color: "#e03131" }, itemStyle: { color: "#e03131" } },
