@@ -7,6 +7,9 @@ import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
 import { registerTrials } from "./trials.js";
 import { registerWorker } from "./worker.js";
+import { registerCheck } from "./check.js";
+import { registerFmt } from "./fmt.js";
+import { registerPlan } from "./plan.js";
 
 /** Every `hpo` subcommand: each file in src/cli/ exports one `register…(program)`. */
 export const commandRegistrars: ((program: Command) => void)[] = [
@@ -17,5 +20,8 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerStatus,
   registerBest,
   registerTrials,
+  registerCheck,
+  registerPlan,
+  registerFmt,
   registerReport,
 ];

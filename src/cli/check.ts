@@ -1,0 +1,27 @@
+import type { Command } from "commander";
+import { compileFile, formatDiagnostics } from "../lang/index.js";
+
+/** `hpo check FILE…`: exit 0 when valid, 1 on errors (or warnings with --strict); --json for editors. */
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("check .hpo files and report every problem with its position")
+    .argument("<files...>", "the .hpo files")
+    .option("--json", "print the diagnostics as JSON")
+    .option("--strict", "count warnings as errors")
+    .option("--fast", "skip the slow checks (satisfiability, shapes): for editors")
+    .action((files: string[], opts: { json?: boolean; strict?: boolean; fast?: boolean }) => {
+      const all = [];
+      let failed = false;
+      for (const f of files) {
+        const { diagnostics, source } = compileFile(f, { fast: opts.fast });
+        all.push(...diagnostics);
+        if (diagnostics.some((d) => d.severity === "error" || opts.strict)) failed = true;
+        if (!opts.json && diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics, source));
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+      else if (!failed)
+        process.stdout.write(`${files.length === 1 ? files[0] : `${files.length} files`}: ok\n`);
+      process.exitCode = failed ? 1 : 0;
+    });
+}

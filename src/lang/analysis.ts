@@ -1,0 +1,172 @@
+/**
+ * What the checker knows about a search space without running anything: a seeded sampler, exhaustive
+ * enumeration of small finite sub-spaces, and the activity of conditional parameters. Used by the
+ * guard proof (E050), never-active (E051), constraint satisfiability (E052/W007) and value checks.
+ */
+import { evaluate, ExprError } from "../plan/expr.js";
+import type { Expr, ParamSpec, Params, Scalar, Value } from "../plan/types.js";
+
+/** A small seeded generator (mulberry32): every random choice of the checker derives from the study seed. */
+export function seededRandom(seed: number): () => number {
+  let s = (seed >>> 0) ^ 0x9e3779b9;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** True when `e` evaluates to true; an absent parameter or a bad operand counts as false. */
+export function holds(e: Expr, env: Record<string, Value>): boolean {
+  try {
+    return evaluate(e, env) === true;
+  } catch (err) {
+    if (err instanceof ExprError) return false;
+    throw err;
+  }
+}
+
+/** Drops parameters whose condition is false, in declaration order (a condition reads only earlier ones). */
+export function applyConditions(space: ParamSpec[], values: Params): Params {
+  const out: Params = {};
+  for (const p of space) {
+    if (!(p.name in values)) continue;
+    if (p.condition && !holds(p.condition, out)) continue;
+    out[p.name] = values[p.name] as Scalar;
+  }
+  return out;
+}
+
+/** The finite values of a parameter, or representative ones (ends, middle) when it is continuous. */
+export function representativeValues(p: ParamSpec, maxFinite = 64): { values: Scalar[]; finite: boolean } {
+  switch (p.kind) {
+    case "categorical":
+      return { values: p.choices, finite: true };
+    case "fixed":
+      return { values: [p.value], finite: true };
+    case "int": {
+      const n = Math.floor((p.high - p.low) / p.step) + 1;
+      if (n <= maxFinite)
+        return { values: Array.from({ length: n }, (_, i) => p.low + i * p.step), finite: true };
+      return { values: [p.low, Math.round((p.low + p.high) / 2), p.high], finite: false };
+    }
+    case "float":
+      if (p.step) {
+        const n = Math.floor((p.high - p.low) / p.step + 1e-9) + 1;
+        if (n <= maxFinite)
+          return { values: Array.from({ length: n }, (_, i) => p.low + i * p.step!), finite: true };
+      }
+      return {
+        values: [p.low, p.log ? Math.sqrt(p.low * p.high) : (p.low + p.high) / 2, p.high],
+        finite: false,
+      };
+    case "normal":
+      return { values: [p.mean - 2 * p.sd, p.mean, p.mean + 2 * p.sd], finite: false };
+  }
+}
+
+/** One random value of a parameter. */
+export function sampleValue(p: ParamSpec, rand: () => number): Scalar {
+  switch (p.kind) {
+    case "categorical":
+      return p.choices[Math.floor(rand() * p.choices.length)] as Scalar;
+    case "fixed":
+      return p.value;
+    case "int": {
+      if (p.log) {
+        const v = Math.exp(Math.log(p.low) + rand() * (Math.log(p.high) - Math.log(p.low)));
+        return Math.min(p.high, Math.max(p.low, p.low + Math.round((v - p.low) / p.step) * p.step));
+      }
+      const n = Math.floor((p.high - p.low) / p.step) + 1;
+      return p.low + Math.floor(rand() * n) * p.step;
+    }
+    case "float": {
+      if (p.log) return Math.exp(Math.log(p.low) + rand() * (Math.log(p.high) - Math.log(p.low)));
+      const v = p.low + rand() * (p.high - p.low);
+      return p.step ? Math.min(p.high, p.low + Math.round((v - p.low) / p.step) * p.step) : v;
+    }
+    case "normal": {
+      const u = Math.max(rand(), 1e-12);
+      return p.mean + p.sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+    }
+  }
+}
+
+export function sampleConfiguration(space: ParamSpec[], rand: () => number): Params {
+  const out: Params = {};
+  for (const p of space) {
+    if (p.condition && !holds(p.condition, out)) continue;
+    out[p.name] = sampleValue(p, rand);
+  }
+  return out;
+}
+
+/**
+ * Every combination of the listed parameters' (representative) values with conditions applied, or
+ * undefined when there are more than `limit`. `exact` says whether all of them were finite.
+ */
+export function enumerate(
+  space: ParamSpec[],
+  only: Set<string> | undefined,
+  limit: number,
+): { configs: Params[]; exact: boolean } | undefined {
+  const chosen = space.filter((p) => !only || only.has(p.name));
+  let total = 1;
+  let exact = true;
+  const domains = chosen.map((p) => {
+    const r = representativeValues(p);
+    if (!r.finite) exact = false;
+    total *= r.values.length;
+    return r.values;
+  });
+  if (total > limit) return undefined;
+  const configs: Params[] = [];
+  const index = new Array(chosen.length).fill(0);
+  for (let n = 0; n < total; n++) {
+    const raw: Params = {};
+    chosen.forEach((p, i) => {
+      raw[p.name] = domains[i]![index[i]] as Scalar;
+    });
+    configs.push(applyConditions(chosen, raw));
+    for (let i = chosen.length - 1; i >= 0; i--) {
+      index[i]++;
+      if (index[i] < domains[i]!.length) break;
+      index[i] = 0;
+    }
+  }
+  return { configs, exact };
+}
+
+/** The names a parameter's activity depends on, transitively through conditions, itself included. */
+export function activityClosure(
+  byName: ReadonlyMap<string, ParamSpec>,
+  names: Iterable<string>,
+  read: (e: Expr) => Set<string>,
+): Set<string> {
+  const out = new Set<string>();
+  const stack = [...names];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (out.has(n) || !byName.has(n)) continue;
+    out.add(n);
+    const c = byName.get(n)!.condition;
+    if (c) stack.push(...read(c));
+  }
+  return out;
+}
+
+/** Configurations for value checks: all of a small finite space, else `draws` seeded samples. */
+export function configurations(
+  space: ParamSpec[],
+  seed: number,
+  draws: number,
+): { configs: Params[]; exact: boolean } {
+  const all = enumerate(space, undefined, draws);
+  if (all?.exact) return all;
+  const rand = seededRandom(seed);
+  const configs: Params[] = [];
+  for (let i = 0; i < draws; i++) configs.push(sampleConfiguration(space, rand));
+  return { configs, exact: false };
+}

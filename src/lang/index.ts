@@ -1,0 +1,135 @@
+/**
+ * The .hpo front end: text → diagnostics and, when there is no error, the Plan.
+ * `compileSource` never throws on any input; `formatDiagnostics` renders the FILE:LINE:COL + caret text.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { IToken } from "chevrotain";
+import { parseHpo } from "../../grammar/index.js";
+import type { Plan } from "../plan/types.js";
+import type { Span } from "./ast.js";
+import { AstBuilder, tokenSpan } from "./build.js";
+import { compileAst } from "./compile.js";
+import type { Diagnostic } from "./diagnostics.js";
+import { Reporter } from "./report.js";
+
+export type { Diagnostic } from "./diagnostics.js";
+export { formatDiagnostics } from "./render.js";
+export { formatSource } from "./format.js";
+
+export interface CompileOptions {
+  /** Skip the slow checks (E051, E052, W007, E063, E064 and unused-parameter W003): for editors. */
+  fast?: boolean;
+}
+
+/** Parses, checks and (without errors) compiles a .hpo text; `file` names it in messages and resolves paths. */
+export function compileSource(
+  text: string,
+  file: string,
+  options: CompileOptions = {},
+): { plan?: Plan; diagnostics: Diagnostic[] } {
+  const report = new Reporter(file);
+  try {
+    const parsed = parseHpo(text);
+    syntaxDiagnostics(text, parsed.tokens, parsed.lexErrors, parsed.parseErrors, report);
+    const ast = new AstBuilder(report).file(parsed.cst);
+    const sha256 = createHash("sha256").update(text).digest("hex");
+    const plan = compileAst(ast, { file, sha256, fast: options.fast }, report);
+    const diagnostics = sortDiagnostics(report.diagnostics);
+    return plan && !diagnostics.some((d) => d.severity === "error") ? { plan, diagnostics } : { diagnostics };
+  } catch (err) {
+    report.add(
+      "E000",
+      { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 },
+      {
+        check: "front end",
+        error: err instanceof Error ? err.message : String(err),
+      },
+    );
+    return { diagnostics: report.diagnostics };
+  }
+}
+
+/** Reads and compiles a file; a file that cannot be read is one E093-style diagnostic, not a throw. */
+export function compileFile(
+  path: string,
+  options: CompileOptions = {},
+): { plan?: Plan; diagnostics: Diagnostic[]; source: string } {
+  let source: string;
+  try {
+    source = readFileSync(path, "utf8");
+  } catch {
+    const report = new Reporter(path);
+    report.add("E092", { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 }, { p: path });
+    return { diagnostics: report.diagnostics, source: "" };
+  }
+  return { ...compileSource(source, path, options), source };
+}
+
+function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds
+    .filter((d) => {
+      const key = `${d.code}:${d.pos.line}:${d.pos.col}:${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+}
+
+const BRACKETS: Record<string, string> = { "{": "}", "(": ")", "[": "]" };
+const CLOSERS = new Set(Object.values(BRACKETS));
+
+function endOfText(text: string): Span {
+  const lines = text.split("\n");
+  const line = lines.length;
+  const col = (lines[line - 1]?.length ?? 0) + 1;
+  return { line, col, endLine: line, endCol: col + 1, offset: text.length, endOffset: text.length + 1 };
+}
+
+/** Lexing (E001), unclosed brackets (E011) and parse errors (E010). */
+function syntaxDiagnostics(
+  text: string,
+  tokens: IToken[],
+  lexErrors: { offset: number; line?: number; column?: number; length: number }[],
+  parseErrors: { message: string; token: IToken }[],
+  report: Reporter,
+): void {
+  for (const e of lexErrors) {
+    const line = e.line ?? 1;
+    const col = e.column ?? 1;
+    const c = text[e.offset] ?? "";
+    report.add(
+      "E001",
+      { line, col, endLine: line, endCol: col + 1, offset: e.offset, endOffset: e.offset + 1 },
+      {
+        c: c === "\t" ? "\\t" : c,
+      },
+    );
+  }
+  const stack: IToken[] = [];
+  for (const t of tokens) {
+    if (t.image.length !== 1) continue;
+    if (t.image in BRACKETS) stack.push(t);
+    else if (CLOSERS.has(t.image)) {
+      const top = stack[stack.length - 1];
+      if (top && BRACKETS[top.image] === t.image) stack.pop();
+    }
+  }
+  const unclosed = stack.length > 0;
+  for (const t of stack)
+    report.add("E011", tokenSpan(t), { open: t.image, l: t.startLine ?? 1, c: t.startColumn ?? 1 });
+  let lastLine = -1;
+  for (const e of parseErrors) {
+    const t = e.token;
+    const atEnd = Number.isNaN(t.startOffset) || t.tokenType?.name === "EOF";
+    if (atEnd && unclosed) continue;
+    const span = atEnd ? endOfText(text) : tokenSpan(t);
+    // Recovery may report the same spot repeatedly; one message per line is what a user reads.
+    if (span.line === lastLine) continue;
+    lastLine = span.line;
+    const m = /^expected (.*), found (.*)$/s.exec(e.message);
+    report.add("E010", span, { what: m?.[1] ?? "something else", token: m?.[2] ?? `\`${t.image}\`` });
+  }
+}

@@ -1,0 +1,459 @@
+import type { Rng } from "../../space/index.js";
+import { logNormalMass, normalCdf, normalQuantile } from "../../space/index.js";
+import type { TpeDim } from "./dims.js";
+
+/** The Parzen-estimator settings of Optuna's TPE (`consider_magic_clip` is always on, as there). */
+export interface ParzenOptions {
+  priorWeight: number;
+  considerEndpoints: boolean;
+}
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** One numeric dimension's kernels, in transformed units (log space when `log`). */
+interface NumericKernels {
+  kind: "numeric";
+  dim: Extract<TpeDim, { kind: "numeric" }>;
+  /** Transformed, step-padded bounds. */
+  low: number;
+  high: number;
+  mu: Float64Array;
+  sigma: Float64Array;
+  invSigma: Float64Array;
+  /** log of each kernel's normalizer: log σ + log(Φ(b) − Φ(a)). */
+  logNorm: Float64Array;
+  /** log(Φ(b) − Φ(a)) alone: the mass the truncation keeps, for stepped dimensions. */
+  logMass: Float64Array;
+  /**
+   * Stepped dimensions: kernels share few distinct (μ, σ) pairs (grid values, clipped widths), so
+   * cell masses are computed per pair: `pairOf[k]` indexes `pairMu`/`pairSigma`.
+   */
+  pairs?: { pairOf: Int32Array; pairMu: Float64Array; pairSigma: Float64Array };
+}
+
+interface CategoricalKernels {
+  kind: "categorical";
+  size: number;
+  /** Row-major kernels × size: the log-probability of each choice under each kernel. */
+  logProb: Float64Array;
+  /** Row-major cumulative probabilities, for sampling. */
+  cumulative: Float64Array;
+}
+
+type Kernels = NumericKernels | CategoricalKernels;
+
+/**
+ * A mixture of product kernels (Optuna's `_ParzenEstimator`): one kernel per observation plus a
+ * prior kernel, each a product over dimensions of a truncated normal (discretized for stepped
+ * dimensions) or a smoothed categorical distribution. Bandwidths follow Optuna's neighbour rule
+ * with the "magic clip"; the prior kernel is centred with the whole range as its spread.
+ */
+export class ParzenEstimator {
+  readonly nKernels: number;
+  private readonly logWeights: Float64Array;
+  /** Per kernel: log weight plus the constant part of every continuous dimension's log density. */
+  private readonly base: Float64Array;
+  private readonly cumulativeWeights: Float64Array;
+  private readonly kernels: Kernels[];
+
+  /**
+   * @param columns one column per dimension, one value per observation (internal units)
+   * @param weights one weight per observation (the prior's weight is added here)
+   */
+  constructor(
+    readonly dims: TpeDim[],
+    columns: Float64Array[],
+    weights: ArrayLike<number>,
+    options: ParzenOptions,
+  ) {
+    const n = weights.length;
+    this.nKernels = n + 1;
+    const w = new Float64Array(n + 1);
+    if (n === 0) w[0] = 1;
+    else {
+      for (let i = 0; i < n; i++) w[i] = weights[i] as number;
+      w[n] = options.priorWeight;
+    }
+    const total = w.reduce((a, b) => a + b, 0);
+    this.logWeights = new Float64Array(n + 1);
+    this.cumulativeWeights = new Float64Array(n + 1);
+    let cum = 0;
+    for (let i = 0; i <= n; i++) {
+      const wi = (w[i] as number) / total;
+      this.logWeights[i] = Math.log(wi);
+      cum += wi;
+      this.cumulativeWeights[i] = cum;
+    }
+    this.cumulativeWeights[n] = 1;
+    this.kernels = dims.map((dim, d) => {
+      const column = columns[d] as Float64Array;
+      return dim.kind === "categorical"
+        ? categoricalKernels(dim.size, column, options)
+        : numericKernels(dim, column, options);
+    });
+    this.base = Float64Array.from(this.logWeights);
+    for (const kern of this.kernels)
+      if (kern.kind === "numeric" && kern.dim.step === undefined)
+        for (let k = 0; k <= n; k++)
+          this.base[k] = (this.base[k] as number) - LOG_SQRT_2PI - (kern.logNorm[k] as number);
+  }
+
+  /** `size` draws from the mixture: one kernel per draw, then every dimension from that kernel. */
+  sample(rng: Rng, size: number): number[][] {
+    const out: number[][] = [];
+    for (let s = 0; s < size; s++) {
+      const k = pick(this.cumulativeWeights, rng.uniform());
+      out.push(this.kernels.map((kern) => sampleKernel(kern, k, rng)));
+    }
+    return out;
+  }
+
+  /**
+   * log density of each sample under the mixture: log-sum-exp over kernels of log weight + Σ_d log
+   * kernel density. Discrete and categorical dimensions are added one dimension at a time;
+   * continuous ones are fused per kernel, so each kernel's S accumulators stay in L1 cache.
+   */
+  logPdf(samples: number[][]): Float64Array {
+    const nk = this.nKernels;
+    const S = samples.length;
+    const acc = new Float64Array(nk * S); // kernel-major: acc[k·S + s]
+    for (let k = 0; k < nk; k++) acc.fill(this.base[k] as number, k * S, (k + 1) * S);
+    const continuous: NumericKernels[] = [];
+    const xs: number[] = []; // continuous dimensions' (transformed) values, dimension-major
+    const x = new Float64Array(S);
+    for (let d = 0; d < this.kernels.length; d++) {
+      const kern = this.kernels[d] as Kernels;
+      for (let s = 0; s < S; s++) x[s] = (samples[s] as number[])[d] as number;
+      if (kern.kind === "numeric" && kern.dim.step === undefined) {
+        continuous.push(kern);
+        for (let s = 0; s < S; s++) xs.push(kern.dim.log ? Math.log(x[s] as number) : (x[s] as number));
+      } else addLogPdf(kern, x, acc);
+    }
+    const xt = Float64Array.from(xs);
+    const nc = continuous.length;
+    const max = new Float64Array(S).fill(Number.NEGATIVE_INFINITY);
+    for (let k = 0; k < nk; k++) {
+      const off = k * S;
+      for (let c = 0; c < nc; c++) {
+        const kern = continuous[c] as NumericKernels;
+        const m = kern.mu[k] as number;
+        const iv = kern.invSigma[k] as number;
+        const xoff = c * S;
+        for (let s = 0; s < S; s++) {
+          const z = ((xt[xoff + s] as number) - m) * iv;
+          acc[off + s] = (acc[off + s] as number) - 0.5 * z * z;
+        }
+      }
+      for (let s = 0; s < S; s++)
+        if ((acc[off + s] as number) > (max[s] as number)) max[s] = acc[off + s] as number;
+    }
+    const sum = new Float64Array(S);
+    for (let k = 0; k < nk; k++)
+      for (let s = 0; s < S; s++)
+        if (max[s] !== Number.NEGATIVE_INFINITY)
+          sum[s] = (sum[s] as number) + Math.exp((acc[k * S + s] as number) - (max[s] as number));
+    const out = new Float64Array(S);
+    for (let s = 0; s < S; s++)
+      out[s] =
+        max[s] === Number.NEGATIVE_INFINITY
+          ? Number.NEGATIVE_INFINITY
+          : (max[s] as number) + Math.log(sum[s] as number);
+    return out;
+  }
+}
+
+function numericKernels(
+  dim: Extract<TpeDim, { kind: "numeric" }>,
+  column: Float64Array,
+  options: ParzenOptions,
+): NumericKernels {
+  const pad = dim.step === undefined ? 0 : dim.step / 2;
+  const t = (v: number) => (dim.log ? Math.log(v) : v);
+  const low = t(dim.low - pad);
+  const high = t(dim.high + pad);
+  const n = column.length;
+  const mu = new Float64Array(n + 1);
+  const sigma = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) mu[i] = t(column[i] as number);
+  // Neighbour rule: each kernel spans the larger gap to its sorted neighbours (the bounds pad the
+  // ends); without consider_endpoints the outermost kernels use their inner gap only.
+  // sorted[0] = low, sorted[1..n] = the sorted mus, sorted[n+1] = high
+  const sorted = new Float64Array(n + 2);
+  const order = new Int32Array(n + 2); // order[r]: the observation at rank r (1…n)
+  sorted.set(mu.subarray(0, n), 1);
+  for (let r = 1; r <= n; r++) order[r] = r - 1;
+  argsort(sorted, order, 1, n, low, high);
+  sorted[0] = low;
+  sorted[n + 1] = high;
+  const minSigma = (high - low) / Math.min(100, 1 + (n + 1)); // Optuna's magic clip (n + 1 kernels)
+  const maxSigma = high - low;
+  for (let r = 1; r <= n; r++) {
+    let s = Math.max(
+      (sorted[r] as number) - (sorted[r - 1] as number),
+      (sorted[r + 1] as number) - (sorted[r] as number),
+    );
+    if (!options.considerEndpoints && n >= 2) {
+      if (r === 1) s = (sorted[2] as number) - (sorted[1] as number);
+      else if (r === n) s = (sorted[n] as number) - (sorted[n - 1] as number);
+    }
+    sigma[order[r] as number] = Math.min(maxSigma, Math.max(minSigma, s));
+  }
+  mu[n] = 0.5 * (low + high);
+  sigma[n] = high - low;
+  const logNorm = new Float64Array(n + 1);
+  const logMass = new Float64Array(n + 1);
+  const invSigma = new Float64Array(n + 1);
+  const logMinSigma = Math.log(minSigma); // most kernels sit at the clip once n is large
+  for (let k = 0; k <= n; k++) {
+    const m = mu[k] as number;
+    const s = sigma[k] as number;
+    logMass[k] = logTruncationMass((low - m) / s, (high - m) / s);
+    logNorm[k] = (s === minSigma ? logMinSigma : Math.log(s)) + (logMass[k] as number);
+    invSigma[k] = 1 / s;
+  }
+  const pairs = dim.step === undefined ? undefined : distinctPairs(mu, sigma);
+  return { kind: "numeric", dim, low, high, mu, sigma, invSigma, logNorm, logMass, pairs };
+}
+
+/** The distinct (μ, σ) pairs among the kernels, and each kernel's pair. */
+function distinctPairs(mu: Float64Array, sigma: Float64Array): NonNullable<NumericKernels["pairs"]> {
+  const ids = new Map<number, Map<number, number>>();
+  const pairOf = new Int32Array(mu.length);
+  const pm: number[] = [];
+  const ps: number[] = [];
+  for (let k = 0; k < mu.length; k++) {
+    const m = mu[k] as number;
+    const sg = sigma[k] as number;
+    let bySigma = ids.get(m);
+    if (!bySigma) ids.set(m, (bySigma = new Map()));
+    let id = bySigma.get(sg);
+    if (id === undefined) {
+      id = pm.length;
+      bySigma.set(sg, id);
+      pm.push(m);
+      ps.push(sg);
+    }
+    pairOf[k] = id;
+  }
+  return { pairOf, pairMu: Float64Array.from(pm), pairSigma: Float64Array.from(ps) };
+}
+
+/**
+ * log(Φ(b) − Φ(a)) for a kernel truncated to its bounds, a ≤ 0 ≤ b: beyond 8.5 standard deviations
+ * a tail holds less than 1e-17 of the mass, below double precision, so it is not computed.
+ */
+function logTruncationMass(a: number, b: number): number {
+  if (a < -8.5 && b > 8.5) return 0;
+  if (a <= 0 && b >= 0) return Math.log((b > 8.5 ? 1 : normalCdf(b)) - (a < -8.5 ? 0 : normalCdf(a)));
+  return logNormalMass(a, b);
+}
+
+function categoricalKernels(size: number, column: Float64Array, options: ParzenOptions): CategoricalKernels {
+  const n = column.length;
+  const rows = n + 1;
+  const logProb = new Float64Array(rows * size);
+  const cumulative = new Float64Array(rows * size);
+  const prob = new Float64Array(size);
+  for (let k = 0; k < rows; k++) {
+    if (n === 0 || k === n)
+      prob.fill(1 / size); // the prior kernel is uniform
+    else {
+      // the observed choice gets 1, every choice prior_weight / (n + 1) (Optuna's smoothing)
+      prob.fill(options.priorWeight / rows);
+      prob[column[k] as number] = (prob[column[k] as number] as number) + 1;
+      const sum = prob.reduce((a, b) => a + b, 0);
+      for (let c = 0; c < size; c++) prob[c] = (prob[c] as number) / sum;
+    }
+    let cum = 0;
+    for (let c = 0; c < size; c++) {
+      logProb[k * size + c] = Math.log(prob[c] as number);
+      cum += prob[c] as number;
+      cumulative[k * size + c] = cum;
+    }
+    cumulative[k * size + size - 1] = 1;
+  }
+  return { kind: "categorical", size, logProb, cumulative };
+}
+
+/** The first index whose cumulative weight exceeds u. */
+function pick(cumulative: ArrayLike<number>, u: number, start = 0, end = cumulative.length): number {
+  let lo = start;
+  let hi = end - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((cumulative[mid] as number) > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - start;
+}
+
+function sampleKernel(kern: Kernels, k: number, rng: Rng): number {
+  if (kern.kind === "categorical")
+    return pick(kern.cumulative, rng.uniform(), k * kern.size, (k + 1) * kern.size);
+  const m = kern.mu[k] as number;
+  const s = kern.sigma[k] as number;
+  const z = truncatedNormalQuantile(rng.uniform(), (kern.low - m) / s, (kern.high - m) / s);
+  let x = Math.min(kern.high, Math.max(kern.low, m + s * z));
+  if (kern.dim.log) x = Math.exp(x);
+  const { step, low, high } = kern.dim;
+  if (step !== undefined) x = Math.min(high, Math.max(low, low + Math.round((x - low) / step) * step));
+  return x;
+}
+
+/** The q-quantile of a standard normal truncated to [a, b], computed in the tail that keeps precision. */
+export function truncatedNormalQuantile(q: number, a: number, b: number): number {
+  const fa = normalCdf(a);
+  const fb = normalCdf(b);
+  const p = fa + q * (fb - fa);
+  if (p <= 0.5) return Math.min(b, Math.max(a, normalQuantile(p)));
+  // in the upper half Φ is close to 1 and loses digits: mirror so the arithmetic happens near 0
+  const ga = normalCdf(-b);
+  const gb = normalCdf(-a);
+  return Math.min(b, Math.max(a, -normalQuantile(ga + (1 - q) * (gb - ga))));
+}
+
+/**
+ * Adds each kernel's log density at each x (one dimension) to acc (kernel-major). Continuous
+ * dimensions add only −z²/2: their constant parts are in `base`.
+ */
+function addLogPdf(kern: Kernels, x: Float64Array, acc: Float64Array): void {
+  const S = x.length;
+  const nk = acc.length / S;
+  if (kern.kind === "categorical") {
+    for (let k = 0; k < nk; k++)
+      for (let s = 0; s < S; s++)
+        acc[k * S + s] =
+          (acc[k * S + s] as number) + (kern.logProb[k * kern.size + ((x[s] as number) | 0)] as number);
+    return;
+  }
+  const { mu, invSigma, logMass, dim } = kern;
+  if (dim.step === undefined) {
+    if (dim.log) for (let s = 0; s < S; s++) x[s] = Math.log(x[s] as number);
+    for (let k = 0; k < nk; k++) {
+      const m = mu[k] as number;
+      const iv = invSigma[k] as number;
+      const off = k * S;
+      for (let s = 0; s < S; s++) {
+        const z = ((x[s] as number) - m) * iv;
+        acc[off + s] = (acc[off + s] as number) - 0.5 * z * z;
+      }
+    }
+    return;
+  }
+  // a stepped value owns the cell [x − step/2, x + step/2]: its mass under each distinct kernel,
+  // computed once per distinct value (candidates repeat grid values often)
+  const { pairOf, pairMu, pairSigma } = kern.pairs as NonNullable<NumericKernels["pairs"]>;
+  const half = dim.step / 2;
+  const distinct = new Map<number, Float64Array>();
+  const masses = new Float64Array(pairMu.length);
+  for (let s = 0; s < S; s++) {
+    const v = x[s] as number;
+    let cell = distinct.get(v);
+    if (!cell) {
+      const left = dim.log ? Math.log(v - half) : v - half;
+      const right = dim.log ? Math.log(v + half) : v + half;
+      for (let p = 0; p < pairMu.length; p++) {
+        const m = pairMu[p] as number;
+        const sg = pairSigma[p] as number;
+        masses[p] = logNormalMass((left - m) / sg, (right - m) / sg);
+      }
+      cell = new Float64Array(nk);
+      for (let k = 0; k < nk; k++) cell[k] = (masses[pairOf[k] as number] as number) - (logMass[k] as number);
+      distinct.set(v, cell);
+    }
+    for (let k = 0; k < nk; k++) acc[k * S + s] = (acc[k * S + s] as number) + (cell[k] as number);
+  }
+}
+
+/**
+ * Sorts keys[lo..hi] (inclusive, values within [min, max]) ascending, moving `tags` along (an
+ * argsort when tags are indices): a bucket pass over the known range (one bucket per element, so
+ * spread-out values need no comparisons), then quicksort within each bucket.
+ */
+function argsort(
+  keys: Float64Array,
+  tags: Int32Array,
+  lo: number,
+  hi: number,
+  min: number,
+  max: number,
+): void {
+  const n = hi - lo + 1;
+  if (n < 64 || !(max > min)) {
+    sortRange(keys, tags, lo, hi);
+    return;
+  }
+  const scale = n / (max - min);
+  const bucketOf = new Int32Array(n);
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const b = Math.min(n - 1, Math.max(0, Math.floor(((keys[lo + i] as number) - min) * scale)));
+    bucketOf[i] = b;
+    start[b + 1] = (start[b + 1] as number) + 1;
+  }
+  for (let b = 0; b < n; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
+  const k2 = new Float64Array(n);
+  const t2 = new Int32Array(n);
+  const fill = start.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    const p = (fill[bucketOf[i] as number] as number)++;
+    k2[p] = keys[lo + i] as number;
+    t2[p] = tags[lo + i] as number;
+  }
+  keys.set(k2, lo);
+  tags.set(t2, lo);
+  for (let b = 0; b < n; b++) {
+    const a = start[b] as number;
+    const e = (start[b + 1] as number) - 1;
+    if (e > a) sortRange(keys, tags, lo + a, lo + e);
+  }
+}
+
+/**
+ * Sorts keys[lo..hi] (inclusive) ascending, moving `tags` along (an argsort when tags are indices):
+ * quicksort with a median-of-three pivot, insertion sort below 16 elements.
+ */
+function sortRange(keys: Float64Array, tags: Int32Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const x = keys[lo] as number;
+    const y = keys[(lo + hi) >>> 1] as number;
+    const z = keys[hi] as number;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((keys[i] as number) < pivot) i++;
+      while ((keys[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = keys[i] as number;
+        keys[i] = keys[j] as number;
+        keys[j] = t;
+        const g = tags[i] as number;
+        tags[i] = tags[j] as number;
+        tags[j] = g;
+        i++;
+        j--;
+      }
+    }
+    // recurse into the smaller side, loop on the larger: O(log n) stack
+    if (j - lo < hi - i) {
+      sortRange(keys, tags, lo, j);
+      lo = i;
+    } else {
+      sortRange(keys, tags, i, hi);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = keys[i] as number;
+    const g = tags[i] as number;
+    let j = i - 1;
+    while (j >= lo && (keys[j] as number) > v) {
+      keys[j + 1] = keys[j] as number;
+      tags[j + 1] = tags[j] as number;
+      j--;
+    }
+    keys[j + 1] = v;
+    tags[j + 1] = g;
+  }
+}

@@ -1,0 +1,92 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const bin = fileURLToPath(new URL("../../../bin/hpo.js", import.meta.url));
+const examples = fileURLToPath(new URL("../../../examples/", import.meta.url));
+const hpo = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+const dir = mkdtempSync(join(tmpdir(), "hpo-cli-"));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const VALID =
+  "study t\nevaluate branin\nspace {\n  x1 = uniform(-5, 10)\n  x2 = uniform(0, 15)\n}\nobjective minimize value\nbudget {\n  trials = 5\n}\n";
+
+test("hpo check: exit 0 on a valid file", () => {
+  const r = hpo("check", file("ok.hpo", VALID));
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /ok/);
+});
+
+test("hpo check: exit 1 with FILE:LINE:COL, the source line and a caret", () => {
+  const p = file("bad.hpo", VALID.replace("uniform(0, 15)", "unifrom(0, 15)"));
+  const r = hpo("check", p);
+  assert.is(r.status, 1);
+  assert.match(
+    r.stderr,
+    `${p}:5:8: error[E023]: unknown distribution \`unifrom\`; did you mean \`uniform\`?`,
+  );
+  assert.match(r.stderr, "5 |   x2 = unifrom(0, 15)\n  |        ^^^^^^^");
+});
+
+test("hpo check: warnings pass unless --strict; --json gives the records", () => {
+  const p = file("warn.hpo", VALID.replace("trials = 5", "trials = 2\n  parallel = 4"));
+  assert.is(hpo("check", p).status, 0);
+  assert.is(hpo("check", "--strict", p).status, 1);
+  const r = hpo("check", "--json", p);
+  const records = JSON.parse(r.stdout);
+  assert.equal(
+    records.map((d: { code: string }) => d.code),
+    ["W006"],
+  );
+  assert.equal(records[0].pos, { line: 10, col: 14, endLine: 10, endCol: 15 });
+});
+
+test("hpo check --fast skips the slow checks (here: constraint satisfiability)", () => {
+  const p = file(
+    "unsat.hpo",
+    VALID.replace("  x2 = uniform(0, 15)\n", "  x2 = uniform(0, 15)\n  constraint x1 > 20\n"),
+  );
+  assert.is(hpo("check", p).status, 1);
+  assert.is(hpo("check", "--fast", p).status, 0);
+});
+
+test("hpo plan: the Plan as JSON, defaults filled", () => {
+  const r = hpo("plan", join(examples, "branin-bayes.hpo"));
+  assert.is(r.status, 0, r.stderr);
+  const plan = JSON.parse(r.stdout);
+  assert.is(plan.version, 1);
+  assert.is(plan.strategy.name, "bayes");
+  assert.is(plan.strategy.options.acquisition, "logei");
+  assert.equal(Object.keys(plan).slice(0, 4), ["version", "study", "seed", "source"]);
+  assert.is(hpo("plan", file("bad2.hpo", "study")).status, 1);
+});
+
+test("hpo fmt: --check reports, fmt rewrites, and a second run changes nothing", () => {
+  const p = file(
+    "messy.hpo",
+    "study t evaluate branin space{x1=uniform(-5,10) x2=uniform(0,15)} objective minimize value budget{trials=5}\n",
+  );
+  const c = hpo("fmt", "--check", p);
+  assert.is(c.status, 1);
+  assert.match(c.stdout, /would be reformatted/);
+  assert.is(hpo("fmt", p).status, 0);
+  assert.is(
+    readFileSync(p, "utf8"),
+    "study t evaluate branin space {\n  x1 = uniform(-5, 10)\n  x2 = uniform(0, 15)\n}\nobjective minimize value\nbudget {\n  trials = 5\n}\n".replace(
+      "study t evaluate branin space {",
+      "study t\nevaluate branin\nspace {",
+    ),
+  );
+  assert.is(hpo("fmt", "--check", p).status, 0);
+  assert.is(hpo("fmt", file("broken.hpo", "space {")).status, 1);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();

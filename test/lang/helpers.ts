@@ -1,0 +1,47 @@
+import * as assert from "uvu/assert";
+import type { Diagnostic } from "../../src/lang/index.js";
+import { compileSource } from "../../src/lang/index.js";
+
+/** A minimal valid evaluate-based spec; `space` and extra lines are spliced in. */
+export function spec(space: string, extra = "", opts: { budget?: string; objective?: string } = {}): string {
+  return [
+    "study t",
+    "evaluate branin",
+    "space {",
+    "  x1 = uniform(-5, 10)",
+    "  x2 = uniform(0, 15)",
+    space,
+    "}",
+    opts.objective ?? "objective minimize value",
+    opts.budget ?? "budget { trials = 10 }",
+    extra,
+  ].join("\n");
+}
+
+export function check(src: string, file = "/tmp/spec.hpo"): Diagnostic[] {
+  return compileSource(src, file).diagnostics;
+}
+
+/** Asserts that `code` is reported at line:col and that its message matches. */
+export function expectDiagnostic(
+  ds: Diagnostic[],
+  code: string,
+  line: number,
+  col: number,
+  msg?: RegExp,
+): void {
+  const found = ds.find((d) => d.code === code);
+  assert.ok(
+    found,
+    `expected ${code}, got ${ds.map((d) => `${d.code}@${d.pos.line}:${d.pos.col} ${d.message}`).join(" | ") || "nothing"}`,
+  );
+  assert.is(`${found!.pos.line}:${found!.pos.col}`, `${line}:${col}`, `${code} position (${found!.message})`);
+  if (msg) assert.match(found!.message, msg);
+}
+
+export function expectClean(ds: Diagnostic[]): void {
+  assert.equal(
+    ds.filter((d) => d.severity === "error").map((d) => `${d.code}@${d.pos.line}:${d.pos.col} ${d.message}`),
+    [],
+  );
+}
