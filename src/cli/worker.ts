@@ -1,0 +1,30 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { runFromCli, type RunFlags } from "./run.js";
+import { type CliDepsLoader, loadDefaultDeps, storageOption } from "./study-cli.js";
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+/** `hpo worker SPEC`: joins a study another `hpo run` started, sharing its storage and budget. */
+export function registerWorker(program: Command, deps: CliDepsLoader = loadDefaultDeps): void {
+  storageOption(
+    program
+      .command("worker")
+      .description("join a running study (same storage) and run trials until its budget is spent")
+      .argument("<spec>", "the .hpo file (or Plan JSON) of the study"),
+  )
+    .addOption(
+      new Option("--isolate <how>", "run trials in worker threads or child processes")
+        .choices(["thread", "process"])
+        .default("thread"),
+    )
+    .option("--parallel <n>", "trials at once in this process (default: the budget's parallel)", positiveInt)
+    .option("--quiet", "print only the final summary")
+    .option("--json", "print one JSON event per line")
+    .action(async (spec: string, flags: RunFlags) => {
+      process.exitCode = await runFromCli(spec, flags, deps, true);
+    });
+}

@@ -1,0 +1,277 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Params } from "../plan/types.js";
+import { describeError } from "../util/errors.js";
+import type { ObjectiveFn, ObjectiveSource, TrialContext } from "./objective.js";
+import type { FromWorker, ToWorker } from "./protocol.js";
+
+/** How one trial's run ended, before the study turns it into a trial state. */
+export type TrialOutcome =
+  | { kind: "returned"; value: unknown; pruned: boolean }
+  | { kind: "threw"; message: string; pruned: boolean }
+  | { kind: "load-error"; message: string }
+  | { kind: "timeout"; seconds: number }
+  | { kind: "crashed"; message: string }
+  | { kind: "stopped" };
+
+export interface TrialJob {
+  /** The trial's storage id (unique across processes' messages). */
+  id: number;
+  trial: number;
+  params: Params;
+  seed: number;
+  fidelity?: { resource: number; resumedFrom?: number };
+}
+
+export interface RunHooks {
+  /** Called for each intermediate report; resolves to whether the trial should be pruned. */
+  onReport(step: number, values: number | Record<string, number>): Promise<boolean>;
+  /** Abort the trial's signal after this many ms, and kill it if it has not stopped `graceMs` later. */
+  timeoutMs?: number;
+}
+
+/** Runs trials somewhere (worker threads, child processes, or this thread for in-process functions). */
+export interface TrialRunner {
+  run(job: TrialJob, hooks: RunHooks): Promise<TrialOutcome>;
+  /** Ends every running trial now (their outcome is `stopped`) and frees the workers. */
+  close(): Promise<void>;
+}
+
+/** How long a timed-out trial has to honour its aborted signal before its worker is killed. */
+export function graceMs(timeoutMs: number): number {
+  return Math.min(5_000, Math.max(200, timeoutMs / 10));
+}
+
+/** One worker as the pool sees it, whatever it is made of. */
+interface Channel {
+  post(msg: ToWorker): void;
+  kill(): void;
+  onMessage(fn: (msg: FromWorker) => void): void;
+  onExit(fn: (why: string) => void): void;
+}
+
+const entry = new URL("./worker-entry.js", import.meta.url);
+
+function threadChannel(): Channel {
+  const w = new Worker(entry);
+  let lastError = "";
+  w.on("error", (err) => (lastError = describeError(err)));
+  return {
+    post: (msg) => w.postMessage(msg),
+    kill: () => void w.terminate(),
+    onMessage: (fn) => w.on("message", fn),
+    onExit: (fn) =>
+      w.on("exit", (code) =>
+        fn(lastError ? `the worker crashed: ${lastError}` : `the worker exited with code ${code}`),
+      ),
+  };
+}
+
+function processChannel(): Channel {
+  const child: ChildProcess = fork(fileURLToPath(entry), [], {
+    serialization: "advanced",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return {
+    post: (msg) => child.connected && child.send(msg),
+    kill: () => void child.kill("SIGKILL"),
+    onMessage: (fn) => child.on("message", (m) => fn(m as FromWorker)),
+    onExit: (fn) =>
+      child.on("exit", (code, signal) =>
+        fn(
+          signal
+            ? `the worker process was killed by ${signal}`
+            : `the worker process exited with code ${code}`,
+        ),
+      ),
+  };
+}
+
+interface Slot {
+  channel: Channel;
+  current?: {
+    job: TrialJob;
+    hooks: RunHooks;
+    timedOut: boolean;
+    started(): void;
+    finish(outcome: TrialOutcome, reusable: boolean): void;
+  };
+  dead: boolean;
+}
+
+/**
+ * A pool of isolated workers (threads or processes) that each run one trial at a time. A worker whose
+ * trial crashed or hung is killed and replaced, so one bad trial never takes the study down.
+ */
+export class PoolRunner implements TrialRunner {
+  private idle: Slot[] = [];
+  private busy = new Set<Slot>();
+  private closed = false;
+
+  constructor(
+    private readonly source: ObjectiveSource,
+    private readonly isolate: "thread" | "process" = "thread",
+  ) {}
+
+  private spawn(): Slot {
+    const channel = this.isolate === "process" ? processChannel() : threadChannel();
+    const slot: Slot = { channel, dead: false };
+    channel.onMessage((msg) => this.onMessage(slot, msg));
+    channel.onExit((why) => {
+      slot.dead = true;
+      this.idle = this.idle.filter((s) => s !== slot);
+      slot.current?.finish(
+        slot.current.timedOut ? timeoutOutcome(slot.current.hooks) : { kind: "crashed", message: why },
+        false,
+      );
+    });
+    return slot;
+  }
+
+  private onMessage(slot: Slot, msg: FromWorker): void {
+    const cur = slot.current;
+    if (!cur || msg.id !== cur.job.id) return;
+    if (msg.type === "started") cur.started();
+    else if (msg.type === "report") {
+      cur.hooks.onReport(msg.step, msg.values).then(
+        (prune) => slot.channel.post({ type: "prune-decision", id: msg.id, prune }),
+        () => slot.channel.post({ type: "prune-decision", id: msg.id, prune: false }),
+      );
+    } else if (cur.timedOut) cur.finish(timeoutOutcome(cur.hooks), true);
+    else if (msg.type === "result")
+      cur.finish({ kind: "returned", value: msg.value, pruned: msg.pruned }, true);
+    else if (msg.loadError) cur.finish({ kind: "load-error", message: msg.message }, true);
+    else cur.finish({ kind: "threw", message: msg.message, pruned: msg.pruned }, true);
+  }
+
+  run(job: TrialJob, hooks: RunHooks): Promise<TrialOutcome> {
+    if (this.closed) return Promise.resolve({ kind: "stopped" });
+    const slot = this.idle.pop() ?? this.spawn();
+    this.busy.add(slot);
+    return new Promise<TrialOutcome>((resolve) => {
+      const timers: NodeJS.Timeout[] = [];
+      const cur: NonNullable<Slot["current"]> = {
+        job,
+        hooks,
+        timedOut: false,
+        started: () => {
+          if (hooks.timeoutMs === undefined) return;
+          const timeoutMs = hooks.timeoutMs;
+          timers.push(
+            setTimeout(() => {
+              cur.timedOut = true;
+              slot.channel.post({
+                type: "abort",
+                id: job.id,
+                reason: `the trial timed out after ${timeoutMs / 1000} s`,
+              });
+              // A trial that ignores its signal (or blocks its thread) is killed with its worker.
+              timers.push(setTimeout(() => cur.finish(timeoutOutcome(hooks), false), graceMs(timeoutMs)));
+            }, timeoutMs),
+          );
+        },
+        finish: (outcome, reusable) => {
+          if (slot.current !== cur) return;
+          for (const t of timers) clearTimeout(t);
+          slot.current = undefined;
+          this.busy.delete(slot);
+          if (reusable && !slot.dead && !this.closed) this.idle.push(slot);
+          else if (!slot.dead) slot.channel.kill();
+          resolve(outcome);
+        },
+      };
+      slot.current = cur;
+      slot.channel.post({
+        type: "run",
+        id: job.id,
+        source: this.source,
+        params: job.params,
+        seed: job.seed,
+        trial: job.trial,
+        ...(job.fidelity ? { fidelity: job.fidelity } : {}),
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const slot of [...this.busy]) slot.current?.finish({ kind: "stopped" }, false);
+    for (const slot of this.idle) slot.channel.kill();
+    this.idle = [];
+  }
+}
+
+function timeoutOutcome(hooks: RunHooks): TrialOutcome {
+  return { kind: "timeout", seconds: (hooks.timeoutMs ?? 0) / 1000 };
+}
+
+/**
+ * Runs an objective function in this thread (the programmatic `study.optimize(fn)`): no isolation, so
+ * a timed-out trial is only aborted through its signal and then abandoned, not killed.
+ */
+export class InlineRunner implements TrialRunner {
+  private stops = new Set<() => void>();
+
+  constructor(private readonly fn: ObjectiveFn) {}
+
+  run(job: TrialJob, hooks: RunHooks): Promise<TrialOutcome> {
+    return new Promise<TrialOutcome>((resolve) => {
+      const controller = new AbortController();
+      let pruned = false;
+      let done = false;
+      const timers: NodeJS.Timeout[] = [];
+      const finish = (o: TrialOutcome) => {
+        if (done) return;
+        done = true;
+        for (const t of timers) clearTimeout(t);
+        this.stops.delete(stop);
+        resolve(o);
+      };
+      const stop = () => {
+        controller.abort(new Error("the study was stopped"));
+        finish({ kind: "stopped" });
+      };
+      this.stops.add(stop);
+      if (hooks.timeoutMs !== undefined) {
+        const timeoutMs = hooks.timeoutMs;
+        timers.push(
+          setTimeout(() => {
+            controller.abort(new Error(`the trial timed out after ${timeoutMs / 1000} s`));
+            timers.push(setTimeout(() => finish(timeoutOutcome(hooks)), graceMs(timeoutMs)));
+          }, timeoutMs),
+        );
+      }
+      const ctx: TrialContext = {
+        report: async (step, values) => {
+          if (await hooks.onReport(step, values)) pruned = true;
+        },
+        shouldPrune: () => pruned,
+        signal: controller.signal,
+        seed: job.seed,
+        trial: job.trial,
+        ...(job.fidelity ? { fidelity: job.fidelity } : {}),
+      };
+      Promise.resolve()
+        .then(() => this.fn(job.params, ctx))
+        .then(
+          (value) =>
+            finish(
+              controller.signal.aborted && !done
+                ? timeoutOutcome(hooks)
+                : { kind: "returned", value, pruned },
+            ),
+          (err) =>
+            finish(
+              controller.signal.aborted
+                ? timeoutOutcome(hooks)
+                : { kind: "threw", message: describeError(err), pruned },
+            ),
+        );
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const stop of [...this.stops]) stop();
+  }
+}

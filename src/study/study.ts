@@ -1,0 +1,227 @@
+import type {
+  BudgetSpec,
+  Direction,
+  Expr,
+  ObjectiveSpec,
+  ParamSpec,
+  Plan,
+  Pos,
+  PrunerSpec,
+  StrategyName,
+  StrategySpec,
+} from "../plan/types.js";
+import { openStorage } from "../storage/index.js";
+import type { Storage, TrialRecord } from "../storage/types.js";
+import { toTrialView } from "../storage/types.js";
+import type { Strategy } from "../strategies/types.js";
+import { HpoError } from "../util/errors.js";
+import { workerId } from "./liveness.js";
+import { type StudyDeps, type StudyRunResult, openStudy, runStudy } from "./loop.js";
+import { type ObjectiveFn, toObjectiveValues } from "./objective.js";
+import { bestTrials } from "./results.js";
+
+/** A parameter as the programmatic API takes it: a ParamSpec whose source position may be left out. */
+export type ParamInput = ParamSpec extends infer P
+  ? P extends ParamSpec
+    ? Omit<P, "pos"> & { pos?: Pos }
+    : never
+  : never;
+
+/** A study described in code rather than in a .hpo file. */
+export interface StudyOptions {
+  study: string;
+  space: ParamInput[];
+  constraints?: Expr[];
+  /** Several goals; or use `direction` (and `metric`, default "value") for one. */
+  objectives?: ObjectiveSpec[];
+  direction?: Direction;
+  metric?: string;
+  /** Default `tpe` with its defaults filled by the strategy. */
+  strategy?: StrategyName | StrategySpec;
+  pruner?: PrunerSpec;
+  seed?: number;
+  budget?: Partial<BudgetSpec>;
+}
+
+export interface StudyHandleOptions {
+  /** A storage URL or an open Storage (default `memory:`). */
+  storage?: string | Storage;
+  /** Strategies and pruners (default: hpo's own). */
+  deps?: StudyDeps;
+  /** Keep an existing study of the same name under another name and start afresh. */
+  newStudy?: boolean;
+}
+
+/** What `ask` hands out: a trial to evaluate and then `tell`. */
+export interface AskedTrial {
+  number: number;
+  params: TrialRecord["params"];
+}
+
+/** The result told for a trial: its value(s), or that it was pruned or failed. */
+export type TellResult = number | Record<string, number> | { state: "pruned" | "failed"; error?: string };
+
+const nowhere: Pos = { line: 0, col: 0, endLine: 0, endCol: 0 };
+
+/** Builds the Plan of a study described in code. */
+export function planFromOptions(o: StudyOptions): Plan {
+  const objectives = o.objectives ?? [{ metric: o.metric ?? "value", direction: o.direction ?? "minimize" }];
+  const strategy: StrategySpec =
+    typeof o.strategy === "string"
+      ? { name: o.strategy, options: {} }
+      : (o.strategy ?? { name: "tpe", options: {} });
+  const plan: Plan = {
+    version: 1,
+    study: o.study,
+    seed: o.seed ?? 0,
+    source: { file: "", sha256: "" },
+    space: o.space.map((p) => ({ ...p, pos: p.pos ?? nowhere }) as ParamSpec),
+    constraints: o.constraints ?? [],
+    trial: { kind: "evaluate" },
+    objectives,
+    strategy,
+    validation: { kind: "holdout", options: {} },
+    budget: { parallel: 1, ...o.budget },
+    storage: "memory:",
+  };
+  if (o.pruner) plan.pruner = o.pruner;
+  return plan;
+}
+
+async function defaultDeps(): Promise<StudyDeps> {
+  return (await import("./default-deps.js")).defaultCliDeps.study;
+}
+
+/** A stored study you drive from code: ask/tell by hand, or `optimize(fn)`. */
+export class Study {
+  private strategy?: Strategy;
+
+  private constructor(
+    readonly plan: Plan,
+    readonly storage: Storage,
+    private readonly studyId: number,
+    private readonly deps: StudyDeps,
+  ) {}
+
+  /** Opens (creating or resuming) the study; a changed Plan is refused as by `hpo run`. */
+  static async open(plan: Plan, opts: StudyHandleOptions = {}): Promise<Study> {
+    const storage =
+      typeof opts.storage === "object" ? opts.storage : await openStorage(opts.storage ?? "memory:");
+    const { study } = await openStudy(storage, plan, { newStudy: opts.newStudy });
+    return new Study(plan, storage, study.id, opts.deps ?? (await defaultDeps()));
+  }
+
+  /** Opens an existing study by name with the Plan it was stored with. */
+  static async load(name: string, opts: StudyHandleOptions & { storage: string | Storage }): Promise<Study> {
+    const storage = typeof opts.storage === "object" ? opts.storage : await openStorage(opts.storage);
+    const study = await storage.getStudy(name);
+    if (!study) throw new HpoError(`no study \`${name}\` in ${storage.url}`);
+    return new Study(study.plan, storage, study.id, opts.deps ?? (await defaultDeps()));
+  }
+
+  get name(): string {
+    return this.plan.study;
+  }
+
+  /** Creates the next trial from the strategy (running until told). */
+  async ask(): Promise<AskedTrial> {
+    this.strategy ??= this.deps.createStrategy(this.plan.strategy, {
+      space: this.plan.space,
+      constraints: this.plan.constraints,
+      objectives: this.plan.objectives,
+      options: this.plan.strategy.options,
+      seed: this.plan.seed,
+      budget: this.plan.budget,
+    });
+    const trials = await this.storage.getTrials(this.studyId);
+    const [proposal] = await this.strategy.ask(
+      { trials: trials.map(toTrialView), nextNumber: trials.length },
+      1,
+    );
+    if (!proposal) throw new HpoError(`the ${this.plan.strategy.name} strategy has nothing more to try`);
+    const rec = await this.storage.createTrial(this.studyId, {
+      params: proposal.params,
+      worker: workerId(),
+      ...(proposal.fidelity ? { fidelity: proposal.fidelity } : {}),
+    });
+    return { number: rec!.number, params: rec!.params };
+  }
+
+  /** Records a trial's result; a non-finite or missing value fails the trial with the reason. */
+  async tell(trial: number | AskedTrial, result: TellResult): Promise<TrialRecord> {
+    const number = typeof trial === "number" ? trial : trial.number;
+    const rec = (await this.storage.getTrials(this.studyId)).find((t) => t.number === number);
+    if (!rec) throw new HpoError(`study \`${this.name}\` has no trial ${number}`);
+    if (rec.state !== "running") throw new HpoError(`trial ${number} is already ${rec.state}`);
+    if (typeof result === "object" && "state" in result && typeof result.state === "string") {
+      const state = result.state as "pruned" | "failed";
+      const error = typeof result.error === "string" ? result.error : undefined;
+      await this.storage.finishTrial(rec.id, { state, ...(error ? { error } : {}) });
+    } else {
+      const v = toObjectiveValues(
+        result,
+        this.plan.objectives.map((o) => o.metric),
+      );
+      await this.storage.finishTrial(
+        rec.id,
+        "error" in v
+          ? { state: "failed", error: v.error }
+          : { state: "complete", values: v.values, attributes: { metrics: v.metrics } },
+      );
+    }
+    const done = (await this.storage.getTrial(rec.id))!;
+    this.strategy?.tell?.(toTrialView(done));
+    return done;
+  }
+
+  /** Runs `fn` on trials until the budget (or the given `trials`) is spent, `parallel` at a time. */
+  async optimize(
+    fn: ObjectiveFn,
+    opts: { trials?: number; parallel?: number; signal?: AbortSignal } = {},
+  ): Promise<StudyRunResult> {
+    const trials = opts.trials ?? this.plan.budget.trials;
+    if (trials === undefined && this.plan.budget.timeSeconds === undefined)
+      throw new HpoError(
+        "optimize needs a budget: pass { trials } or set budget.trials / budget.timeSeconds",
+      );
+    return runStudy({
+      plan: this.plan,
+      storage: this.storage,
+      deps: this.deps,
+      objective: fn,
+      trials,
+      parallel: opts.parallel,
+      drain: opts.signal,
+    });
+  }
+
+  async trials(): Promise<TrialRecord[]> {
+    return this.storage.getTrials(this.studyId);
+  }
+
+  /** The best trial (single objective), or the Pareto front (several). */
+  async best(): Promise<TrialRecord[]> {
+    return bestTrials(await this.trials(), this.plan.objectives);
+  }
+
+  async close(): Promise<void> {
+    await this.storage.close();
+  }
+}
+
+/** Creates (or resumes) a study from a Plan (e.g. compiled from a .hpo file) or from options in code. */
+export function createStudy(
+  planOrOptions: Plan | StudyOptions,
+  opts: StudyHandleOptions = {},
+): Promise<Study> {
+  const plan = "version" in planOrOptions ? planOrOptions : planFromOptions(planOrOptions);
+  return Study.open(plan, opts);
+}
+
+/** Opens a stored study by name. */
+export function loadStudy(
+  name: string,
+  opts: StudyHandleOptions & { storage: string | Storage },
+): Promise<Study> {
+  return Study.load(name, opts);
+}
