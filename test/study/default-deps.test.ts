@@ -5,6 +5,7 @@ import { MemoryStorage } from "../../src/storage/memory.js";
 import { compileSpec, defaultStudyDeps, objectiveSource } from "../../src/study/default-deps.js";
 import { runStudy } from "../../src/study/loop.js";
 import type { Plan, StrategySpec } from "../../src/plan/types.js";
+import { createStudy } from "../../src/index.js";
 
 // The runtime with hpo's real strategies, pruner, built-in objectives and compiler.
 const example = (name: string) => fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));
@@ -73,6 +74,36 @@ test("objectiveSource evaluates built-in arguments and refuses trainer plans", (
     () => objectiveSource({ ...plan, trial: { kind: "trainer" } as unknown as Plan["trial"] }),
     /cannot run built-in trainer studies/,
   );
+});
+
+test("the median pruner stops trials whose curves are worse than the median", async () => {
+  const plan: Plan = {
+    ...branin,
+    space: [{ ...branin.space[0]!, name: "x1" }],
+    trial: {
+      kind: "evaluate",
+      module: fileURLToPath(new URL("../../../test/fixtures/runtime/reporting.mjs", import.meta.url)),
+    },
+    strategy: { name: "random", options: {} },
+    pruner: { name: "median", options: { startup: 3, warmup: 0, interval: 1 } },
+    budget: { ...branin.budget, trials: 20 },
+  };
+  const r = await runStudy({ plan, storage: new MemoryStorage(), deps: defaultStudyDeps });
+  const pruned = r.trials.filter((t) => t.state === "pruned");
+  assert.ok(pruned.length > 0, "some trials pruned");
+  for (const t of pruned) assert.ok(t.intermediate.length < 10);
+});
+
+test("the programmatic API uses hpo's own strategies by default", async () => {
+  const study = await createStudy({
+    study: "api",
+    space: [{ name: "x", kind: "float", low: -5, high: 5, log: false }],
+    strategy: "tpe",
+    seed: 1,
+  });
+  const r = await study.optimize(({ x }) => ((x as number) - 1) ** 2, { trials: 30 });
+  assert.is(r.trials.length, 30);
+  assert.ok((await study.best())[0]!.values![0]! < 0.5);
 });
 
 test.run();
