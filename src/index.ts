@@ -25,6 +25,7 @@ export {
 } from "./study/loop.js";
 export type { ObjectiveFn, ObjectiveResult, ObjectiveSource, TrialContext } from "./study/objective.js";
 export { loadPlan, type SpecCompiler } from "./study/load-plan.js";
+export { compileSpec, defaultStudyDeps, objectiveSource } from "./study/default-deps.js";
 export { bestTrials, paretoFront, rankTrials } from "./study/results.js";
 export { planDifferences } from "./study/plan-diff.js";
 export {

@@ -1,17 +1,49 @@
 import type { CliDeps } from "../cli/study-cli.js";
+import { compileFile, formatDiagnostics } from "../lang/index.js";
+import { evaluate } from "../plan/expr.js";
+import type { Plan } from "../plan/types.js";
+import { createStrategy } from "../strategies/index.js";
+import { createPruner } from "../strategies/pruners/index.js";
 import { HpoError } from "../util/errors.js";
+import type { StudyDeps } from "./loop.js";
+import type { ObjectiveSource } from "./objective.js";
 
-// Placeholder until the strategies and lang branches are merged (see the runtime report): every
-// study needs a strategy, so running one says plainly what this build lacks.
-const missing = (what: string) => () => {
-  throw new HpoError(`this build of hpo has no ${what}`);
-};
+/** The module workers load the built-in test functions from (its `BUILTIN_OBJECTIVES`). */
+const BUILTIN_OBJECTIVES_URL = new URL("../objectives/index.js", import.meta.url).href;
+
+/** Where workers find a Plan's objective: its user module, or a built-in test function with its arguments. */
+export function objectiveSource(plan: Plan): ObjectiveSource {
+  const trial = plan.trial;
+  if (trial.kind !== "evaluate")
+    throw new HpoError("this build of hpo cannot run built-in trainer studies (data/model/train) yet", {
+      hint: "use `evaluate` with a user module or a built-in test function",
+    });
+  if (trial.module) return { kind: "module", path: trial.module };
+  if (trial.builtin) {
+    // Built-in arguments (e.g. `rosenbrock(dim = 4)`) use no hyperparameter: evaluated once, here.
+    const args = Object.fromEntries(Object.entries(trial.builtin.args).map(([k, e]) => [k, evaluate(e, {})]));
+    return { kind: "builtin", name: trial.builtin.name, args, from: BUILTIN_OBJECTIVES_URL };
+  }
+  throw new HpoError("the plan's `evaluate` names neither a module nor a built-in function");
+}
+
+/**
+ * Compiles a .hpo spec; on errors, an HpoError whose message is the formatted diagnostics
+ * (FILE:LINE:COL, the source line and a caret), so `hpo run` prints them and exits 1.
+ */
+export function compileSpec(path: string): Plan {
+  const { plan, diagnostics, source } = compileFile(path);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (plan && errors.length === 0) return plan;
+  const n = Math.max(1, errors.length);
+  throw new HpoError(
+    `\`${path}\` has ${n} error${n === 1 ? "" : "s"}:\n${formatDiagnostics(errors, source).trimEnd()}`,
+    { hint: "`hpo check SPEC` lists warnings too" },
+  );
+}
+
+/** hpo's own strategies, pruners and objectives. */
+export const defaultStudyDeps: StudyDeps = { createStrategy, createPruner, objectiveSource };
 
 /** The strategies, pruners, objectives and compiler the CLI runs studies with. */
-export const defaultCliDeps: CliDeps = {
-  study: {
-    createStrategy: missing("strategies"),
-    createPruner: () => undefined,
-    objectiveSource: missing("built-in objectives"),
-  },
-};
+export const defaultCliDeps: CliDeps = { study: defaultStudyDeps, compileSpec };
