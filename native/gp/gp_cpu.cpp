@@ -19,6 +19,8 @@ namespace hpo::gp {
 namespace {
 
 constexpr int kBlockRows = 32;
+// Candidates per block in predict().
+constexpr int kPredictBlock = 256;
 // Below this many points the O(n^3) steps run on the calling thread (threads cost more than they save).
 constexpr int kParallelMinPoints = 512;
 // From this many points on, the blocked routines of linalg_cpu.cpp replace the plain loops.
@@ -177,12 +179,17 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   std::vector<double> Kf((size_t)n * n), G;
   if (grad) G.resize((size_t)n * n);
   kernel_matrix_cpu(Kf.data(), grad ? G.data() : nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
-  std::vector<double> Ky(Kf);
-  for (int i = 0; i < n; ++i) Ky[(size_t)i * n + i] += noise;
+  // K_y shares K_f's storage for the factorization (no third n x n matrix); the diagonal is restored after.
+  std::vector<double> kf_diag(n);
+  for (int i = 0; i < n; ++i) {
+    kf_diag[i] = Kf[(size_t)i * n + i];
+    Kf[(size_t)i * n + i] += noise;
+  }
 
   // 2. L = chol(K_y) with jitter; alpha = K_y^-1 (y - m).
   std::vector<double> L;
-  double jitter = cholesky_with_jitter_cpu(L, Ky.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  double jitter = cholesky_with_jitter_cpu(L, Kf.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  for (int i = 0; i < n; ++i) Kf[(size_t)i * n + i] = kf_diag[i];
   std::vector<double> alpha(n);
   for (int i = 0; i < n; ++i) alpha[i] = y[i] - mean;
   solve_lower_cpu(alpha.data(), L.data(), n);
@@ -293,11 +300,13 @@ void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* v
 }
 
 void CpuEngine::predict(const double* Xc, int m, double* mean, double* variance) const {
-  int blocks = (m + kBlockRows - 1) / kBlockRows;
+  // Wide blocks: the blocked triangular solve streams L once per block, so more candidates per block
+  // means less memory traffic per candidate.
+  int blocks = (m + kPredictBlock - 1) / kPredictBlock;
   bool big = (double)m * n * n > 4e6;
   parallel_for(blocks, big ? threads : 1, [&](int block) {
-    std::vector<double> Kc((size_t)n * kBlockRows);
-    int start = block * kBlockRows, c = std::min(m, start + kBlockRows) - start;
+    std::vector<double> Kc((size_t)n * std::min(m, kPredictBlock));
+    int start = block * kPredictBlock, c = std::min(m, start + kPredictBlock) - start;
     posterior_block(Xc + (size_t)start * d, c, mean + start, variance + start, Kc.data(), nullptr);
   });
 }
