@@ -138,9 +138,9 @@ double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, 
 
 // Kinv (n, n) = (L L')^-1 from the factor L. U = L^-T is built row by row (row j of U is column j
 // of L^-1), then Kinv_ab = sum_{k >= max(a,b)} U_ak U_bk.
-void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads) {
+void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch) {
   if (n >= kBlockedMinPoints) {
-    inverse_blocked_cpu(Kinv, L, n, n >= kParallelMinPoints ? threads : 1);
+    inverse_blocked_cpu(Kinv, L, n, n >= kParallelMinPoints ? threads : 1, scratch);
     return;
   }
   std::vector<double> U((size_t)n * n, 0.0);
@@ -168,7 +168,24 @@ CpuEngine::CpuEngine(const double* X_in, const double* y_in, int n_points, int d
       X(X_in, X_in + (size_t)n_points * dim),
       threads(max_threads > 0 ? max_threads : hardware_threads()) {}
 
+CpuEngine::Lease::Lease(const CpuEngine& engine) : owner(engine) {
+  std::lock_guard<std::mutex> lock(owner.pool_mutex_);
+  if (owner.pool_.empty()) {
+    ws = std::make_unique<Workspace>();
+  } else {
+    ws = std::move(owner.pool_.back());
+    owner.pool_.pop_back();
+  }
+}
+
+CpuEngine::Lease::~Lease() {
+  std::lock_guard<std::mutex> lock(owner.pool_mutex_);
+  owner.pool_.push_back(std::move(ws));
+}
+
 LmlResult CpuEngine::lml(const double* theta, double* grad) const {
+  Lease lease(*this);
+  Workspace& ws = *lease.ws;
   const double outputscale = std::exp(theta[d]);
   const double noise = std::exp(theta[d + 1]);
   const double mean = theta[d + 2];
@@ -176,7 +193,10 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   for (int k = 0; k < d; ++k) inv_ls2[k] = std::exp(-2.0 * theta[k]);
 
   // 1. K_f = s k(X, X) and G = s g(s_ij); K_y = K_f + noise I.
-  std::vector<double> Kf((size_t)n * n), G;
+  // Only lower triangles are written and read, so reused buffers need no clearing.
+  std::vector<double>& Kf = ws.Kf;
+  std::vector<double>& G = ws.G;
+  Kf.resize((size_t)n * n);
   if (grad) G.resize((size_t)n * n);
   kernel_matrix_cpu(Kf.data(), grad ? G.data() : nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
   // K_y shares K_f's storage for the factorization (no third n x n matrix); the diagonal is restored after.
@@ -187,7 +207,7 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   }
 
   // 2. L = chol(K_y) with jitter; alpha = K_y^-1 (y - m).
-  std::vector<double> L;
+  std::vector<double>& L = ws.L;
   double jitter = cholesky_with_jitter_cpu(L, Kf.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
   for (int i = 0; i < n; ++i) Kf[(size_t)i * n + i] = kf_diag[i];
   std::vector<double> alpha(n);
@@ -202,8 +222,9 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   if (!grad) return {value, jitter};
 
   // 3. W = alpha alpha' - K_y^-1; gradients are traces of W against dK/dtheta (bo-recipes.md 7.1).
-  std::vector<double> W((size_t)n * n);
-  inverse_from_cholesky_cpu(W.data(), L.data(), n, threads);
+  std::vector<double>& W = ws.W;
+  W.resize((size_t)n * n);
+  inverse_from_cholesky_cpu(W.data(), L.data(), n, threads, &ws.scratch);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j <= i; ++j) W[(size_t)i * n + j] = alpha[i] * alpha[j] - W[(size_t)i * n + j];
 

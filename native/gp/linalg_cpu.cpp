@@ -145,6 +145,29 @@ static const bool kHasFma = __builtin_cpu_supports("avx2") && __builtin_cpu_supp
 #define HPO_GEMM_KERNEL gemm_kernel_4x8
 #endif
 
+// Forward substitution for 8 right-hand sides at once: P (bs, 8) k-major <- solution of
+// X L11' = P row-wise, i.e. P[k] = (P[k] - sum_{j<k} L11[k][j] P[j]) / L11[k][k] for each lane.
+HPO_CLONES void panel_solve_tile(double* __restrict P, const double* __restrict L11, int ld, int bs) {
+  for (int k = 0; k < bs; ++k) {
+    const double* lk = L11 + (size_t)k * ld;
+    v4d s0 = {0, 0, 0, 0}, s1 = s0, t0 = s0, t1 = s0;
+    int j = 0;
+    for (; j + 2 <= k; j += 2) {
+      s0 += lk[j] * *(const v4du*)(P + (size_t)j * 8);
+      s1 += lk[j] * *(const v4du*)(P + (size_t)j * 8 + 4);
+      t0 += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8);
+      t1 += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8 + 4);
+    }
+    if (j < k) {
+      s0 += lk[j] * *(const v4du*)(P + (size_t)j * 8);
+      s1 += lk[j] * *(const v4du*)(P + (size_t)j * 8 + 4);
+    }
+    v4du* pk = (v4du*)(P + (size_t)k * 8);
+    pk[0] = (pk[0] - (s0 + t0)) / lk[k];
+    pk[1] = (pk[1] - (s1 + t1)) / lk[k];
+  }
+}
+
 namespace {
 
 // B (kc, w) packed for the micro-kernel: column tiles of 8, each stored k-major (kc rows of 8, zero
@@ -208,7 +231,6 @@ inline void sub_combination(double* row, int count, int len, Coef coef, Src src)
 
 constexpr int kPanel = 64;   // Cholesky block
 constexpr int kColumns = 64;  // column block of the triangular inverse
-constexpr int kRowBlock = 8;  // rows handed to a thread at a time
 constexpr int kGroupRows = 32;  // GEMM rows per task (8 micro-kernel tiles share a cached B stripe)
 constexpr int kColBlock = 256;  // GEMM column stripe
 constexpr int kDepthBlock = 256;  // GEMM depth block
@@ -217,7 +239,7 @@ constexpr int kDepthBlock = 256;  // GEMM depth block
 // (and stay so): blocks of kPanel rows, each first updated by one GEMM with all solved rows above it
 // (in kDepthBlock steps), then by forward substitution inside the block.
 void trsm_lower_blocked(double* B, int ldb, const double* L, int n, int m, int first) {
-  std::vector<double> packed((size_t)kDepthBlock * kColBlock);
+  std::vector<double> packed((size_t)std::min(kDepthBlock, std::max(1, n - first)) * ((std::min(kColBlock, m) + 7) / 8) * 8);
   for (int i0 = first; i0 < n; i0 += kPanel) {
     const int i1 = std::min(n, i0 + kPanel);
     for (int kb = first; kb < i0; kb += kDepthBlock) {
@@ -257,25 +279,24 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
       row_i[i] = std::sqrt(pivot);
     }
     if (k1 == n) break;
-    // 2. Panel rows below: A[i, k0:k1] <- A[i, k0:k1] L11^-T.
+    // 2. Panel rows below: A[i, k0:k1] <- A[i, k0:k1] L11^-T, solved in the packed layout the trailing
+    // update reads (pack_b: tiles of 8 rows, k-major), so 8 rows advance together in SIMD lanes.
     const int rest = n - k1;
-    const int blocks = (rest + kRowBlock - 1) / kRowBlock;
-    parallel_for(blocks, threads, [&](int b) {
-      int end = std::min(n, k1 + (b + 1) * kRowBlock);
-      for (int i = k1 + b * kRowBlock; i < end; ++i) {
-        double* row_i = A + (size_t)i * n;
-        for (int j = k0; j < k1; ++j) {
-          const double* row_j = A + (size_t)j * n;
-          row_i[j] = (row_i[j] - dot4(row_i + k0, row_j + k0, j - k0)) / row_j[j];
-        }
-      }
-    });
-    // The panel L[k1:n, k0:k1], transposed and packed for the micro-kernel (pack_b layout).
     const size_t tile_stride = (size_t)bs * 8;
     for (int j = k1; j < n; ++j) {
       const int t = (j - k1) / 8, jj = (j - k1) % 8;
       for (int k = 0; k < bs; ++k) panel_p[t * tile_stride + (size_t)k * 8 + jj] = A[(size_t)j * n + k0 + k];
     }
+    const int tiles = (rest + 7) / 8;
+    parallel_for(tiles, threads, [&](int t) {
+      double* P = panel_p.data() + t * tile_stride;
+      panel_solve_tile(P, A + (size_t)k0 * n + k0, n, bs);
+      const int rows = std::min(8, rest - t * 8);
+      for (int jj = 0; jj < rows; ++jj) {
+        double* row = A + (size_t)(k1 + t * 8 + jj) * n + k0;
+        for (int k = 0; k < bs; ++k) row[k] = P[(size_t)k * 8 + jj];
+      }
+    });
     // 3. Trailing update of the lower triangle, A[i, k1:i] -= A[i, k0:k1] PT[:, k1:i], as GEMM tiles:
     // groups of kGroupRows rows per task, columns in kColBlock stripes so the panel stripe stays in
     // cache across the group's row tiles. Tiles straddling the diagonal also write a few entries of
@@ -297,24 +318,34 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
   return -1;
 }
 
-void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads) {
-  // M = L^-1 (lower), column block by column block: M[i, J] = (e_i[J] - sum_{k<i} L[i][k] M[k, J]) / L[i][i].
-  std::vector<double> M((size_t)n * n, 0.0);
+void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch) {
+  // M = L^-1 (lower, upper zeros) is built in Kinv's storage; M' and M packed go to the scratch (reused
+  // across calls when the caller passes one, so repeated evaluations do not fault in fresh pages).
+  std::vector<double> local;
+  std::vector<double>& buf = scratch ? *scratch : local;
+  const size_t nn = (size_t)n * n, packed_size = (size_t)n * ((n + 7) / 8) * 8;
+  if (buf.size() < nn + packed_size) buf.resize(nn + packed_size);
+  double* M = Kinv;
+  double* Mt = buf.data();
+  double* Mp = buf.data() + nn;
+  std::fill(M, M + nn, 0.0);
+  // M column block by column block: M[i, J] = (e_i[J] - sum_{k<i} L[i][k] M[k, J]) / L[i][i].
   const int col_blocks = (n + kColumns - 1) / kColumns;
   parallel_for(col_blocks, threads, [&](int cb) {
     const int j0 = cb * kColumns, j1 = std::min(n, j0 + kColumns);
     for (int i = j0; i < j1; ++i) M[(size_t)i * n + i] = 1.0;
-    trsm_lower_blocked(M.data() + j0, n, L, n, j1 - j0, j0);
+    trsm_lower_blocked(M + j0, n, L, n, j1 - j0, j0);
   });
   // Kinv = M'M (lower triangle) as GEMM tiles with A = M' (transposed once, so its rows are contiguous):
   // Kinv[a, b] = sum_{k >= a0} M[k][a] M[k][b] per group of rows a0.. (M[k][a] = 0 for k < a), in
   // k blocks and column stripes that stay in cache.
-  std::vector<double> Mt((size_t)n * n);
-  for (int k = 0; k < n; ++k)
-    for (int a = 0; a <= k; ++a) Mt[(size_t)a * n + k] = M[(size_t)k * n + a];
+  for (int a = 0; a < n; ++a) {
+    double* row = Mt + (size_t)a * n;
+    std::fill(row, row + a, 0.0);
+    for (int k = a; k < n; ++k) row[k] = M[(size_t)k * n + a];
+  }
   // M packed whole for the micro-kernel (pack_b layout, tiles of 8 columns n * 8 apart).
-  std::unique_ptr<double[]> Mp(new double[(size_t)n * ((n + 7) / 8) * 8]);  // fully written by pack_b
-  pack_b(Mp.get(), (size_t)n * 8, M.data(), n, n, n);
+  pack_b(Mp, (size_t)n * 8, M, n, n, n);
   const int groups = (n + kGroupRows - 1) / kGroupRows;
   parallel_for(groups, threads, [&](int g) {
     const int a0 = g * kGroupRows, a1 = std::min(n, a0 + kGroupRows);
@@ -322,8 +353,8 @@ void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads) {
     for (int kb = a0; kb < n; kb += kDepthBlock) {
       const int kc = std::min(kDepthBlock, n - kb);
       for (int jc = 0; jc < a1; jc += kColBlock)
-        gemm_packed(Kinv + (size_t)a0 * n + jc, n, Mt.data() + (size_t)a0 * n + kb, n,
-                    Mp.get() + (size_t)(jc / 8) * n * 8 + (size_t)kb * 8, (size_t)n * 8, a1 - a0,
+        gemm_packed(Kinv + (size_t)a0 * n + jc, n, Mt + (size_t)a0 * n + kb, n,
+                    Mp + (size_t)(jc / 8) * n * 8 + (size_t)kb * 8, (size_t)n * 8, a1 - a0,
                     std::min(kColBlock, a1 - jc), kc, true);
     }
   });
