@@ -12,6 +12,7 @@
 #include "gp/gp_cpu.h"
 #include "gp/gp_fit.h"
 #include "gp/gp_math.h"
+#include "gp/kernel_vec_cpu.h"
 #include "gp/linalg_cpu.h"
 
 namespace hpo::gp {
@@ -65,17 +66,9 @@ void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_
     for (int i = block * kBlockRows; i < end; ++i) {
       double* k_row = K + (size_t)i * n;
       double* g_row = G ? G + (size_t)i * n : nullptr;
-      for (int j = 0; j <= i; ++j) {
-        double s = scaled_sqdist(X + (size_t)i * d, X + (size_t)j * d, inv_ls2, d);
-        if (g_row) {
-          double m = 0.0, g = 0.0;
-          kernel_value_and_grad(kind, s, &m, &g);
-          k_row[j] = outputscale * m;
-          g_row[j] = outputscale * g;
-        } else {
-          k_row[j] = outputscale * kernel_value(kind, s);
-        }
-      }
+      // Distances first, then the kernel over the whole row with the SIMD exponential.
+      for (int j = 0; j <= i; ++j) k_row[j] = scaled_sqdist(X + (size_t)i * d, X + (size_t)j * d, inv_ls2, d);
+      kernel_values_cpu(kind, k_row, k_row, g_row, outputscale, i + 1);
     }
   });
 }
@@ -298,8 +291,8 @@ void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* v
   const double outputscale = std::exp(theta[d]);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < c; ++j)
-      Kc[(size_t)i * c + j] =
-          outputscale * kernel_value(kernel, scaled_sqdist(Xc + (size_t)j * d, X.data() + (size_t)i * d, inv_ls2_.data(), d));
+      Kc[(size_t)i * c + j] = scaled_sqdist(Xc + (size_t)j * d, X.data() + (size_t)i * d, inv_ls2_.data(), d);
+  kernel_values_cpu(kernel, Kc, Kc, nullptr, outputscale, n * c);
   for (int j = 0; j < c; ++j) mean[j] = theta[d + 2];
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < c; ++j) mean[j] += Kc[(size_t)i * c + j] * alpha_[i];
