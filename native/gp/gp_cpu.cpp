@@ -61,13 +61,22 @@ static inline double scaled_sqdist(const double* a, const double* b, const doubl
 // X is (n, d) row-major; inv_ls2 (d) holds 1 / l_k^2.
 void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_ls2, double outputscale, int kind,
                        int n, int d, int threads) {
+  // Rows scaled by 1/l (s = |x/l - x'/l|^2) and transposed, so each row's distances are contiguous loops.
+  std::vector<double> scaled((size_t)n * d), scaled_t((size_t)d * n);
+  for (int k = 0; k < d; ++k) {
+    const double inv_l = std::sqrt(inv_ls2[k]);
+    for (int j = 0; j < n; ++j) {
+      scaled[(size_t)j * d + k] = X[(size_t)j * d + k] * inv_l;
+      scaled_t[(size_t)k * n + j] = scaled[(size_t)j * d + k];
+    }
+  }
   parallel_for(blocks_of(n), n >= kParallelMinPoints ? threads : 1, [&](int block) {
     int end = std::min(n, (block + 1) * kBlockRows);
     for (int i = block * kBlockRows; i < end; ++i) {
       double* k_row = K + (size_t)i * n;
       double* g_row = G ? G + (size_t)i * n : nullptr;
       // Distances first, then the kernel over the whole row with the SIMD exponential.
-      for (int j = 0; j <= i; ++j) k_row[j] = scaled_sqdist(X + (size_t)i * d, X + (size_t)j * d, inv_ls2, d);
+      sqdist_row_cpu(scaled.data() + (size_t)i * d, scaled_t.data(), n, d, i + 1, k_row);
       kernel_values_cpu(kind, k_row, k_row, g_row, outputscale, i + 1);
     }
   });
@@ -225,8 +234,12 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   const int nblocks = blocks_of(n);
   const int width = d + 2;
   std::vector<double> partial((size_t)nblocks * width, 0.0);
+  std::vector<double> Xt((size_t)d * n);  // X transposed: the pair sums below loop over j contiguously
+  for (int j = 0; j < n; ++j)
+    for (int k = 0; k < d; ++k) Xt[(size_t)k * n + j] = X[(size_t)j * d + k];
   parallel_for(nblocks, n >= kParallelMinPoints ? threads : 1, [&](int block) {
     double* acc = partial.data() + (size_t)block * width;
+    std::vector<double> wg(n);
     int end = std::min(n, (block + 1) * kBlockRows);
     for (int i = block * kBlockRows; i < end; ++i) {
       const double* xi = X.data() + (size_t)i * d;
@@ -235,14 +248,10 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
       const double* ki = Kf.data() + (size_t)i * n;
       double scale_sum = 0.0;
       for (int j = 0; j < i; ++j) {
-        double wg = wi[j] * gi[j];
-        const double* xj = X.data() + (size_t)j * d;
-        for (int k = 0; k < d; ++k) {
-          double delta = xi[k] - xj[k];
-          acc[k] += wg * delta * delta;
-        }
+        wg[j] = wi[j] * gi[j];
         scale_sum += wi[j] * ki[j];
       }
+      weighted_sqdiff_row_cpu(wg.data(), xi, Xt.data(), n, d, i, acc);
       // Off-diagonal pairs count twice in the full sum, the diagonal once: 1/2 (2 off + diag).
       acc[d] += scale_sum + 0.5 * wi[i] * ki[i];
       acc[d + 1] += wi[i];
@@ -275,6 +284,9 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   solve_lower_cpu(new_alpha.data(), new_L.data(), n);
   solve_lower_transposed_cpu(new_alpha.data(), new_L.data(), n);
   // Commit only after every step succeeded.
+  Xs_.resize((size_t)n * d);
+  for (int j = 0; j < n; ++j)
+    for (int k = 0; k < d; ++k) Xs_[(size_t)j * d + k] = X[(size_t)j * d + k] * std::sqrt(inv_ls2[k]);
   L_ = std::move(new_L);
   alpha_ = std::move(new_alpha);
   inv_ls2_ = std::move(inv_ls2);
@@ -289,9 +301,13 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
 void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc,
                                 double* w) const {
   const double outputscale = std::exp(theta[d]);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < c; ++j)
-      Kc[(size_t)i * c + j] = scaled_sqdist(Xc + (size_t)j * d, X.data() + (size_t)i * d, inv_ls2_.data(), d);
+  // Candidates scaled by 1/l and transposed (d, c): row i of Kc is then one contiguous distance loop.
+  std::vector<double> cand_t((size_t)d * c);
+  for (int k = 0; k < d; ++k) {
+    const double inv_l = std::sqrt(inv_ls2_[k]);
+    for (int j = 0; j < c; ++j) cand_t[(size_t)k * c + j] = Xc[(size_t)j * d + k] * inv_l;
+  }
+  for (int i = 0; i < n; ++i) sqdist_row_cpu(Xs_.data() + (size_t)i * d, cand_t.data(), c, d, c, Kc + (size_t)i * c);
   kernel_values_cpu(kernel, Kc, Kc, nullptr, outputscale, n * c);
   for (int j = 0; j < c; ++j) mean[j] = theta[d + 2];
   for (int i = 0; i < n; ++i)

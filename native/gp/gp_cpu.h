@@ -51,6 +51,7 @@ class CpuEngine : public Engine {
   std::vector<double> L_;        // (n, n) Cholesky factor of K_y at theta
   std::vector<double> alpha_;    // (n) K_y^-1 (y - mean)
   std::vector<double> inv_ls2_;  // (d) 1 / l^2 at theta
+  std::vector<double> Xs_;       // (n, d) X scaled by 1 / l at theta
 };
 
 }  // namespace hpo::gp

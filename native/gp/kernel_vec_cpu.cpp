@@ -103,4 +103,39 @@ HPO_CLONES void kernel_values_cpu(int kind, const double* s, double* m, double* 
   }
 }
 
+HPO_CLONES void sqdist_row_cpu(const double* xi, const double* Xt, int ld, int d, int len, double* out) {
+  for (int j = 0; j < len; ++j) out[j] = 0.0;
+  for (int k = 0; k < d; ++k) {
+    const double* col = Xt + (size_t)k * ld;
+    const double a = xi[k];
+    for (int j = 0; j < len; ++j) {
+      double delta = a - col[j];
+      out[j] += delta * delta;
+    }
+  }
+}
+
+HPO_CLONES void weighted_sqdiff_row_cpu(const double* w, const double* xi, const double* Xt, int ld, int d, int len,
+                                        double* acc) {
+  for (int k = 0; k < d; ++k) {
+    const double* col = Xt + (size_t)k * ld;
+    const double a = xi[k];
+    v4d part = {0.0, 0.0, 0.0, 0.0};
+    int j = 0;
+    for (; j + 4 <= len; j += 4) {
+      v4d wv, cv;
+      load(wv, w + j);
+      load(cv, col + j);
+      v4d delta = a - cv;
+      part += wv * (delta * delta);
+    }
+    double tail = 0.0;
+    for (; j < len; ++j) {
+      double delta = a - col[j];
+      tail += w[j] * (delta * delta);
+    }
+    acc[k] += ((part[0] + part[1]) + (part[2] + part[3])) + tail;
+  }
+}
+
 }  // namespace hpo::gp

@@ -10,4 +10,12 @@ namespace hpo::gp {
 // and where the value would be below 1e-300 (subnormal range).
 void kernel_values_cpu(int kind, const double* s, double* m, double* g, double outputscale, int len);
 
+// out[j] = sum_k (xi[k] - Xt[k * ld + j])^2 for j < len: squared distances from one row to many, with
+// the many stored transposed (d rows of length >= len), so the loop over j is contiguous.
+void sqdist_row_cpu(const double* xi, const double* Xt, int ld, int d, int len, double* out);
+
+// acc[k] += sum_{j < len} w[j] (xi[k] - Xt[k * ld + j])^2 for k < d (the lengthscale gradient's pair
+// sums), in a fixed order (4 lanes, then the tail).
+void weighted_sqdiff_row_cpu(const double* w, const double* xi, const double* Xt, int ld, int d, int len, double* acc);
+
 }  // namespace hpo::gp

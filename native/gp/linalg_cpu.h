@@ -1,7 +1,8 @@
-// Blocked CPU linear algebra for larger n: the same results as the plain loops in gp_cpu.cpp (up to
-// rounding), restructured so the O(n^3) work runs as contiguous row updates c[j] -= sum a_k b_k[j]
-// that the compiler vectorizes without reassociating sums (elementwise, so every SIMD width gives
-// bit-identical results), compiled for AVX-512, AVX2 and baseline x86-64 and picked at load time.
+// Blocked CPU linear algebra for larger n: the same results as the plain loops in gp_cpu.cpp up to
+// rounding. The O(n^3) work runs as GEMM tiles (a 4 x 8 register-blocked micro-kernel over B packed
+// in 8-column k-major tiles): the Cholesky's trailing update, L^-1 by blocked triangular solves, and
+// K^-1 = L^-T L^-1. Sums run in a fixed order, so results do not depend on the number of threads;
+// on CPUs with FMA the micro-kernel fuses multiply-adds, so the last bits differ between CPU types.
 #pragma once
 #include <vector>
 
