@@ -12,6 +12,7 @@
 #include "gp/gp_cpu.h"
 #include "gp/gp_fit.h"
 #include "gp/gp_math.h"
+#include "gp/kernel_vec_cpu.h"
 #include "gp/linalg_cpu.h"
 
 namespace hpo::gp {
@@ -19,6 +20,8 @@ namespace hpo::gp {
 namespace {
 
 constexpr int kBlockRows = 32;
+// Candidates per block in predict().
+constexpr int kPredictBlock = 256;
 // Below this many points the O(n^3) steps run on the calling thread (threads cost more than they save).
 constexpr int kParallelMinPoints = 512;
 // From this many points on, the blocked routines of linalg_cpu.cpp replace the plain loops.
@@ -58,22 +61,23 @@ static inline double scaled_sqdist(const double* a, const double* b, const doubl
 // X is (n, d) row-major; inv_ls2 (d) holds 1 / l_k^2.
 void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_ls2, double outputscale, int kind,
                        int n, int d, int threads) {
+  // Rows scaled by 1/l (s = |x/l - x'/l|^2) and transposed, so each row's distances are contiguous loops.
+  std::vector<double> scaled((size_t)n * d), scaled_t((size_t)d * n);
+  for (int k = 0; k < d; ++k) {
+    const double inv_l = std::sqrt(inv_ls2[k]);
+    for (int j = 0; j < n; ++j) {
+      scaled[(size_t)j * d + k] = X[(size_t)j * d + k] * inv_l;
+      scaled_t[(size_t)k * n + j] = scaled[(size_t)j * d + k];
+    }
+  }
   parallel_for(blocks_of(n), n >= kParallelMinPoints ? threads : 1, [&](int block) {
     int end = std::min(n, (block + 1) * kBlockRows);
     for (int i = block * kBlockRows; i < end; ++i) {
       double* k_row = K + (size_t)i * n;
       double* g_row = G ? G + (size_t)i * n : nullptr;
-      for (int j = 0; j <= i; ++j) {
-        double s = scaled_sqdist(X + (size_t)i * d, X + (size_t)j * d, inv_ls2, d);
-        if (g_row) {
-          double m = 0.0, g = 0.0;
-          kernel_value_and_grad(kind, s, &m, &g);
-          k_row[j] = outputscale * m;
-          g_row[j] = outputscale * g;
-        } else {
-          k_row[j] = outputscale * kernel_value(kind, s);
-        }
-      }
+      // Distances first, then the kernel over the whole row with the SIMD exponential.
+      sqdist_row_cpu(scaled.data() + (size_t)i * d, scaled_t.data(), n, d, i + 1, k_row);
+      kernel_values_cpu(kind, k_row, k_row, g_row, outputscale, i + 1);
     }
   });
 }
@@ -136,9 +140,9 @@ double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, 
 
 // Kinv (n, n) = (L L')^-1 from the factor L. U = L^-T is built row by row (row j of U is column j
 // of L^-1), then Kinv_ab = sum_{k >= max(a,b)} U_ak U_bk.
-void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads) {
+void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch) {
   if (n >= kBlockedMinPoints) {
-    inverse_blocked_cpu(Kinv, L, n, n >= kParallelMinPoints ? threads : 1);
+    inverse_blocked_cpu(Kinv, L, n, n >= kParallelMinPoints ? threads : 1, scratch);
     return;
   }
   std::vector<double> U((size_t)n * n, 0.0);
@@ -166,7 +170,24 @@ CpuEngine::CpuEngine(const double* X_in, const double* y_in, int n_points, int d
       X(X_in, X_in + (size_t)n_points * dim),
       threads(max_threads > 0 ? max_threads : hardware_threads()) {}
 
+CpuEngine::Lease::Lease(const CpuEngine& engine) : owner(engine) {
+  std::lock_guard<std::mutex> lock(owner.pool_mutex_);
+  if (owner.pool_.empty()) {
+    ws = std::make_unique<Workspace>();
+  } else {
+    ws = std::move(owner.pool_.back());
+    owner.pool_.pop_back();
+  }
+}
+
+CpuEngine::Lease::~Lease() {
+  std::lock_guard<std::mutex> lock(owner.pool_mutex_);
+  owner.pool_.push_back(std::move(ws));
+}
+
 LmlResult CpuEngine::lml(const double* theta, double* grad) const {
+  Lease lease(*this);
+  Workspace& ws = *lease.ws;
   const double outputscale = std::exp(theta[d]);
   const double noise = std::exp(theta[d + 1]);
   const double mean = theta[d + 2];
@@ -174,15 +195,23 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   for (int k = 0; k < d; ++k) inv_ls2[k] = std::exp(-2.0 * theta[k]);
 
   // 1. K_f = s k(X, X) and G = s g(s_ij); K_y = K_f + noise I.
-  std::vector<double> Kf((size_t)n * n), G;
+  // Only lower triangles are written and read, so reused buffers need no clearing.
+  std::vector<double>& Kf = ws.Kf;
+  std::vector<double>& G = ws.G;
+  Kf.resize((size_t)n * n);
   if (grad) G.resize((size_t)n * n);
   kernel_matrix_cpu(Kf.data(), grad ? G.data() : nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
-  std::vector<double> Ky(Kf);
-  for (int i = 0; i < n; ++i) Ky[(size_t)i * n + i] += noise;
+  // K_y shares K_f's storage for the factorization (no third n x n matrix); the diagonal is restored after.
+  std::vector<double> kf_diag(n);
+  for (int i = 0; i < n; ++i) {
+    kf_diag[i] = Kf[(size_t)i * n + i];
+    Kf[(size_t)i * n + i] += noise;
+  }
 
   // 2. L = chol(K_y) with jitter; alpha = K_y^-1 (y - m).
-  std::vector<double> L;
-  double jitter = cholesky_with_jitter_cpu(L, Ky.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  std::vector<double>& L = ws.L;
+  double jitter = cholesky_with_jitter_cpu(L, Kf.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  for (int i = 0; i < n; ++i) Kf[(size_t)i * n + i] = kf_diag[i];
   std::vector<double> alpha(n);
   for (int i = 0; i < n; ++i) alpha[i] = y[i] - mean;
   solve_lower_cpu(alpha.data(), L.data(), n);
@@ -195,8 +224,9 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   if (!grad) return {value, jitter};
 
   // 3. W = alpha alpha' - K_y^-1; gradients are traces of W against dK/dtheta (bo-recipes.md 7.1).
-  std::vector<double> W((size_t)n * n);
-  inverse_from_cholesky_cpu(W.data(), L.data(), n, threads);
+  std::vector<double>& W = ws.W;
+  W.resize((size_t)n * n);
+  inverse_from_cholesky_cpu(W.data(), L.data(), n, threads, &ws.scratch);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j <= i; ++j) W[(size_t)i * n + j] = alpha[i] * alpha[j] - W[(size_t)i * n + j];
 
@@ -204,8 +234,12 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   const int nblocks = blocks_of(n);
   const int width = d + 2;
   std::vector<double> partial((size_t)nblocks * width, 0.0);
+  std::vector<double> Xt((size_t)d * n);  // X transposed: the pair sums below loop over j contiguously
+  for (int j = 0; j < n; ++j)
+    for (int k = 0; k < d; ++k) Xt[(size_t)k * n + j] = X[(size_t)j * d + k];
   parallel_for(nblocks, n >= kParallelMinPoints ? threads : 1, [&](int block) {
     double* acc = partial.data() + (size_t)block * width;
+    std::vector<double> wg(n);
     int end = std::min(n, (block + 1) * kBlockRows);
     for (int i = block * kBlockRows; i < end; ++i) {
       const double* xi = X.data() + (size_t)i * d;
@@ -214,14 +248,10 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
       const double* ki = Kf.data() + (size_t)i * n;
       double scale_sum = 0.0;
       for (int j = 0; j < i; ++j) {
-        double wg = wi[j] * gi[j];
-        const double* xj = X.data() + (size_t)j * d;
-        for (int k = 0; k < d; ++k) {
-          double delta = xi[k] - xj[k];
-          acc[k] += wg * delta * delta;
-        }
+        wg[j] = wi[j] * gi[j];
         scale_sum += wi[j] * ki[j];
       }
+      weighted_sqdiff_row_cpu(wg.data(), xi, Xt.data(), n, d, i, acc);
       // Off-diagonal pairs count twice in the full sum, the diagonal once: 1/2 (2 off + diag).
       acc[d] += scale_sum + 0.5 * wi[i] * ki[i];
       acc[d + 1] += wi[i];
@@ -254,6 +284,9 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   solve_lower_cpu(new_alpha.data(), new_L.data(), n);
   solve_lower_transposed_cpu(new_alpha.data(), new_L.data(), n);
   // Commit only after every step succeeded.
+  Xs_.resize((size_t)n * d);
+  for (int j = 0; j < n; ++j)
+    for (int k = 0; k < d; ++k) Xs_[(size_t)j * d + k] = X[(size_t)j * d + k] * std::sqrt(inv_ls2[k]);
   L_ = std::move(new_L);
   alpha_ = std::move(new_alpha);
   inv_ls2_ = std::move(inv_ls2);
@@ -268,10 +301,14 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
 void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc,
                                 double* w) const {
   const double outputscale = std::exp(theta[d]);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < c; ++j)
-      Kc[(size_t)i * c + j] =
-          outputscale * kernel_value(kernel, scaled_sqdist(Xc + (size_t)j * d, X.data() + (size_t)i * d, inv_ls2_.data(), d));
+  // Candidates scaled by 1/l and transposed (d, c): row i of Kc is then one contiguous distance loop.
+  std::vector<double> cand_t((size_t)d * c);
+  for (int k = 0; k < d; ++k) {
+    const double inv_l = std::sqrt(inv_ls2_[k]);
+    for (int j = 0; j < c; ++j) cand_t[(size_t)k * c + j] = Xc[(size_t)j * d + k] * inv_l;
+  }
+  for (int i = 0; i < n; ++i) sqdist_row_cpu(Xs_.data() + (size_t)i * d, cand_t.data(), c, d, c, Kc + (size_t)i * c);
+  kernel_values_cpu(kernel, Kc, Kc, nullptr, outputscale, n * c);
   for (int j = 0; j < c; ++j) mean[j] = theta[d + 2];
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < c; ++j) mean[j] += Kc[(size_t)i * c + j] * alpha_[i];
@@ -293,11 +330,13 @@ void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* v
 }
 
 void CpuEngine::predict(const double* Xc, int m, double* mean, double* variance) const {
-  int blocks = (m + kBlockRows - 1) / kBlockRows;
+  // Wide blocks: the blocked triangular solve streams L once per block, so more candidates per block
+  // means less memory traffic per candidate.
+  int blocks = (m + kPredictBlock - 1) / kPredictBlock;
   bool big = (double)m * n * n > 4e6;
   parallel_for(blocks, big ? threads : 1, [&](int block) {
-    std::vector<double> Kc((size_t)n * kBlockRows);
-    int start = block * kBlockRows, c = std::min(m, start + kBlockRows) - start;
+    std::vector<double> Kc((size_t)n * std::min(m, kPredictBlock));
+    int start = block * kPredictBlock, c = std::min(m, start + kPredictBlock) - start;
     posterior_block(Xc + (size_t)start * d, c, mean + start, variance + start, Kc.data(), nullptr);
   });
 }

@@ -1,6 +1,8 @@
 // The CPU engine (gp_cpu.cpp): the reference implementation of gp::Engine, and its building blocks
 // (also used by tests through the diagnostic exports of the bindings).
 #pragma once
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,7 +16,8 @@ int cholesky_cpu(double* A, int n);
 void solve_lower_cpu(double* b, const double* L, int n);
 void solve_lower_transposed_cpu(double* b, const double* L, int n);
 double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale, int threads = 1);
-void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads);
+void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads,
+                               std::vector<double>* scratch = nullptr);
 
 class CpuEngine : public Engine {
  public:
@@ -26,6 +29,21 @@ class CpuEngine : public Engine {
   std::string describe() const override;
 
  private:
+  // The n x n buffers of one lml() call. Kept in a pool owned by the engine (one per concurrent caller,
+  // freed with it) because fits call lml() hundreds of times and fresh n x n allocations cost page
+  // faults and zeroing on every call.
+  struct Workspace {
+    std::vector<double> Kf, G, L, W, scratch;
+  };
+  struct Lease {
+    const CpuEngine& owner;
+    std::unique_ptr<Workspace> ws;
+    explicit Lease(const CpuEngine& engine);
+    ~Lease();
+  };
+  mutable std::mutex pool_mutex_;
+  mutable std::vector<std::unique_ptr<Workspace>> pool_;
+
   void posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w) const;
 
   std::vector<double> X;  // (n, d) row-major
@@ -33,6 +51,7 @@ class CpuEngine : public Engine {
   std::vector<double> L_;        // (n, n) Cholesky factor of K_y at theta
   std::vector<double> alpha_;    // (n) K_y^-1 (y - mean)
   std::vector<double> inv_ls2_;  // (d) 1 / l^2 at theta
+  std::vector<double> Xs_;       // (n, d) X scaled by 1 / l at theta
 };
 
 }  // namespace hpo::gp

@@ -4,7 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "gp/gp_fit.h"
 
@@ -52,7 +57,155 @@ HPO_CLONES void row_scale(double* __restrict c, double a, int len) {
   for (int j = 0; j < len; ++j) c[j] /= a;
 }
 
+// GEMM micro-kernel: a 4 x 8 tile of C gets sign * sum_k A[r][k] B[k][0:8] (k < kc), the 32 sums held
+// in registers (8 vectors of 4) so each loaded B vector feeds 4 rows and each A value 8 columns.
+// Every sum runs in k order, so all SIMD widths give the same bits.
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4du __attribute__((vector_size(32), aligned(8)));
+
+HPO_CLONES void gemm_kernel_4x8(double* __restrict C, int ldc, const double* __restrict A, int lda,
+                                const double* __restrict B, int ldb, int kc, int add) {
+  v4d c00 = {0, 0, 0, 0}, c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const double* a0 = A;
+  const double* a1 = A + lda;
+  const double* a2 = A + 2 * (size_t)lda;
+  const double* a3 = A + 3 * (size_t)lda;
+  for (int k = 0; k < kc; ++k) {
+    const double* b = B + (size_t)k * ldb;
+    v4d b0 = *(const v4du*)b, b1 = *(const v4du*)(b + 4);
+    double x0 = a0[k], x1 = a1[k], x2 = a2[k], x3 = a3[k];
+    c00 += x0 * b0;
+    c01 += x0 * b1;
+    c10 += x1 * b0;
+    c11 += x1 * b1;
+    c20 += x2 * b0;
+    c21 += x2 * b1;
+    c30 += x3 * b0;
+    c31 += x3 * b1;
+  }
+  v4d acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+  for (int r = 0; r < 4; ++r) {
+    v4du* c = (v4du*)(C + (size_t)r * ldc);
+    if (add) {
+      c[0] = c[0] + acc[2 * r];
+      c[1] = c[1] + acc[2 * r + 1];
+    } else {
+      c[0] = c[0] - acc[2 * r];
+      c[1] = c[1] - acc[2 * r + 1];
+    }
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// The same tile with fused multiply-adds (AVX2 + FMA), twice the arithmetic per cycle; picked at run
+// time when the CPU has them. Its sums round once per term instead of twice, so results differ
+// from the plain kernel's in the last bits (well inside every tolerance of the engine's tests).
+__attribute__((target("avx2,fma"))) void gemm_kernel_4x8_fma(double* __restrict C, int ldc, const double* __restrict A,
+                                                              int lda, const double* __restrict B, int ldb, int kc,
+                                                              int add) {
+  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const double* a0 = A;
+  const double* a1 = A + lda;
+  const double* a2 = A + 2 * (size_t)lda;
+  const double* a3 = A + 3 * (size_t)lda;
+  for (int k = 0; k < kc; ++k) {
+    const double* b = B + (size_t)k * ldb;
+    __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4);
+    __m256d x = _mm256_broadcast_sd(a0 + k);
+    c00 = _mm256_fmadd_pd(x, b0, c00);
+    c01 = _mm256_fmadd_pd(x, b1, c01);
+    x = _mm256_broadcast_sd(a1 + k);
+    c10 = _mm256_fmadd_pd(x, b0, c10);
+    c11 = _mm256_fmadd_pd(x, b1, c11);
+    x = _mm256_broadcast_sd(a2 + k);
+    c20 = _mm256_fmadd_pd(x, b0, c20);
+    c21 = _mm256_fmadd_pd(x, b1, c21);
+    x = _mm256_broadcast_sd(a3 + k);
+    c30 = _mm256_fmadd_pd(x, b0, c30);
+    c31 = _mm256_fmadd_pd(x, b1, c31);
+  }
+  __m256d acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+  for (int r = 0; r < 4; ++r) {
+    double* c = C + (size_t)r * ldc;
+    __m256d v0 = _mm256_loadu_pd(c), v1 = _mm256_loadu_pd(c + 4);
+    if (add) {
+      v0 = _mm256_add_pd(v0, acc[2 * r]);
+      v1 = _mm256_add_pd(v1, acc[2 * r + 1]);
+    } else {
+      v0 = _mm256_sub_pd(v0, acc[2 * r]);
+      v1 = _mm256_sub_pd(v1, acc[2 * r + 1]);
+    }
+    _mm256_storeu_pd(c, v0);
+    _mm256_storeu_pd(c + 4, v1);
+  }
+}
+static const bool kHasFma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#define HPO_GEMM_KERNEL (kHasFma ? gemm_kernel_4x8_fma : gemm_kernel_4x8)
+#else
+#define HPO_GEMM_KERNEL gemm_kernel_4x8
+#endif
+
+// Forward substitution for 8 right-hand sides at once: P (bs, 8) k-major <- solution of
+// X L11' = P row-wise, i.e. P[k] = (P[k] - sum_{j<k} L11[k][j] P[j]) / L11[k][k] for each lane.
+HPO_CLONES void panel_solve_tile(double* __restrict P, const double* __restrict L11, int ld, int bs) {
+  for (int k = 0; k < bs; ++k) {
+    const double* lk = L11 + (size_t)k * ld;
+    v4d s0 = {0, 0, 0, 0}, s1 = s0, t0 = s0, t1 = s0;
+    int j = 0;
+    for (; j + 2 <= k; j += 2) {
+      s0 += lk[j] * *(const v4du*)(P + (size_t)j * 8);
+      s1 += lk[j] * *(const v4du*)(P + (size_t)j * 8 + 4);
+      t0 += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8);
+      t1 += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8 + 4);
+    }
+    if (j < k) {
+      s0 += lk[j] * *(const v4du*)(P + (size_t)j * 8);
+      s1 += lk[j] * *(const v4du*)(P + (size_t)j * 8 + 4);
+    }
+    v4du* pk = (v4du*)(P + (size_t)k * 8);
+    pk[0] = (pk[0] - (s0 + t0)) / lk[k];
+    pk[1] = (pk[1] - (s1 + t1)) / lk[k];
+  }
+}
+
 namespace {
+
+// B (kc, w) packed for the micro-kernel: column tiles of 8, each stored k-major (kc rows of 8, zero
+// padded) `tile_stride` apart, so the kernel reads B contiguously instead of one cache line (and
+// often one page) per k.
+void pack_b(double* Bp, size_t tile_stride, const double* B, int ldb, int kc, int w) {
+  for (int jt = 0; jt * 8 < w; ++jt) {
+    double* dst = Bp + jt * tile_stride;
+    const int cols = std::min(8, w - jt * 8);
+    for (int k = 0; k < kc; ++k) {
+      const double* src = B + (size_t)k * ldb + jt * 8;
+      for (int jj = 0; jj < 8; ++jj) dst[(size_t)k * 8 + jj] = jj < cols ? src[jj] : 0.0;
+    }
+  }
+}
+
+// C (m, w) += or -= A (m, kc) Bp, Bp packed by pack_b: 4 x 8 tiles through the micro-kernel, the
+// edges as plain loops with the same (k-ordered) sums.
+void gemm_packed(double* C, int ldc, const double* A, int lda, const double* Bp, size_t tile_stride, int m, int w,
+                 int kc, bool add) {
+  auto edge = [&](int r, int jj) {
+    const double* b = Bp + (jj / 8) * tile_stride + jj % 8;
+    double s = 0.0;
+    for (int k = 0; k < kc; ++k) s += A[(size_t)r * lda + k] * b[(size_t)k * 8];
+    C[(size_t)r * ldc + jj] += add ? s : -s;
+  };
+  int i = 0;
+  for (; i + 4 <= m; i += 4) {
+    int j = 0;
+    for (; j + 8 <= w; j += 8)
+      HPO_GEMM_KERNEL(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride, 8, kc,
+                      add ? 1 : 0);
+    for (int r = i; r < i + 4; ++r)
+      for (int jj = j; jj < w; ++jj) edge(r, jj);
+  }
+  for (; i < m; ++i)
+    for (int jj = 0; jj < w; ++jj) edge(i, jj);
+}
 
 inline double dot4(const double* a, const double* b, int len) {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
@@ -78,12 +231,40 @@ inline void sub_combination(double* row, int count, int len, Coef coef, Src src)
 
 constexpr int kPanel = 64;   // Cholesky block
 constexpr int kColumns = 64;  // column block of the triangular inverse
-constexpr int kRowBlock = 8;  // rows handed to a thread at a time
+constexpr int kGroupRows = 32;  // GEMM rows per task (8 micro-kernel tiles share a cached B stripe)
+constexpr int kColBlock = 256;  // GEMM column stripe
+constexpr int kDepthBlock = 256;  // GEMM depth block
+
+// Solves L X = B in place for B (n, m) with leading dimension ldb, where rows [0, first) of B are zero
+// (and stay so): blocks of kPanel rows, each first updated by one GEMM with all solved rows above it
+// (in kDepthBlock steps), then by forward substitution inside the block.
+void trsm_lower_blocked(double* B, int ldb, const double* L, int n, int m, int first) {
+  std::vector<double> packed((size_t)std::min(kDepthBlock, std::max(1, n - first)) * ((std::min(kColBlock, m) + 7) / 8) * 8);
+  for (int i0 = first; i0 < n; i0 += kPanel) {
+    const int i1 = std::min(n, i0 + kPanel);
+    for (int kb = first; kb < i0; kb += kDepthBlock) {
+      const int kc = std::min(kDepthBlock, i0 - kb);
+      for (int jc = 0; jc < m; jc += kColBlock) {
+        const int w = std::min(kColBlock, m - jc);
+        pack_b(packed.data(), (size_t)kc * 8, B + (size_t)kb * ldb + jc, ldb, kc, w);
+        gemm_packed(B + (size_t)i0 * ldb + jc, ldb, L + (size_t)i0 * n + kb, n, packed.data(), (size_t)kc * 8, i1 - i0,
+                    w, kc, false);
+      }
+    }
+    for (int i = i0; i < i1; ++i) {
+      double* bi = B + (size_t)i * ldb;
+      const double* li = L + (size_t)i * n;
+      sub_combination(
+          bi, i - i0, m, [&](int k) { return li[i0 + k]; }, [&](int k) { return B + (size_t)(i0 + k) * ldb; });
+      row_scale(bi, li[i], m);
+    }
+  }
+}
 
 }  // namespace
 
 int cholesky_blocked_cpu(double* A, int n, int threads) {
-  std::vector<double> panel_t((size_t)kPanel * n);  // (bs, n): panel transposed, PT[k][j] = L[j][k0 + k]
+  std::vector<double> panel_p((size_t)kPanel * (n + 8), 0.0);
   for (int k0 = 0; k0 < n; k0 += kPanel) {
     const int k1 = std::min(n, k0 + kPanel), bs = k1 - k0;
     // 1. Diagonal block (earlier blocks' updates are already applied).
@@ -98,94 +279,83 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
       row_i[i] = std::sqrt(pivot);
     }
     if (k1 == n) break;
-    // 2. Panel rows below: A[i, k0:k1] <- A[i, k0:k1] L11^-T.
+    // 2. Panel rows below: A[i, k0:k1] <- A[i, k0:k1] L11^-T, solved in the packed layout the trailing
+    // update reads (pack_b: tiles of 8 rows, k-major), so 8 rows advance together in SIMD lanes.
     const int rest = n - k1;
-    const int blocks = (rest + kRowBlock - 1) / kRowBlock;
-    parallel_for(blocks, threads, [&](int b) {
-      int end = std::min(n, k1 + (b + 1) * kRowBlock);
-      for (int i = k1 + b * kRowBlock; i < end; ++i) {
-        double* row_i = A + (size_t)i * n;
-        for (int j = k0; j < k1; ++j) {
-          const double* row_j = A + (size_t)j * n;
-          row_i[j] = (row_i[j] - dot4(row_i + k0, row_j + k0, j - k0)) / row_j[j];
-        }
+    const size_t tile_stride = (size_t)bs * 8;
+    for (int j = k1; j < n; ++j) {
+      const int t = (j - k1) / 8, jj = (j - k1) % 8;
+      for (int k = 0; k < bs; ++k) panel_p[t * tile_stride + (size_t)k * 8 + jj] = A[(size_t)j * n + k0 + k];
+    }
+    const int tiles = (rest + 7) / 8;
+    parallel_for(tiles, threads, [&](int t) {
+      double* P = panel_p.data() + t * tile_stride;
+      panel_solve_tile(P, A + (size_t)k0 * n + k0, n, bs);
+      const int rows = std::min(8, rest - t * 8);
+      for (int jj = 0; jj < rows; ++jj) {
+        double* row = A + (size_t)(k1 + t * 8 + jj) * n + k0;
+        for (int k = 0; k < bs; ++k) row[k] = P[(size_t)k * 8 + jj];
       }
     });
-    for (int k = 0; k < bs; ++k)
-      for (int j = k1; j < n; ++j) panel_t[(size_t)k * n + j] = A[(size_t)j * n + k0 + k];
-    // 3. Trailing update of the lower triangle, row by row: A[i, k1:i] -= A[i, k0:k1] PT[:, k1:i].
-    // Rows go in pairs that share the panel loads; row i + 1 has one more entry, done on its own.
-    parallel_for(blocks, threads, [&](int b) {
-      int end = std::min(n, k1 + (b + 1) * kRowBlock);
-      int i = k1 + b * kRowBlock;
-      for (; i + 1 < end; i += 2) {
-        double* r0 = A + (size_t)i * n;
-        double* r1 = r0 + n;
-        const int len = i - k1 + 1;
-        int k = 0;
-        for (; k + 4 <= bs; k += 4) {
-          const double* p = panel_t.data() + (size_t)k * n + k1;
-          row_sub4x2(r0 + k1, r1 + k1, p, p + n, p + 2 * n, p + 3 * n, r0 + k0 + k, r1 + k0 + k, len);
+    // 3. Trailing update of the lower triangle, A[i, k1:i] -= A[i, k0:k1] PT[:, k1:i], as GEMM tiles:
+    // groups of kGroupRows rows per task, columns in kColBlock stripes so the panel stripe stays in
+    // cache across the group's row tiles. Tiles straddling the diagonal also write a few entries of
+    // the upper triangle, which the factorization never reads.
+    const int groups = (rest + kGroupRows - 1) / kGroupRows;
+    parallel_for(groups, threads, [&](int g) {
+      const int r0 = k1 + g * kGroupRows, r1 = std::min(n, r0 + kGroupRows);
+      for (int jc = k1; jc < r1; jc += kColBlock) {
+        for (int i = r0; i < r1; i += 4) {
+          const int m = std::min(4, r1 - i);
+          const int jend = std::min(std::min(n, i + 4), jc + kColBlock);
+          if (jend <= jc) continue;
+          gemm_packed(A + (size_t)i * n + jc, n, A + (size_t)i * n + k0, n,
+                      panel_p.data() + ((jc - k1) / 8) * tile_stride, tile_stride, m, jend - jc, bs, false);
         }
-        for (; k < bs; ++k) {
-          const double* p = panel_t.data() + (size_t)k * n + k1;
-          row_sub1(r0 + k1, p, r0[k0 + k], len);
-          row_sub1(r1 + k1, p, r1[k0 + k], len);
-        }
-        // The last entry of row i + 1 (column i + 1), in the same order of terms as the loops above.
-        double* last = r1 + i + 1;
-        int kk = 0;
-        for (; kk + 4 <= bs; kk += 4) {
-          const double* p = panel_t.data() + (size_t)kk * n + i + 1;
-          *last -= (r1[k0 + kk] * p[0] + r1[k0 + kk + 1] * p[n]) + (r1[k0 + kk + 2] * p[2 * n] + r1[k0 + kk + 3] * p[3 * n]);
-        }
-        for (; kk < bs; ++kk) *last -= r1[k0 + kk] * panel_t[(size_t)kk * n + i + 1];
-      }
-      for (; i < end; ++i) {
-        double* row_i = A + (size_t)i * n;
-        sub_combination(
-            row_i + k1, bs, i - k1 + 1, [&](int k) { return row_i[k0 + k]; },
-            [&](int k) { return panel_t.data() + (size_t)k * n + k1; });
       }
     });
   }
   return -1;
 }
 
-void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads) {
-  // M = L^-1 (lower), column block by column block: M[i, J] = (e_i[J] - sum_{k<i} L[i][k] M[k, J]) / L[i][i].
-  std::vector<double> M((size_t)n * n, 0.0);
+void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch) {
+  // M = L^-1 (lower, upper zeros) is built in Kinv's storage; M' and M packed go to the scratch (reused
+  // across calls when the caller passes one, so repeated evaluations do not fault in fresh pages).
+  std::vector<double> local;
+  std::vector<double>& buf = scratch ? *scratch : local;
+  const size_t nn = (size_t)n * n, packed_size = (size_t)n * ((n + 7) / 8) * 8;
+  if (buf.size() < nn + packed_size) buf.resize(nn + packed_size);
+  double* M = Kinv;
+  double* Mt = buf.data();
+  double* Mp = buf.data() + nn;
+  std::fill(M, M + nn, 0.0);
+  // M column block by column block: M[i, J] = (e_i[J] - sum_{k<i} L[i][k] M[k, J]) / L[i][i].
   const int col_blocks = (n + kColumns - 1) / kColumns;
   parallel_for(col_blocks, threads, [&](int cb) {
     const int j0 = cb * kColumns, j1 = std::min(n, j0 + kColumns);
-    for (int i = j0; i < n; ++i) {
-      double* mi = M.data() + (size_t)i * n + j0;
-      const double* li = L + (size_t)i * n;
-      const int width = std::min(j1, i + 1) - j0;
-      if (i < j1) mi[i - j0] = 1.0;
-      sub_combination(
-          mi, i - j0, width, [&](int k) { return li[j0 + k]; },
-          [&](int k) { return M.data() + (size_t)(j0 + k) * n + j0; });
-      row_scale(mi, li[i], width);
-    }
+    for (int i = j0; i < j1; ++i) M[(size_t)i * n + i] = 1.0;
+    trsm_lower_blocked(M + j0, n, L, n, j1 - j0, j0);
   });
-  // Kinv = M'M: rows a0..a0+3 together, Kinv[a, 0:w] += sum_{k >= a0} M[k][a] M[k, 0:w] (w = a0 + 4).
-  const int row_groups = (n + 3) / 4;
-  parallel_for(row_groups, threads, [&](int g) {
-    const int a0 = g * 4, a1 = std::min(n, a0 + 4), w = a1;
-    for (int a = a0; a < a1; ++a) std::fill(Kinv + (size_t)a * n, Kinv + (size_t)a * n + w, 0.0);
-    // Rows M[k..k+3] are read once per group and applied to all of its rows (they stay in cache).
-    int k = a0;
-    for (; k + 4 <= n; k += 4) {
-      const double* m0 = M.data() + (size_t)k * n;
-      const int len = std::min(w, k + 4);
-      for (int a = a0; a < a1; ++a)
-        row_add4(Kinv + (size_t)a * n, m0, m0 + n, m0 + 2 * n, m0 + 3 * n, m0[a], m0[n + a], m0[2 * n + a],
-                 m0[3 * n + a], len);
-    }
-    for (; k < n; ++k) {
-      const double* mk = M.data() + (size_t)k * n;
-      for (int a = a0; a < a1; ++a) row_add1(Kinv + (size_t)a * n, mk, mk[a], std::min(w, k + 1));
+  // Kinv = M'M (lower triangle) as GEMM tiles with A = M' (transposed once, so its rows are contiguous):
+  // Kinv[a, b] = sum_{k >= a0} M[k][a] M[k][b] per group of rows a0.. (M[k][a] = 0 for k < a), in
+  // k blocks and column stripes that stay in cache.
+  for (int a = 0; a < n; ++a) {
+    double* row = Mt + (size_t)a * n;
+    std::fill(row, row + a, 0.0);
+    for (int k = a; k < n; ++k) row[k] = M[(size_t)k * n + a];
+  }
+  // M packed whole for the micro-kernel (pack_b layout, tiles of 8 columns n * 8 apart).
+  pack_b(Mp, (size_t)n * 8, M, n, n, n);
+  const int groups = (n + kGroupRows - 1) / kGroupRows;
+  parallel_for(groups, threads, [&](int g) {
+    const int a0 = g * kGroupRows, a1 = std::min(n, a0 + kGroupRows);
+    for (int a = a0; a < a1; ++a) std::fill(Kinv + (size_t)a * n, Kinv + (size_t)a * n + a1, 0.0);
+    for (int kb = a0; kb < n; kb += kDepthBlock) {
+      const int kc = std::min(kDepthBlock, n - kb);
+      for (int jc = 0; jc < a1; jc += kColBlock)
+        gemm_packed(Kinv + (size_t)a0 * n + jc, n, Mt + (size_t)a0 * n + kb, n,
+                    Mp + (size_t)(jc / 8) * n * 8 + (size_t)kb * 8, (size_t)n * 8, a1 - a0,
+                    std::min(kColBlock, a1 - jc), kc, true);
     }
   });
   // Mirror the lower triangle onto the upper.
@@ -193,15 +363,7 @@ void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads) {
     for (int b = 0; b < a; ++b) Kinv[(size_t)b * n + a] = Kinv[(size_t)a * n + b];
 }
 
-void solve_lower_multi_cpu(double* B, const double* L, int n, int m) {
-  for (int i = 0; i < n; ++i) {
-    double* bi = B + (size_t)i * m;
-    const double* li = L + (size_t)i * n;
-    sub_combination(
-        bi, i, m, [&](int k) { return li[k]; }, [&](int k) { return B + (size_t)k * m; });
-    row_scale(bi, li[i], m);
-  }
-}
+void solve_lower_multi_cpu(double* B, const double* L, int n, int m) { trsm_lower_blocked(B, m, L, n, m, 0); }
 
 void solve_lower_transposed_multi_cpu(double* B, const double* L, int n, int m) {
   // Backward: row i is final once divided; then it is subtracted from the rows above it.

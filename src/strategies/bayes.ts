@@ -304,17 +304,21 @@ class BayesStrategy implements Strategy {
       const space = this.#init.space;
       const centres = model.obs.top.map((x) => encode(space, fm.toParams(x)));
       for (let c = 0; c < total; c++) {
+        // Plain loops (not Float64Array.from / forEach with callbacks): this runs for thousands of
+        // candidates per ask. The random stream is consumed in the same order either way.
         let u: Float64Array;
-        if (c % 2 === 0 || centres.length === 0) u = Float64Array.from(space, () => rng.uniform());
-        else {
+        if (c % 2 === 0 || centres.length === 0) {
+          u = new Float64Array(space.length);
+          for (let j = 0; j < space.length; j++) u[j] = rng.uniform();
+        } else {
           const scale = LOCAL_SCALES[rng.int(LOCAL_SCALES.length)];
-          u = Float64Array.from(centres[rng.int(centres.length)]);
-          space.forEach((p, j) => {
+          u = centres[rng.int(centres.length)].slice();
+          for (let j = 0; j < space.length; j++) {
             if (Number.isNaN(u[j])) u[j] = rng.uniform();
-            else if (p.kind === "categorical") {
+            else if (space[j].kind === "categorical") {
               if (rng.uniform() < 1 / space.length) u[j] = rng.uniform();
             } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
-          });
+          }
         }
         const params = decode(space, u);
         if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
@@ -348,10 +352,12 @@ class BayesStrategy implements Strategy {
       }
 
       // 3. The best configuration not tried yet (ties: the earlier, so the choice is deterministic).
-      let best: { params: Params; value: number } | undefined;
-      for (const s of scored)
-        if (!seen.has(key(s.params)) && Number.isFinite(s.value) && (!best || s.value > best.value)) best = s;
-      return best?.params;
+      // Scanned best-first so the (string) duplicate key is built for a few configurations, not all.
+      const ranked = Array.from(scored.keys())
+        .filter((i) => Number.isFinite(scored[i].value))
+        .sort((a, b) => scored[b].value - scored[a].value || a - b);
+      for (const i of ranked) if (!seen.has(key(scored[i].params))) return scored[i].params;
+      return undefined;
     } finally {
       fantasy?.dispose();
     }
