@@ -15,6 +15,7 @@ export const BENCHMARKS: Record<string, string> = {
   lang: "checking and compiling a generated 2,000-line spec",
   strategies: "search quality of the strategies on standard test functions",
   rng: "Philox4x32-10 stream throughput per distribution (CPU and CUDA)",
+  report: "fANOVA parameter importance and HTML report rendering on synthetic studies",
   train: "built-in trainer: seconds per epoch of small MLP, CNN and LSTM models per TensorFlow.js backend",
 };
 

@@ -31,6 +31,7 @@ export interface RunFlags {
   trials?: number;
   quiet?: boolean;
   json?: boolean;
+  backend?: string;
 }
 
 function positiveInt(v: string): number {
@@ -51,6 +52,12 @@ function runOptions(cmd: Command): Command {
     .option("--trials <n>", "trial budget of the study (default: the budget's trials)", positiveInt)
     .option("--quiet", "print only the final summary")
     .option("--json", "print one JSON event per line instead of the progress display")
+    .addOption(
+      // The names of src/train/backend.ts (not imported here: it loads TensorFlow.js).
+      new Option("--backend <name>", "TensorFlow.js backend of built-in trainer studies")
+        .choices(["auto", "tensorflow-gpu", "tensorflow", "cpu", "wasm"])
+        .env("HPO_TF_BACKEND"),
+    )
     .addHelpText("after", EXIT_HELP);
 }
 
@@ -62,6 +69,8 @@ export async function runFromCli(
   join: boolean,
 ): Promise<number> {
   const cli = await deps();
+  // Workers (threads and processes) inherit the environment: that is how the trainer learns it.
+  if (flags.backend) process.env.HPO_TF_BACKEND = flags.backend;
   const { plan, storage } = await openSpec(spec, flags.storage, cli);
   const mode: OutputMode = flags.json
     ? "json"

@@ -1,7 +1,9 @@
+import { dirname, join } from "node:path";
 import type { CliDeps } from "../cli/study-cli.js";
 import { compileFile, formatDiagnostics } from "../lang/index.js";
 import { evaluate } from "../plan/expr.js";
 import type { Plan } from "../plan/types.js";
+import type { TrainerObjectiveArg } from "../train/objective.js";
 import { createStrategy } from "../strategies/index.js";
 import { createPruner } from "../strategies/pruners/index.js";
 import { HpoError } from "../util/errors.js";
@@ -10,14 +12,29 @@ import type { ObjectiveSource } from "./objective.js";
 
 /** The module workers load the built-in test functions from (its `BUILTIN_OBJECTIVES`). */
 const BUILTIN_OBJECTIVES_URL = new URL("../objectives/index.js", import.meta.url).href;
+/** The module whose `trainerObjective` turns a trainer Plan into an objective (loaded in the workers only). */
+const TRAINER_OBJECTIVE_URL = new URL("../train/objective.js", import.meta.url).href;
+
+/**
+ * Where a study keeps the checkpoints of its multi-fidelity trials: beside the spec, in
+ * `.hpo/checkpoints/<study>/` (studies that share PostgreSQL across machines need that folder on a
+ * shared file system).
+ */
+export function checkpointFolder(plan: Plan): string {
+  return join(dirname(plan.source.file), ".hpo", "checkpoints", plan.study.replace(/[^\w.-]+/g, "_"));
+}
 
 /** Where workers find a Plan's objective: its user module, or a built-in test function with its arguments. */
 export function objectiveSource(plan: Plan): ObjectiveSource {
   const trial = plan.trial;
-  if (trial.kind !== "evaluate")
-    throw new HpoError("this build of hpo cannot run built-in trainer studies (data/model/train) yet", {
-      hint: "use `evaluate` with a user module or a built-in test function",
-    });
+  if (trial.kind === "trainer") {
+    const arg: TrainerObjectiveArg = {
+      plan,
+      checkpoints: checkpointFolder(plan),
+      backend: process.env.HPO_TF_BACKEND,
+    };
+    return { kind: "factory", from: TRAINER_OBJECTIVE_URL, name: "trainerObjective", arg };
+  }
   if (trial.module) return { kind: "module", path: trial.module };
   if (trial.builtin) {
     // Built-in arguments (e.g. `rosenbrock(dim = 4)`) use no hyperparameter: evaluated once, here.

@@ -59,7 +59,7 @@ test("the same seed gives the same trial sequence with the real strategies", asy
   assert.equal(a.params, b.params);
 });
 
-test("objectiveSource evaluates built-in arguments and refuses trainer plans", () => {
+test("objectiveSource evaluates built-in arguments and sends trainer plans to the trainer", () => {
   const plan: Plan = {
     ...branin,
     trial: {
@@ -70,10 +70,8 @@ test("objectiveSource evaluates built-in arguments and refuses trainer plans", (
   const source = objectiveSource(plan);
   assert.is(source.kind, "builtin");
   assert.equal((source as { args: unknown }).args, { dim: 4 });
-  assert.throws(
-    () => objectiveSource({ ...plan, trial: { kind: "trainer" } as unknown as Plan["trial"] }),
-    /cannot run built-in trainer studies/,
-  );
+  const trainer = objectiveSource({ ...plan, trial: { kind: "trainer" } as unknown as Plan["trial"] });
+  assert.equal([trainer.kind, (trainer as { name?: string }).name], ["factory", "trainerObjective"]);
 });
 
 test("the median pruner stops trials whose curves are worse than the median", async () => {

@@ -1,0 +1,56 @@
+/**
+ * The built-in trainer as a study objective: what `hpo run` gives its workers for a Plan with
+ * `data` + `model` + `train`. Each trial resolves the Plan with its parameters (src/plan/resolve.ts)
+ * and trains with `trainTrial`. Multi-fidelity trials (sha, hyperband, asha) train to the proposed
+ * number of epochs and continue the checkpoint of the trial they were promoted from.
+ */
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Params, Plan, ResolvedTrainer } from "../plan/types.js";
+import { resolve } from "../plan/resolve.js";
+import { HpoError } from "../util/errors.js";
+import { trainTrial } from "./index.js";
+
+/** What the study posts to a worker (structured-cloneable). */
+export interface TrainerObjectiveArg {
+  plan: Plan;
+  /** Folder of this study's checkpoints (one sub-folder per trial); only multi-fidelity studies use it. */
+  checkpoints: string;
+  /** `--backend`: auto (default), wasm, cpu, tensorflow (tfjs-node) or tensorflow-gpu. */
+  backend?: string;
+}
+
+interface TrainerCtx {
+  report(step: number, values: number | Record<string, number>): unknown;
+  shouldPrune(): boolean;
+  signal: AbortSignal;
+  seed: number;
+  trial: number;
+  fidelity?: { resource: number; resumedFrom?: number };
+}
+
+/** The objective factory named by the study's `ObjectiveSource` ({ kind: "factory", name: "trainerObjective" }). */
+export function trainerObjective(arg: TrainerObjectiveArg) {
+  const { plan, checkpoints, backend } = arg;
+  if (plan.trial.kind !== "trainer")
+    throw new HpoError("trainerObjective needs a plan with data, model and train");
+  return async (params: Params, ctx: TrainerCtx): Promise<Record<string, number>> => {
+    const resolved = resolve(plan, params) as ResolvedTrainer;
+    const fidelity = ctx.fidelity;
+    let checkpoint: string | undefined;
+    if (fidelity) {
+      // Train to the proposed epochs; a promoted trial starts from a copy of its parent's state so
+      // the parent's checkpoint stays as it was (a resumed study may read it again).
+      resolved.train = { ...resolved.train, epochs: fidelity.resource };
+      checkpoint = join(checkpoints, `trial-${ctx.trial}`);
+      rmSync(checkpoint, { recursive: true, force: true });
+      if (fidelity.resumedFrom !== undefined) {
+        const parent = join(checkpoints, `trial-${fidelity.resumedFrom}`);
+        if (existsSync(parent)) cpSync(parent, checkpoint, { recursive: true });
+      }
+      mkdirSync(checkpoint, { recursive: true });
+    }
+    const report = (step: number, values: Record<string, number>) => void ctx.report(step, values);
+    return trainTrial(resolved, { ...ctx, report }, { backend, checkpoint });
+  };
+}
