@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
-import { stringify } from "csv-stringify/sync";
-import { trialJson } from "../study/results.js";
+import { studyDataFrom } from "../report/convert.js";
+import { exportTrials } from "../report/export.js";
 import { trialTable } from "./run-output.js";
 import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
 
@@ -21,28 +21,9 @@ export function registerTrials(program: Command, deps: CliDepsLoader = loadDefau
         const study = await requireStudy(storage, plan);
         const trials = await storage.getTrials(study.id);
         const stored = study.plan;
-        if (flags.format === "json") {
-          process.stdout.write(
-            `${JSON.stringify(
-              trials.map((t) => trialJson(t, stored.objectives)),
-              null,
-              2,
-            )}\n`,
-          );
-        } else if (flags.format === "csv") {
-          const params = stored.space.map((p) => p.name);
-          const metrics = stored.objectives.map((o) => o.metric);
-          const rows = trials.map((t) => [
-            t.number,
-            t.state,
-            ...metrics.map((_, i) => t.values?.[i] ?? ""),
-            ...params.map((p) => t.params[p] ?? ""),
-            t.finishedAt !== undefined ? (t.finishedAt - t.startedAt) / 1000 : "",
-            t.error ?? "",
-          ]);
-          process.stdout.write(
-            stringify([["number", "state", ...metrics, ...params, "seconds", "error"], ...rows]),
-          );
+        if (flags.format === "json" || flags.format === "csv") {
+          // The same export as the report's download links (one data layer: src/report).
+          process.stdout.write(exportTrials(studyDataFrom(study, trials), flags.format));
         } else process.stdout.write(`${trialTable(trials, stored, true)}\n`);
       } finally {
         await storage.close();

@@ -23,13 +23,18 @@ test("run prints a line per trial and the best trials; status, best and trials r
   assert.match(status.stdout, new RegExp(`study {4}test_study \\(sqlite:${db.replace(/[.]/g, "\\.")}\\)`));
 
   const best = JSON.parse(hpo("best", spec, "--json").stdout);
-  const all = JSON.parse(hpo("trials", spec, "--format", "json").stdout) as { values: { value: number } }[];
+  const exported = JSON.parse(hpo("trials", spec, "--format", "json").stdout) as {
+    study: string;
+    trials: { values: { value: number } }[];
+  };
+  const all = exported.trials;
+  assert.is(exported.study, "test_study");
   assert.is(all.length, 5);
   assert.is(best.values.value, Math.min(...all.map((t) => t.values.value)));
   assert.equal(Object.keys(best.params), ["x1", "x2"]);
 
   const csv = hpo("trials", spec, "--format", "csv").stdout.trim().split("\n");
-  assert.is(csv[0], "number,state,value,x1,x2,seconds,error");
+  assert.is(csv[0], "number,state,value_value,param_x1,param_x2,started,finished,duration_s,error");
   assert.is(csv.length, 6);
   assert.match(hpo("trials", spec).stdout, /│ trial │ state {4}│ value/);
 });
