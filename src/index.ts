@@ -49,3 +49,14 @@ export type {
   TrialState,
 } from "./strategies/types.js";
 export { HpoError } from "./util/errors.js";
+
+// The native engines, for use beyond the strategies (CPU or CUDA, see docs/native.md).
+export {
+  GaussianProcess,
+  type AcquisitionKind,
+  type GpCreateOptions,
+  type GpFitOptions,
+  type GpHyperparameters,
+  type GpKernel,
+} from "./native/gp.js";
+export { Population, rankObjectives, type GeneSpec, type PopulationOptions } from "./native/evolution.js";
