@@ -12,8 +12,23 @@ import { packageRoot, packageVersion } from "../util/package.js";
 export const TFJS_BACKENDS = [
   "@tensorflow/tfjs-node-gpu",
   "@tensorflow/tfjs-node",
+  "@tensorflow/tfjs-backend-wasm",
   "@tensorflow/tfjs",
 ] as const;
+
+/**
+ * The backend the built-in trainer's `auto` takes given what imports (the order of
+ * src/train/backend.ts; not imported here because it loads TensorFlow.js).
+ */
+export function trainerAutoBackend(tfjs: DoctorFacts["tfjs"]): string {
+  const ok = (name: string) => tfjs.some((t) => t.name === name && t.importable);
+  if (ok("@tensorflow/tfjs-node-gpu")) return "tensorflow-gpu (@tensorflow/tfjs-node-gpu)";
+  if (ok("@tensorflow/tfjs-node")) return "tensorflow (@tensorflow/tfjs-node)";
+  if (ok("@tensorflow/tfjs-backend-wasm"))
+    return "wasm (and cpu for models that need kernels wasm lacks, e.g. conv2d gradients)";
+  if (ok("@tensorflow/tfjs")) return "cpu (@tensorflow/tfjs)";
+  return "none: no TensorFlow.js package imports (built-in trainer studies cannot run)";
+}
 
 /** Everything `hpo doctor` reports; `--json` prints this object. */
 export interface DoctorFacts {
@@ -240,6 +255,7 @@ export function formatFacts(f: DoctorFacts): string {
     if (i === 0) row("tfjs", text);
     else more(text);
   });
+  row("trainer", `--backend auto uses ${trainerAutoBackend(f.tfjs)}`);
   f.storage.forEach((s, i) => {
     const text = s.loads
       ? `${s.name}${s.version ? ` ${s.version}` : ""}: ok${s.detail ? ` (${s.detail})` : ""}`

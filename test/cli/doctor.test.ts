@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type DoctorFacts, formatFacts, TFJS_BACKENDS } from "../../src/cli/doctor.js";
+import { type DoctorFacts, formatFacts, TFJS_BACKENDS, trainerAutoBackend } from "../../src/cli/doctor.js";
 
 const bin = fileURLToPath(new URL("../../../bin/hpo.js", import.meta.url));
 const hpo = (env: Record<string, string>, ...args: string[]) =>
@@ -30,6 +30,8 @@ test("doctor --json reports node, both addons, devices or why none, tfjs backend
     [...TFJS_BACKENDS],
   );
   for (const t of f.tfjs) assert.ok(t.importable || (t.error ?? "").length > 0, t.name);
+  // This project installs the portable packages; the native ones are optional and absent here.
+  assert.ok(f.tfjs.find((t) => t.name === "@tensorflow/tfjs")?.importable);
   const sqlite = f.storage.find((s) => s.name === "better-sqlite3");
   assert.is(sqlite?.loads, true);
   assert.match(sqlite?.detail ?? "", /^SQLite \d+\.\d+/);
@@ -107,11 +109,22 @@ test("the text report lists each device with memory and compute capability", () 
       "devices     0: NVIDIA H200, 150.0 GiB, compute capability 9.0, 132 SMs",
       "            1: NVIDIA A100, 40.0 GiB, compute capability 8.0, 108 SMs",
       "tfjs        @tensorflow/tfjs-node-gpu: ok (4.22.0)",
+      "trainer     --backend auto uses tensorflow-gpu (@tensorflow/tfjs-node-gpu)",
       "storage     pg: does not load: Cannot find module 'pg'",
       "result      the CPU path works",
       "",
     ].join("\n"),
   );
+});
+
+test("the trainer's auto backend follows what imports: native first, then wasm, then cpu", () => {
+  const facts = (names: string[]) =>
+    TFJS_BACKENDS.map((name) => ({ name, importable: names.includes(name) }));
+  assert.match(trainerAutoBackend(facts([...TFJS_BACKENDS])), /^tensorflow-gpu/);
+  assert.match(trainerAutoBackend(facts(["@tensorflow/tfjs-node", "@tensorflow/tfjs"])), /^tensorflow \(/);
+  assert.match(trainerAutoBackend(facts(["@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs"])), /^wasm/);
+  assert.match(trainerAutoBackend(facts(["@tensorflow/tfjs"])), /^cpu/);
+  assert.match(trainerAutoBackend(facts([])), /^none/);
 });
 
 test.run();
