@@ -64,6 +64,8 @@ const POLISH_ITERATIONS = 50;
 const AUTO_CUDA_MIN_POINTS = 512;
 /** Trials between fits with every restart (in between, one warm-started run). */
 const FULL_REFIT_EVERY = 10;
+/** Between full refits, the hyperparameters are re-optimized once the data grew by this fraction. */
+const REFIT_GROWTH = 0.05;
 /** Incumbents whose neighbourhoods are sampled. */
 const LOCAL_CENTRES = 5;
 const LOCAL_SCALES = [0.01, 0.05, 0.2];
@@ -123,12 +125,19 @@ class BayesStrategy implements Strategy {
   readonly #features: FeatureMap;
   #design: Float64Array[] | undefined;
   #warm: GpHyperparameters | undefined;
+  /** Observations the hyperparameters in #warm were last optimized on. */
+  #fittedOn = 0;
   #device: "cpu" | "cuda" | undefined;
+  /** Plain floats only, no conditions or constraints: candidate features are their unit coordinates. */
+  readonly #plain: boolean;
 
   constructor(init: StrategyInit) {
     this.#init = init;
     this.#options = readOptions(init.options);
     this.#features = featureMap(init.space);
+    this.#plain =
+      init.constraints.length === 0 &&
+      init.space.every((p) => p.kind === "float" && p.step === undefined && p.condition === undefined);
   }
 
   async ask(context: AskContext, count: number): Promise<Proposal[]> {
@@ -247,10 +256,23 @@ class BayesStrategy implements Strategy {
       const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
       // Warm-started from the previous ask, one L-BFGS run usually suffices (the data changed by a
       // trial or a few); every FULL_REFIT_EVERY-th trial all restarts run again, so a fit stuck in a
-      // poor local optimum does not persist.
+      // poor local optimum does not persist. Between those, the hyperparameters are re-optimized only
+      // once the data grew by REFIT_GROWTH since the last fit (every trial while it is small): one
+      // more point among hundreds barely moves the MAP estimate, and keeping the previous
+      // hyperparameters costs one Cholesky factorization instead of tens of likelihood evaluations
+      // (BoTorch/Optuna loops warm-start for the same reason). The choice depends only on the
+      // history, so the same seed still gives the same trials.
       const full = !this.#warm || number % FULL_REFIT_EVERY === 0;
-      const fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
-      this.#warm = fitted;
+      const grown = obs.n - this.#fittedOn >= Math.max(1, Math.floor(this.#fittedOn * REFIT_GROWTH));
+      let fitted: GpHyperparameters;
+      if (this.#warm && !full && !grown) {
+        await gp.setHyperparameters(this.#warm);
+        fitted = this.#warm;
+      } else {
+        fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
+        this.#warm = fitted;
+        this.#fittedOn = obs.n;
+      }
       return { gp, obs, hyper: fitted, best: Math.max(...obs.y.subarray(0, obs.n)) };
     } catch (err) {
       log("bayes: GP fit failed (%s); proposing at random", describeError(err));
@@ -297,22 +319,26 @@ class BayesStrategy implements Strategy {
       }
       const acq = { kind: this.#options.acquisition, best: model.best, beta: this.#options.beta };
 
-      // 1. Seeded candidates, rounded to valid configurations and filtered by the constraints.
+      // 1. Seeded candidates, rounded to valid configurations and filtered by the constraints. In a
+      // space of plain floats without conditions or constraints, rounding is the identity (features
+      // = unit coordinates), so candidates go straight into one matrix and only the few that rank
+      // near the top are decoded into configurations (an ask used to spend most of its JS time
+      // building thousands of Params objects and small arrays).
       const rng = rngFor(this.#init.seed, STREAM_CANDIDATES, number);
-      const pool: { params: Params; x: Float64Array }[] = [];
       const total = this.#options.candidates;
       const space = this.#init.space;
+      const plain = this.#plain;
       const centres = model.obs.top.map((x) => encode(space, fm.toParams(x)));
+      const pool: { params: Params | undefined; x: Float64Array }[] = [];
+      const u = new Float64Array(space.length);
       for (let c = 0; c < total; c++) {
         // Plain loops (not Float64Array.from / forEach with callbacks): this runs for thousands of
         // candidates per ask. The random stream is consumed in the same order either way.
-        let u: Float64Array;
         if (c % 2 === 0 || centres.length === 0) {
-          u = new Float64Array(space.length);
           for (let j = 0; j < space.length; j++) u[j] = rng.uniform();
         } else {
           const scale = LOCAL_SCALES[rng.int(LOCAL_SCALES.length)];
-          u = centres[rng.int(centres.length)].slice();
+          u.set(centres[rng.int(centres.length)]);
           for (let j = 0; j < space.length; j++) {
             if (Number.isNaN(u[j])) u[j] = rng.uniform();
             else if (space[j].kind === "categorical") {
@@ -320,8 +346,11 @@ class BayesStrategy implements Strategy {
             } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
           }
         }
-        const params = decode(space, u);
-        if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
+        if (plain) pool.push({ params: undefined, x: u.slice() });
+        else {
+          const params = decode(space, u);
+          if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
+        }
       }
       if (pool.length === 0) return undefined;
       const Xpool = stackRows(
@@ -341,14 +370,18 @@ class BayesStrategy implements Strategy {
         const params = fm.toParams(polished.x.subarray(i * d, (i + 1) * d));
         if (satisfiesConstraints(constraints, params)) rounded.push({ params, x: fm.fromParams(params) });
       }
-      const scored = pool.map((p, i) => ({ params: p.params, value: poolValues[i] }));
+      const scored: { params: Params | undefined; x: Float64Array; value: number }[] = pool.map((p, i) => ({
+        params: p.params,
+        x: p.x,
+        value: poolValues[i],
+      }));
       if (rounded.length) {
         const Xr = stackRows(
           rounded.map((r) => r.x),
           d,
         );
         const values = (await gp.acquisition(Xr, acq)).value;
-        for (const [i, r] of rounded.entries()) scored.push({ params: r.params, value: values[i] });
+        for (const [i, r] of rounded.entries()) scored.push({ params: r.params, x: r.x, value: values[i] });
       }
 
       // 3. The best configuration not tried yet (ties: the earlier, so the choice is deterministic).
@@ -356,7 +389,10 @@ class BayesStrategy implements Strategy {
       const ranked = Array.from(scored.keys())
         .filter((i) => Number.isFinite(scored[i].value))
         .sort((a, b) => scored[b].value - scored[a].value || a - b);
-      for (const i of ranked) if (!seen.has(key(scored[i].params))) return scored[i].params;
+      for (const i of ranked) {
+        const params = scored[i].params ?? fm.toParams(scored[i].x);
+        if (!seen.has(key(params))) return params;
+      }
       return undefined;
     } finally {
       fantasy?.dispose();
