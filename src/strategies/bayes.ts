@@ -331,6 +331,8 @@ class BayesStrategy implements Strategy {
       const centres = model.obs.top.map((x) => encode(space, fm.toParams(x)));
       const pool: { params: Params | undefined; x: Float64Array }[] = [];
       const u = new Float64Array(space.length);
+      // Plain spaces keep every candidate, so their features fill one matrix in place.
+      const plainX = plain ? new Float64Array(total * d) : undefined;
       for (let c = 0; c < total; c++) {
         // Plain loops (not Float64Array.from / forEach with callbacks): this runs for thousands of
         // candidates per ask. The random stream is consumed in the same order either way.
@@ -346,17 +348,22 @@ class BayesStrategy implements Strategy {
             } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
           }
         }
-        if (plain) pool.push({ params: undefined, x: u.slice() });
-        else {
+        if (plainX) {
+          const x = plainX.subarray(c * d, (c + 1) * d);
+          x.set(u);
+          pool.push({ params: undefined, x });
+        } else {
           const params = decode(space, u);
           if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
         }
       }
       if (pool.length === 0) return undefined;
-      const Xpool = stackRows(
-        pool.map((p) => p.x),
-        d,
-      );
+      const Xpool =
+        plainX ??
+        stackRows(
+          pool.map((p) => p.x),
+          d,
+        );
       const poolValues = (await gp.acquisition(Xpool, acq)).value;
 
       // 2. Polish the best candidates and the incumbent with L-BFGS, then round and rescore.
