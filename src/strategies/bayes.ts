@@ -58,8 +58,8 @@ const STREAM_FIT = 0xb3;
 const STREAM_WEIGHTS = 0xb4;
 
 /** Starting points polished by L-BFGS: the best candidates plus the incumbent. */
-const POLISH_STARTS = 4;
-const POLISH_ITERATIONS = 50;
+const POLISH_STARTS = 2;
+const POLISH_ITERATIONS = 30;
 /** With `device = "auto"`, the GPU is used from this many observations on. */
 const AUTO_CUDA_MIN_POINTS = 512;
 /** Trials between fits with every restart (in between, one warm-started run). */
@@ -125,6 +125,7 @@ class BayesStrategy implements Strategy {
   readonly #features: FeatureMap;
   #design: Float64Array[] | undefined;
   #warm: GpHyperparameters | undefined;
+  readonly #featureCache = new WeakMap<Params, Float64Array | null>();
   /** Observations the hyperparameters in #warm were last optimized on. */
   #fittedOn = 0;
   #device: "cpu" | "cuda" | undefined;
@@ -191,13 +192,8 @@ class BayesStrategy implements Strategy {
     const bad: Float64Array[] = [];
     for (const t of trials) {
       if (t.state === "running") continue;
-      let x: Float64Array;
-      try {
-        x = this.#features.fromParams(t.params);
-        encode(space, t.params);
-      } catch {
-        continue; // a trial from another version of the space
-      }
+      const x = this.#featuresOf(t.params, space);
+      if (!x) continue; // a trial from another version of the space
       if (t.state === "complete" && t.values && t.values.length >= objectives.length)
         complete.push({ x, values: t.values });
       else if (t.state === "failed" || t.state === "pruned") bad.push(x);
@@ -218,6 +214,22 @@ class BayesStrategy implements Strategy {
     const y = warpTargets(all);
     const order = Array.from(complete.keys()).sort((a, b) => y[b] - y[a] || a - b);
     return { X, y, n: rows.length, top: order.slice(0, LOCAL_CENTRES).map((i) => rows[i]) };
+  }
+
+  /** A trial's features, cached per params object (the history is re-read on every ask); null when
+   *  the configuration does not fit this space. */
+  #featuresOf(params: Params, space: StrategyInit["space"]): Float64Array | null {
+    let x = this.#featureCache.get(params);
+    if (x === undefined) {
+      try {
+        x = this.#features.fromParams(params);
+        encode(space, params);
+      } catch {
+        x = null;
+      }
+      this.#featureCache.set(params, x);
+    }
+    return x;
   }
 
   #resolveDevice(): "cpu" | "cuda" {
@@ -421,13 +433,20 @@ function stackRows(rows: readonly ArrayLike<number>[], d: number): Float64Array 
   return X;
 }
 
-/** A configuration's identity for duplicate checks. */
+const keyCache = new WeakMap<Params, string>();
+
+/** A configuration's identity for duplicate checks (cached: every ask keys the whole history). */
 function key(params: Params): string {
-  return JSON.stringify(
-    Object.keys(params)
-      .sort()
-      .map((k) => [k, params[k]]),
-  );
+  let k = keyCache.get(params);
+  if (k === undefined) {
+    k = JSON.stringify(
+      Object.keys(params)
+        .sort()
+        .map((name) => [name, params[name]]),
+    );
+    keyCache.set(params, k);
+  }
+  return k;
 }
 
 /** The `bayes` strategy factory (options as in the language: initial, acquisition, kernel, …). */
