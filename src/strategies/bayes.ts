@@ -24,12 +24,14 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  * `bayes`: Bayesian optimization with the native exact GP (src/native/gp.ts).
  *
  * - The first `initial` trials (by number) come from a seeded Latin hypercube over the unit cube.
- * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and every tenth
- *   trial, otherwise one run warm-started from the previous ask's hyperparameters) on
+ * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and whenever the
+ *   data grew by 10 observations or 25 %; one run warm-started from the previous hyperparameters
+ *   once it grew by 5 %; otherwise the previous hyperparameters, conditioned on the new data) on
  *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and warped,
  *   standardized targets (bayes/targets.ts), and maximizes the acquisition: `candidates` seeded
- *   points (half uniform, half around the best trials), the best few polished by bounded L-BFGS in
- *   the native engine, each polished point rounded to a valid configuration and scored again.
+ *   points (half uniform, half around the best trials), the best two and the incumbent polished by
+ *   bounded L-BFGS in the native engine, each polished point rounded to a valid configuration and
+ *   scored again.
  * - Running trials and earlier proposals of the same batch enter as fantasies at their posterior mean
  *   (kriging believer), so a batch spreads out.
  * - Failed and pruned trials count as the worst observed value, steering the search away from them.
@@ -62,8 +64,10 @@ const POLISH_STARTS = 2;
 const POLISH_ITERATIONS = 30;
 /** With `device = "auto"`, the GPU is used from this many observations on. */
 const AUTO_CUDA_MIN_POINTS = 512;
-/** Trials between fits with every restart (in between, one warm-started run). */
+/** Fits with every restart come once the data grew by this many observations, or by
+ *  FULL_REFIT_GROWTH if that is more (in between, one warm-started run or none). */
 const FULL_REFIT_EVERY = 10;
+const FULL_REFIT_GROWTH = 0.25;
 /** Between full refits, the hyperparameters are re-optimized once the data grew by this fraction. */
 const REFIT_GROWTH = 0.05;
 /** Incumbents whose neighbourhoods are sampled. */
@@ -128,6 +132,8 @@ class BayesStrategy implements Strategy {
   readonly #featureCache = new WeakMap<Params, Float64Array | null>();
   /** Observations the hyperparameters in #warm were last optimized on. */
   #fittedOn = 0;
+  /** Observations of the last fit with every restart. */
+  #fullOn = 0;
   #device: "cpu" | "cuda" | undefined;
   /** Plain floats only, no conditions or constraints: candidate features are their unit coordinates. */
   readonly #plain: boolean;
@@ -267,14 +273,18 @@ class BayesStrategy implements Strategy {
     try {
       const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
       // Warm-started from the previous ask, one L-BFGS run usually suffices (the data changed by a
-      // trial or a few); every FULL_REFIT_EVERY-th trial all restarts run again, so a fit stuck in a
-      // poor local optimum does not persist. Between those, the hyperparameters are re-optimized only
-      // once the data grew by REFIT_GROWTH since the last fit (every trial while it is small): one
-      // more point among hundreds barely moves the MAP estimate, and keeping the previous
-      // hyperparameters costs one Cholesky factorization instead of tens of likelihood evaluations
-      // (BoTorch/Optuna loops warm-start for the same reason). The choice depends only on the
-      // history, so the same seed still gives the same trials.
-      const full = !this.#warm || number % FULL_REFIT_EVERY === 0;
+      // trial or a few). All restarts run again once the data grew by FULL_REFIT_EVERY observations
+      // (FULL_REFIT_GROWTH of them on large histories, where a full fit costs tens of likelihood
+      // evaluations per restart), so a fit stuck in a poor local optimum does not persist. Between
+      // those, the hyperparameters are re-optimized only once the data grew by REFIT_GROWTH since the
+      // last fit (every trial while it is small): one more point among hundreds barely moves the MAP
+      // estimate, and keeping the previous hyperparameters costs one Cholesky factorization instead
+      // of tens of likelihood evaluations (BoTorch/Optuna loops warm-start for the same reason). The
+      // choice depends only on the sequence of histories asked about, so the same seed still gives
+      // the same trials.
+      const full =
+        !this.#warm ||
+        obs.n - this.#fullOn >= Math.max(FULL_REFIT_EVERY, Math.floor(this.#fullOn * FULL_REFIT_GROWTH));
       const grown = obs.n - this.#fittedOn >= Math.max(1, Math.floor(this.#fittedOn * REFIT_GROWTH));
       let fitted: GpHyperparameters;
       if (this.#warm && !full && !grown) {
@@ -284,6 +294,7 @@ class BayesStrategy implements Strategy {
         fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
         this.#warm = fitted;
         this.#fittedOn = obs.n;
+        if (full) this.#fullOn = obs.n;
       }
       return { gp, obs, hyper: fitted, best: Math.max(...obs.y.subarray(0, obs.n)) };
     } catch (err) {
