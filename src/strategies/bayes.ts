@@ -390,8 +390,7 @@ class BayesStrategy implements Strategy {
       const poolValues = (await gp.acquisition(Xpool, acq)).value;
 
       // 2. Polish the best candidates and the incumbent with L-BFGS, then round and rescore.
-      const order = Array.from(pool.keys()).sort((a, b) => poolValues[b] - poolValues[a] || a - b);
-      const starts = order.slice(0, POLISH_STARTS).map((i) => pool[i].x);
+      const starts = topIndices(poolValues, POLISH_STARTS).map((i) => pool[i].x);
       if (model.obs.top.length) starts.push(model.obs.top[0]);
       const Xs = stackRows(starts, d);
       const polished = await gp.maximizeAcquisition(Xs, { ...acq, maxIterations: POLISH_ITERATIONS });
@@ -416,12 +415,14 @@ class BayesStrategy implements Strategy {
 
       // 3. The best configuration not tried yet (ties: the earlier, so the choice is deterministic).
       // Scanned best-first so the (string) duplicate key is built for a few configurations, not all.
-      const ranked = Array.from(scored.keys())
-        .filter((i) => Number.isFinite(scored[i].value))
-        .sort((a, b) => scored[b].value - scored[a].value || a - b);
-      for (const i of ranked) {
-        const params = scored[i].params ?? fm.toParams(scored[i].x);
-        if (!seen.has(key(params))) return params;
+      // Usually the best is new: rank a few first, everything only when those were all tried.
+      const values = Float64Array.from(scored, (c) => c.value);
+      for (const k of [8, values.length]) {
+        const ranked = topIndices(values, k);
+        for (const i of ranked) {
+          const params = scored[i].params ?? fm.toParams(scored[i].x);
+          if (!seen.has(key(params))) return params;
+        }
       }
       return undefined;
     } finally {
@@ -435,6 +436,27 @@ interface Model {
   obs: Observations;
   hyper: GpHyperparameters;
   best: number;
+}
+
+/**
+ * Indices of the k largest finite values, best first (ties: the lower index), without sorting all:
+ * k is small next to the thousands of scored candidates.
+ */
+function topIndices(values: ArrayLike<number>, k: number): number[] {
+  if (k >= values.length)
+    return Array.from({ length: values.length }, (_, i) => i)
+      .filter((i) => Number.isFinite(values[i]))
+      .sort((a, b) => values[b] - values[a] || a - b);
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v) || (top.length === k && v <= values[top[k - 1]])) continue;
+    let at = top.length;
+    while (at > 0 && v > values[top[at - 1]]) at--;
+    top.splice(at, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
 /** Rows of length d stacked into one row-major matrix. */
