@@ -1,21 +1,26 @@
 /**
- * Search quality of `bayes` against random search on standard functions (the question the speed
- * figures of `hpo bench surrogate` leave open): median best value over seeds at a fixed budget.
- * Domains are shifted by a sixth of their width so no optimum sits at the centre of the box.
+ * Search quality of `bayes` against `tpe` and `random` on standard functions (the question the speed
+ * figures of `hpo bench surrogate` leave open): median best value over seeds at a fixed budget, and
+ * the time each strategy's asks took (median wall milliseconds per ask; CPU seconds of this process
+ * per run, which includes native worker threads). Domains are shifted by a sixth of their width so
+ * no optimum sits at the centre of the box. Branin (2-D), Hartmann-6, and 10-D Rosenbrock, Ackley
+ * and Levy; strategies with their default options, one trial per ask (sequential).
  *
- *   node dist/bench/surrogate-quality.js [--trials 50] [--seeds 5] [--functions branin,hartmann6,...] [--json]
+ *   node dist/bench/surrogate-quality.js [--trials 60] [--seeds 10] [--strategies bayes,tpe,random]
+ *                                        [--functions branin,hartmann6,...] [--json]
  */
 import { parseArgs } from "node:util";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
 import type { ParamSpec } from "../src/plan/types.js";
-import { rngFor, sampleConfiguration } from "../src/space/index.js";
-import { createBayes } from "../src/strategies/bayes.js";
-import type { StrategyFactory, TrialView } from "../src/strategies/types.js";
+import type { StrategyName } from "../src/plan/types.js";
+import { createStrategy } from "../src/strategies/index.js";
+import type { TrialView } from "../src/strategies/types.js";
 
 const { values } = parseArgs({
   options: {
-    trials: { type: "string", default: "50" },
-    seeds: { type: "string", default: "5" },
+    trials: { type: "string", default: "60" },
+    seeds: { type: "string", default: "10" },
+    strategies: { type: "string", default: "bayes,tpe,random" },
     functions: { type: "string", default: "branin,hartmann6,rosenbrock,ackley,levy" },
     json: { type: "boolean", default: false },
   },
@@ -27,22 +32,17 @@ if (!Number.isInteger(trials) || trials < 2 || !Number.isInteger(seeds) || seeds
   process.exit(2);
 }
 
-const randomSearch: StrategyFactory = (init) => ({
-  name: "random",
-  async ask(context, count) {
-    return Array.from({ length: count }, (_, i) => ({
-      params: sampleConfiguration(
-        init.space,
-        init.constraints,
-        rngFor(init.seed, 0x5eed, context.nextNumber + i),
-      ),
-    }));
-  },
-});
-
 const POS = { line: 1, col: 1, endLine: 1, endCol: 1 };
 
-async function run(factory: StrategyFactory, name: string, seed: number): Promise<number> {
+interface RunResult {
+  best: number;
+  /** Wall milliseconds of each ask. */
+  askMs: number[];
+  /** CPU seconds (user + system, all threads of this process) spent in asks. */
+  cpuS: number;
+}
+
+async function run(strategyName: string, name: string, seed: number): Promise<RunResult> {
   const f = BUILTIN_OBJECTIVES[name];
   const fixed = name === "branin" || name === "hartmann6";
   const a: Record<string, number> = fixed ? {} : { dim: 10 };
@@ -55,17 +55,27 @@ async function run(factory: StrategyFactory, name: string, seed: number): Promis
     log: false,
     pos: POS,
   }));
-  const strategy = factory({
-    space,
-    constraints: [],
-    objectives: [{ metric: "value", direction: "minimize" }],
-    options: {},
-    seed,
-  });
+  const strategy = createStrategy(
+    { name: strategyName as StrategyName, options: {} },
+    {
+      space,
+      constraints: [],
+      objectives: [{ metric: "value", direction: "minimize" }],
+      options: {},
+      seed,
+    },
+  );
   const history: TrialView[] = [];
   let best = Number.POSITIVE_INFINITY;
+  const askMs: number[] = [];
+  let cpu = 0;
   for (let t = 0; t < trials; t++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
     const [p] = await strategy.ask({ trials: history, nextNumber: t }, 1);
+    askMs.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu += (c.user + c.system) / 1e6;
     const value = f.evaluate(
       space.map((s) => p.params[s.name] as number),
       a,
@@ -73,7 +83,7 @@ async function run(factory: StrategyFactory, name: string, seed: number): Promis
     best = Math.min(best, value);
     history.push({ number: t, state: "complete", params: p.params, values: [value], intermediate: [] });
   }
-  return best;
+  return { best, askMs, cpuS: cpu };
 }
 
 const median = (xs: number[]) => {
@@ -81,37 +91,45 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+const strategies = (values.strategies as string).split(",").map((x) => x.trim());
 const results = [];
-for (const name of (values.functions as string).split(",").map((s) => s.trim())) {
+for (const name of (values.functions as string).split(",").map((x) => x.trim())) {
   if (!Object.hasOwn(BUILTIN_OBJECTIVES, name)) {
     console.error(`surrogate-quality bench: unknown function ${name}`);
     process.exit(2);
   }
-  const bayes: number[] = [];
-  const random: number[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    bayes.push(await run(createBayes, name, seed));
-    random.push(await run(randomSearch, name, seed));
-  }
   const optimum = BUILTIN_OBJECTIVES[name].optimum?.(
     name === "branin" || name === "hartmann6" ? {} : { dim: 10 },
   );
-  results.push({
-    name,
-    optimum: optimum?.value,
-    bayes: median(bayes),
-    random: median(random),
-    bayesRuns: bayes,
-  });
+  const row: {
+    name: string;
+    optimum: number | undefined;
+    strategies: Record<string, { median: number; askMs: number; cpuS: number; bests: number[] }>;
+  } = { name, optimum: optimum?.value, strategies: {} };
+  for (const strategy of strategies) {
+    const runs: RunResult[] = [];
+    for (let seed = 1; seed <= seeds; seed++) runs.push(await run(strategy, name, seed));
+    row.strategies[strategy] = {
+      median: median(runs.map((r) => r.best)),
+      askMs: median(runs.flatMap((r) => r.askMs)),
+      cpuS: median(runs.map((r) => r.cpuS)),
+      bests: runs.map((r) => r.best),
+    };
+  }
+  results.push(row);
 }
 
 if (values.json) console.log(JSON.stringify({ trials, seeds, results }, null, 2));
 else {
   console.log(
-    `median best value over ${seeds} seeds, ${trials} trials (10-D for rosenbrock, ackley, levy; shifted domains)`,
+    `median best value over ${seeds} seeds, ${trials} trials, one per ask (10-D rosenbrock, ackley, levy; shifted domains);`,
   );
-  for (const r of results)
-    console.log(
-      `${r.name.padEnd(12)} bayes ${r.bayes.toPrecision(5).padStart(12)}   random ${r.random.toPrecision(5).padStart(12)}   optimum ${r.optimum}`,
-    );
+  console.log("ask = median wall ms per ask, cpu = median CPU seconds per run (all asks)");
+  for (const r of results) {
+    const cells = strategies.map((s) => {
+      const v = r.strategies[s];
+      return `${s} ${v.median.toPrecision(4).padStart(10)} (ask ${v.askMs.toFixed(1)} ms, cpu ${v.cpuS.toFixed(2)} s)`;
+    });
+    console.log(`${r.name.padEnd(11)} ${cells.join("  ")}  optimum ${r.optimum?.toPrecision(4)}`);
+  }
 }

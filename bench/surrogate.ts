@@ -188,8 +188,11 @@ if (!values["no-scipy"] && existsSync(script)) {
 }
 
 // A bayes ask with 200 completed trials in 10 dimensions (refit warm-started + acquisition
-// optimization): the first ask fits from scratch, the next ones warm-start as in a study.
-const asks: { device: string; firstMs: number; warmMs: number }[] = [];
+// optimization): the first ask fits from scratch, the next ASK_FOLLOWUPS continue as in a study
+// (their median, and their mean, which spreads the periodic full refits; CPU time covers every
+// thread of this process).
+const ASK_FOLLOWUPS = 20;
+const asks: { device: string; firstMs: number; warmMs: number; meanMs: number; cpuMs: number }[] = [];
 for (const device of devices) {
   if (device === "cuda" && !cuda.available) continue;
   const pos = { line: 1, col: 1, endLine: 1, endCol: 1 };
@@ -230,13 +233,19 @@ for (const device of devices) {
     });
   }
   const warm: number[] = [];
+  const warmCpu: number[] = [];
   let firstMs = 0;
-  for (let a = 0; a < 4; a++) {
+  for (let a = 0; a <= ASK_FOLLOWUPS; a++) {
+    const cpu0 = process.cpuUsage();
     const start = process.hrtime.bigint();
     const [p] = await strategy.ask({ trials, nextNumber: trials.length }, 1);
     const ms = msSince(start);
+    const cpu = process.cpuUsage(cpu0);
     if (a === 0) firstMs = ms;
-    else warm.push(ms);
+    else {
+      warm.push(ms);
+      warmCpu.push((cpu.user + cpu.system) / 1000);
+    }
     const x = space.map((s) => p.params[s.name] as number);
     trials.push({
       number: trials.length,
@@ -246,7 +255,8 @@ for (const device of devices) {
       intermediate: [],
     });
   }
-  asks.push({ device, firstMs, warmMs: median(warm) });
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  asks.push({ device, firstMs, warmMs: median(warm), meanMs: mean(warm), cpuMs: median(warmCpu) });
 }
 
 if (values.json) {
@@ -301,7 +311,8 @@ if (values.json) {
     );
   for (const a of asks)
     console.log(
-      `bayes ask, 200 trials, 10-D, ${a.device}: first ${fmt(a.firstMs)} ms, warm-started ${fmt(a.warmMs)} ms (median of 3)`,
+      `bayes ask, 200 trials, 10-D, ${a.device}: first ${fmt(a.firstMs)} ms, then ${fmt(a.warmMs)} ms ` +
+        `(median of ${ASK_FOLLOWUPS}; mean ${fmt(a.meanMs)} ms; CPU ${fmt(a.cpuMs)} ms median)`,
     );
   for (const s of skipped) console.log(`skipped ${s}`);
 }

@@ -8,7 +8,8 @@ import { HpoError } from "../util/errors.js";
 /** The benchmarks behind `hpo bench NAME`: each is a program in bench/ (compiled to dist/bench/). */
 export const BENCHMARKS: Record<string, string> = {
   surrogate: "GP surrogate: log-likelihood + gradient, fit, posterior, bayes ask (CPU and CUDA)",
-  "surrogate-quality": "bayes against random search on Branin, Hartmann-6 and 10-D Rosenbrock, Ackley, Levy",
+  "surrogate-quality":
+    "bayes against tpe and random search on Branin, Hartmann-6 and 10-D Rosenbrock, Ackley, Levy",
   evolution: "population evolution: generations and NSGA-II ranking (CPU and CUDA)",
   tpe: "TPE ask latency with 100 and 1,000 completed trials",
   runtime: "per-trial overhead of the study loop (SQLite durable and in memory)",

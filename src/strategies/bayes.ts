@@ -24,12 +24,14 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  * `bayes`: Bayesian optimization with the native exact GP (src/native/gp.ts).
  *
  * - The first `initial` trials (by number) come from a seeded Latin hypercube over the unit cube.
- * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and every tenth
- *   trial, otherwise one run warm-started from the previous ask's hyperparameters) on
+ * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and whenever the
+ *   data grew by 10 observations or 25 %; one run warm-started from the previous hyperparameters
+ *   once it grew by 5 %; otherwise the previous hyperparameters, conditioned on the new data) on
  *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and warped,
  *   standardized targets (bayes/targets.ts), and maximizes the acquisition: `candidates` seeded
- *   points (half uniform, half around the best trials), the best few polished by bounded L-BFGS in
- *   the native engine, each polished point rounded to a valid configuration and scored again.
+ *   points (half uniform, half around the best trials), the best two and the incumbent polished by
+ *   bounded L-BFGS in the native engine, each polished point rounded to a valid configuration and
+ *   scored again.
  * - Running trials and earlier proposals of the same batch enter as fantasies at their posterior mean
  *   (kriging believer), so a batch spreads out.
  * - Failed and pruned trials count as the worst observed value, steering the search away from them.
@@ -58,12 +60,16 @@ const STREAM_FIT = 0xb3;
 const STREAM_WEIGHTS = 0xb4;
 
 /** Starting points polished by L-BFGS: the best candidates plus the incumbent. */
-const POLISH_STARTS = 4;
-const POLISH_ITERATIONS = 50;
+const POLISH_STARTS = 2;
+const POLISH_ITERATIONS = 30;
 /** With `device = "auto"`, the GPU is used from this many observations on. */
 const AUTO_CUDA_MIN_POINTS = 512;
-/** Trials between fits with every restart (in between, one warm-started run). */
+/** Fits with every restart come once the data grew by this many observations, or by
+ *  FULL_REFIT_GROWTH if that is more (in between, one warm-started run or none). */
 const FULL_REFIT_EVERY = 10;
+const FULL_REFIT_GROWTH = 0.25;
+/** Between full refits, the hyperparameters are re-optimized once the data grew by this fraction. */
+const REFIT_GROWTH = 0.05;
 /** Incumbents whose neighbourhoods are sampled. */
 const LOCAL_CENTRES = 5;
 const LOCAL_SCALES = [0.01, 0.05, 0.2];
@@ -123,12 +129,22 @@ class BayesStrategy implements Strategy {
   readonly #features: FeatureMap;
   #design: Float64Array[] | undefined;
   #warm: GpHyperparameters | undefined;
+  readonly #featureCache = new WeakMap<Params, Float64Array | null>();
+  /** Observations the hyperparameters in #warm were last optimized on. */
+  #fittedOn = 0;
+  /** Observations of the last fit with every restart. */
+  #fullOn = 0;
   #device: "cpu" | "cuda" | undefined;
+  /** Plain floats only, no conditions or constraints: candidate features are their unit coordinates. */
+  readonly #plain: boolean;
 
   constructor(init: StrategyInit) {
     this.#init = init;
     this.#options = readOptions(init.options);
     this.#features = featureMap(init.space);
+    this.#plain =
+      init.constraints.length === 0 &&
+      init.space.every((p) => p.kind === "float" && p.step === undefined && p.condition === undefined);
   }
 
   async ask(context: AskContext, count: number): Promise<Proposal[]> {
@@ -182,13 +198,8 @@ class BayesStrategy implements Strategy {
     const bad: Float64Array[] = [];
     for (const t of trials) {
       if (t.state === "running") continue;
-      let x: Float64Array;
-      try {
-        x = this.#features.fromParams(t.params);
-        encode(space, t.params);
-      } catch {
-        continue; // a trial from another version of the space
-      }
+      const x = this.#featuresOf(t.params, space);
+      if (!x) continue; // a trial from another version of the space
       if (t.state === "complete" && t.values && t.values.length >= objectives.length)
         complete.push({ x, values: t.values });
       else if (t.state === "failed" || t.state === "pruned") bad.push(x);
@@ -209,6 +220,22 @@ class BayesStrategy implements Strategy {
     const y = warpTargets(all);
     const order = Array.from(complete.keys()).sort((a, b) => y[b] - y[a] || a - b);
     return { X, y, n: rows.length, top: order.slice(0, LOCAL_CENTRES).map((i) => rows[i]) };
+  }
+
+  /** A trial's features, cached per params object (the history is re-read on every ask); null when
+   *  the configuration does not fit this space. */
+  #featuresOf(params: Params, space: StrategyInit["space"]): Float64Array | null {
+    let x = this.#featureCache.get(params);
+    if (x === undefined) {
+      try {
+        x = this.#features.fromParams(params);
+        encode(space, params);
+      } catch {
+        x = null;
+      }
+      this.#featureCache.set(params, x);
+    }
+    return x;
   }
 
   #resolveDevice(): "cpu" | "cuda" {
@@ -246,11 +273,29 @@ class BayesStrategy implements Strategy {
     try {
       const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
       // Warm-started from the previous ask, one L-BFGS run usually suffices (the data changed by a
-      // trial or a few); every FULL_REFIT_EVERY-th trial all restarts run again, so a fit stuck in a
-      // poor local optimum does not persist.
-      const full = !this.#warm || number % FULL_REFIT_EVERY === 0;
-      const fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
-      this.#warm = fitted;
+      // trial or a few). All restarts run again once the data grew by FULL_REFIT_EVERY observations
+      // (FULL_REFIT_GROWTH of them on large histories, where a full fit costs tens of likelihood
+      // evaluations per restart), so a fit stuck in a poor local optimum does not persist. Between
+      // those, the hyperparameters are re-optimized only once the data grew by REFIT_GROWTH since the
+      // last fit (every trial while it is small): one more point among hundreds barely moves the MAP
+      // estimate, and keeping the previous hyperparameters costs one Cholesky factorization instead
+      // of tens of likelihood evaluations (BoTorch/Optuna loops warm-start for the same reason). The
+      // choice depends only on the sequence of histories asked about, so the same seed still gives
+      // the same trials.
+      const full =
+        !this.#warm ||
+        obs.n - this.#fullOn >= Math.max(FULL_REFIT_EVERY, Math.floor(this.#fullOn * FULL_REFIT_GROWTH));
+      const grown = obs.n - this.#fittedOn >= Math.max(1, Math.floor(this.#fittedOn * REFIT_GROWTH));
+      let fitted: GpHyperparameters;
+      if (this.#warm && !full && !grown) {
+        await gp.setHyperparameters(this.#warm);
+        fitted = this.#warm;
+      } else {
+        fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
+        this.#warm = fitted;
+        this.#fittedOn = obs.n;
+        if (full) this.#fullOn = obs.n;
+      }
       return { gp, obs, hyper: fitted, best: Math.max(...obs.y.subarray(0, obs.n)) };
     } catch (err) {
       log("bayes: GP fit failed (%s); proposing at random", describeError(err));
@@ -297,22 +342,28 @@ class BayesStrategy implements Strategy {
       }
       const acq = { kind: this.#options.acquisition, best: model.best, beta: this.#options.beta };
 
-      // 1. Seeded candidates, rounded to valid configurations and filtered by the constraints.
+      // 1. Seeded candidates, rounded to valid configurations and filtered by the constraints. In a
+      // space of plain floats without conditions or constraints, rounding is the identity (features
+      // = unit coordinates), so candidates go straight into one matrix and only the few that rank
+      // near the top are decoded into configurations (an ask used to spend most of its JS time
+      // building thousands of Params objects and small arrays).
       const rng = rngFor(this.#init.seed, STREAM_CANDIDATES, number);
-      const pool: { params: Params; x: Float64Array }[] = [];
       const total = this.#options.candidates;
       const space = this.#init.space;
+      const plain = this.#plain;
       const centres = model.obs.top.map((x) => encode(space, fm.toParams(x)));
+      const pool: { params: Params | undefined; x: Float64Array }[] = [];
+      const u = new Float64Array(space.length);
+      // Plain spaces keep every candidate, so their features fill one matrix in place.
+      const plainX = plain ? new Float64Array(total * d) : undefined;
       for (let c = 0; c < total; c++) {
         // Plain loops (not Float64Array.from / forEach with callbacks): this runs for thousands of
         // candidates per ask. The random stream is consumed in the same order either way.
-        let u: Float64Array;
         if (c % 2 === 0 || centres.length === 0) {
-          u = new Float64Array(space.length);
           for (let j = 0; j < space.length; j++) u[j] = rng.uniform();
         } else {
           const scale = LOCAL_SCALES[rng.int(LOCAL_SCALES.length)];
-          u = centres[rng.int(centres.length)].slice();
+          u.set(centres[rng.int(centres.length)]);
           for (let j = 0; j < space.length; j++) {
             if (Number.isNaN(u[j])) u[j] = rng.uniform();
             else if (space[j].kind === "categorical") {
@@ -320,19 +371,26 @@ class BayesStrategy implements Strategy {
             } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
           }
         }
-        const params = decode(space, u);
-        if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
+        if (plainX) {
+          const x = plainX.subarray(c * d, (c + 1) * d);
+          x.set(u);
+          pool.push({ params: undefined, x });
+        } else {
+          const params = decode(space, u);
+          if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
+        }
       }
       if (pool.length === 0) return undefined;
-      const Xpool = stackRows(
-        pool.map((p) => p.x),
-        d,
-      );
+      const Xpool =
+        plainX ??
+        stackRows(
+          pool.map((p) => p.x),
+          d,
+        );
       const poolValues = (await gp.acquisition(Xpool, acq)).value;
 
       // 2. Polish the best candidates and the incumbent with L-BFGS, then round and rescore.
-      const order = Array.from(pool.keys()).sort((a, b) => poolValues[b] - poolValues[a] || a - b);
-      const starts = order.slice(0, POLISH_STARTS).map((i) => pool[i].x);
+      const starts = topIndices(poolValues, POLISH_STARTS).map((i) => pool[i].x);
       if (model.obs.top.length) starts.push(model.obs.top[0]);
       const Xs = stackRows(starts, d);
       const polished = await gp.maximizeAcquisition(Xs, { ...acq, maxIterations: POLISH_ITERATIONS });
@@ -341,22 +399,31 @@ class BayesStrategy implements Strategy {
         const params = fm.toParams(polished.x.subarray(i * d, (i + 1) * d));
         if (satisfiesConstraints(constraints, params)) rounded.push({ params, x: fm.fromParams(params) });
       }
-      const scored = pool.map((p, i) => ({ params: p.params, value: poolValues[i] }));
+      const scored: { params: Params | undefined; x: Float64Array; value: number }[] = pool.map((p, i) => ({
+        params: p.params,
+        x: p.x,
+        value: poolValues[i],
+      }));
       if (rounded.length) {
         const Xr = stackRows(
           rounded.map((r) => r.x),
           d,
         );
         const values = (await gp.acquisition(Xr, acq)).value;
-        for (const [i, r] of rounded.entries()) scored.push({ params: r.params, value: values[i] });
+        for (const [i, r] of rounded.entries()) scored.push({ params: r.params, x: r.x, value: values[i] });
       }
 
       // 3. The best configuration not tried yet (ties: the earlier, so the choice is deterministic).
       // Scanned best-first so the (string) duplicate key is built for a few configurations, not all.
-      const ranked = Array.from(scored.keys())
-        .filter((i) => Number.isFinite(scored[i].value))
-        .sort((a, b) => scored[b].value - scored[a].value || a - b);
-      for (const i of ranked) if (!seen.has(key(scored[i].params))) return scored[i].params;
+      // Usually the best is new: rank a few first, everything only when those were all tried.
+      const values = Float64Array.from(scored, (c) => c.value);
+      for (const k of [8, values.length]) {
+        const ranked = topIndices(values, k);
+        for (const i of ranked) {
+          const params = scored[i].params ?? fm.toParams(scored[i].x);
+          if (!seen.has(key(params))) return params;
+        }
+      }
       return undefined;
     } finally {
       fantasy?.dispose();
@@ -371,6 +438,27 @@ interface Model {
   best: number;
 }
 
+/**
+ * Indices of the k largest finite values, best first (ties: the lower index), without sorting all:
+ * k is small next to the thousands of scored candidates.
+ */
+function topIndices(values: ArrayLike<number>, k: number): number[] {
+  if (k >= values.length)
+    return Array.from({ length: values.length }, (_, i) => i)
+      .filter((i) => Number.isFinite(values[i]))
+      .sort((a, b) => values[b] - values[a] || a - b);
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v) || (top.length === k && v <= values[top[k - 1]])) continue;
+    let at = top.length;
+    while (at > 0 && v > values[top[at - 1]]) at--;
+    top.splice(at, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
 /** Rows of length d stacked into one row-major matrix. */
 function stackRows(rows: readonly ArrayLike<number>[], d: number): Float64Array {
   const X = new Float64Array(rows.length * d);
@@ -378,13 +466,20 @@ function stackRows(rows: readonly ArrayLike<number>[], d: number): Float64Array 
   return X;
 }
 
-/** A configuration's identity for duplicate checks. */
+const keyCache = new WeakMap<Params, string>();
+
+/** A configuration's identity for duplicate checks (cached: every ask keys the whole history). */
 function key(params: Params): string {
-  return JSON.stringify(
-    Object.keys(params)
-      .sort()
-      .map((k) => [k, params[k]]),
-  );
+  let k = keyCache.get(params);
+  if (k === undefined) {
+    k = JSON.stringify(
+      Object.keys(params)
+        .sort()
+        .map((name) => [name, params[name]]),
+    );
+    keyCache.set(params, k);
+  }
+  return k;
 }
 
 /** The `bayes` strategy factory (options as in the language: initial, acquisition, kernel, …). */

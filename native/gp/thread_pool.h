@@ -1,0 +1,110 @@
+// A persistent host thread pool for parallel_for (gp_fit.h). Starting std::threads per call cost
+// tens of microseconds each, and one log-likelihood at n >= 512 runs a dozen parallel loops; the
+// workers here are started once and sleep on a condition variable between jobs.
+//
+// One job at a time: a caller takes the pool's job lock, publishes the job, works on it itself and
+// waits for the workers' share; a second caller meanwhile runs its loop inline. A parallel_for issued from inside a job (a restart's likelihood while
+// restarts run in parallel) runs inline on that thread, so nesting never deadlocks or oversubscribes.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace hpo::gp {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int workers) {
+    for (int w = 0; w < workers; ++w) threads_.emplace_back([this, w] { loop(w + 1); });
+  }
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int workers() const { return static_cast<int>(threads_.size()); }
+
+  // True on a pool worker and on a thread currently running a job (nested calls go inline).
+  static bool& in_job() {
+    thread_local bool flag = false;
+    return flag;
+  }
+
+  // Runs task(slot) for slot in [0, slots) with slot 0 on the caller and 1..slots-1 on workers
+  // (slots <= workers() + 1) and returns true once every slot finished; returns false at once,
+  // running nothing, while another thread's job holds the pool (that caller then runs inline rather
+  // than waiting for a whole fit to finish).
+  bool try_run(int slots, const std::function<void(int)>& task) {
+    std::unique_lock<std::mutex> job(job_mutex_, std::try_to_lock);
+    if (!job.owns_lock()) return false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      task_ = &task;
+      slots_ = slots;
+      pending_ = slots - 1;
+      ++generation_;
+    }
+    wake_.notify_all();
+    in_job() = true;
+    task(0);
+    in_job() = false;
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+    task_ = nullptr;
+    return true;
+  }
+
+ private:
+  void loop(int slot) {
+    in_job() = true;
+    uint64_t seen = 0;
+    for (;;) {
+      const std::function<void(int)>* task;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+        if (slot >= slots_) continue;
+        task = task_;
+      }
+      (*task)(slot);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        --pending_;
+      }
+      done_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex job_mutex_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(int)>* task_ = nullptr;
+  int slots_ = 0;
+  int pending_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+};
+
+// The process-wide pool: hardware threads - 1 workers (the caller is the last one), started on first
+// use. Deliberately leaked: joining workers from a static destructor at process exit can hang when
+// the runtime has already torn threads down.
+inline ThreadPool& host_pool(int hardware) {
+  static ThreadPool* pool = new ThreadPool(hardware > 1 ? hardware - 1 : 0);
+  return *pool;
+}
+
+}  // namespace hpo::gp
