@@ -18,6 +18,8 @@ export const BENCHMARKS: Record<string, string> = {
   rng: "Philox4x32-10 stream throughput per distribution (CPU and CUDA)",
   report: "fANOVA parameter importance and HTML report rendering on synthetic studies",
   train: "built-in trainer: seconds per epoch of small MLP, CNN and LSTM models per TensorFlow.js backend",
+  examples:
+    "the d2l example: trials per hour with parallel 1 and 2, best validation error with 5 and 20 trials",
 };
 
 /** `hpo bench NAME [options…]`: runs one benchmark; its options are passed through. */

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CliDeps } from "../cli/study-cli.js";
 import { compileFile, formatDiagnostics } from "../lang/index.js";
@@ -7,7 +8,7 @@ import type { TrainerObjectiveArg } from "../train/objective.js";
 import { createStrategy } from "../strategies/index.js";
 import { createPruner } from "../strategies/pruners/index.js";
 import { HpoError } from "../util/errors.js";
-import type { StudyDeps } from "./loop.js";
+import type { StudyDeps, StudyRunResult } from "./loop.js";
 import type { ObjectiveSource } from "./objective.js";
 
 /** The module workers load the built-in test functions from (its `BUILTIN_OBJECTIVES`). */
@@ -59,8 +60,27 @@ export function compileSpec(path: string): Plan {
   );
 }
 
-/** hpo's own strategies, pruners and objectives. */
-export const defaultStudyDeps: StudyDeps = { createStrategy, createPruner, objectiveSource };
+/**
+ * Removes a study's checkpoints once no trial can be promoted or resumed from them: the run spent its
+ * budget (trials, time, max_failed) or the strategy has nothing left to propose, and no trial is still
+ * running (in another process sharing the storage). An interrupted or stopped run keeps them, so that
+ * resuming the study can still promote its trials.
+ */
+export function removeSpentCheckpoints(plan: Plan, result: StudyRunResult): boolean {
+  if (plan.trial.kind !== "trainer") return false;
+  if (result.reason === "interrupted" || result.reason === "stopped") return false;
+  if (result.trials.some((t) => t.state === "running")) return false;
+  rmSync(checkpointFolder(plan), { recursive: true, force: true });
+  return true;
+}
+
+/** hpo's own strategies, pruners and objectives; spent studies' checkpoints are removed. */
+export const defaultStudyDeps: StudyDeps = {
+  createStrategy,
+  createPruner,
+  objectiveSource,
+  finished: (plan, result) => void removeSpentCheckpoints(plan, result),
+};
 
 /** The strategies, pruners, objectives and compiler the CLI runs studies with. */
 export const defaultCliDeps: CliDeps = { study: defaultStudyDeps, compileSpec };

@@ -20,6 +20,8 @@ export interface StudyDeps {
   createPruner(spec: PrunerSpec | undefined): Pruner | undefined;
   /** Where workers find the objective of a Plan (a user module or a built-in test function). */
   objectiveSource(plan: Plan): ObjectiveSource;
+  /** Called once a run has ended (not when it throws): e.g. to remove checkpoints nobody can use. */
+  finished?(plan: Plan, result: StudyRunResult): Promise<void> | void;
 }
 
 /** Why a study run ended. */
@@ -352,7 +354,9 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
   if (fatal !== undefined) throw fatal;
   const final = reason ?? "exhausted";
   emit({ type: "end", reason: final });
-  return { study, reason: final, trials: await storage.getTrials(study.id), ran };
+  const result: StudyRunResult = { study, reason: final, trials: await storage.getTrials(study.id), ran };
+  await deps.finished?.(plan, result);
+  return result;
 }
 
 /** The study's trials as this process knows them: its own at once, other processes' on refresh. */

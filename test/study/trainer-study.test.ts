@@ -10,6 +10,7 @@ import {
   compileSpec,
   defaultStudyDeps,
   objectiveSource,
+  removeSpentCheckpoints,
 } from "../../src/study/default-deps.js";
 import { runStudy } from "../../src/study/loop.js";
 
@@ -47,7 +48,19 @@ test("a trainer plan's objective is the trainer factory, with the study's checkp
 
 test("successive halving trains, promotes the better trial and continues its checkpoint", async () => {
   const plan = { ...compileSpec(spec), storage: "memory:" };
-  const r = await runStudy({ plan, storage: new MemoryStorage(), deps: defaultStudyDeps });
+  // While the study runs, each finished trial's checkpoint is on disk (a later rung may continue it).
+  const seen: boolean[] = [];
+  const r = await runStudy({
+    plan,
+    storage: new MemoryStorage(),
+    deps: defaultStudyDeps,
+    onEvent: (e) => {
+      if (e.type === "trial-end")
+        seen.push(existsSync(join(checkpointFolder(plan), `trial-${e.trial.number}`)));
+    },
+  });
+  assert.is(r.reason, "trials");
+  assert.equal(seen, [true, true, true]);
   assert.is(r.trials.length, 3);
   for (const t of r.trials) assert.is(t.state, "complete", `trial ${t.number}: ${t.error ?? ""}`);
   const [a, b, promoted] = r.trials;
@@ -61,7 +74,29 @@ test("successive halving trains, promotes the better trial and continues its che
     promoted!.intermediate.map((i) => i.step),
     [2],
   );
-  for (const t of r.trials) assert.ok(existsSync(join(checkpointFolder(plan), `trial-${t.number}`)));
+  // The budget is spent: nothing can be promoted any more, so the study's checkpoints are gone.
+  assert.not.ok(existsSync(checkpointFolder(plan)));
+});
+
+test("an interrupted study keeps its checkpoints, so a resumed run can still promote", async () => {
+  const plan = { ...compileSpec(spec), storage: "memory:" };
+  const drain = new AbortController();
+  const r = await runStudy({
+    plan,
+    storage: new MemoryStorage(),
+    deps: defaultStudyDeps,
+    drain: drain.signal,
+    onEvent: (e) => {
+      if (e.type === "trial-end") drain.abort();
+    },
+  });
+  assert.is(r.reason, "interrupted");
+  assert.ok(r.trials.length < 3);
+  assert.ok(existsSync(join(checkpointFolder(plan), `trial-${r.trials[0]!.number}`)));
+  assert.not.ok(removeSpentCheckpoints(plan, r));
+  // The same folder is removed once a run ends with its budget spent.
+  assert.ok(removeSpentCheckpoints(plan, { ...r, reason: "trials" }));
+  assert.not.ok(existsSync(checkpointFolder(plan)));
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

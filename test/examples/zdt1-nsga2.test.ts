@@ -1,0 +1,10 @@
+import { test } from "uvu";
+import { assertCompleteAndFinite, runExample } from "../helpers/examples.js";
+
+// A test-function example with a 3-trial budget.
+test("zdt1-nsga2.hpo runs (smaller budget and data)", async () => {
+  const { result } = await runExample("zdt1-nsga2.hpo", { trials: 3 });
+  assertCompleteAndFinite(result, 3);
+});
+
+test.run();
