@@ -3,6 +3,9 @@
  * and `hpo best` read. src/report/load.ts builds it from a Storage; tests build it directly.
  */
 import type { Direction, ParamSpec, Params } from "../plan/types.js";
+import { nonDominated } from "../util/pareto.js";
+
+export { dominates } from "../util/pareto.js";
 
 /** Where a trial stands (the same four states the study runtime uses). */
 export type TrialStateName = "running" | "complete" | "pruned" | "failed";
@@ -93,25 +96,10 @@ export function bestSoFar(data: StudyData): { number: number; value: number; bes
   return out;
 }
 
-/** True when `a` is at least as good as `b` on every objective and strictly better on one. */
-export function dominates(
-  a: readonly number[],
-  b: readonly number[],
-  directions: readonly Direction[],
-): boolean {
-  let strictly = false;
-  for (let i = 0; i < directions.length; i++) {
-    if (better(b[i], a[i], directions[i])) return false;
-    if (better(a[i], b[i], directions[i])) strictly = true;
-  }
-  return strictly;
-}
-
 /** The completed trials no other completed trial dominates (all objectives), in number order. */
 export function paretoFront(data: StudyData): TrialRecord[] {
   const directions = data.objectives.map((o) => o.direction);
-  const scored = scoredTrials(data);
-  return scored.filter((t) => !scored.some((o) => o !== t && dominates(o.values, t.values, directions)));
+  return nonDominated(scoredTrials(data), (t) => t.values, directions);
 }
 
 /** Seconds between a trial's start and end, or undefined while it runs or when a time is unknown. */

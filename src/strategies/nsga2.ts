@@ -3,7 +3,6 @@ import { rankObjectives } from "../native/evolution.js";
 import { HpoError } from "../util/errors.js";
 import { Breeder, type Scored, scoredTrials } from "./evolution/breeding.js";
 import { OptionReader } from "./evolution/options.js";
-import type { ObjectiveSpec } from "../plan/types.js";
 import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "./types.js";
 
 const OPTIONS = ["population", "crossover", "mutation", "eta_c", "eta_m", "device"];
@@ -91,22 +90,4 @@ export function survivors(pool: Scored[], size: number): Scored[] {
       (pool[a] as Scored).trial.number - (pool[b] as Scored).trial.number,
   );
   return order.slice(0, size).map((i) => pool[i] as Scored);
-}
-
-/**
- * The Pareto-optimal completed trials (for `hpo best` and the report): those no other completed trial
- * dominates, in trial-number order. Trials with a non-number value are left out. One objective gives
- * the trials tied for best; 2 to 4 objectives are ranked natively.
- */
-export function paretoFront(trials: readonly TrialView[], objectives: readonly ObjectiveSpec[]): TrialView[] {
-  if (objectives.length === 0 || objectives.length > 4)
-    throw new HpoError(`a Pareto front needs 1 to 4 objectives, got ${objectives.length}`);
-  const scored = scoredTrials(trials, objectives).filter((s) => s.costs.every((c) => !Number.isNaN(c)));
-  if (scored.length === 0) return [];
-  if (objectives.length === 1) {
-    const best = Math.min(...scored.map((s) => s.costs[0] as number));
-    return scored.filter((s) => s.costs[0] === best).map((s) => s.trial);
-  }
-  const { rank } = rankObjectives(scored.map((s) => s.costs));
-  return scored.filter((_, i) => rank[i] === 0).map((s) => s.trial);
 }

@@ -1,5 +1,6 @@
 import type { ObjectiveSpec } from "../plan/types.js";
 import type { TrialRecord } from "../storage/types.js";
+import { nonDominated } from "../util/pareto.js";
 
 /** Complete trials ordered best first by the first objective (single-objective studies). */
 export function rankTrials(
@@ -18,19 +19,12 @@ export function paretoFront(
   objectives: readonly ObjectiveSpec[],
 ): TrialRecord[] {
   const done = trials.filter((t) => t.state === "complete" && t.values);
-  const signs = objectives.map((o) => (o.direction === "maximize" ? -1 : 1));
-  const better = (a: number[], b: number[]) => {
-    let strictly = false;
-    for (let i = 0; i < signs.length; i++) {
-      const d = signs[i]! * (a[i]! - b[i]!);
-      if (d > 0) return false;
-      if (d < 0) strictly = true;
-    }
-    return strictly;
-  };
-  return done
-    .filter((t) => !done.some((o) => o !== t && better(o.values!, t.values!)))
-    .sort((a, b) => signs[0]! * (a.values![0]! - b.values![0]!) || a.number - b.number);
+  const sign = objectives[0]?.direction === "maximize" ? -1 : 1;
+  return nonDominated(
+    done,
+    (t) => t.values!,
+    objectives.map((o) => o.direction),
+  ).sort((a, b) => sign * (a.values![0]! - b.values![0]!) || a.number - b.number);
 }
 
 /** The best trials: the ranking's head for one objective, the Pareto front for several. */

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
 import { rankObjectives } from "../../src/native/evolution.js";
-import { createNsga2, paretoFront } from "../../src/strategies/nsga2.js";
+import { createNsga2 } from "../../src/strategies/nsga2.js";
 import { boxSpace, init, runStrategy, vector } from "./evolution-harness.js";
 
 const TWO = [
@@ -99,40 +99,6 @@ test("parents wait for the finished prefix: a running trial holds back later res
     1,
   );
   assert.equal(withRunning, fresh);
-});
-
-test("paretoFront: the non-dominated completed trials, directions respected, failures left out", () => {
-  const t = (number: number, values: number[] | undefined, state: "complete" | "failed" = "complete") => ({
-    number,
-    state,
-    params: {},
-    ...(values ? { values } : {}),
-    intermediate: [],
-  });
-  const trials = [
-    t(0, [1, 5]),
-    t(1, [2, 2]),
-    t(2, [3, 3]), // dominated by 1
-    t(3, [5, 1]),
-    t(4, undefined, "failed"),
-    t(5, [Number.NaN, 0]),
-    t(6, [2, 2]), // a duplicate of 1: also on the front
-  ];
-  assert.equal(
-    paretoFront(trials, TWO).map((x) => x.number),
-    [0, 1, 3, 6],
-  );
-  // Maximizing the second objective turns the order around: (1, 5) then dominates (2, 2) and (3, 3).
-  const mixed = [TWO[0] as (typeof TWO)[0], { metric: "f2", direction: "maximize" as const }];
-  assert.equal(
-    paretoFront(trials, mixed).map((x) => x.number),
-    [0],
-  );
-  assert.equal(
-    paretoFront(trials, [TWO[0] as (typeof TWO)[0]]).map((x) => x.number),
-    [0],
-  );
-  assert.equal(paretoFront([], TWO), []);
 });
 
 test("bad settings are clear errors", () => {
