@@ -14,14 +14,6 @@
 namespace hpo::evo {
 namespace {
 
-#define HPO_EVO_CHECK(call)                                                                                   \
-  do {                                                                                                        \
-    cudaError_t status_ = (call);                                                                             \
-    if (status_ != cudaSuccess)                                                                               \
-      return std::string(#call) + " failed at " __FILE__ ":" + std::to_string(__LINE__) + ": " +              \
-             cudaGetErrorString(status_);                                                                     \
-  } while (0)
-
 // A device buffer owned by RAII; copy-free moves only.
 template <typename T>
 class DeviceBuffer {
@@ -37,15 +29,15 @@ class DeviceBuffer {
     ptr_ = nullptr;
     size_ = count;
     if (count == 0) return "";
-    HPO_EVO_CHECK(cudaMalloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T)));
+    HPO_EVO_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T)));
     return "";
   }
   std::string Upload(const T* host, size_t count) {
-    HPO_EVO_CHECK(cudaMemcpy(ptr_, host, count * sizeof(T), cudaMemcpyHostToDevice));
+    HPO_EVO_CUDA_CHECK(cudaMemcpy(ptr_, host, count * sizeof(T), cudaMemcpyHostToDevice));
     return "";
   }
   std::string Download(T* host, size_t count) const {
-    HPO_EVO_CHECK(cudaMemcpy(host, ptr_, count * sizeof(T), cudaMemcpyDeviceToHost));
+    HPO_EVO_CUDA_CHECK(cudaMemcpy(host, ptr_, count * sizeof(T), cudaMemcpyDeviceToHost));
     return "";
   }
   T* get() const { return ptr_; }

@@ -15,14 +15,6 @@
 namespace hpo::evo {
 namespace {
 
-#define HPO_EVO_CUDA_CHECK(call)                                                                              \
-  do {                                                                                                        \
-    cudaError_t status_ = (call);                                                                             \
-    if (status_ != cudaSuccess)                                                                               \
-      return std::string(#call) + " failed at " __FILE__ ":" + std::to_string(__LINE__) + ": " +              \
-             cudaGetErrorString(status_);                                                                     \
-  } while (0)
-
 constexpr int kBlock = 128;
 
 int Blocks(int64_t work) { return static_cast<int>((work + kBlock - 1) / kBlock); }

@@ -8,6 +8,17 @@
 
 namespace hpo::evo {
 
+// Returns "<call> failed at FILE:LINE: <CUDA error>" from the enclosing function (which returns a
+// std::string) when a CUDA runtime call fails. For evo.cu and bindings_cuda.cpp, which include
+// <cuda_runtime.h> themselves.
+#define HPO_EVO_CUDA_CHECK(call)                                                                              \
+  do {                                                                                                        \
+    cudaError_t status_ = (call);                                                                             \
+    if (status_ != cudaSuccess)                                                                               \
+      return std::string(#call) + " failed at " __FILE__ ":" + std::to_string(__LINE__) + ": " +              \
+             cudaGetErrorString(status_);                                                                     \
+  } while (0)
+
 // One generation in two kernels: slot c < n_elites copies genes row elites[c]; every other slot runs
 // selection (SelectParents) then crossover + mutation per gene (BreedGene) with the same Philox counters
 // as EvolveCpu. next, genes (n, d) · fitness (n,) · elites (n_elites,) · types, levels (d,) ·

@@ -27,20 +27,6 @@ constexpr int kParallelMinPoints = 512;
 // From this many points on, the blocked routines of linalg_cpu.cpp replace the plain loops.
 constexpr int kBlockedMinPoints = 128;
 
-// Dot product with four accumulators (the compiler may not reorder a single floating-point sum).
-inline double dot(const double* a, const double* b, int len) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  int k = 0;
-  for (; k + 4 <= len; k += 4) {
-    s0 += a[k] * b[k];
-    s1 += a[k + 1] * b[k + 1];
-    s2 += a[k + 2] * b[k + 2];
-    s3 += a[k + 3] * b[k + 3];
-  }
-  for (; k < len; ++k) s0 += a[k] * b[k];
-  return (s0 + s1) + (s2 + s3);
-}
-
 inline int blocks_of(int n) { return (n + kBlockRows - 1) / kBlockRows; }
 
 }  // namespace
@@ -89,9 +75,9 @@ int cholesky_cpu(double* A, int n) {
     double* row_i = A + (size_t)i * n;
     for (int j = 0; j < i; ++j) {
       const double* row_j = A + (size_t)j * n;
-      row_i[j] = (row_i[j] - dot(row_i, row_j, j)) / row_j[j];
+      row_i[j] = (row_i[j] - dot4(row_i, row_j, j)) / row_j[j];
     }
-    double pivot = row_i[i] - dot(row_i, row_i, i);
+    double pivot = row_i[i] - dot4(row_i, row_i, i);
     if (!(pivot > 0.0) || !std::isfinite(pivot)) return i;
     row_i[i] = std::sqrt(pivot);
   }
@@ -100,7 +86,7 @@ int cholesky_cpu(double* A, int n) {
 
 // Solves L x = b in place (L (n, n) lower, row-major).
 void solve_lower_cpu(double* b, const double* L, int n) {
-  for (int i = 0; i < n; ++i) b[i] = (b[i] - dot(L + (size_t)i * n, b, i)) / L[(size_t)i * n + i];
+  for (int i = 0; i < n; ++i) b[i] = (b[i] - dot4(L + (size_t)i * n, b, i)) / L[(size_t)i * n + i];
 }
 
 // Solves L' x = b in place.
@@ -151,14 +137,14 @@ void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads
     double* u = U.data() + (size_t)j * n;
     for (int i = j; i < n; ++i) {
       const double* row = L + (size_t)i * n;
-      double rhs = (i == j ? 1.0 : 0.0) - dot(row + j, u + j, i - j);
+      double rhs = (i == j ? 1.0 : 0.0) - dot4(row + j, u + j, i - j);
       u[i] = rhs / row[i];
     }
   });
   parallel_for(n, t, [&](int a) {
     const double* ua = U.data() + (size_t)a * n;
     for (int b = a; b < n; ++b) {
-      double v = dot(ua + b, U.data() + (size_t)b * n + b, n - b);
+      double v = dot4(ua + b, U.data() + (size_t)b * n + b, n - b);
       Kinv[(size_t)a * n + b] = v;
       Kinv[(size_t)b * n + a] = v;
     }

@@ -207,19 +207,6 @@ void gemm_packed(double* C, int ldc, const double* A, int lda, const double* Bp,
     for (int jj = 0; jj < w; ++jj) edge(i, jj);
 }
 
-inline double dot4(const double* a, const double* b, int len) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  int k = 0;
-  for (; k + 4 <= len; k += 4) {
-    s0 += a[k] * b[k];
-    s1 += a[k + 1] * b[k + 1];
-    s2 += a[k + 2] * b[k + 2];
-    s3 += a[k + 3] * b[k + 3];
-  }
-  for (; k < len; ++k) s0 += a[k] * b[k];
-  return (s0 + s1) + (s2 + s3);
-}
-
 // rows[i] -= sum_k coef(k) * src(k) for k in [0, count): 4 at a time, then the rest.
 template <typename Coef, typename Src>
 inline void sub_combination(double* row, int count, int len, Coef coef, Src src) {

@@ -8,6 +8,21 @@
 
 namespace hpo::gp {
 
+// Dot product with four accumulators (the compiler may not reorder a single floating-point sum), so
+// the plain loops of gp_cpu.cpp and the blocked routines here round the same way.
+inline double dot4(const double* a, const double* b, int len) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  int k = 0;
+  for (; k + 4 <= len; k += 4) {
+    s0 += a[k] * b[k];
+    s1 += a[k + 1] * b[k + 1];
+    s2 += a[k + 2] * b[k + 2];
+    s3 += a[k + 3] * b[k + 3];
+  }
+  for (; k < len; ++k) s0 += a[k] * b[k];
+  return (s0 + s1) + (s2 + s3);
+}
+
 // In-place Cholesky of A (n, n) row-major (lower result; upper triangle left as is). Returns -1, or
 // the first pivot that is not positive.
 int cholesky_blocked_cpu(double* A, int n, int threads);
