@@ -53,6 +53,23 @@ test("--json prints one JSON event per line", () => {
   assert.equal(events, ["open", "trial_start", "trial_end", "trial_start", "trial_end", "end"]);
 });
 
+test("--backend reaches the trial workers (as HPO_TF_BACKEND) and only takes known backends", () => {
+  const module = join(dir, "backend-objective.mjs");
+  writeFileSync(module, 'export default () => (process.env.HPO_TF_BACKEND === "cpu" ? 1 : 0);\n');
+  const { spec } = writePlan({ trial: { kind: "evaluate", module }, budget: { trials: 1 } });
+  const r = hpo("run", spec, "--backend", "cpu", "--json", "--storage", "memory:");
+  assert.is(r.status, 0, r.stderr);
+  const end = r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l))
+    .find((e) => e.event === "trial_end");
+  assert.equal(end.values, { value: 1 });
+  const bad = hpo("run", spec, "--backend", "gpu");
+  assert.is.not(bad.status, 0);
+  assert.match(bad.stderr, /Allowed choices are auto, tensorflow-gpu, tensorflow, cpu, wasm/);
+});
+
 test("a changed plan is refused with the diff; --new-study starts afresh", () => {
   const { spec, plan } = writePlan({
     trial: { kind: "evaluate", module: fixture("quadratic.mjs") },
