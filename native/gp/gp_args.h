@@ -53,6 +53,20 @@ inline std::vector<double> doubles(const Napi::CallbackInfo& info, size_t index,
   return out;
 }
 
+// A Float64Array of finite values whose length is a multiple of `unit` and at most `max_length`, copied.
+inline std::vector<double> doubles_in_units(const Napi::CallbackInfo& info, size_t index, const char* name,
+                                            size_t unit, size_t max_length) {
+  Napi::Value v = at(info, index);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a Float64Array");
+  size_t length = v.As<Napi::Float64Array>().ElementLength();
+  if (unit == 0 || length % unit != 0 || length > max_length)
+    throw Napi::RangeError::New(info.Env(), std::string(name) + " must have a multiple of " + std::to_string(unit) +
+                                                " elements, at most " + std::to_string(max_length) + ", got " +
+                                                std::to_string(length));
+  return doubles(info, index, name, length);
+}
+
 inline Napi::Float64Array to_array(Napi::Env env, const std::vector<double>& values) {
   auto out = Napi::Float64Array::New(env, values.size());
   std::copy(values.begin(), values.end(), out.Data());

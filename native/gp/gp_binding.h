@@ -5,8 +5,9 @@
 //   new GpModel(X: Float64Array(n*d), y: Float64Array(n), n, d, kernel: 0|1|2, threads, precision: 0|1)
 //   lml(theta: Float64Array(d+3), withGradient) -> Promise<{ value, gradient?, jitter }>
 //   condition(theta) -> Promise<{ jitter }>
-//   fit(restarts, seed, maxIterations, warm: Float64Array(d+3) | null, threads)
-//       -> Promise<{ theta, objective, lml, restartsFailed, jitter }>        (the model is conditioned)
+//   fit(restarts, seed, maxIterations, warm: Float64Array(d+3) | null, threads,
+//       curvature?: Float64Array(k * 2(d+3)) | null)    (L-BFGS pairs of an earlier fit, with warm)
+//       -> Promise<{ theta, curvature, objective, lml, restartsFailed, jitter }>  (the model is conditioned)
 //   predict(Xc: Float64Array(m*d), m) -> Promise<{ mean, variance }>
 //   acquisition(Xc, m, kind: 0..3, best, beta, withGradient) -> Promise<{ value, gradient? }>
 //   maximize(starts: Float64Array(m*d), m, kind, best, beta, maxIterations, threads) -> Promise<{ x, value }>
@@ -166,6 +167,11 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
     options.max_iterations = args::integer(info, 2, "maxIterations", 1, 100000);
     if (!args::at(info, 3).IsNull()) options.warm = args::doubles(info, 3, "warm", theta_size(d_));
     options.threads = args::integer(info, 4, "threads", 0, 1024);
+    Napi::Value memory = args::at(info, 5);
+    if (!memory.IsNull() && !memory.IsUndefined()) {
+      const size_t pair = 2 * theta_size(d_);
+      options.warm_memory = args::doubles_in_units(info, 5, "curvature", pair, pair * LbfgsOptions{}.memory);
+    }
     auto result = std::make_shared<FitResult>();
     return Run(
         info.Env(),
@@ -176,6 +182,7 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
         [&engine, result](Napi::Env env) -> Napi::Value {
           Napi::Object out = Napi::Object::New(env);
           out.Set("theta", args::to_array(env, result->theta));
+          out.Set("curvature", args::to_array(env, result->memory));
           out.Set("objective", result->objective);
           out.Set("lml", result->lml);
           out.Set("restartsFailed", result->restarts_failed);

@@ -20,14 +20,34 @@ namespace hpo::gp {
 namespace {
 
 constexpr int kBlockRows = 32;
-// Candidates per block in predict().
+// Candidates per block in predict() and in acquisition() without gradients.
 constexpr int kPredictBlock = 256;
+// Models up to this size keep L^-1 for scoring candidates (n^2 doubles more memory).
+constexpr int kInverseMaxPoints = 4096;
 // Below this many points the O(n^3) steps run on the calling thread (threads cost more than they save).
 constexpr int kParallelMinPoints = 512;
 // From this many points on, the blocked routines of linalg_cpu.cpp replace the plain loops.
 constexpr int kBlockedMinPoints = 128;
 
 inline int blocks_of(int n) { return (n + kBlockRows - 1) / kBlockRows; }
+
+// Per-thread buffers of the candidate blocks, kept between calls: an ask scores thousands of
+// candidates in blocks of n x 256 doubles, and fresh buffers of that size cost page faults and
+// zeroing on every call. Buffers past kScratchKeep doubles are released after use.
+struct BlockScratch {
+  std::vector<double> Kc, w, packed, mu, var;
+};
+constexpr size_t kScratchKeep = size_t(1) << 22;
+
+BlockScratch& block_scratch() {
+  thread_local BlockScratch scratch;
+  return scratch;
+}
+
+void trim(BlockScratch& s) {
+  for (std::vector<double>* v : {&s.Kc, &s.w, &s.packed})
+    if (v->capacity() > kScratchKeep) std::vector<double>().swap(*v);
+}
 
 }  // namespace
 
@@ -156,23 +176,41 @@ CpuEngine::CpuEngine(const double* X_in, const double* y_in, int n_points, int d
       X(X_in, X_in + (size_t)n_points * dim),
       threads(max_threads > 0 ? max_threads : hardware_threads()) {}
 
-CpuEngine::Lease::Lease(const CpuEngine& engine) : owner(engine) {
-  std::lock_guard<std::mutex> lock(owner.pool_mutex_);
-  if (owner.pool_.empty()) {
+namespace {
+// Workspaces pooled at most: 4 * 200 MB would be held for a model of 5,000 points.
+constexpr size_t kPoolKeepBytes = size_t(64) << 20;
+std::mutex workspace_pool_mutex;
+std::vector<std::unique_ptr<CpuEngine::Workspace>>& workspace_pool() {
+  static std::vector<std::unique_ptr<CpuEngine::Workspace>> pool;
+  return pool;
+}
+}  // namespace
+
+size_t CpuEngine::Workspace::bytes() const {
+  return sizeof(double) * (Kf.capacity() + G.capacity() + L.capacity() + W.capacity() + scratch.capacity());
+}
+
+CpuEngine::Lease::Lease() {
+  std::lock_guard<std::mutex> lock(workspace_pool_mutex);
+  auto& pool = workspace_pool();
+  if (pool.empty()) {
     ws = std::make_unique<Workspace>();
   } else {
-    ws = std::move(owner.pool_.back());
-    owner.pool_.pop_back();
+    ws = std::move(pool.back());
+    pool.pop_back();
   }
 }
 
 CpuEngine::Lease::~Lease() {
-  std::lock_guard<std::mutex> lock(owner.pool_mutex_);
-  owner.pool_.push_back(std::move(ws));
+  std::lock_guard<std::mutex> lock(workspace_pool_mutex);
+  auto& pool = workspace_pool();
+  size_t held = ws->bytes();
+  for (const auto& w : pool) held += w->bytes();
+  if (held <= kPoolKeepBytes) pool.push_back(std::move(ws));
 }
 
 LmlResult CpuEngine::lml(const double* theta, double* grad) const {
-  Lease lease(*this);
+  Lease lease;
   Workspace& ws = *lease.ws;
   const double outputscale = std::exp(theta[d]);
   const double noise = std::exp(theta[d + 1]);
@@ -274,6 +312,10 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   for (int j = 0; j < n; ++j)
     for (int k = 0; k < d; ++k) Xs_[(size_t)j * d + k] = X[(size_t)j * d + k] * std::sqrt(inv_ls2[k]);
   L_ = std::move(new_L);
+  {
+    std::lock_guard<std::mutex> lock(linv_mutex_);
+    linv_ready_ = false;
+  }
   alpha_ = std::move(new_alpha);
   inv_ls2_ = std::move(inv_ls2);
   theta = new_theta;
@@ -281,11 +323,22 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   return jitter;
 }
 
-// A block of c <= kBlockRows candidates Xc (c, d): posterior mean and variance; with `w` (n, c),
-// also K^-1 Kc there. Kc is (n, c) scratch: one column per candidate, so the triangular solves run
-// over all candidates of the block at once (solve_lower_multi_cpu).
+const double* CpuEngine::lower_inverse(int m) const {
+  std::lock_guard<std::mutex> lock(linv_mutex_);
+  if (!linv_ready_ && n <= kInverseMaxPoints && 2 * (int64_t)m >= n) {
+    Linv_.resize((size_t)n * n);
+    lower_inverse_blocked_cpu(Linv_.data(), L_.data(), n, n >= kParallelMinPoints ? threads : 1);
+    linv_ready_ = true;
+  }
+  return linv_ready_ ? Linv_.data() : nullptr;
+}
+
+// A block of c candidates Xc (c, d): posterior mean and variance; with `w` (n, c), also K^-1 Kc
+// there. Kc is (n, c) scratch: one column per candidate, so the triangular solves run over all
+// candidates of the block at once (solve_lower_multi_cpu), or, given Linv = L^-1, L^-1 Kc is one
+// GEMM (lower_times_cpu, `packed` its scratch): the same sums without the solves' serial divisions.
 void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc,
-                                double* w) const {
+                                double* w, const double* Linv, std::vector<double>* packed) const {
   const double outputscale = std::exp(theta[d]);
   // Candidates scaled by 1/l and transposed (d, c): row i of Kc is then one contiguous distance loop.
   std::vector<double> cand_t((size_t)d * c);
@@ -300,6 +353,7 @@ void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* v
     for (int j = 0; j < c; ++j) mean[j] += Kc[(size_t)i * c + j] * alpha_[i];
   // One candidate (the L-BFGS polish): the vector solves avoid per-row call overhead.
   if (c == 1) solve_lower_cpu(Kc, L_.data(), n);
+  else if (Linv && packed) lower_times_cpu(Kc, Linv, Kc, n, c, *packed);
   else solve_lower_multi_cpu(Kc, L_.data(), n, c);
   std::vector<double> vv(c, 0.0);
   for (int i = 0; i < n; ++i)
@@ -320,22 +374,35 @@ void CpuEngine::predict(const double* Xc, int m, double* mean, double* variance)
   // means less memory traffic per candidate.
   int blocks = (m + kPredictBlock - 1) / kPredictBlock;
   bool big = (double)m * n * n > 4e6;
+  const double* Linv = lower_inverse(m);
   parallel_for(blocks, big ? threads : 1, [&](int block) {
-    std::vector<double> Kc((size_t)n * std::min(m, kPredictBlock));
+    BlockScratch& s = block_scratch();
+    s.Kc.resize((size_t)n * std::min(m, kPredictBlock));
     int start = block * kPredictBlock, c = std::min(m, start + kPredictBlock) - start;
-    posterior_block(Xc + (size_t)start * d, c, mean + start, variance + start, Kc.data(), nullptr);
+    posterior_block(Xc + (size_t)start * d, c, mean + start, variance + start, s.Kc.data(), nullptr, Linv, &s.packed);
+    trim(s);
   });
 }
 
 void CpuEngine::acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const {
   const double outputscale = std::exp(theta[d]);
-  int blocks = (m + kBlockRows - 1) / kBlockRows;
+  // Without gradients, wide blocks as in predict(); with them, narrow ones (w is n x block too).
+  const int width = grad ? kBlockRows : std::min(m, kPredictBlock);
+  int blocks = (m + width - 1) / width;
   bool big = (double)m * n * n > 4e6;
+  const double* Linv = grad ? nullptr : lower_inverse(m);
   parallel_for(blocks, big ? threads : 1, [&](int block) {
-    std::vector<double> Kc((size_t)n * kBlockRows), w(grad ? (size_t)n * kBlockRows : 0);
-    std::vector<double> mu(kBlockRows), var(kBlockRows);
-    int start = block * kBlockRows, c = std::min(m, start + kBlockRows) - start;
-    posterior_block(Xc + (size_t)start * d, c, mu.data(), var.data(), Kc.data(), grad ? w.data() : nullptr);
+    BlockScratch& scratch = block_scratch();
+    scratch.Kc.resize((size_t)n * width);
+    if (grad) scratch.w.resize((size_t)n * width);
+    scratch.mu.resize(width);
+    scratch.var.resize(width);
+    std::vector<double>& mu = scratch.mu;
+    std::vector<double>& var = scratch.var;
+    std::vector<double>& w = scratch.w;
+    int start = block * width, c = std::min(m, start + width) - start;
+    posterior_block(Xc + (size_t)start * d, c, mu.data(), var.data(), scratch.Kc.data(), grad ? w.data() : nullptr,
+                    Linv, &scratch.packed);
     for (int j = 0; j < c; ++j) {
       const int ci = start + j;
       const double* x = Xc + (size_t)ci * d;
@@ -356,6 +423,7 @@ void CpuEngine::acquisition(const double* Xc, int m, const AcqOptions& options, 
         for (int k = 0; k < d; ++k) gx[k] += coef * (x[k] - xi[k]) * inv_ls2_[k];
       }
     }
+    trim(scratch);
   });
 }
 

@@ -28,23 +28,29 @@ class CpuEngine : public Engine {
   void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const override;
   std::string describe() const override;
 
- private:
-  // The n x n buffers of one lml() call. Kept in a pool owned by the engine (one per concurrent caller,
-  // freed with it) because fits call lml() hundreds of times and fresh n x n allocations cost page
-  // faults and zeroing on every call.
+  // The n x n buffers of one lml() call. Kept in a process-wide pool (one per concurrent caller)
+  // because fits call lml() hundreds of times, and the bayes strategy builds a new model every ask:
+  // fresh n x n allocations cost page faults and zeroing on every call. Workspaces past a size cap
+  // are freed on return instead of pooled.
   struct Workspace {
     std::vector<double> Kf, G, L, W, scratch;
+    size_t bytes() const;
   };
   struct Lease {
-    const CpuEngine& owner;
     std::unique_ptr<Workspace> ws;
-    explicit Lease(const CpuEngine& engine);
+    Lease();
     ~Lease();
   };
-  mutable std::mutex pool_mutex_;
-  mutable std::vector<std::unique_ptr<Workspace>> pool_;
 
-  void posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w) const;
+ private:
+  void posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w,
+                       const double* Linv, std::vector<double>* packed) const;
+  // L^-1 at the current theta, built on first use by a call scoring at least n / 2 candidates (then
+  // every candidate block is one GEMM instead of a triangular solve); null until then.
+  const double* lower_inverse(int m) const;
+  mutable std::mutex linv_mutex_;
+  mutable std::vector<double> Linv_;
+  mutable bool linv_ready_ = false;
 
   std::vector<double> X;  // (n, d) row-major
   int threads;

@@ -157,11 +157,34 @@ struct FitOptions {
   int max_iterations = 100;
   // Start restart 0 from `warm` (the previous fit) instead of the default point.
   std::vector<double> warm;
+  // With `warm`: the previous fit's L-BFGS curvature pairs, flattened (s_0, y_0, s_1, y_1, ...; each
+  // d + 3 long), so restart 0 resumes its quasi-Newton model.
+  std::vector<double> warm_memory;
   int threads = 0;
 };
 
+// LbfgsMemory to and from the flat layout of FitOptions::warm_memory and FitResult::memory.
+inline std::vector<double> flatten_memory(const LbfgsMemory& memory) {
+  std::vector<double> flat;
+  for (size_t k = 0; k < memory.s.size(); ++k) {
+    flat.insert(flat.end(), memory.s[k].begin(), memory.s[k].end());
+    flat.insert(flat.end(), memory.y[k].begin(), memory.y[k].end());
+  }
+  return flat;
+}
+
+inline LbfgsMemory unflatten_memory(const std::vector<double>& flat, size_t dim) {
+  LbfgsMemory memory;
+  for (size_t at = 0; dim > 0 && at + 2 * dim <= flat.size(); at += 2 * dim) {
+    memory.s.emplace_back(flat.begin() + at, flat.begin() + at + dim);
+    memory.y.emplace_back(flat.begin() + at + dim, flat.begin() + at + 2 * dim);
+  }
+  return memory;
+}
+
 struct FitResult {
   std::vector<double> theta;
+  std::vector<double> memory;  // the winning run's final curvature pairs (flat, as FitOptions::warm_memory)
   double objective;  // log marginal likelihood + log prior at theta (maximized)
   double lml;
   int restarts_failed;
@@ -173,7 +196,7 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
   const int d = engine.d;
   const int restarts = std::max(1, options.restarts);
   Bounds bounds = theta_bounds(d, engine.y);
-  std::vector<std::vector<double>> thetas(restarts);
+  std::vector<std::vector<double>> thetas(restarts), memories(restarts);
   std::vector<double> objectives(restarts, -std::numeric_limits<double>::infinity());
   std::vector<std::string> errors(restarts);
   LbfgsOptions lbfgs;
@@ -185,10 +208,16 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
   int threads = engine.parallel_safe() ? (options.threads > 0 ? options.threads : hardware_threads()) : 1;
   parallel_for(restarts, threads, [&](int r) {
     std::vector<double> theta;
-    if (r == 0)
-      theta = options.warm.size() == static_cast<size_t>(d + 3) ? options.warm : default_theta(d, engine.y);
-    else
+    LbfgsMemory memory;
+    const bool warm = r == 0 && options.warm.size() == static_cast<size_t>(d + 3);
+    if (warm) {
+      theta = options.warm;
+      memory = unflatten_memory(options.warm_memory, d + 3);
+    } else if (r == 0) {
+      theta = default_theta(d, engine.y);
+    } else {
       theta = random_theta(d, engine.y, options.seed, r);
+    }
     std::string last_error;
     auto negative_objective = [&](const std::vector<double>& t, std::vector<double>& g) -> double {
       try {
@@ -201,9 +230,10 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
         return std::numeric_limits<double>::infinity();
       }
     };
-    LbfgsResult res = lbfgs_minimize(negative_objective, theta, bounds.lower, bounds.upper, lbfgs);
+    LbfgsResult res = lbfgs_minimize(negative_objective, theta, bounds.lower, bounds.upper, lbfgs, &memory);
     if (std::isfinite(res.value)) {
       thetas[r] = theta;
+      memories[r] = flatten_memory(memory);
       objectives[r] = -res.value;
     } else {
       errors[r] = last_error.empty() ? "non-finite objective" : last_error;
@@ -219,8 +249,9 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
     if (best < 0 || objectives[r] > objectives[best]) best = r;
   }
   if (best < 0) throw GpError("every hyperparameter restart failed: " + errors[0]);
-  FitResult out{thetas[best], objectives[best], 0.0, failed};
-  out.lml = engine.lml(out.theta.data(), nullptr).value;
+  FitResult out{thetas[best], memories[best], objectives[best], 0.0, failed};
+  // The objective is lml + log prior, so the likelihood needs no further factorization.
+  out.lml = out.objective - log_prior(out.theta.data(), d, nullptr);
   return out;
 }
 

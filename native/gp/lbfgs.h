@@ -23,6 +23,13 @@ struct LbfgsOptions {
   double relative_tolerance = 1e-10;  // on the decrease of f in one iteration, relative to max(|f|, 1)
 };
 
+// The curvature pairs (s, y) of a run, oldest first. Passed to the next run on a slightly changed
+// objective (a refit after one more observation), they start it with the last run's quasi-Newton
+// model instead of steepest descent, so it converges in a few steps.
+struct LbfgsMemory {
+  std::vector<std::vector<double>> s, y;
+};
+
 struct LbfgsResult {
   double value;
   int iterations;
@@ -30,10 +37,13 @@ struct LbfgsResult {
 };
 
 // Minimizes f over lower <= x <= upper, starting from x (projected first); x holds the result.
-// `f(x, grad)` returns f(x) and writes its gradient to grad (length dim).
+// `f(x, grad)` returns f(x) and writes its gradient to grad (length dim). With `memory`, the run
+// starts from its curvature pairs (those of another length or without positive curvature are
+// ignored) and leaves its own final pairs there.
 template <typename F>
 LbfgsResult lbfgs_minimize(F&& f, std::vector<double>& x, const std::vector<double>& lower,
-                           const std::vector<double>& upper, const LbfgsOptions& options) {
+                           const std::vector<double>& upper, const LbfgsOptions& options,
+                           LbfgsMemory* memory = nullptr) {
   const size_t dim = x.size();
   auto project = [&](std::vector<double>& v) {
     for (size_t i = 0; i < dim; ++i) v[i] = std::min(std::max(v[i], lower[i]), upper[i]);
@@ -52,6 +62,39 @@ LbfgsResult lbfgs_minimize(F&& f, std::vector<double>& x, const std::vector<doub
   std::vector<double> g(dim), p(dim), x_new(dim), g_new(dim), q(dim);
   std::deque<std::vector<double>> s_hist, y_hist;
   std::deque<double> rho_hist;
+  if (memory) {
+    for (size_t k = 0; k < memory->s.size() && k < memory->y.size(); ++k) {
+      const std::vector<double>& s = memory->s[k];
+      const std::vector<double>& yv = memory->y[k];
+      if (s.size() != dim || yv.size() != dim) continue;
+      double sy = 0.0, ss = 0.0, yy = 0.0;
+      for (size_t i = 0; i < dim; ++i) {
+        sy += s[i] * yv[i];
+        ss += s[i] * s[i];
+        yy += yv[i] * yv[i];
+      }
+      if (!(sy > 1e-10 * std::sqrt(ss * yy))) continue;
+      if (static_cast<int>(s_hist.size()) == options.memory) {
+        s_hist.pop_front();
+        y_hist.pop_front();
+        rho_hist.pop_front();
+      }
+      s_hist.push_back(s);
+      y_hist.push_back(yv);
+      rho_hist.push_back(1.0 / sy);
+    }
+  }
+  // Hands the final pairs back on every return path.
+  struct SaveMemory {
+    LbfgsMemory* memory;
+    std::deque<std::vector<double>>& s;
+    std::deque<std::vector<double>>& y;
+    ~SaveMemory() {
+      if (!memory) return;
+      memory->s.assign(s.begin(), s.end());
+      memory->y.assign(y.begin(), y.end());
+    }
+  } save{memory, s_hist, y_hist};
   LbfgsResult result{f(x, g), 0, 1};
   if (!std::isfinite(result.value)) return result;
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -139,7 +140,53 @@ __attribute__((target("avx2,fma"))) void gemm_kernel_4x8_fma(double* __restrict 
     _mm256_storeu_pd(c + 4, v1);
   }
 }
+// A 4 x 16 tile (two packed 8-column tiles, `tile_stride` apart) with AVX-512 fused multiply-adds:
+// twice the columns per loaded A value of the 4 x 8 kernel, and each element's sum is the same chain
+// of fused multiply-adds in k order, so its results equal gemm_kernel_4x8_fma's bit for bit.
+__attribute__((target("avx512f"))) void gemm_kernel_4x16_avx512(double* __restrict C, int ldc,
+                                                                 const double* __restrict A, int lda,
+                                                                 const double* __restrict B, size_t tile_stride,
+                                                                 int kc, int add) {
+  __m512d c00 = _mm512_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const double* a0 = A;
+  const double* a1 = A + lda;
+  const double* a2 = A + 2 * (size_t)lda;
+  const double* a3 = A + 3 * (size_t)lda;
+  const double* b_left = B;
+  const double* b_right = B + tile_stride;
+  for (int k = 0; k < kc; ++k) {
+    __m512d b0 = _mm512_loadu_pd(b_left + (size_t)k * 8), b1 = _mm512_loadu_pd(b_right + (size_t)k * 8);
+    __m512d x = _mm512_set1_pd(a0[k]);
+    c00 = _mm512_fmadd_pd(x, b0, c00);
+    c01 = _mm512_fmadd_pd(x, b1, c01);
+    x = _mm512_set1_pd(a1[k]);
+    c10 = _mm512_fmadd_pd(x, b0, c10);
+    c11 = _mm512_fmadd_pd(x, b1, c11);
+    x = _mm512_set1_pd(a2[k]);
+    c20 = _mm512_fmadd_pd(x, b0, c20);
+    c21 = _mm512_fmadd_pd(x, b1, c21);
+    x = _mm512_set1_pd(a3[k]);
+    c30 = _mm512_fmadd_pd(x, b0, c30);
+    c31 = _mm512_fmadd_pd(x, b1, c31);
+  }
+  __m512d acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+  for (int r = 0; r < 4; ++r) {
+    double* c = C + (size_t)r * ldc;
+    __m512d v0 = _mm512_loadu_pd(c), v1 = _mm512_loadu_pd(c + 8);
+    if (add) {
+      v0 = _mm512_add_pd(v0, acc[2 * r]);
+      v1 = _mm512_add_pd(v1, acc[2 * r + 1]);
+    } else {
+      v0 = _mm512_sub_pd(v0, acc[2 * r]);
+      v1 = _mm512_sub_pd(v1, acc[2 * r + 1]);
+    }
+    _mm512_storeu_pd(c, v0);
+    _mm512_storeu_pd(c + 8, v1);
+  }
+}
 static const bool kHasFma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+// The wide kernel is used only beside the FMA one (identical results); HPO_GP_NO_AVX512 turns it off.
+static const bool kHasAvx512 = kHasFma && __builtin_cpu_supports("avx512f") && !std::getenv("HPO_GP_NO_AVX512");
 #define HPO_GEMM_KERNEL (kHasFma ? gemm_kernel_4x8_fma : gemm_kernel_4x8)
 #else
 #define HPO_GEMM_KERNEL gemm_kernel_4x8
@@ -197,6 +244,12 @@ void gemm_packed(double* C, int ldc, const double* A, int lda, const double* Bp,
   int i = 0;
   for (; i + 4 <= m; i += 4) {
     int j = 0;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    if (kHasAvx512)
+      for (; j + 16 <= w; j += 16)
+        gemm_kernel_4x16_avx512(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride,
+                                tile_stride, kc, add ? 1 : 0);
+#endif
     for (; j + 8 <= w; j += 8)
       HPO_GEMM_KERNEL(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride, 8, kc,
                       add ? 1 : 0);
@@ -305,6 +358,30 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
   return -1;
 }
 
+void lower_inverse_blocked_cpu(double* M, const double* L, int n, int threads) {
+  std::fill(M, M + (size_t)n * n, 0.0);
+  // M column block by column block: M[i, J] = (e_i[J] - sum_{k<i} L[i][k] M[k, J]) / L[i][i].
+  const int col_blocks = (n + kColumns - 1) / kColumns;
+  parallel_for(col_blocks, threads, [&](int cb) {
+    const int j0 = cb * kColumns, j1 = std::min(n, j0 + kColumns);
+    for (int i = j0; i < j1; ++i) M[(size_t)i * n + i] = 1.0;
+    trsm_lower_blocked(M + j0, n, L, n, j1 - j0, j0);
+  });
+}
+
+void lower_times_cpu(double* V, const double* M, const double* B, int n, int c, std::vector<double>& packed) {
+  // B packed whole (tiles of 8 columns, n * 8 apart); row tile i..i+3 of V needs depth i + 4 only,
+  // because M[i][k] = 0 for k > i.
+  const size_t tile_stride = (size_t)n * 8;
+  packed.resize(tile_stride * ((c + 7) / 8));
+  pack_b(packed.data(), tile_stride, B, c, n, c);
+  std::fill(V, V + (size_t)n * c, 0.0);
+  for (int i = 0; i < n; i += 4) {
+    const int rows = std::min(4, n - i), depth = std::min(n, i + 4);
+    gemm_packed(V + (size_t)i * c, c, M + (size_t)i * n, n, packed.data(), tile_stride, rows, c, depth, true);
+  }
+}
+
 void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch) {
   // M = L^-1 (lower, upper zeros) is built in Kinv's storage; M' and M packed go to the scratch (reused
   // across calls when the caller passes one, so repeated evaluations do not fault in fresh pages).
@@ -315,14 +392,7 @@ void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std:
   double* M = Kinv;
   double* Mt = buf.data();
   double* Mp = buf.data() + nn;
-  std::fill(M, M + nn, 0.0);
-  // M column block by column block: M[i, J] = (e_i[J] - sum_{k<i} L[i][k] M[k, J]) / L[i][i].
-  const int col_blocks = (n + kColumns - 1) / kColumns;
-  parallel_for(col_blocks, threads, [&](int cb) {
-    const int j0 = cb * kColumns, j1 = std::min(n, j0 + kColumns);
-    for (int i = j0; i < j1; ++i) M[(size_t)i * n + i] = 1.0;
-    trsm_lower_blocked(M + j0, n, L, n, j1 - j0, j0);
-  });
+  lower_inverse_blocked_cpu(M, L, n, threads);
   // Kinv = M'M (lower triangle) as GEMM tiles with A = M' (transposed once, so its rows are contiguous):
   // Kinv[a, b] = sum_{k >= a0} M[k][a] M[k][b] per group of rows a0.. (M[k][a] = 0 for k < a), in
   // k blocks and column stripes that stay in cache.

@@ -27,6 +27,13 @@ inline double dot4(const double* a, const double* b, int len) {
 // the first pivot that is not positive.
 int cholesky_blocked_cpu(double* A, int n, int threads);
 
+// M (n, n) = L^-1, lower triangular (the upper triangle is written as zeros); column blocks in parallel.
+void lower_inverse_blocked_cpu(double* M, const double* L, int n, int threads);
+
+// V (n, c) = M B for M (n, n) lower triangular with zeros above the diagonal and B (n, c), both
+// row-major, as GEMM tiles that skip M's zero blocks. `packed` is scratch (grown as needed).
+void lower_times_cpu(double* V, const double* M, const double* B, int n, int c, std::vector<double>& packed);
+
 // Kinv (n, n) = (L L')^-1 via M = L^-1 (column blocks in parallel), then Kinv = M'M.
 // `scratch`, when given, is grown as needed and may be reused across calls (no fresh allocations).
 void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch = nullptr);

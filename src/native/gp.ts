@@ -32,6 +32,8 @@ export interface GpHyperparametersInput {
   outputscale: number;
   noise: number;
   mean: number;
+  /** As a warm start: the curvature pairs of the fit these came from (GpFitResult.curvature). */
+  curvature?: Float64Array;
 }
 
 export interface GpCreateOptions {
@@ -61,12 +63,19 @@ export interface GpFitOptions {
   restarts?: number;
   seed?: number;
   maxIterations?: number;
-  /** Start the first restart from these hyperparameters, or from the current ones with `true`. */
+  /**
+   * Start the first restart from these hyperparameters, or from the current ones with `true`. A
+   * previous GpFitResult (with its `curvature`) also resumes that fit's quasi-Newton model, so a
+   * refit after a few new observations takes a few steps instead of tens.
+   */
   warmStart?: GpHyperparametersInput | boolean;
   threads?: number;
 }
 
 export interface GpFitResult extends GpHyperparameters {
+  /** The winning L-BFGS run's last curvature pairs (s, y), flattened: pass the result back as
+   *  `warmStart` to resume from them. */
+  curvature: Float64Array;
   logMarginalLikelihood: number;
   /** log marginal likelihood + log prior at the result (what the fit maximized). */
   objective: number;
@@ -95,7 +104,15 @@ interface NativeGpModel {
     maxIterations: number,
     warm: Float64Array | null,
     threads: number,
-  ): Promise<{ theta: Float64Array; objective: number; lml: number; restartsFailed: number; jitter: number }>;
+    curvature: Float64Array | null,
+  ): Promise<{
+    theta: Float64Array;
+    curvature: Float64Array;
+    objective: number;
+    lml: number;
+    restartsFailed: number;
+    jitter: number;
+  }>;
   predict(Xc: Float64Array, m: number): Promise<{ mean: Float64Array; variance: Float64Array }>;
   acquisition(
     Xc: Float64Array,
@@ -173,6 +190,18 @@ function toTheta(h: GpHyperparametersInput, d: number): Float64Array {
   return theta;
 }
 
+/** Curvature pairs for a warm start: undefined, or whole pairs of finite values (at most 10 pairs). */
+function checkCurvature(curvature: Float64Array | undefined, d: number): Float64Array | null {
+  if (curvature === undefined) return null;
+  if (!(curvature instanceof Float64Array)) fail("warmStart.curvature must be a Float64Array");
+  const pair = 2 * (d + 3);
+  if (curvature.length % pair !== 0 || curvature.length > 10 * pair)
+    fail(
+      `warmStart.curvature must hold whole pairs of 2 × (d + 3) = ${pair} values (at most 10), got ${curvature.length}`,
+    );
+  return checkMatrix("warmStart.curvature", curvature, curvature.length, `pairs × ${pair}`);
+}
+
 function fromTheta(theta: Float64Array, d: number): GpHyperparameters {
   return {
     lengthscales: Float64Array.from(theta.subarray(0, d), Math.exp),
@@ -190,6 +219,8 @@ export class GaussianProcess {
   readonly device: "cpu" | "cuda";
   #model: NativeGpModel | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The last fit's curvature pairs, for `fit({ warmStart: true })`. */
+  #curvature: Float64Array | undefined;
 
   private constructor(model: NativeGpModel, n: number, d: number, kernel: GpKernel, device: "cpu" | "cuda") {
     this.#model = model;
@@ -281,13 +312,21 @@ export class GaussianProcess {
     const threads = checkCount("threads", options.threads ?? 0, 0);
     const model = this.#native();
     let warm: Float64Array | null = null;
-    if (options.warmStart === true) warm = model.theta();
-    else if (options.warmStart) warm = toTheta(options.warmStart, this.d);
+    let curvature: Float64Array | null = null;
+    if (options.warmStart === true) {
+      warm = model.theta();
+      curvature = warm ? (this.#curvature ?? null) : null;
+    } else if (options.warmStart) {
+      warm = toTheta(options.warmStart, this.d);
+      curvature = checkCurvature(options.warmStart.curvature, this.d);
+    }
     const d = this.d;
     return this.#serial(async () => {
-      const r = await model.fit(restarts, seed, maxIterations, warm, threads);
+      const r = await model.fit(restarts, seed, maxIterations, warm, threads, curvature);
+      this.#curvature = r.curvature;
       return {
         ...fromTheta(r.theta, d),
+        curvature: r.curvature,
         logMarginalLikelihood: r.lml,
         objective: r.objective,
         jitter: r.jitter,
@@ -300,6 +339,7 @@ export class GaussianProcess {
   setHyperparameters(h: GpHyperparametersInput): Promise<{ jitter: number }> {
     const theta = toTheta(h, this.d);
     const model = this.#native();
+    this.#curvature = undefined;
     return this.#serial(() => model.condition(theta));
   }
 

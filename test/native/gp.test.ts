@@ -103,6 +103,39 @@ test("the blocked linear algebra (n >= 128) matches the TypeScript reference too
   gp.dispose();
 });
 
+test("candidates scored through L^-1 (many at once) equal the triangular solves (few at a time)", async () => {
+  // A model asked about at least n / 2 candidates at once keeps L^-1 and scores each block as one
+  // GEMM; a model only ever asked about a few solves per block. Both must give the same posterior.
+  const n = 300;
+  const d = 4;
+  const { X, y } = dataset(n, d, 13);
+  const h: RefHyper = { lengthscales: [0.3, 0.5, 0.7, 0.9], outputscale: 0.8, noise: 1e-4, mean: 0.2 };
+  const Xc = Float64Array.from({ length: 400 * d }, seeded(130));
+  const wide = await GaussianProcess.create({ X, y, n, d, device: "cpu" });
+  const narrow = await GaussianProcess.create({ X, y, n, d, device: "cpu" });
+  await wide.setHyperparameters(h);
+  await narrow.setHyperparameters(h);
+  const all = await wide.predict(Xc);
+  const want = posterior("matern52", X, y, n, d, h, Xc.subarray(0, 20 * d));
+  for (let start = 0; start < 400; start += 20) {
+    const part = await narrow.predict(Xc.subarray(start * d, (start + 20) * d));
+    for (let c = 0; c < 20; c++) {
+      close(all.mean[start + c], part.mean[c], 1e-12, `mean[${start + c}]`);
+      assert.ok(Math.abs(all.variance[start + c] - part.variance[c]) <= 1e-12, `variance[${start + c}]`);
+      if (start === 0)
+        assert.ok(Math.abs(all.variance[c] - want.variance[c]) <= 1e-10, `reference variance[${c}]`);
+    }
+  }
+  // Acquisition values without gradients take the same wide path; with gradients, the narrow one.
+  const best = Math.max(...y);
+  const plain = await wide.acquisition(Xc, { kind: "logei", best });
+  const withGradient = await wide.acquisition(Xc, { kind: "logei", best, gradient: true });
+  // (1e-9: far from the data LogEI is the log of a tiny tail, whose last bits the variance moves.)
+  for (let c = 0; c < 400; c++) close(plain.value[c], withGradient.value[c], 1e-9, `logei[${c}]`);
+  wide.dispose();
+  narrow.dispose();
+});
+
 test("log marginal likelihood gradient matches central finite differences", async () => {
   const { X, y } = dataset(20, 3, 2);
   for (const kernel of KERNELS) {
@@ -285,6 +318,18 @@ test("fit raises the MAP objective, is deterministic per seed, and warm-starts",
   assert.ok(a.noise >= 1e-6 * (1 - 1e-12), "noise floor");
   const warm = await gp.fit({ restarts: 1, warmStart: true, maxIterations: 50 });
   assert.ok(warm.objective >= a.objective - 1e-6, "a warm start does not lose the optimum");
+  // The curvature pairs: whole pairs of d + 3 values, and a fit resumed from them on more data
+  // reaches the optimum of a fit from scratch.
+  assert.ok(a.curvature instanceof Float64Array && a.curvature.length > 0, "curvature returned");
+  assert.is(a.curvature.length % (2 * (3 + 3)), 0, "whole (s, y) pairs");
+  const more = dataset(36, 3, 5);
+  const bigger = await GaussianProcess.create({ X: more.X, y: more.y, n: 36, d: 3, device: "cpu" });
+  const scratch = await bigger.fit({ restarts: 3, seed: 7 });
+  const resumed = await bigger.fit({ restarts: 1, warmStart: a, maxIterations: 100 });
+  close(resumed.objective, scratch.objective, 1e-4, "resumed fit reaches the optimum");
+  const chained = await bigger.fit({ restarts: 1, warmStart: resumed, maxIterations: 3 });
+  assert.ok(chained.objective >= resumed.objective - 1e-9, "resuming at an optimum stays there");
+  bigger.dispose();
   // The fitted model predicts the training outputs closely (noise is small here).
   const p = await gp.predict(X.slice(0, 3));
   close(p.mean[0], y[0], 0.1, "fitted mean at a training point");
@@ -352,6 +397,15 @@ test("bad arguments become clear errors", async () => {
     () => gp.maximizeAcquisition(new Float64Array([0.1, 1.2]), { kind: "ei", best: 0 }),
     /starts must lie in \[0, 1\], element 1 is 1.2/,
   );
+  const h = { lengthscales: [1, 1], outputscale: 1, noise: 0.1, mean: 0 };
+  await rejects(
+    () => gp.fit({ warmStart: { ...h, curvature: new Float64Array(7) } }),
+    /warmStart.curvature must hold whole pairs of 2 × \(d \+ 3\) = 10 values \(at most 10\), got 7/,
+  );
+  await rejects(
+    () => gp.fit({ warmStart: { ...h, curvature: new Float64Array(10).fill(Number.NaN) } }),
+    /warmStart.curvature must be finite, element 0 is NaN/,
+  );
   gp.dispose();
   await rejects(() => gp.predict(new Float64Array([0.1, 0.2])), /this model was disposed/);
 });
@@ -377,6 +431,10 @@ test("the addon itself rejects bad arguments with JS errors instead of crashing"
   assert.throws(() => model.lml(new Float64Array(4), true), /busy/);
   await pending;
   assert.throws(() => model.lml(new Float64Array(3), true), /theta must have 4 elements/);
+  assert.throws(
+    () => model.fit(1, 0, 10, new Float64Array(4), 1, new Float64Array(5)),
+    /curvature must have a multiple of 8 elements, at most 80, got 5/,
+  );
   model.dispose();
   assert.throws(() => model.lml(new Float64Array(4), true), /disposed/);
 });
