@@ -187,10 +187,10 @@ if (!values["no-scipy"] && existsSync(script)) {
   }
 }
 
-// A bayes ask with 200 completed trials in 10 dimensions (refit warm-started + acquisition
-// optimization): the first ask fits from scratch, the next ASK_FOLLOWUPS continue as in a study
-// (their median, and their mean, which spreads the periodic full refits; CPU time covers every
-// thread of this process).
+// A bayes ask with 200 completed trials in 10 dimensions (refit + acquisition optimization): the
+// first ask fits from scratch with every restart, the next ASK_FOLLOWUPS continue as in a study, each
+// refitting warm-started from the last fit (their median, and their mean, which spreads the periodic
+// full refits; CPU time covers every thread of this process).
 const ASK_FOLLOWUPS = 20;
 const asks: { device: string; firstMs: number; warmMs: number; meanMs: number; cpuMs: number }[] = [];
 for (const device of devices) {

@@ -2,6 +2,7 @@ import { debuglog } from "node:util";
 import {
   GaussianProcess,
   type AcquisitionKind,
+  type GpFitResult,
   type GpHyperparameters,
   type GpKernel,
 } from "../native/gp.js";
@@ -25,8 +26,8 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  *
  * - The first `initial` trials (by number) come from a seeded Latin hypercube over the unit cube.
  * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and whenever the
- *   data grew by 10 observations or 25 %; one run warm-started from the previous hyperparameters
- *   once it grew by 5 %; otherwise the previous hyperparameters, conditioned on the new data) on
+ *   data grew by 10 observations or 25 %; otherwise one short run warm-started from the previous fit
+ *   and its curvature pairs) on
  *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and warped,
  *   standardized targets (bayes/targets.ts), and maximizes the acquisition: `candidates` seeded
  *   points (half uniform, half around the best trials), the best two and the incumbent polished by
@@ -68,8 +69,8 @@ const AUTO_CUDA_MIN_POINTS = 512;
  *  FULL_REFIT_GROWTH if that is more (in between, one warm-started run or none). */
 const FULL_REFIT_EVERY = 10;
 const FULL_REFIT_GROWTH = 0.25;
-/** Between full refits, the hyperparameters are re-optimized once the data grew by this fraction. */
-const REFIT_GROWTH = 0.05;
+/** L-BFGS steps of a warm-started refit (a full fit allows 100 per restart). */
+const WARM_FIT_ITERATIONS = 10;
 /** Incumbents whose neighbourhoods are sampled. */
 const LOCAL_CENTRES = 5;
 const LOCAL_SCALES = [0.01, 0.05, 0.2];
@@ -128,7 +129,7 @@ class BayesStrategy implements Strategy {
   readonly #options: BayesOptions;
   readonly #features: FeatureMap;
   #design: Float64Array[] | undefined;
-  #warm: GpHyperparameters | undefined;
+  #warm: GpFitResult | undefined;
   readonly #featureCache = new WeakMap<Params, Float64Array | null>();
   /** Observations the hyperparameters in #warm were last optimized on. */
   #fittedOn = 0;
@@ -272,26 +273,28 @@ class BayesStrategy implements Strategy {
     });
     try {
       const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
-      // Warm-started from the previous ask, one L-BFGS run usually suffices (the data changed by a
-      // trial or a few). All restarts run again once the data grew by FULL_REFIT_EVERY observations
-      // (FULL_REFIT_GROWTH of them on large histories, where a full fit costs tens of likelihood
-      // evaluations per restart), so a fit stuck in a poor local optimum does not persist. Between
-      // those, the hyperparameters are re-optimized only once the data grew by REFIT_GROWTH since the
-      // last fit (every trial while it is small): one more point among hundreds barely moves the MAP
-      // estimate, and keeping the previous hyperparameters costs one Cholesky factorization instead
-      // of tens of likelihood evaluations (BoTorch/Optuna loops warm-start for the same reason). The
-      // choice depends only on the sequence of histories asked about, so the same seed still gives
-      // the same trials.
+      // Every ask with new data refits. Warm-started from the previous fit and its L-BFGS curvature
+      // pairs (the data changed by a trial or a few), one run of at most WARM_FIT_ITERATIONS steps
+      // usually converges in 3-8 (BoTorch/Optuna loops warm-start for the same reason); when it does
+      // not, the next ask continues from where it stopped. All restarts run again once the data grew
+      // by FULL_REFIT_EVERY observations (FULL_REFIT_GROWTH of them on large histories, where a full
+      // fit costs tens of likelihood evaluations per restart), so a fit stuck in a poor local optimum
+      // does not persist. An ask on the same data as the last fit (a batch, or asks while trials run)
+      // reuses its hyperparameters. The choice depends only on the sequence of histories asked about,
+      // so the same seed still gives the same trials.
       const full =
         !this.#warm ||
         obs.n - this.#fullOn >= Math.max(FULL_REFIT_EVERY, Math.floor(this.#fullOn * FULL_REFIT_GROWTH));
-      const grown = obs.n - this.#fittedOn >= Math.max(1, Math.floor(this.#fittedOn * REFIT_GROWTH));
-      let fitted: GpHyperparameters;
-      if (this.#warm && !full && !grown) {
+      let fitted: GpFitResult;
+      if (this.#warm && !full && obs.n === this.#fittedOn) {
         await gp.setHyperparameters(this.#warm);
         fitted = this.#warm;
       } else {
-        fitted = await gp.fit({ restarts: full ? restarts : 1, seed, warmStart: this.#warm });
+        fitted = await gp.fit(
+          full
+            ? { restarts, seed, warmStart: this.#warm }
+            : { restarts: 1, seed, maxIterations: WARM_FIT_ITERATIONS, warmStart: this.#warm },
+        );
         this.#warm = fitted;
         this.#fittedOn = obs.n;
         if (full) this.#fullOn = obs.n;
