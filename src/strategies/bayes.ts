@@ -66,7 +66,7 @@ const POLISH_ITERATIONS = 30;
 /** With `device = "auto"`, the GPU is used from this many observations on. */
 const AUTO_CUDA_MIN_POINTS = 512;
 /** Fits with every restart come once the data grew by this many observations, or by
- *  FULL_REFIT_GROWTH if that is more (in between, one warm-started run or none). */
+ *  FULL_REFIT_GROWTH if that is more (in between, one short warm-started run per ask). */
 const FULL_REFIT_EVERY = 10;
 const FULL_REFIT_GROWTH = 0.25;
 /** L-BFGS steps of a warm-started refit (a full fit allows 100 per restart). */
