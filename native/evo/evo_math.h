@@ -4,9 +4,9 @@
 // reach the engine, so a log gene is mutated like a continuous one. Integer genes with L levels sit on
 // the grid i / (L - 1); categorical genes with k levels sit at the centres (i + 0.5) / k.
 //
-// Every random number is a function of (seed, generation, individual, draw) through Philox4x32-10,
-// at a fixed draw position per purpose (see DrawSlot), so a child does not depend on which branch an
-// earlier gene took and the CPU and CUDA paths produce the same bits. Math uses only correctly rounded
+// Every random number is a function of (seed, generation, individual, position) through
+// Philox4x32-10, at a fixed position per purpose (see the draw layout below), so a child does not
+// depend on which branch an earlier gene took and the CPU and CUDA paths produce the same bits. Math uses only correctly rounded
 // operations (+ - * / sqrt): pow, log, exp and cos are computed here (DetLog, DetExp, DetCos2Pi)
 // because libm and CUDA's versions differ in the last bit.
 #pragma once
@@ -36,39 +36,47 @@ struct Operators {
   int32_t elitism;         // evolve(): the best `elitism` individuals are copied unchanged
 };
 
-// Draw positions within one child's stream: 0..k-1 pick tournament 1, k..2k-1 tournament 2, 2k decides
-// crossover; the genes' draws start at the next even index, 6 per gene, as three pairs that each come
-// from one Philox block: (SBX coin, SBX spread), (parent pick, mutation coin), (mutation 1, mutation 2).
-constexpr uint32_t kDrawsPerGene = 6;
-enum GeneDraw : uint32_t { kDrawSbxGene = 0, kDrawSbxBeta = 1, kDrawPick = 2, kDrawMutate = 3, kDrawM1 = 4, kDrawM2 = 5 };
-HPO_HD uint32_t GeneDrawBase(int32_t tournament, int32_t gene) {
-  uint32_t head = 2u * static_cast<uint32_t>(tournament) + 1u;
-  head += head & 1u;
-  return head + static_cast<uint32_t>(gene) * kDrawsPerGene;
+// Draw layout of one child's stream, in Philox blocks of four 32-bit words (one block is one
+// Philox4x32-10 evaluation, the costly part of a gene on a GPU, so every word is used):
+//   selection: words 0..k-1 pick tournament 1, k..2k-1 tournament 2, word 2k is the crossover coin,
+//              four words per block, in blocks 0..SelectionBlocks(k)-1;
+//   gene g:    block SelectionBlocks(k) + 2g holds its four coins (GeneWord), as 32-bit uniforms;
+//              block SelectionBlocks(k) + 2g + 1 its two 53-bit mutation draws, generated only when
+//              the gene mutates.
+enum GeneWord : uint32_t { kWordPick = 0, kWordSbxGene = 1, kWordSbxBeta = 2, kWordMutate = 3 };
+HPO_HD uint32_t SelectionBlocks(int32_t tournament) { return (2u * static_cast<uint32_t>(tournament) + 4u) / 4u; }
+HPO_HD uint32_t GeneBlock(int32_t tournament, int32_t gene) {
+  return SelectionBlocks(tournament) + 2u * static_cast<uint32_t>(gene);
 }
 
 // The evolution streams are keyed by seed ^ kEvoDomain so they never coincide with other areas'
 // streams under the same study seed.
 constexpr uint64_t kEvoDomain = 0x45564F4C5554494FULL;  // "EVOLUTIO"
 
-// Uniform double in [0, 1): draw `draw` of the stream of (generation, individual).
-HPO_HD double Uniform(uint64_t seed, uint32_t generation, uint32_t individual, uint32_t draw) {
+// Block `block` of the stream of (generation, individual).
+HPO_HD rng::U32x4 Block(uint64_t seed, uint32_t generation, uint32_t individual, uint32_t block) {
   uint64_t stream = (static_cast<uint64_t>(generation) << 32) | individual;
-  rng::U32x4 block = rng::StreamBlock(seed ^ kEvoDomain, stream, draw >> 1);
-  uint32_t w = (draw & 1u) * 2u;
-  return rng::UnitDouble(block.v[w], block.v[w + 1]);
+  return rng::StreamBlock(seed ^ kEvoDomain, stream, block);
 }
 
-struct UniformPair {
-  double first, second;
+// A 32-bit word as a uniform double in (0, 1): enough resolution for a coin or a spread factor.
+HPO_HD double Coin(uint32_t word) { return (static_cast<double>(word) + 0.5) * (1.0 / 4294967296.0); }
+
+// A 32-bit word as an index in [0, n): the high half of word * n (exact integer arithmetic).
+HPO_HD int32_t IndexOf(uint32_t word, int32_t n) {
+  return static_cast<int32_t>((static_cast<uint64_t>(word) * static_cast<uint64_t>(n)) >> 32);
+}
+
+// The selection words of one child, read in order, one Philox block per four words.
+struct SelectionWords {
+  uint64_t seed;
+  uint32_t generation, individual, next;
+  rng::U32x4 block;
+  HPO_HD uint32_t Take() {
+    if ((next & 3u) == 0u) block = Block(seed, generation, individual, next >> 2);
+    return block.v[next++ & 3u];
+  }
 };
-
-// Draws `draw` and `draw + 1` (draw even) from one Philox block.
-HPO_HD UniformPair Uniforms(uint64_t seed, uint32_t generation, uint32_t individual, uint32_t draw) {
-  uint64_t stream = (static_cast<uint64_t>(generation) << 32) | individual;
-  rng::U32x4 block = rng::StreamBlock(seed ^ kEvoDomain, stream, draw >> 1);
-  return UniformPair{rng::UnitDouble(block.v[0], block.v[1]), rng::UnitDouble(block.v[2], block.v[3])};
-}
 
 // ---- deterministic elementary functions (only + - * / and exponent bit manipulation) ------------
 
@@ -213,15 +221,12 @@ HPO_HD double Clamp01(double x) { return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x); }
 // Lower fitness is better; NaN (a failed trial) loses to any number.
 HPO_HD bool Better(double a, double b) { return a < b || (b != b && a == a); }
 
-// Tournament of `tournament` candidates drawn with replacement from draws first..first+k-1.
+// Tournament of `tournament` candidates drawn with replacement by the next words of `words`.
 // fitness is (n,). Ties go to the candidate drawn first.
-HPO_HD int32_t Tournament(const double* fitness, int32_t n, int32_t tournament, uint64_t seed, uint32_t generation,
-                          uint32_t individual, uint32_t first_draw) {
+HPO_HD int32_t Tournament(const double* fitness, int32_t n, int32_t tournament, SelectionWords& words) {
   int32_t best = -1;
   for (int32_t t = 0; t < tournament; ++t) {
-    double u = Uniform(seed, generation, individual, first_draw + static_cast<uint32_t>(t));
-    int32_t candidate = static_cast<int32_t>(u * static_cast<double>(n));
-    if (candidate >= n) candidate = n - 1;
+    int32_t candidate = IndexOf(words.Take(), n);
     if (best < 0 || Better(fitness[candidate], fitness[best])) best = candidate;
   }
   return best;
@@ -264,15 +269,14 @@ HPO_HD double SbxBetaQ(double u, double distance, double gap, double eta_c) {
 }
 
 // One SBX child gene in [0, 1] from parent genes p1, p2: u_beta draws the spread, u_pick which of the
-// two symmetric children is kept.
+// two symmetric children is kept (only that one is computed: each side costs two powers).
 HPO_HD double SbxGene(double p1, double p2, double u_beta, double u_pick, double eta_c) {
   double y1 = p1 < p2 ? p1 : p2;
   double y2 = p1 < p2 ? p2 : p1;
   double gap = y2 - y1;
   if (gap <= 1e-14) return u_pick < 0.5 ? p1 : p2;
-  double c1 = 0.5 * ((y1 + y2) - SbxBetaQ(u_beta, y1, gap, eta_c) * gap);
-  double c2 = 0.5 * ((y1 + y2) + SbxBetaQ(u_beta, 1.0 - y2, gap, eta_c) * gap);
-  return Clamp01(u_pick < 0.5 ? c1 : c2);
+  if (u_pick < 0.5) return Clamp01(0.5 * ((y1 + y2) - SbxBetaQ(u_beta, y1, gap, eta_c) * gap));
+  return Clamp01(0.5 * ((y1 + y2) + SbxBetaQ(u_beta, 1.0 - y2, gap, eta_c) * gap));
 }
 
 // ---- mutation -------------------------------------------------------------------------------------
@@ -327,39 +331,39 @@ struct Parents {
 // The two tournament winners of child `individual` and whether it is bred by crossover.
 HPO_HD Parents SelectParents(const double* fitness, int32_t n, const Operators& op, uint64_t seed,
                              uint32_t generation, uint32_t individual) {
-  uint32_t k = static_cast<uint32_t>(op.tournament);
+  SelectionWords words{seed, generation, individual, 0u, rng::U32x4{}};
   Parents p;
-  p.a = Tournament(fitness, n, op.tournament, seed, generation, individual, 0);
-  p.b = Tournament(fitness, n, op.tournament, seed, generation, individual, k);
-  p.cross = Uniform(seed, generation, individual, 2u * k) < op.crossover;
+  p.a = Tournament(fitness, n, op.tournament, words);
+  p.b = Tournament(fitness, n, op.tournament, words);
+  p.cross = Coin(words.Take()) < op.crossover;
   return p;
 }
 
 // Gene g of child `individual` from parent genes pa and pb (of type and levels of gene g).
 HPO_HD double BreedGene(double pa, double pb, bool cross, int32_t type, int32_t levels, const Operators& op,
                         uint64_t seed, uint32_t generation, uint32_t individual, int32_t g) {
-  uint32_t base = GeneDrawBase(op.tournament, g);
-  UniformPair pick_mutate = Uniforms(seed, generation, individual, base + kDrawPick);
+  const uint32_t block = GeneBlock(op.tournament, g);
+  const rng::U32x4 coins = Block(seed, generation, individual, block);
+  const double pick = Coin(coins.v[kWordPick]);
   double x = pa;
   if (cross) {
-    x = pick_mutate.first < 0.5 ? pa : pb;
+    x = pick < 0.5 ? pa : pb;
     // SBX touches each non-categorical gene with probability 1/2, as in Deb's code; else uniform.
-    if (op.crossover_kind == kSbx && type != kCategorical) {
-      UniformPair sbx = Uniforms(seed, generation, individual, base + kDrawSbxGene);
-      if (sbx.first < 0.5) x = SbxGene(pa, pb, sbx.second, pick_mutate.first, op.eta_c);
-    }
+    if (op.crossover_kind == kSbx && type != kCategorical && Coin(coins.v[kWordSbxGene]) < 0.5)
+      x = SbxGene(pa, pb, Coin(coins.v[kWordSbxBeta]), pick, op.eta_c);
   }
   x = Snap(x, type, levels);
-  if (pick_mutate.second < op.mutation) {
-    UniformPair m = Uniforms(seed, generation, individual, base + kDrawM1);
+  if (Coin(coins.v[kWordMutate]) < op.mutation) {
+    const rng::U32x4 m = Block(seed, generation, individual, block + 1u);
+    const double m1 = rng::UnitDouble(m.v[0], m.v[1]);
     if (type == kInteger) {
-      x = StepMutation(x, m.first, levels);
+      x = StepMutation(x, m1, levels);
     } else if (type == kCategorical) {
-      x = ResetMutation(x, m.first, levels);
+      x = ResetMutation(x, m1, levels);
     } else if (op.mutation_kind == kGaussian) {
-      x = GaussianMutation(x, m.first, m.second, op.sigma);
+      x = GaussianMutation(x, m1, rng::UnitDouble(m.v[2], m.v[3]), op.sigma);
     } else {
-      x = PolynomialMutation(x, m.first, op.eta_m);
+      x = PolynomialMutation(x, m1, op.eta_m);
     }
   }
   return x;

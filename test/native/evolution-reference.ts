@@ -35,19 +35,35 @@ export function philox(counter: number[], key0: number, key1: number): number[] 
 
 const EVO_DOMAIN = 0x45564f4c5554494fn;
 
-/** Draw `draw` of the stream (generation, individual) under `seed`: a double in [0, 1). */
-export function uniform(seed: number, generation: number, individual: number, draw: number): number {
+/** Block `block` (four 32-bit words) of the stream (generation, individual) under `seed`. */
+export function block(seed: number, generation: number, individual: number, index: number): number[] {
   const key = BigInt(seed) ^ EVO_DOMAIN;
-  const block = Math.floor(draw / 2);
-  const words = philox(
-    [block >>> 0, Math.floor(block / 2 ** 32) >>> 0, individual >>> 0, generation >>> 0],
+  return philox(
+    [index >>> 0, Math.floor(index / 2 ** 32) >>> 0, individual >>> 0, generation >>> 0],
     Number(key & 0xffffffffn),
     Number(key >> 32n),
   );
-  const w = (draw % 2) * 2;
-  const a = words[w] as number;
-  const b = words[w + 1] as number;
+}
+
+/** A double in [0, 1) from words a (top 27 bits) and b (top 26 bits). */
+export function unitDouble(a: number, b: number): number {
   return ((a >>> 5) * 67108864 + (b >>> 6)) * (1 / 9007199254740992);
+}
+
+/** A 32-bit word as a coin in (0, 1). */
+export function coin(word: number): number {
+  return (word + 0.5) / 4294967296;
+}
+
+/** A uniform double in [0, 1) from the first two words of block `index` (for operator tests). */
+export function uniform(seed: number, generation: number, individual: number, index: number): number {
+  const words = block(seed, generation, individual, index);
+  return unitDouble(words[0] as number, words[1] as number);
+}
+
+/** Word j of a child's selection words (four per block, from block 0). */
+function selectionWord(seed: number, gen: number, ind: number, j: number): number {
+  return block(seed, gen, ind, Math.floor(j / 4))[j % 4] as number;
 }
 
 // ---- elementary functions --------------------------------------------------------------------------
@@ -168,6 +184,7 @@ export interface RefOperators {
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 const better = (a: number, b: number) => a < b || (Number.isNaN(b) && !Number.isNaN(a));
 
+/** The tournament that reads selection words first..first+k-1: index = floor(word * n / 2^32). */
 export function tournament(
   fitness: number[],
   k: number,
@@ -178,8 +195,8 @@ export function tournament(
 ): number {
   let best = -1;
   for (let t = 0; t < k; t++) {
-    let c = Math.trunc(uniform(seed, gen, ind, first + t) * fitness.length);
-    if (c >= fitness.length) c = fitness.length - 1;
+    const word = BigInt(selectionWord(seed, gen, ind, first + t));
+    const c = Number((word * BigInt(fitness.length)) >> 32n);
     if (best < 0 || better(fitness[c] as number, fitness[best] as number)) best = c;
   }
   return best;
@@ -211,9 +228,8 @@ export function sbxGene(p1: number, p2: number, uBeta: number, uPick: number, et
   const y2 = Math.max(p1, p2);
   const gap = y2 - y1;
   if (gap <= 1e-14) return uPick < 0.5 ? p1 : p2;
-  const c1 = 0.5 * (y1 + y2 - sbxBetaQ(uBeta, y1, gap, eta) * gap);
-  const c2 = 0.5 * (y1 + y2 + sbxBetaQ(uBeta, 1 - y2, gap, eta) * gap);
-  return clamp01(uPick < 0.5 ? c1 : c2);
+  if (uPick < 0.5) return clamp01(0.5 * (y1 + y2 - sbxBetaQ(uBeta, y1, gap, eta) * gap));
+  return clamp01(0.5 * (y1 + y2 + sbxBetaQ(uBeta, 1 - y2, gap, eta) * gap));
 }
 
 export function polynomialMutation(y: number, u: number, eta: number): number {
@@ -265,24 +281,34 @@ export function breedChild(
   const k = op.tournament;
   const a = genes[tournament(fitness, k, seed, gen, ind, 0)] as number[];
   const b = genes[tournament(fitness, k, seed, gen, ind, k)] as number[];
-  const cross = uniform(seed, gen, ind, 2 * k) < op.crossover;
+  const cross = coin(selectionWord(seed, gen, ind, 2 * k)) < op.crossover;
+  const selectionBlocks = Math.ceil((2 * k + 1) / 4);
   return types.map((type, g) => {
-    const head = 2 * k + 1 + ((2 * k + 1) % 2); // the next even draw: gene pairs share a Philox block
-    const draw = (which: number) => uniform(seed, gen, ind, head + g * 6 + which);
+    // Gene g: its coins (pick, SBX coin, SBX spread, mutation coin) in one block, its mutation
+    // draws in the next.
+    const index = selectionBlocks + 2 * g;
+    const [pickWord, sbxWord, spreadWord, mutateWord] = block(seed, gen, ind, index) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     let x = a[g] as number;
     if (cross) {
-      const uPick = draw(2);
-      if (op.crossoverKind === 0 && type !== CATEGORICAL && draw(0) < 0.5)
-        x = sbxGene(a[g] as number, b[g] as number, draw(1), uPick, op.etaC);
+      const uPick = coin(pickWord);
+      if (op.crossoverKind === 0 && type !== CATEGORICAL && coin(sbxWord) < 0.5)
+        x = sbxGene(a[g] as number, b[g] as number, coin(spreadWord), uPick, op.etaC);
       else x = uPick < 0.5 ? (a[g] as number) : (b[g] as number);
     }
     const lv = levels[g] as number;
     x = snap(x, type, lv);
-    if (draw(3) < op.mutation) {
-      if (type === INTEGER) x = stepMutation(x, draw(4), lv);
-      else if (type === CATEGORICAL) x = resetMutation(x, draw(4), lv);
-      else if (op.mutationKind === 1) x = gaussianMutation(x, draw(4), draw(5), op.sigma);
-      else x = polynomialMutation(x, draw(4), op.etaM);
+    if (coin(mutateWord) < op.mutation) {
+      const m = block(seed, gen, ind, index + 1) as [number, number, number, number];
+      const m1 = unitDouble(m[0], m[1]);
+      if (type === INTEGER) x = stepMutation(x, m1, lv);
+      else if (type === CATEGORICAL) x = resetMutation(x, m1, lv);
+      else if (op.mutationKind === 1) x = gaussianMutation(x, m1, unitDouble(m[2], m[3]), op.sigma);
+      else x = polynomialMutation(x, m1, op.etaM);
     }
     return x;
   });

@@ -76,9 +76,19 @@ test("the same seed gives the same trials, also with maximized objectives", asyn
   const a = await run(8);
   assert.equal(a, await run(8));
   assert.not.equal(a, await run(9));
-  // Later generations move toward the front x2 = 0.
-  const late = a.slice(40).map((p) => p.x2 as number);
-  assert.ok(late.reduce((s, x) => s + x, 0) / late.length < 0.35);
+  // Later generations move toward the front x2 = 0 (x2 averages 0.5 at random): the median over
+  // seeds of the last 20 trials' mean x2, since one short run of population 6 can stall.
+  const lateMeans: number[] = [];
+  for (let seed = 1; seed <= 8; seed++) {
+    const late = (seed === 8 ? a : await run(seed)).slice(40).map((p) => p.x2 as number);
+    lateMeans.push(late.reduce((s, x) => s + x, 0) / late.length);
+  }
+  lateMeans.sort((x, y) => x - y);
+  const median = (lateMeans[3] + lateMeans[4]) / 2;
+  assert.ok(
+    median < 0.25,
+    `median late mean x2 ${median.toFixed(3)} (${lateMeans.map((m) => m.toFixed(2))})`,
+  );
 });
 
 test("parents wait for the finished prefix: a running trial holds back later results", async () => {
