@@ -177,10 +177,10 @@ CpuEngine::CpuEngine(const double* X_in, const double* y_in, int n_points, int d
       threads(max_threads > 0 ? max_threads : hardware_threads()) {}
 
 namespace {
-// Workspaces pooled at most: 4 * 200 MB would be held for a model of 5,000 points.
+// What the process-wide pool keeps: the workspaces of a few models of a few hundred points.
 constexpr size_t kPoolKeepBytes = size_t(64) << 20;
-std::mutex workspace_pool_mutex;
-std::vector<std::unique_ptr<CpuEngine::Workspace>>& workspace_pool() {
+std::mutex shared_pool_mutex;
+std::vector<std::unique_ptr<CpuEngine::Workspace>>& shared_pool() {
   static std::vector<std::unique_ptr<CpuEngine::Workspace>> pool;
   return pool;
 }
@@ -190,9 +190,17 @@ size_t CpuEngine::Workspace::bytes() const {
   return sizeof(double) * (Kf.capacity() + G.capacity() + L.capacity() + W.capacity() + scratch.capacity());
 }
 
-CpuEngine::Lease::Lease() {
-  std::lock_guard<std::mutex> lock(workspace_pool_mutex);
-  auto& pool = workspace_pool();
+CpuEngine::Lease::Lease(const CpuEngine& engine) : owner(engine) {
+  {
+    std::lock_guard<std::mutex> lock(owner.pool_mutex_);
+    if (!owner.pool_.empty()) {
+      ws = std::move(owner.pool_.back());
+      owner.pool_.pop_back();
+      return;
+    }
+  }
+  std::lock_guard<std::mutex> lock(shared_pool_mutex);
+  auto& pool = shared_pool();
   if (pool.empty()) {
     ws = std::make_unique<Workspace>();
   } else {
@@ -202,15 +210,24 @@ CpuEngine::Lease::Lease() {
 }
 
 CpuEngine::Lease::~Lease() {
-  std::lock_guard<std::mutex> lock(workspace_pool_mutex);
-  auto& pool = workspace_pool();
-  size_t held = ws->bytes();
+  std::lock_guard<std::mutex> lock(owner.pool_mutex_);
+  owner.pool_.push_back(std::move(ws));
+}
+
+CpuEngine::~CpuEngine() {
+  std::lock_guard<std::mutex> lock(shared_pool_mutex);
+  auto& pool = shared_pool();
+  size_t held = 0;
   for (const auto& w : pool) held += w->bytes();
-  if (held <= kPoolKeepBytes) pool.push_back(std::move(ws));
+  for (auto& w : pool_) {
+    if (held + w->bytes() > kPoolKeepBytes) continue;  // freed with the engine
+    held += w->bytes();
+    pool.push_back(std::move(w));
+  }
 }
 
 LmlResult CpuEngine::lml(const double* theta, double* grad) const {
-  Lease lease;
+  Lease lease(*this);
   Workspace& ws = *lease.ws;
   const double outputscale = std::exp(theta[d]);
   const double noise = std::exp(theta[d + 1]);

@@ -28,21 +28,28 @@ class CpuEngine : public Engine {
   void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const override;
   std::string describe() const override;
 
-  // The n x n buffers of one lml() call. Kept in a process-wide pool (one per concurrent caller)
-  // because fits call lml() hundreds of times, and the bayes strategy builds a new model every ask:
-  // fresh n x n allocations cost page faults and zeroing on every call. Workspaces past a size cap
-  // are freed on return instead of pooled.
+  ~CpuEngine() override;
+
+  // The n x n buffers of one lml() call, pooled because fits call lml() hundreds of times and fresh
+  // n x n allocations cost page faults and zeroing on every call. Each engine keeps its own (one per
+  // concurrent caller); when it is destroyed, small ones (kPoolKeepBytes in all) move to a
+  // process-wide pool that new engines draw from first, since the bayes strategy builds a new model
+  // every ask.
   struct Workspace {
     std::vector<double> Kf, G, L, W, scratch;
     size_t bytes() const;
   };
   struct Lease {
+    const CpuEngine& owner;
     std::unique_ptr<Workspace> ws;
-    Lease();
+    explicit Lease(const CpuEngine& engine);
     ~Lease();
   };
 
  private:
+  mutable std::mutex pool_mutex_;
+  mutable std::vector<std::unique_ptr<Workspace>> pool_;
+
   void posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w,
                        const double* Linv, std::vector<double>* packed) const;
   // L^-1 at the current theta, built on first use by a call scoring at least n / 2 candidates (then
