@@ -144,8 +144,9 @@ double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, 
   return jitter;
 }
 
-// Kinv (n, n) = (L L')^-1 from the factor L. U = L^-T is built row by row (row j of U is column j
-// of L^-1), then Kinv_ab = sum_{k >= max(a,b)} U_ak U_bk.
+// Kinv (n, n) = (L L')^-1 from the factor L; only the lower triangle is guaranteed (the blocked path
+// for n >= kBlockedMinPoints leaves scratch above the diagonal). U = L^-T is built row by row (row j
+// of U is column j of L^-1), then Kinv_ab = sum_{k >= max(a,b)} U_ak U_bk.
 void inverse_from_cholesky_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch) {
   if (n >= kBlockedMinPoints) {
     inverse_blocked_cpu(Kinv, L, n, n >= kParallelMinPoints ? threads : 1, scratch);

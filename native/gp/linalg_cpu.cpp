@@ -396,9 +396,9 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
     parallel_for(groups, threads, [&](int g) {
       const int r0 = k1 + g * kGroupRows, r1 = std::min(n, r0 + kGroupRows);
       for (int jc = k1; jc < r1; jc += kColBlock) {
-        for (int i = r0; i < r1; i += 4) {
-          const int m = std::min(4, r1 - i);
-          const int jend = std::min(std::min(n, i + 4), jc + kColBlock);
+        for (int i = r0; i < r1; i += 8) {
+          const int m = std::min(8, r1 - i);
+          const int jend = std::min(std::min(n, i + 8), jc + kColBlock);
           if (jend <= jc) continue;
           gemm_packed(A + (size_t)i * n + jc, n, A + (size_t)i * n + k0, n,
                       panel_p.data() + ((jc - k1) / 8) * tile_stride, tile_stride, m, jend - jc, bs, false);
@@ -452,10 +452,17 @@ void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std:
   // Kinv = M'M (lower triangle) as GEMM tiles with A = M' (transposed once, so its rows are contiguous):
   // Kinv[a, b] = sum_{k >= a0} M[k][a] M[k][b] per group of rows a0.. (M[k][a] = 0 for k < a), in
   // k blocks and column stripes that stay in cache.
-  for (int a = 0; a < n; ++a) {
-    double* row = Mt + (size_t)a * n;
-    std::fill(row, row + a, 0.0);
-    for (int k = a; k < n; ++k) row[k] = M[(size_t)k * n + a];
+  // Transposed in 32 x 32 tiles (a plain column walk misses the cache on every read).
+  constexpr int kTile = 32;
+  for (int a0 = 0; a0 < n; a0 += kTile) {
+    const int a1 = std::min(n, a0 + kTile);
+    for (int k0 = 0; k0 < n; k0 += kTile) {
+      const int k1 = std::min(n, k0 + kTile);
+      for (int a = a0; a < a1; ++a) {
+        double* row = Mt + (size_t)a * n;
+        for (int k = k0; k < k1; ++k) row[k] = k >= a ? M[(size_t)k * n + a] : 0.0;
+      }
+    }
   }
   // M packed whole for the micro-kernel (pack_b layout, tiles of 8 columns n * 8 apart).
   pack_b(Mp, (size_t)n * 8, M, n, n, n);
@@ -471,9 +478,6 @@ void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std:
                     std::min(kColBlock, a1 - jc), kc, true);
     }
   });
-  // Mirror the lower triangle onto the upper.
-  for (int a = 0; a < n; ++a)
-    for (int b = 0; b < a; ++b) Kinv[(size_t)b * n + a] = Kinv[(size_t)a * n + b];
 }
 
 void solve_lower_multi_cpu(double* B, const double* L, int n, int m) { trsm_lower_blocked(B, m, L, n, m, 0); }

@@ -34,7 +34,8 @@ void lower_inverse_blocked_cpu(double* M, const double* L, int n, int threads);
 // row-major, as GEMM tiles that skip M's zero blocks. `packed` is scratch (grown as needed).
 void lower_times_cpu(double* V, const double* M, const double* B, int n, int c, std::vector<double>& packed);
 
-// Kinv (n, n) = (L L')^-1 via M = L^-1 (column blocks in parallel), then Kinv = M'M.
+// The lower triangle of Kinv (n, n) = (L L')^-1 via M = L^-1 (column blocks in parallel), then
+// Kinv = M'M; the upper triangle holds scratch (the likelihood gradient reads the lower one only).
 // `scratch`, when given, is grown as needed and may be reused across calls (no fresh allocations).
 void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch = nullptr);
 
