@@ -190,34 +190,40 @@ struct FitResult {
   int restarts_failed;
 };
 
+// Restarts are screened on models of kScreenMinPoints or more: with more than kKeptRestarts of them,
+// each runs kScreenIterations L-BFGS steps, and only the kKeptRestarts best (by objective; ties by
+// restart index) continue to convergence, resuming their curvature pairs. The full runs cost most
+// of a fit (tens of O(n^3) likelihood evaluations each), and with hundreds of points the likelihood
+// is peaked enough that a restart behind after the first steps rarely overtakes the leaders: the
+// screen cuts a 4-restart fit's evaluations by about half. Smaller models run every restart to the
+// end: their fits are cheap, and on the quality benchmarks (bench/surrogate-quality.ts, 60-200
+// trials) screening them helped some functions and hurt others.
+constexpr int kKeptRestarts = 2;
+constexpr int kScreenIterations = 8;
+constexpr int kScreenMinPoints = 500;
+
 // MAP fit: maximizes lml + log prior from `restarts` starting points; the best finite result wins
 // (ties by restart index, so the result is deterministic). Throws GpError if every restart fails.
 inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& options) {
   const int d = engine.d;
   const int restarts = std::max(1, options.restarts);
   Bounds bounds = theta_bounds(d, engine.y);
-  std::vector<std::vector<double>> thetas(restarts), memories(restarts);
+  std::vector<std::vector<double>> thetas(restarts);
+  std::vector<LbfgsMemory> memories(restarts);
   std::vector<double> objectives(restarts, -std::numeric_limits<double>::infinity());
+  std::vector<int> iterations(restarts, 0);
   std::vector<std::string> errors(restarts);
   LbfgsOptions lbfgs;
-  lbfgs.max_iterations = options.max_iterations;
   // Optuna's GPSampler stops at gtol = 1e-2 on the same (total, not per-point) objective: the
   // hyperparameters are not worth more precision than the data gives them.
   lbfgs.gradient_tolerance = 1e-2;
   lbfgs.relative_tolerance = 1e-9;
+  const bool screen =
+      engine.n >= kScreenMinPoints && restarts > kKeptRestarts && options.max_iterations > kScreenIterations;
   int threads = engine.parallel_safe() ? (options.threads > 0 ? options.threads : hardware_threads()) : 1;
-  parallel_for(restarts, threads, [&](int r) {
-    std::vector<double> theta;
-    LbfgsMemory memory;
-    const bool warm = r == 0 && options.warm.size() == static_cast<size_t>(d + 3);
-    if (warm) {
-      theta = options.warm;
-      memory = unflatten_memory(options.warm_memory, d + 3);
-    } else if (r == 0) {
-      theta = default_theta(d, engine.y);
-    } else {
-      theta = random_theta(d, engine.y, options.seed, r);
-    }
+
+  // Runs restart r for up to `steps` more L-BFGS iterations from thetas[r] and memories[r].
+  auto run = [&](int r, int steps) {
     std::string last_error;
     auto negative_objective = [&](const std::vector<double>& t, std::vector<double>& g) -> double {
       try {
@@ -230,15 +236,41 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
         return std::numeric_limits<double>::infinity();
       }
     };
-    LbfgsResult res = lbfgs_minimize(negative_objective, theta, bounds.lower, bounds.upper, lbfgs, &memory);
+    LbfgsOptions limited = lbfgs;
+    limited.max_iterations = steps;
+    std::vector<double> theta = thetas[r];
+    LbfgsResult res = lbfgs_minimize(negative_objective, theta, bounds.lower, bounds.upper, limited, &memories[r]);
     if (std::isfinite(res.value)) {
       thetas[r] = theta;
-      memories[r] = flatten_memory(memory);
       objectives[r] = -res.value;
+      iterations[r] = res.iterations;
     } else {
+      objectives[r] = -std::numeric_limits<double>::infinity();
       errors[r] = last_error.empty() ? "non-finite objective" : last_error;
     }
-  });
+  };
+
+  for (int r = 0; r < restarts; ++r) {
+    if (r == 0 && options.warm.size() == static_cast<size_t>(d + 3)) {
+      thetas[r] = options.warm;
+      memories[r] = unflatten_memory(options.warm_memory, d + 3);
+    } else {
+      thetas[r] = r == 0 ? default_theta(d, engine.y) : random_theta(d, engine.y, options.seed, r);
+    }
+  }
+  parallel_for(restarts, threads, [&](int r) { run(r, screen ? kScreenIterations : options.max_iterations); });
+  if (screen) {
+    // The leaders that have not stopped yet continue (a run that stopped early has converged).
+    std::vector<int> order;
+    for (int r = 0; r < restarts; ++r)
+      if (std::isfinite(objectives[r])) order.push_back(r);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return objectives[a] > objectives[b]; });
+    std::vector<int> leaders;
+    for (size_t i = 0; i < order.size() && i < static_cast<size_t>(kKeptRestarts); ++i)
+      if (iterations[order[i]] >= kScreenIterations) leaders.push_back(order[i]);
+    parallel_for(static_cast<int>(leaders.size()), threads,
+                 [&](int i) { run(leaders[i], options.max_iterations - kScreenIterations); });
+  }
   int best = -1;
   int failed = 0;
   for (int r = 0; r < restarts; ++r) {
@@ -249,7 +281,7 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
     if (best < 0 || objectives[r] > objectives[best]) best = r;
   }
   if (best < 0) throw GpError("every hyperparameter restart failed: " + errors[0]);
-  FitResult out{thetas[best], memories[best], objectives[best], 0.0, failed};
+  FitResult out{thetas[best], flatten_memory(memories[best]), objectives[best], 0.0, failed};
   // The objective is lml + log prior, so the likelihood needs no further factorization.
   out.lml = out.objective - log_prior(out.theta.data(), d, nullptr);
   return out;
