@@ -11,10 +11,12 @@ export const BENCHMARKS: Record<string, string> = {
   "surrogate-quality":
     "bayes against tpe and random search on Branin, Hartmann-6 and 10-D Rosenbrock, Ackley, Levy",
   evolution: "population evolution: generations and NSGA-II ranking (CPU and CUDA)",
+  acquisition:
+    "LogEI maximization: evolved candidates (native population engine) against random ones, both polished",
   tpe: "TPE ask latency with 100 and 1,000 completed trials",
   runtime: "per-trial overhead of the study loop (SQLite durable and in memory)",
   lang: "checking and compiling a generated 2,000-line spec",
-  strategies: "search quality of the strategies on standard test functions",
+  strategies: "search quality of random, qmc, tpe, evolution and bayes on standard test functions",
   rng: "Philox4x32-10 stream throughput per distribution (CPU and CUDA)",
   report: "fANOVA parameter importance and HTML report rendering on synthetic studies",
   train: "built-in trainer: seconds per epoch of small MLP, CNN and LSTM models per TensorFlow.js backend",
