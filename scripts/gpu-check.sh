@@ -6,7 +6,7 @@
 #   bash scripts/gpu-check.sh          # from the repository root, with .carry/ present
 #
 # Steps: unpack node to a temporary folder; `hpo doctor`; the GPU tests (`run-tests.mjs --gpu-only`);
-# then, when they were built, `dist/bench/{rng,surrogate,evolution}.js --device cuda`. Every step's output
+# then, when they were built, `dist/bench/{rng,surrogate,evolution,acquisition}.js --device cuda`. Every step's output
 # is saved under "$OUT/gpu-check/" when OUT is set (else .carry/out/), and a summary is printed last.
 # HPO_GPU_CHECK_STEP_TIMEOUT (seconds, default 240) bounds each step, and HPO_GPU_CHECK_BUDGET (seconds,
 # default 520) all of them together, so the whole check fits in one 10-minute remote command.
@@ -95,7 +95,7 @@ fi
 
 run_step gpu-tests "$node" scripts/run-tests.mjs --gpu-only
 # Extra arguments per benchmark (e.g. HPO_GPU_BENCH_SURROGATE="--n 1000,10000,20000 --candidates 100000").
-for bench in rng surrogate evolution; do
+for bench in rng surrogate evolution acquisition; do
   if [ -f "$root/dist/bench/$bench.js" ]; then
     var="HPO_GPU_BENCH_$(echo "$bench" | tr '[:lower:]' '[:upper:]')"
     # shellcheck disable=SC2086 # the extra arguments are meant to split

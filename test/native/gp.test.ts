@@ -347,7 +347,10 @@ test("a screened fit (n >= 500: the best 2 of 4 restarts continue) is determinis
   // The reported likelihood (objective minus log prior) is the likelihood at the result.
   close(a.logMarginalLikelihood, (await gp.logMarginalLikelihood(a)).value, 1e-9, "LML at the fit");
   const single = await gp.fit({ restarts: 1, seed: 3 });
-  assert.ok(a.objective >= single.objective - 1e-6, `${a.objective} >= ${single.objective} (restart 0 alone)`);
+  assert.ok(
+    a.objective >= single.objective - 1e-6,
+    `${a.objective} >= ${single.objective} (restart 0 alone)`,
+  );
   gp.dispose();
 });
 
