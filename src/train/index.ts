@@ -19,13 +19,14 @@ import { holdout, kfold, type Split } from "../data/split.js";
 import { type Dataset, type LoadedData, sampleSize, subset } from "../data/types.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
-import { useBackend } from "./backend.js";
+import { activeBackend, useBackend } from "./backend.js";
 import { asCall, numArg, strArg } from "./callvalue.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
 import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 import { createSchedule, type Schedule } from "./schedules.js";
+import { checkWasmFits, WASM_ABORT, wasmAbortError } from "./wasm-memory.js";
 
 export {
   activeBackend,
@@ -154,7 +155,12 @@ export async function trainTrial(
 ): Promise<Record<string, number>> {
   const choice = opts.backend ?? "auto";
   const kind = modelKind(trial);
-  const backend = await useBackend(choice, wasmUnsupported.has(kind) ? "cpu" : "wasm");
+  if (wasmAborted && choice === "wasm")
+    throw new HpoError(
+      `trial ${ctx.trial} cannot run: the wasm backend of this worker aborted when an earlier trial ran out of memory`,
+      { hint: "run with --backend auto (it moves to the cpu backend) or install @tensorflow/tfjs-node" },
+    );
+  const backend = await useBackend(choice, wasmUnsupported.has(kind) || wasmAborted ? "cpu" : "wasm");
   let reported = false;
   const watched: TrialContext = {
     ...ctx,
@@ -177,6 +183,8 @@ export async function trainTrial(
 }
 
 const MISSING_KERNEL = /Kernel '\w+' not registered for backend 'wasm'/;
+/** Set once the wasm backend aborted in this worker (out of memory): it cannot be used again. */
+let wasmAborted = false;
 /** Model kinds (see modelKind) that met a kernel missing from the wasm backend. */
 const wasmUnsupported = new Set<string>();
 
@@ -198,14 +206,23 @@ async function attempt(
   } catch (err) {
     if (err instanceof HpoError) throw err;
     const msg = describeError(err);
+    if (activeBackend() === "wasm" && WASM_ABORT.test(msg)) {
+      wasmAborted = true;
+      throw wasmAbortError(ctx.trial, folds[0] ? countParams(folds[0].model) : undefined, msg);
+    }
     const oom = /out of memory|allocation|Array buffer allocation failed|Invalid typed array length/i.test(
       msg,
     );
     throw new HpoError(`trial ${ctx.trial} failed${oom ? " (out of memory)" : ""}: ${msg}`, { cause: err });
   } finally {
     for (const f of folds) {
-      f.model.dispose();
-      f.opt.dispose();
+      try {
+        f.model.dispose();
+        f.opt.dispose();
+      } catch (err) {
+        // After a wasm abort every call into the backend throws; the tensors are gone with it.
+        if (!wasmAborted) throw err;
+      }
     }
   }
 }
@@ -268,6 +285,15 @@ async function run(
     }
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     folds.push({ train: tr, val, test: te, model, opt, schedule, vars, target });
+    // Before the other folds' models and any training step: a model too large for the wasm memory
+    // would abort the backend for this worker's later trials too.
+    if (i === 0 && activeBackend() === "wasm")
+      checkWasmFits(
+        countParams(model),
+        opt.slots,
+        splits.length,
+        asCall(train.optimizer, "optimizer")?.call ?? "adam",
+      );
   }
 
   const es = asCall(train.early_stopping, "early_stopping");

@@ -10,6 +10,8 @@ export interface Optimizer {
   optimizer: tf.Optimizer;
   /** The initial learning rate (`lr`). */
   lr: number;
+  /** State tensors the optimizer keeps per weight (0 for plain SGD, 2 for Adam). */
+  slots: number;
   setLearningRate(lr: number): void;
   /** Frees the optimizer's tensors. */
   dispose(): void;
@@ -21,11 +23,14 @@ export function createOptimizer(spec: CallValue | undefined): Optimizer {
   const lr = numArg(c, "lr", 0, c.call === "adadelta" ? 1 : c.call === "sgd" ? 0.01 : 0.001);
   if (!(lr > 0)) throw new HpoError(`${c.call}(lr) must be positive, got ${lr}`);
   let opt: tf.Optimizer;
+  let slots = 2;
   switch (c.call) {
     case "sgd": {
       const momentum = numArg(c, "momentum", 1, 0);
       const nesterov = boolArg(c, "nesterov", 2, false);
-      opt = momentum > 0 || nesterov ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
+      const withMomentum = momentum > 0 || nesterov;
+      opt = withMomentum ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
+      slots = withMomentum ? 1 : 0;
       break;
     }
     case "adam":
@@ -41,6 +46,7 @@ export function createOptimizer(spec: CallValue | undefined): Optimizer {
       break;
     case "adagrad":
       opt = tf.train.adagrad(lr);
+      slots = 1;
       break;
     case "adadelta":
       opt = tf.train.adadelta(lr, numArg(c, "rho", 1, 0.95), 1e-7);
@@ -51,6 +57,7 @@ export function createOptimizer(spec: CallValue | undefined): Optimizer {
   return {
     optimizer: opt,
     lr,
+    slots,
     setLearningRate(rate: number) {
       // SGD and momentum cache -lr as a tensor (setLearningRate); the others read the field per step.
       const o = opt as unknown as { setLearningRate?: (r: number) => void; learningRate: number };
