@@ -87,7 +87,7 @@ async function polish(
   const starts = top(scores, 2).map((i) => X.subarray(i * d, (i + 1) * d));
   starts.push(incumbent);
   const Xs = new Float64Array(starts.length * d);
-  starts.forEach((s, i) => Xs.set(s, i * d));
+  for (const [i, s] of starts.entries()) Xs.set(s, i * d);
   const polished = await gp.maximizeAcquisition(Xs, { ...acq, maxIterations: POLISH_ITERATIONS });
   return Math.max(...polished.value, ...scores);
 }
@@ -118,7 +118,8 @@ async function evolutionSearch(
   const pool = uniformRows(seedPool, d, seed, 0xa2);
   const poolScores = (await gp.acquisition(pool, acq)).value;
   const genes = new Float64Array(populationSize * d);
-  top(poolScores, populationSize).forEach((i, row) => genes.set(pool.subarray(i * d, (i + 1) * d), row * d));
+  for (const [row, i] of top(poolScores, populationSize).entries())
+    genes.set(pool.subarray(i * d, (i + 1) * d), row * d);
   const population = new Population({
     genes,
     size: populationSize,

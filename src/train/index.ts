@@ -201,12 +201,14 @@ async function attempt(
   checkpoint?: string,
 ): Promise<Record<string, number>> {
   const folds: Fold[] = [];
+  let aborted = false;
   try {
     return await run(trial, ctx, folds, checkpoint);
   } catch (err) {
     if (err instanceof HpoError) throw err;
     const msg = describeError(err);
     if (activeBackend() === "wasm" && WASM_ABORT.test(msg)) {
+      aborted = true;
       wasmAborted = true;
       throw wasmAbortError(ctx.trial, folds[0] ? countParams(folds[0].model) : undefined, msg);
     }
@@ -215,15 +217,12 @@ async function attempt(
     );
     throw new HpoError(`trial ${ctx.trial} failed${oom ? " (out of memory)" : ""}: ${msg}`, { cause: err });
   } finally {
-    for (const f of folds) {
-      try {
+    // After a wasm abort every call into the backend throws, and the tensors are gone with it.
+    if (!aborted)
+      for (const f of folds) {
         f.model.dispose();
         f.opt.dispose();
-      } catch (err) {
-        // After a wasm abort every call into the backend throws; the tensors are gone with it.
-        if (!wasmAborted) throw err;
       }
-    }
   }
 }
 
