@@ -269,8 +269,6 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   std::vector<double>& W = ws.W;
   W.resize((size_t)n * n);
   inverse_from_cholesky_cpu(W.data(), L.data(), n, threads, &ws.scratch);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j <= i; ++j) W[(size_t)i * n + j] = alpha[i] * alpha[j] - W[(size_t)i * n + j];
 
   // Per row block: sum_{j<i} W_ij G_ij delta_ijk^2 (k < d), 1/2 sum_j W_ij Kf_ij, W_ii.
   const int nblocks = blocks_of(n);
@@ -285,7 +283,9 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
     int end = std::min(n, (block + 1) * kBlockRows);
     for (int i = block * kBlockRows; i < end; ++i) {
       const double* xi = X.data() + (size_t)i * d;
-      const double* wi = W.data() + (size_t)i * n;
+      // Row i of W = alpha alpha' - K^-1 (lower part), made here so the pass runs in parallel.
+      double* wi = W.data() + (size_t)i * n;
+      for (int j = 0; j <= i; ++j) wi[j] = alpha[i] * alpha[j] - wi[j];
       const double* gi = G.data() + (size_t)i * n;
       const double* ki = Kf.data() + (size_t)i * n;
       double scale_sum = 0.0;

@@ -410,11 +410,11 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
 }
 
 void lower_inverse_blocked_cpu(double* M, const double* L, int n, int threads) {
-  std::fill(M, M + (size_t)n * n, 0.0);
   // M column block by column block: M[i, J] = (e_i[J] - sum_{k<i} L[i][k] M[k, J]) / L[i][i].
   const int col_blocks = (n + kColumns - 1) / kColumns;
   parallel_for(col_blocks, threads, [&](int cb) {
     const int j0 = cb * kColumns, j1 = std::min(n, j0 + kColumns);
+    for (int i = 0; i < n; ++i) std::fill(M + (size_t)i * n + j0, M + (size_t)i * n + j1, 0.0);
     for (int i = j0; i < j1; ++i) M[(size_t)i * n + i] = 1.0;
     trsm_lower_blocked(M + j0, n, L, n, j1 - j0, j0);
   });
@@ -452,10 +452,12 @@ void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std:
   // Kinv = M'M (lower triangle) as GEMM tiles with A = M' (transposed once, so its rows are contiguous):
   // Kinv[a, b] = sum_{k >= a0} M[k][a] M[k][b] per group of rows a0.. (M[k][a] = 0 for k < a), in
   // k blocks and column stripes that stay in cache.
-  // Transposed in 32 x 32 tiles (a plain column walk misses the cache on every read).
+  // Transposed in 32 x 32 tiles (a plain column walk misses the cache on every read), and M packed
+  // whole for the micro-kernel (pack_b layout, tiles of 8 columns n * 8 apart); both in parallel,
+  // as they are memory-bound n^2 passes.
   constexpr int kTile = 32;
-  for (int a0 = 0; a0 < n; a0 += kTile) {
-    const int a1 = std::min(n, a0 + kTile);
+  parallel_for((n + kTile - 1) / kTile, threads, [&](int t) {
+    const int a0 = t * kTile, a1 = std::min(n, a0 + kTile);
     for (int k0 = 0; k0 < n; k0 += kTile) {
       const int k1 = std::min(n, k0 + kTile);
       for (int a = a0; a < a1; ++a) {
@@ -463,9 +465,9 @@ void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std:
         for (int k = k0; k < k1; ++k) row[k] = k >= a ? M[(size_t)k * n + a] : 0.0;
       }
     }
-  }
-  // M packed whole for the micro-kernel (pack_b layout, tiles of 8 columns n * 8 apart).
-  pack_b(Mp, (size_t)n * 8, M, n, n, n);
+    // Packed tiles of columns a0..a1 (kTile is a multiple of 8).
+    pack_b(Mp + (size_t)(a0 / 8) * n * 8, (size_t)n * 8, M + a0, n, n, a1 - a0);
+  });
   const int groups = (n + kGroupRows - 1) / kGroupRows;
   parallel_for(groups, threads, [&](int g) {
     const int a0 = g * kGroupRows, a1 = std::min(n, a0 + kGroupRows);
