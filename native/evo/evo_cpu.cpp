@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/thread_pool.h"
 #include "evo/evo.h"
 
 namespace hpo::evo {
@@ -21,6 +22,9 @@ std::vector<int32_t> EliteIndices(const double* fitness, int32_t n, int32_t coun
   return order;
 }
 
+// Children per parallel task in EvolveCpu (a few hundred microseconds of work each).
+constexpr int32_t kChildBlock = 2048;
+
 void EvolveCpu(double* next, const double* genes, const double* fitness, const int32_t* types, const int32_t* levels,
                int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation) {
   std::vector<int32_t> elites = EliteIndices(fitness, n, op.elitism);
@@ -28,10 +32,16 @@ void EvolveCpu(double* next, const double* genes, const double* fitness, const i
   for (size_t e = 0; e < elites.size(); ++e)
     std::copy(genes + static_cast<int64_t>(elites[e]) * d, genes + static_cast<int64_t>(elites[e] + 1) * d,
               next + static_cast<int64_t>(e) * d);
-  // children: selection + crossover + mutation, one independent stream per slot
-  for (int32_t c = static_cast<int32_t>(elites.size()); c < n; ++c)
-    BreedChild(next + static_cast<int64_t>(c) * d, genes, fitness, types, levels, n, d, op, seed, generation,
-               static_cast<uint32_t>(c));
+  // children: selection + crossover + mutation, one independent stream per slot, so blocks of
+  // children run on the host pool's threads with the same results as one loop
+  const int32_t first = static_cast<int32_t>(elites.size());
+  const int32_t blocks = (n - first + kChildBlock - 1) / kChildBlock;
+  parallel_for(blocks, hardware_threads(), [&](int b) {
+    const int32_t end = std::min(n, first + (b + 1) * kChildBlock);
+    for (int32_t c = first + b * kChildBlock; c < end; ++c)
+      BreedChild(next + static_cast<int64_t>(c) * d, genes, fitness, types, levels, n, d, op, seed, generation,
+                 static_cast<uint32_t>(c));
+  });
 }
 
 void BreedCpu(double* out, const double* genes, const double* fitness, const int32_t* types, const int32_t* levels,

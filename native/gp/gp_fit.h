@@ -24,43 +24,9 @@
 #include "gp/gp.h"
 #include "gp/gp_math.h"
 #include "gp/lbfgs.h"
-#include "gp/thread_pool.h"
+#include "common/thread_pool.h"
 
 namespace hpo::gp {
-
-inline int hardware_threads() {
-  unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1 : static_cast<int>(hw);
-}
-
-// Runs body(i) for i in [0, count) on up to `threads` host threads (1 = inline), the caller's and
-// the persistent pool's (thread_pool.h); index i goes to thread i mod threads, as before. Exceptions
-// from the body are rethrown on the caller's thread (the first one, by index). Called from inside
-// another parallel_for, or while another thread's loop holds the pool, it runs inline.
-template <typename Body>
-void parallel_for(int count, int threads, Body&& body) {
-  threads = std::max(1, std::min(threads, count));
-  if (threads > 1 && !ThreadPool::in_job()) {
-    ThreadPool& pool = host_pool(hardware_threads());
-    threads = std::min(threads, pool.workers() + 1);
-    if (threads > 1) {
-      std::vector<std::exception_ptr> errors(threads);
-      std::function<void(int)> task = [&](int t) {
-        try {
-          for (int i = t; i < count; i += threads) body(i);
-        } catch (...) {
-          errors[t] = std::current_exception();
-        }
-      };
-      if (pool.try_run(threads, task)) {
-        for (auto& e : errors)
-          if (e) std::rethrow_exception(e);
-        return;
-      }
-    }
-  }
-  for (int i = 0; i < count; ++i) body(i);
-}
 
 struct Priors {
   double ls_loc, ls_scale;  // LogNormal on lengthscales

@@ -1,4 +1,5 @@
-// A persistent host thread pool for parallel_for (gp_fit.h). Starting std::threads per call cost
+// A persistent host thread pool and parallel_for over it, for the GP engine's CPU path and the
+// population engine's CPU path. Starting std::threads per call cost
 // tens of microseconds each, and one log-likelihood at n >= 512 runs a dozen parallel loops; the
 // workers here are started once and sleep on a condition variable between jobs.
 //
@@ -6,6 +7,7 @@
 // waits for the workers' share; a second caller meanwhile runs its loop inline. A parallel_for issued from inside a job (a restart's likelihood while
 // restarts run in parallel) runs inline on that thread, so nesting never deadlocks or oversubscribes.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -15,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-namespace hpo::gp {
+namespace hpo {
 
 class ThreadPool {
  public:
@@ -107,4 +109,38 @@ inline ThreadPool& host_pool(int hardware) {
   return *pool;
 }
 
-}  // namespace hpo::gp
+inline int hardware_threads() {
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+// Runs body(i) for i in [0, count) on up to `threads` host threads (1 = inline), the caller's and
+// the persistent pool's; index i goes to thread i mod threads. Exceptions from the body are rethrown
+// on the caller's thread (the first one, by index). Called from inside another parallel_for, or
+// while another thread's loop holds the pool, it runs inline.
+template <typename Body>
+void parallel_for(int count, int threads, Body&& body) {
+  threads = std::max(1, std::min(threads, count));
+  if (threads > 1 && !ThreadPool::in_job()) {
+    ThreadPool& pool = host_pool(hardware_threads());
+    threads = std::min(threads, pool.workers() + 1);
+    if (threads > 1) {
+      std::vector<std::exception_ptr> errors(threads);
+      std::function<void(int)> task = [&](int t) {
+        try {
+          for (int i = t; i < count; i += threads) body(i);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      };
+      if (pool.try_run(threads, task)) {
+        for (auto& e : errors)
+          if (e) std::rethrow_exception(e);
+        return;
+      }
+    }
+  }
+  for (int i = 0; i < count; ++i) body(i);
+}
+
+}  // namespace hpo
