@@ -26,7 +26,7 @@ typedef long long v8l __attribute__((vector_size(64)));
 // exp(x) for x <= 0: x = n ln2 + r with |r| <= ln2 / 2 (Cody-Waite split), exp(r) by its Taylor series
 // to degree 12 (truncation below 2e-16 relative), 2^n from the exponent bits. 0 below -708 (where
 // 2^n would be subnormal). Accurate to a few ulp.
-// In place (by reference: 32-byte vectors are not passed by value across the baseline ABI).
+// In place (by reference: wide vectors are not passed by value across the baseline ABI).
 __attribute__((always_inline)) inline void exp_nonpositive(v8d& x) {
   const v8d shifter = v8d{} + 0x1.8p52;
   v8l alive = x > -708.0;
