@@ -8,6 +8,8 @@
 //   individual against every other still unranked one (O(n^2 m / threads) per front).
 #include <cuda_runtime.h>
 
+#include <cstdint>
+
 #include <string>
 
 #include "evo/evo_cuda.h"
@@ -38,8 +40,17 @@ __global__ void vary_kernel2(double* next, const double* genes, const int32_t* p
                              Operators op, uint64_t seed, uint32_t generation) {
   int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (t >= static_cast<int64_t>(n) * d) return;
-  int32_t c = static_cast<int32_t>(t / d);
-  int32_t g = static_cast<int32_t>(t - static_cast<int64_t>(c) * d);
+  // 32-bit division where the index fits (any population below 2^31 genes): a 64-bit division is
+  // several times as many instructions on the GPU, once per gene.
+  int32_t c, g;
+  if (static_cast<int64_t>(n) * d <= INT32_MAX) {
+    const int32_t t32 = static_cast<int32_t>(t);
+    c = t32 / d;
+    g = t32 - c * d;
+  } else {
+    c = static_cast<int32_t>(t / d);
+    g = static_cast<int32_t>(t - static_cast<int64_t>(c) * d);
+  }
   if (c < n_elites) {
     next[t] = genes[static_cast<int64_t>(elites[c]) * d + g];
     return;
