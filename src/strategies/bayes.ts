@@ -159,8 +159,13 @@ class BayesStrategy implements Strategy {
         let params: Params | undefined;
         if (number < this.#options.initial) params = this.#designPoint(number);
         else {
-          if (model === undefined) model = (await this.#fit(context.trials, number)) ?? undefined;
-          if (model) params = await this.#propose(model, pending, seen, number);
+          let early: Candidates | undefined;
+          if (model === undefined)
+            model =
+              (await this.#fit(context.trials, number, (obs) => {
+                early = this.#candidates(obs, number);
+              })) ?? undefined;
+          if (model) params = await this.#propose(model, pending, seen, number, early);
         }
         if (!params || seen.has(key(params))) params = this.#random(number);
         seen.add(key(params));
@@ -254,7 +259,11 @@ class BayesStrategy implements Strategy {
   }
 
   /** Fits the GP on the history; undefined when there is too little data or the fit fails. */
-  async #fit(trials: readonly TrialView[], number: number): Promise<Model | undefined> {
+  async #fit(
+    trials: readonly TrialView[],
+    number: number,
+    whileFitting?: (obs: Observations) => void,
+  ): Promise<Model | undefined> {
     const d = this.#features.dim;
     if (d === 0) return undefined;
     const obs = this.#observations(trials, number);
@@ -290,11 +299,19 @@ class BayesStrategy implements Strategy {
         await gp.setHyperparameters(this.#warm);
         fitted = this.#warm;
       } else {
-        fitted = await gp.fit(
+        const fitting = gp.fit(
           full
             ? { restarts, seed, warmStart: this.#warm }
             : { restarts: 1, seed, maxIterations: WARM_FIT_ITERATIONS, warmStart: this.#warm },
         );
+        // One microtask turn lets the queued native call start on its worker thread; the JS work
+        // that does not need the fit then runs beside it.
+        await null;
+        try {
+          whileFitting?.(obs);
+        } finally {
+          fitted = await fitting; // also when whileFitting threw: the model is disposed only after
+        }
         this.#warm = fitted;
         this.#fittedOn = obs.n;
         if (full) this.#fullOn = obs.n;
@@ -307,12 +324,68 @@ class BayesStrategy implements Strategy {
     }
   }
 
+  /**
+   * The seeded candidates for trial `number`, rounded to valid configurations and filtered by the
+   * constraints: half uniform, half around the best observations (`obs.top`). They depend on the
+   * observations only, not on the fitted model, so ask() makes them while the native fit runs.
+   */
+  #candidates(obs: Observations, number: number): Candidates {
+    const fm = this.#features;
+    const d = fm.dim;
+    const { constraints } = this.#init;
+    // In a space of plain floats without conditions or constraints, rounding is the identity
+    // (features = unit coordinates), so candidates go straight into one matrix and only the few that
+    // rank near the top are decoded into configurations (an ask used to spend most of its JS time
+    // building thousands of Params objects and small arrays).
+    const rng = rngFor(this.#init.seed, STREAM_CANDIDATES, number);
+    const total = this.#options.candidates;
+    const space = this.#init.space;
+    const plain = this.#plain;
+    const centres = obs.top.map((x) => encode(space, fm.toParams(x)));
+    const pool: { params: Params | undefined; x: Float64Array }[] = [];
+    const u = new Float64Array(space.length);
+    // Plain spaces keep every candidate, so their features fill one matrix in place.
+    const plainX = plain ? new Float64Array(total * d) : undefined;
+    for (let c = 0; c < total; c++) {
+      // Plain loops (not Float64Array.from / forEach with callbacks): this runs for thousands of
+      // candidates per ask. The random stream is consumed in the same order either way.
+      if (c % 2 === 0 || centres.length === 0) {
+        for (let j = 0; j < space.length; j++) u[j] = rng.uniform();
+      } else {
+        const scale = LOCAL_SCALES[rng.int(LOCAL_SCALES.length)];
+        u.set(centres[rng.int(centres.length)]);
+        for (let j = 0; j < space.length; j++) {
+          if (Number.isNaN(u[j])) u[j] = rng.uniform();
+          else if (space[j].kind === "categorical") {
+            if (rng.uniform() < 1 / space.length) u[j] = rng.uniform();
+          } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
+        }
+      }
+      if (plainX) {
+        const x = plainX.subarray(c * d, (c + 1) * d);
+        x.set(u);
+        pool.push({ params: undefined, x });
+      } else {
+        const params = decode(space, u);
+        if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
+      }
+    }
+    const Xpool =
+      plainX ??
+      stackRows(
+        pool.map((p) => p.x),
+        d,
+      );
+    return { pool, Xpool };
+  }
+
   /** The acquisition maximizer for trial `number`, given pending configurations as fantasies. */
   async #propose(
     model: Model,
     pending: Params[],
     seen: Set<string>,
     number: number,
+    candidates?: Candidates,
   ): Promise<Params | undefined> {
     const fm = this.#features;
     const d = fm.dim;
@@ -345,51 +418,9 @@ class BayesStrategy implements Strategy {
       }
       const acq = { kind: this.#options.acquisition, best: model.best, beta: this.#options.beta };
 
-      // 1. Seeded candidates, rounded to valid configurations and filtered by the constraints. In a
-      // space of plain floats without conditions or constraints, rounding is the identity (features
-      // = unit coordinates), so candidates go straight into one matrix and only the few that rank
-      // near the top are decoded into configurations (an ask used to spend most of its JS time
-      // building thousands of Params objects and small arrays).
-      const rng = rngFor(this.#init.seed, STREAM_CANDIDATES, number);
-      const total = this.#options.candidates;
-      const space = this.#init.space;
-      const plain = this.#plain;
-      const centres = model.obs.top.map((x) => encode(space, fm.toParams(x)));
-      const pool: { params: Params | undefined; x: Float64Array }[] = [];
-      const u = new Float64Array(space.length);
-      // Plain spaces keep every candidate, so their features fill one matrix in place.
-      const plainX = plain ? new Float64Array(total * d) : undefined;
-      for (let c = 0; c < total; c++) {
-        // Plain loops (not Float64Array.from / forEach with callbacks): this runs for thousands of
-        // candidates per ask. The random stream is consumed in the same order either way.
-        if (c % 2 === 0 || centres.length === 0) {
-          for (let j = 0; j < space.length; j++) u[j] = rng.uniform();
-        } else {
-          const scale = LOCAL_SCALES[rng.int(LOCAL_SCALES.length)];
-          u.set(centres[rng.int(centres.length)]);
-          for (let j = 0; j < space.length; j++) {
-            if (Number.isNaN(u[j])) u[j] = rng.uniform();
-            else if (space[j].kind === "categorical") {
-              if (rng.uniform() < 1 / space.length) u[j] = rng.uniform();
-            } else u[j] = Math.min(1, Math.max(0, u[j] + scale * rng.normal()));
-          }
-        }
-        if (plainX) {
-          const x = plainX.subarray(c * d, (c + 1) * d);
-          x.set(u);
-          pool.push({ params: undefined, x });
-        } else {
-          const params = decode(space, u);
-          if (satisfiesConstraints(constraints, params)) pool.push({ params, x: fm.fromParams(params) });
-        }
-      }
+      // 1. Seeded candidates (generated while the fit ran, for the first proposal of an ask).
+      const { pool, Xpool } = candidates ?? this.#candidates(model.obs, number);
       if (pool.length === 0) return undefined;
-      const Xpool =
-        plainX ??
-        stackRows(
-          pool.map((p) => p.x),
-          d,
-        );
       const poolValues = (await gp.acquisition(Xpool, acq)).value;
 
       // 2. Polish the best candidates and the incumbent with L-BFGS, then round and rescore.
@@ -432,6 +463,12 @@ class BayesStrategy implements Strategy {
       fantasy?.dispose();
     }
   }
+}
+
+/** Seeded candidates: their configurations (decoded lazily in plain spaces) and features, stacked. */
+interface Candidates {
+  pool: { params: Params | undefined; x: Float64Array }[];
+  Xpool: Float64Array;
 }
 
 interface Model {
