@@ -126,9 +126,17 @@ void solve_lower_transposed_cpu(double* b, const double* L, int n) {
 double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale, int threads) {
   double jitter = 0.0;
   int pivot = -1;
+  // The copy and the zeroing below are n^2 memory passes: in row blocks on the pool for large n.
+  const int pass_threads = n >= kParallelMinPoints ? threads : 1;
+  L.resize((size_t)n * n);
   for (int attempt = 0;; ++attempt) {
-    L.assign(A, A + (size_t)n * n);
-    for (int i = 0; i < n; ++i) L[(size_t)i * n + i] += jitter;
+    parallel_for(blocks_of(n), pass_threads, [&](int block) {
+      const int end = std::min(n, (block + 1) * kBlockRows);
+      for (int i = block * kBlockRows; i < end; ++i) {
+        std::copy(A + (size_t)i * n, A + (size_t)i * n + i + 1, L.data() + (size_t)i * n);
+        L[(size_t)i * n + i] += jitter;
+      }
+    });
     pivot = n >= kBlockedMinPoints ? cholesky_blocked_cpu(L.data(), n, threads) : cholesky_cpu(L.data(), n);
     if (pivot < 0) break;
     double next = attempt == 0 ? kFirstJitter * scale : jitter * 10.0;
@@ -139,8 +147,11 @@ double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, 
     }
     jitter = next;
   }
-  for (int i = 0; i < n; ++i)
-    for (int j = i + 1; j < n; ++j) L[(size_t)i * n + j] = 0.0;
+  parallel_for(blocks_of(n), pass_threads, [&](int block) {
+    const int end = std::min(n, (block + 1) * kBlockRows);
+    for (int i = block * kBlockRows; i < end; ++i)
+      std::fill(L.data() + (size_t)i * n + i + 1, L.data() + (size_t)(i + 1) * n, 0.0);
+  });
   return jitter;
 }
 
