@@ -140,70 +140,30 @@ __attribute__((target("avx2,fma"))) void gemm_kernel_4x8_fma(double* __restrict 
     _mm256_storeu_pd(c + 4, v1);
   }
 }
-// A 4 x 16 tile (two packed 8-column tiles, `tile_stride` apart) with AVX-512 fused multiply-adds:
-// twice the columns per loaded A value of the 4 x 8 kernel, and each element's sum is the same chain
-// of fused multiply-adds in k order, so its results equal gemm_kernel_4x8_fma's bit for bit.
-__attribute__((target("avx512f"))) void gemm_kernel_4x16_avx512(double* __restrict C, int ldc,
+// An R x 16 tile (R = 4 or 8; two packed 8-column tiles, `tile_stride` apart) with AVX-512 fused
+// multiply-adds. The 8-row form holds 16 accumulators (of AVX-512's 32 registers), so each pair of B
+// vectors loaded (from L2 for wide stripes) feeds 16 fused multiply-adds. Each element's sum is the
+// same chain of fused multiply-adds in k order as gemm_kernel_4x8_fma's, so the results are the same
+// bits whichever kernel computes a tile.
+template <int R>
+__attribute__((target("avx512f"))) void gemm_kernel_rx16_avx512(double* __restrict C, int ldc,
                                                                  const double* __restrict A, int lda,
                                                                  const double* __restrict B, size_t tile_stride,
                                                                  int kc, int add) {
-  __m512d c00 = _mm512_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const double* a0 = A;
-  const double* a1 = A + lda;
-  const double* a2 = A + 2 * (size_t)lda;
-  const double* a3 = A + 3 * (size_t)lda;
-  const double* b_left = B;
-  const double* b_right = B + tile_stride;
-  for (int k = 0; k < kc; ++k) {
-    __m512d b0 = _mm512_loadu_pd(b_left + (size_t)k * 8), b1 = _mm512_loadu_pd(b_right + (size_t)k * 8);
-    __m512d x = _mm512_set1_pd(a0[k]);
-    c00 = _mm512_fmadd_pd(x, b0, c00);
-    c01 = _mm512_fmadd_pd(x, b1, c01);
-    x = _mm512_set1_pd(a1[k]);
-    c10 = _mm512_fmadd_pd(x, b0, c10);
-    c11 = _mm512_fmadd_pd(x, b1, c11);
-    x = _mm512_set1_pd(a2[k]);
-    c20 = _mm512_fmadd_pd(x, b0, c20);
-    c21 = _mm512_fmadd_pd(x, b1, c21);
-    x = _mm512_set1_pd(a3[k]);
-    c30 = _mm512_fmadd_pd(x, b0, c30);
-    c31 = _mm512_fmadd_pd(x, b1, c31);
-  }
-  __m512d acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
-  for (int r = 0; r < 4; ++r) {
-    double* c = C + (size_t)r * ldc;
-    __m512d v0 = _mm512_loadu_pd(c), v1 = _mm512_loadu_pd(c + 8);
-    if (add) {
-      v0 = _mm512_add_pd(v0, acc[2 * r]);
-      v1 = _mm512_add_pd(v1, acc[2 * r + 1]);
-    } else {
-      v0 = _mm512_sub_pd(v0, acc[2 * r]);
-      v1 = _mm512_sub_pd(v1, acc[2 * r + 1]);
-    }
-    _mm512_storeu_pd(c, v0);
-    _mm512_storeu_pd(c + 8, v1);
-  }
-}
-// An 8 x 16 tile: 16 accumulators (of AVX-512's 32 registers), so each pair of B vectors loaded (from
-// L2 for wide stripes) feeds 16 fused multiply-adds instead of 8. Same chains, same bits.
-__attribute__((target("avx512f"))) void gemm_kernel_8x16_avx512(double* __restrict C, int ldc,
-                                                                 const double* __restrict A, int lda,
-                                                                 const double* __restrict B, size_t tile_stride,
-                                                                 int kc, int add) {
-  __m512d acc[16];
-  for (int r = 0; r < 16; ++r) acc[r] = _mm512_setzero_pd();
+  __m512d acc[2 * R];
+  for (int r = 0; r < 2 * R; ++r) acc[r] = _mm512_setzero_pd();
   const double* b_left = B;
   const double* b_right = B + tile_stride;
   for (int k = 0; k < kc; ++k) {
     __m512d b0 = _mm512_loadu_pd(b_left + (size_t)k * 8), b1 = _mm512_loadu_pd(b_right + (size_t)k * 8);
 #pragma GCC unroll 8
-    for (int r = 0; r < 8; ++r) {
+    for (int r = 0; r < R; ++r) {
       __m512d x = _mm512_set1_pd(A[(size_t)r * lda + k]);
       acc[2 * r] = _mm512_fmadd_pd(x, b0, acc[2 * r]);
       acc[2 * r + 1] = _mm512_fmadd_pd(x, b1, acc[2 * r + 1]);
     }
   }
-  for (int r = 0; r < 8; ++r) {
+  for (int r = 0; r < R; ++r) {
     double* c = C + (size_t)r * ldc;
     __m512d v0 = _mm512_loadu_pd(c), v1 = _mm512_loadu_pd(c + 8);
     if (add) {
@@ -281,7 +241,7 @@ void gemm_packed(double* C, int ldc, const double* A, int lda, const double* Bp,
     for (; i + 8 <= m; i += 8) {
       int j = 0;
       for (; j + 16 <= w; j += 16)
-        gemm_kernel_8x16_avx512(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride,
+        gemm_kernel_rx16_avx512<8>(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride,
                                 tile_stride, kc, add ? 1 : 0);
       for (int half = 0; half < 8; half += 4) {
         for (int jj = j; jj + 8 <= w; jj += 8)
@@ -298,7 +258,7 @@ void gemm_packed(double* C, int ldc, const double* A, int lda, const double* Bp,
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
     if (kHasAvx512)
       for (; j + 16 <= w; j += 16)
-        gemm_kernel_4x16_avx512(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride,
+        gemm_kernel_rx16_avx512<4>(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride,
                                 tile_stride, kc, add ? 1 : 0);
 #endif
     for (; j + 8 <= w; j += 8)
