@@ -74,7 +74,9 @@ struct SelectionWords {
   rng::U32x4 block;
   HPO_HD uint32_t Take() {
     if ((next & 3u) == 0u) block = Block(seed, generation, individual, next >> 2);
-    return block.v[next++ & 3u];
+    const uint32_t i = next++ & 3u;
+    // Selected, not indexed: a run-time index into block.v puts the block in local memory on the GPU.
+    return i == 0u ? block.v[0] : i == 1u ? block.v[1] : i == 2u ? block.v[2] : block.v[3];
   }
 };
 
@@ -179,6 +181,30 @@ HPO_HD double DetPow(double base, double exponent) {
   return DetExp(exponent * DetLog(base));
 }
 
+// base^exponent for base >= 0, by binary powering when the exponent is a whole number of magnitude
+// at most kMaxWholeExponent: SBX and polynomial mutation raise to eta + 1 and -(eta + 1), whole for the
+// usual distribution indices (hpo's defaults are 15 and 20), and a handful of multiplications cost far
+// less than DetPow's log and exp, which are most of a gene's arithmetic on a GPU. The exponent is the
+// same for every gene of a generation, so the choice never diverges within a warp. Error a few ulp.
+constexpr double kMaxWholeExponent = 64.0;
+HPO_HD double Pow(double base, double exponent) {
+  const double magnitude = exponent < 0.0 ? -exponent : exponent;
+  if (magnitude >= 1.0 && magnitude <= kMaxWholeExponent) {
+    const int32_t n = static_cast<int32_t>(magnitude);
+    if (static_cast<double>(n) == magnitude) {
+      double power = 1.0, square = base;
+      for (int32_t k = n;;) {
+        if (k & 1) power *= square;
+        k >>= 1;
+        if (k == 0) break;
+        square *= square;
+      }
+      return exponent < 0.0 ? 1.0 / power : power;
+    }
+  }
+  return DetPow(base, exponent);
+}
+
 // cos(2 pi v) for v in [0, 1).
 HPO_HD double DetCos2Pi(double v) {
   double q = static_cast<double>(static_cast<int64_t>(4.0 * v + 0.5));  // nearest quarter turn
@@ -260,40 +286,43 @@ HPO_HD double Snap(double x, int32_t type, int32_t levels) {
 
 // SBX spread factor beta_q for one side (Deb & Agrawal 1995, bounded form of Deb's NSGA-II code):
 // `distance` is the gap between the nearer parent and its bound, `gap` the distance between parents.
+// Branch-free: Deb's two cases differ only in the base of the second power, so that base is selected
+// and one power computed. On a GPU a branch here would make a warp run both powers whenever its
+// lanes disagree (they usually do: u is a fresh coin per gene).
 HPO_HD double SbxBetaQ(double u, double distance, double gap, double eta_c) {
   double beta = 1.0 + 2.0 * distance / gap;
-  double alpha = 2.0 - DetPow(beta, -(eta_c + 1.0));
+  double alpha = 2.0 - Pow(beta, -(eta_c + 1.0));
   double inv = 1.0 / (eta_c + 1.0);
-  if (u <= 1.0 / alpha) return DetPow(u * alpha, inv);
-  return DetPow(1.0 / (2.0 - u * alpha), inv);
+  double base = u <= 1.0 / alpha ? u * alpha : 1.0 / (2.0 - u * alpha);
+  return DetPow(base, inv);
 }
 
 // One SBX child gene in [0, 1] from parent genes p1, p2: u_beta draws the spread, u_pick which of the
-// two symmetric children is kept (only that one is computed: each side costs two powers).
+// two symmetric children is kept (only that one is computed: each side costs two powers). The side is
+// selected, not branched on, for the reason given at SbxBetaQ.
 HPO_HD double SbxGene(double p1, double p2, double u_beta, double u_pick, double eta_c) {
   double y1 = p1 < p2 ? p1 : p2;
   double y2 = p1 < p2 ? p2 : p1;
   double gap = y2 - y1;
   if (gap <= 1e-14) return u_pick < 0.5 ? p1 : p2;
-  if (u_pick < 0.5) return Clamp01(0.5 * ((y1 + y2) - SbxBetaQ(u_beta, y1, gap, eta_c) * gap));
-  return Clamp01(0.5 * ((y1 + y2) + SbxBetaQ(u_beta, 1.0 - y2, gap, eta_c) * gap));
+  const bool lower = u_pick < 0.5;
+  double spread = SbxBetaQ(u_beta, lower ? y1 : 1.0 - y2, gap, eta_c) * gap;
+  return Clamp01(0.5 * (lower ? (y1 + y2) - spread : (y1 + y2) + spread));
 }
 
 // ---- mutation -------------------------------------------------------------------------------------
 
-// Deb's bounded polynomial mutation of y in [0, 1].
+// Deb's bounded polynomial mutation of y in [0, 1]. Its two cases (u <= 1/2 pushes down, else up)
+// differ only in the arguments of the same two powers, so the arguments are selected and the powers
+// computed once: branch-free for the GPU, as in SbxBetaQ.
 HPO_HD double PolynomialMutation(double y, double u, double eta_m) {
   double power = 1.0 / (eta_m + 1.0);
-  double deltaq;
-  if (u <= 0.5) {
-    double xy = 1.0 - y;
-    double val = 2.0 * u + (1.0 - 2.0 * u) * DetPow(xy, eta_m + 1.0);
-    deltaq = DetPow(val, power) - 1.0;
-  } else {
-    double xy = y;  // 1 - (1 - y)
-    double val = 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * DetPow(xy, eta_m + 1.0);
-    deltaq = 1.0 - DetPow(val, power);
-  }
+  const bool down = u <= 0.5;
+  double xy = down ? 1.0 - y : y;  // the distance to the bound it moves towards
+  double tail = Pow(xy, eta_m + 1.0);
+  double val = down ? 2.0 * u + (1.0 - 2.0 * u) * tail : 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * tail;
+  double root = DetPow(val, power);
+  double deltaq = down ? root - 1.0 : 1.0 - root;
   return Clamp01(y + deltaq);
 }
 

@@ -33,9 +33,16 @@ constexpr uint32_t kPhiloxW0 = 0x9E3779B9u;  // golden ratio
 constexpr uint32_t kPhiloxW1 = 0xBB67AE85u;  // sqrt(3) - 1
 
 HPO_HD void MulHiLo(uint32_t a, uint32_t b, uint32_t* hi, uint32_t* lo) {
+#if defined(__CUDA_ARCH__)
+  // Two 32-bit multiplies (IMAD.HI, IMAD): the 64-bit product below is lowered to 64-bit integer
+  // arithmetic in the PTX, several instructions per round on the GPU. Same bits.
+  *hi = __umulhi(a, b);
+  *lo = a * b;
+#else
   uint64_t product = static_cast<uint64_t>(a) * static_cast<uint64_t>(b);
   *hi = static_cast<uint32_t>(product >> 32);
   *lo = static_cast<uint32_t>(product);
+#endif
 }
 
 // One Philox4x32 block with 10 rounds.

@@ -128,6 +128,23 @@ export function detPow(base: number, exponent: number): number {
   return detExp(exponent * detLog(base));
 }
 
+/** evo_math.h's Pow: binary powering for whole exponents of magnitude 1..64, else detPow. */
+export function pow(base: number, exponent: number): number {
+  const magnitude = Math.abs(exponent);
+  if (magnitude >= 1 && magnitude <= 64 && Number.isInteger(magnitude)) {
+    let power = 1;
+    let square = base;
+    for (let k = magnitude; ; ) {
+      if (k & 1) power *= square;
+      k >>= 1;
+      if (k === 0) break;
+      square *= square;
+    }
+    return exponent < 0 ? 1 / power : power;
+  }
+  return detPow(base, exponent);
+}
+
 export function detCos2Pi(v: number): number {
   const q = Math.trunc(4 * v + 0.5);
   const a = (v - q * 0.25) * 6.283185307179586;
@@ -218,7 +235,7 @@ function categoryOf(x: number, levels: number): number {
 
 function sbxBetaQ(u: number, distance: number, gap: number, eta: number): number {
   const beta = 1 + (2 * distance) / gap;
-  const alpha = 2 - detPow(beta, -(eta + 1));
+  const alpha = 2 - pow(beta, -(eta + 1));
   const inv = 1 / (eta + 1);
   return u <= 1 / alpha ? detPow(u * alpha, inv) : detPow(1 / (2 - u * alpha), inv);
 }
@@ -236,10 +253,10 @@ export function polynomialMutation(y: number, u: number, eta: number): number {
   const power = 1 / (eta + 1);
   let deltaq: number;
   if (u <= 0.5) {
-    const val = 2 * u + (1 - 2 * u) * detPow(1 - y, eta + 1);
+    const val = 2 * u + (1 - 2 * u) * pow(1 - y, eta + 1);
     deltaq = detPow(val, power) - 1;
   } else {
-    const val = 2 * (1 - u) + 2 * (u - 0.5) * detPow(y, eta + 1);
+    const val = 2 * (1 - u) + 2 * (u - 0.5) * pow(y, eta + 1);
     deltaq = 1 - detPow(val, power);
   }
   return clamp01(y + deltaq);

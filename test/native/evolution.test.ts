@@ -19,10 +19,12 @@ import {
   detCos2Pi,
   detExp,
   detLog,
+  detPow,
   evolveReference,
   gaussianMutation,
   philox,
   polynomialMutation,
+  pow,
   resetMutation,
   sbxGene,
   stepMutation,
@@ -107,6 +109,20 @@ test("the TS Philox reference and the deterministic elementary functions agree w
   assert.ok(Math.abs(detExp(709.7) / Math.exp(709.7) - 1) < 4e-16);
   assert.ok(Math.abs(detExp(-707.9) / Math.exp(-707.9) - 1) < 4e-16);
   assert.is(detLog(1), 0);
+  // pow: binary powering for whole exponents (|n| <= 64), detPow otherwise; both near Math.pow
+  for (let i = 0; i < 500; i++) {
+    const base = 0.05 + rand() * 3;
+    for (const exponent of [1, 2, 16, -16, 21, -64, 2.5, -7.25, 65, 1 / 16]) {
+      const want = Math.pow(base, exponent);
+      const got = pow(base, exponent);
+      assert.ok(
+        Math.abs(got - want) <= 5e-14 * Math.abs(want),
+        `pow(${base}, ${exponent}) = ${got}, want ${want}`,
+      );
+    }
+  }
+  assert.is(pow(0, -16), Number.POSITIVE_INFINITY);
+  assert.is(pow(0.5, 65), detPow(0.5, 65));
 });
 
 test("operator formulas: SBX stays between bounds and is centred on the parents; mutations move as designed", () => {
@@ -145,6 +161,13 @@ const KNOWN_CASES: [string, number[], number[], Partial<EvolutionOperators>][] =
     { mutation: 0.9 },
   ],
   ["log genes with tournament 3 and SBX", [LOG, LOG], [0, 0], { tournament: 3, etaC: 2, etaM: 5 }],
+  // fractional distribution indices take the log-and-exp powers instead of binary powering
+  [
+    "SBX + polynomial with fractional indices",
+    [CONTINUOUS, CONTINUOUS],
+    [0, 0],
+    { etaC: 2.5, etaM: 7.25, mutation: 0.9 },
+  ],
   [
     "no crossover, full mutation",
     [CONTINUOUS, INTEGER, CATEGORICAL],
