@@ -9,7 +9,7 @@
  * (non-dominated sort + crowding) of `rank` individuals; each device side by side. Medians of `reps`
  * runs after one warm-up. Two objectives are ranked by an O(n log n) sort on the host (both devices);
  * for 3-4 the CPU runs ENS-SS (O(m n²) at worst; sizes above 100,000 are skipped there) and CUDA
- * peels fronts on the device.
+ * counts every individual's dominators on the device, then releases them front by front (O(m n²) in all).
  * --torch also runs bench/evolution_torch.py (the same generation in PyTorch tensor ops, on the GPU)
  * and prints its times beside hpo's.
  */

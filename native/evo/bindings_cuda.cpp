@@ -53,7 +53,7 @@ class DeviceBuffer {
 };
 
 // Fronts smaller than this are ranked on the host: a few kernel launches per front cost more there.
-// Two objectives are always ranked on the host: its O(n log n) sort beats O(fronts · n²) peeling.
+// Two objectives are always ranked on the host: its O(n log n) sort beats the O(n²) dominator counts.
 constexpr int32_t kDeviceRankMin = 1024;
 
 class CudaEngine {
@@ -118,13 +118,13 @@ class CudaEngine {
       NondominatedRankCpu(rank, objectives, k, m);
     } else {
       DeviceBuffer<double> objs;
-      DeviceBuffer<int32_t> ranks, flags;
+      DeviceBuffer<int32_t> ranks, counts;
       size_t cells = static_cast<size_t>(k) * m;
       std::string s;
-      if (!(s = objs.Allocate(cells)).empty() || !(s = ranks.Allocate(k)).empty() || !(s = flags.Allocate(k)).empty())
+      if (!(s = objs.Allocate(cells)).empty() || !(s = ranks.Allocate(k)).empty() || !(s = counts.Allocate(k)).empty())
         return s;
       if (!(s = objs.Upload(objectives, cells)).empty()) return s;
-      if (!(s = NondominatedRankCuda(ranks.get(), objs.get(), flags.get(), k, m)).empty()) return s;
+      if (!(s = NondominatedRankCuda(ranks.get(), objs.get(), counts.get(), k, m)).empty()) return s;
       if (!(s = ranks.Download(rank, k)).empty()) return s;
     }
     // Crowding needs a sort per front and objective: done on the host from the device's ranks.

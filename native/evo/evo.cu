@@ -4,8 +4,11 @@
 // select_kernel2 + vary_kernel2: one generation in two launches (tournaments per child, then crossover
 //   and mutation per gene, coalesced), the population never leaving the device. Genes are row-major (n, d).
 // breed_kernel1: one thread per requested child, all its genes (for a handful of children).
-// peel_kernel1 + assign_kernel1: one non-dominated front per pair of launches; each thread tests one
-//   individual against every other still unranked one (O(n^2 m / threads) per front).
+// count_dominators_kernel1, then join_front_kernel1 + release_kernel1 per front: non-dominated sorting
+//   by dominator counts (Deb's fast non-dominated sort without its O(n^2) dominated lists). Every
+//   individual counts its dominators once; a front's members then take themselves off the counts of
+//   the unranked, and those left with none form the next front. O(n^2 m) work in all, where peeling
+//   each front by testing every unranked pair again cost O(fronts n^2 m).
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -76,31 +79,100 @@ __global__ void sanitize_kernel1(double* objectives, int64_t count, int32_t* ran
   if (i < n) rank[i] = -1;
 }
 
-// flags[i] = 1 when i is unranked and no other unranked individual dominates it.
-__global__ void peel_kernel1(int32_t* flags, const int32_t* rank, const double* objectives, int32_t n, int32_t m) {
-  int32_t i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i >= n) return;
-  if (rank[i] >= 0) {
-    flags[i] = 0;
-    return;
-  }
-  const double* fi = objectives + static_cast<int64_t>(i) * m;
-  for (int32_t j = 0; j < n; ++j) {
-    if (j == i || rank[j] >= 0) continue;
-    if (Dominates(objectives + static_cast<int64_t>(j) * m, fi, m)) {
-      flags[i] = 0;
-      return;
+// The kernels below are instantiated per number of objectives M (2..4, what the bindings accept), so
+// an individual's objectives stay in registers and Dominates unrolls.
+
+// Dominators of each active thread's individual (objectives fi) among `rows` objective rows, staged
+// through shared memory one block-sized tile at a time; the rows are members[first..] when members
+// is given, else first... Every thread of the block must call it (it synchronizes).
+template <int M>
+__device__ int32_t CountDominators(const double* objectives, const int32_t* members, int32_t first, int32_t rows,
+                                   const double (&fi)[M], bool active) {
+  __shared__ double tile[kBlock * M];
+  int32_t count = 0;
+  for (int32_t start = 0; start < rows; start += kBlock) {
+    const int32_t size = min(kBlock, rows - start);
+    if (static_cast<int32_t>(threadIdx.x) < size) {
+      const int32_t r = first + start + static_cast<int32_t>(threadIdx.x);
+      const int64_t row = members ? static_cast<int64_t>(members[r]) : static_cast<int64_t>(r);
+#pragma unroll
+      for (int j = 0; j < M; ++j) tile[threadIdx.x * M + j] = objectives[row * M + j];
     }
+    __syncthreads();
+    if (active)
+      for (int32_t r = 0; r < size; ++r) count += Dominates(tile + r * M, fi, M) ? 1 : 0;
+    __syncthreads();
   }
-  flags[i] = 1;
+  return count;
 }
 
-__global__ void assign_kernel1(int32_t* rank, const int32_t* flags, int32_t front, int32_t n, int32_t* assigned) {
-  int32_t i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < n && flags[i]) {
+// count[i] = how many of the n individuals dominate i.
+template <int M>
+__global__ void count_dominators_kernel1(int32_t* count, const double* objectives, int32_t n) {
+  const int32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  double fi[M];
+#pragma unroll
+  for (int j = 0; j < M; ++j) fi[j] = i < n ? objectives[static_cast<int64_t>(i) * M + j] : 0.0;
+  const int32_t c = CountDominators<M>(objectives, nullptr, 0, n, fi, i < n);
+  if (i < n) count[i] = c;
+}
+
+// Unranked individuals with no dominator left join `front`, appended to members at *assigned.
+__global__ void join_front_kernel1(int32_t* rank, const int32_t* count, int32_t* members, int32_t* assigned,
+                                   int32_t front, int32_t n) {
+  const int32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n && rank[i] < 0 && count[i] == 0) {
     rank[i] = front;
-    atomicAdd(assigned, 1);
+    members[atomicAdd(assigned, 1)] = i;
   }
+}
+
+// The front in members[first, first + size) leaves the dominator counts of the unranked individuals.
+template <int M>
+__global__ void release_kernel1(int32_t* count, const int32_t* rank, const int32_t* members, int32_t first,
+                                int32_t size, const double* objectives, int32_t n) {
+  const int32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  const bool active = i < n && rank[i] < 0;
+  if (!__syncthreads_or(active)) return;  // the whole block is ranked: a uniform exit
+  double fi[M];
+#pragma unroll
+  for (int j = 0; j < M; ++j) fi[j] = active ? objectives[static_cast<int64_t>(i) * M + j] : 0.0;
+  const int32_t c = CountDominators<M>(objectives, members, first, size, fi, active);
+  if (active) count[i] -= c;
+}
+
+template <int M>
+std::string RankByCounts(int32_t* rank, const double* objectives, int32_t* count, int32_t n) {
+  count_dominators_kernel1<M><<<Blocks(n), kBlock>>>(count, objectives, n);
+  HPO_EVO_CUDA_CHECK(cudaGetLastError());
+  // scratch: [0] how many are ranked, then the ranked individuals front after front.
+  int32_t* scratch = nullptr;
+  HPO_EVO_CUDA_CHECK(cudaMalloc(&scratch, sizeof(int32_t) * (static_cast<size_t>(n) + 1)));
+  int32_t* assigned = scratch;
+  int32_t* members = scratch + 1;
+  std::string status;
+  cudaError_t e = cudaMemset(assigned, 0, sizeof(int32_t));
+  int32_t first = 0, done = 0;
+  // Every front is non-empty (among the unranked, one with no unranked dominator always exists), so
+  // this ends after at most n fronts; the check below guards the loop all the same.
+  for (int32_t front = 0; front < n && done < n && e == cudaSuccess; ++front) {
+    join_front_kernel1<<<Blocks(n), kBlock>>>(rank, count, members, assigned, front, n);
+    e = cudaGetLastError();
+    if (e == cudaSuccess) e = cudaMemcpy(&done, assigned, sizeof(int32_t), cudaMemcpyDeviceToHost);
+    if (e != cudaSuccess) break;
+    if (done == first) {
+      status = "ranking on the device: front " + std::to_string(front) + " came out empty";
+      break;
+    }
+    if (done < n) {
+      release_kernel1<M><<<Blocks(n), kBlock>>>(count, rank, members, first, done - first, objectives, n);
+      e = cudaGetLastError();
+    }
+    first = done;
+  }
+  if (e != cudaSuccess && status.empty()) status = std::string("ranking on the device: ") + cudaGetErrorString(e);
+  cudaFree(scratch);
+  return status;
 }
 
 }  // namespace
@@ -155,26 +227,16 @@ std::string BreedCuda(double* out, const double* genes, const double* fitness, c
   return "";
 }
 
-std::string NondominatedRankCuda(int32_t* rank, double* objectives, int32_t* flags, int32_t n, int32_t m) {
-  int64_t count = static_cast<int64_t>(n) * m;
-  sanitize_kernel1<<<Blocks(count), kBlock>>>(objectives, count, rank, n);
+std::string NondominatedRankCuda(int32_t* rank, double* objectives, int32_t* count, int32_t n, int32_t m) {
+  int64_t cells = static_cast<int64_t>(n) * m;
+  sanitize_kernel1<<<Blocks(cells), kBlock>>>(objectives, cells, rank, n);
   HPO_EVO_CUDA_CHECK(cudaGetLastError());
-  int32_t* assigned = nullptr;
-  HPO_EVO_CUDA_CHECK(cudaMalloc(&assigned, sizeof(int32_t)));
-  std::string status;
-  cudaError_t zero = cudaMemset(assigned, 0, sizeof(int32_t));
-  if (zero != cudaSuccess) status = std::string("cudaMemset: ") + cudaGetErrorString(zero);
-  int32_t done = 0;
-  // Each round ranks at least one individual (some unranked one is always non-dominated).
-  for (int32_t front = 0; front < n && done < n && status.empty(); ++front) {
-    peel_kernel1<<<Blocks(n), kBlock>>>(flags, rank, objectives, n, m);
-    assign_kernel1<<<Blocks(n), kBlock>>>(rank, flags, front, n, assigned);
-    cudaError_t e = cudaMemcpy(&done, assigned, sizeof(int32_t), cudaMemcpyDeviceToHost);
-    if (e == cudaSuccess) e = cudaGetLastError();
-    if (e != cudaSuccess) status = std::string("peeling front ") + std::to_string(front) + ": " + cudaGetErrorString(e);
+  switch (m) {
+    case 2: return RankByCounts<2>(rank, objectives, count, n);
+    case 3: return RankByCounts<3>(rank, objectives, count, n);
+    case 4: return RankByCounts<4>(rank, objectives, count, n);
+    default: return "ranking on the device takes 2 to 4 objectives, got " + std::to_string(m);
   }
-  cudaFree(assigned);
-  return status;
 }
 
 }  // namespace hpo::evo

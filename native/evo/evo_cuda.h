@@ -39,8 +39,8 @@ std::string BreedCuda(double* out, const double* genes, const double* fitness, c
                       const int32_t* levels, int32_t n, int32_t d, const Operators& op, uint64_t seed,
                       uint32_t generation, uint32_t first, int32_t count);
 
-// Non-dominated sorting on the device by peeling fronts: rank (n,) as NondominatedRankCpu.
-// objectives (n, m) are overwritten with NaN replaced by +inf; flags is (n,) scratch.
-std::string NondominatedRankCuda(int32_t* rank, double* objectives, int32_t* flags, int32_t n, int32_t m);
+// Non-dominated sorting on the device by dominator counts: rank (n,) as NondominatedRankCpu.
+// objectives (n, m), m <= 4, are overwritten with NaN replaced by +inf; count is (n,) scratch.
+std::string NondominatedRankCuda(int32_t* rank, double* objectives, int32_t* count, int32_t n, int32_t m);
 
 }  // namespace hpo::evo
