@@ -3,7 +3,7 @@
 // matrix precision T (double, or float with precision = fp32); candidate blocks Kc are (n, c)
 // row-major, one column per candidate, so consecutive threads read consecutive candidates.
 //
-// Linear algebra (one stream, synchronized at the end of every engine call):
+// Linear algebra (on the call's lane: its own stream, synchronized at the end of every engine call):
 //   own:    blocked right-looking Cholesky (NB = 32: diagonal block in shared memory, panel
 //           triangular solve one thread per row, tiled rank-NB update of the lower trailing matrix),
 //           blocked multi-right-hand-side triangular solves L X = B and L' X = B, and the inverse
@@ -18,8 +18,11 @@
 #include <atomic>
 #include <climits>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -402,6 +405,51 @@ __global__ void acquisition_kernel1(double* value, double* grad, const double* m
 
 // ---- the engine ----------------------------------------------------------------------------------
 
+// One line of work on the device: a stream, vendor handles bound to it, and the scratch buffers of
+// one call. Calls on different lanes overlap on the GPU (at n = 1,000 one likelihood evaluation is
+// a few hundred small kernels and leaves most of the device idle), and they share nothing but the
+// engine's read-only training data and factor.
+template <typename T>
+struct Lane {
+  explicit Lane(bool use_vendor) {
+    GP_CUDA(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    try {
+      info.reserve(1);
+      if (!use_vendor) return;
+      const vendor::Library& lib = vendor::library();
+      GP_VENDOR(lib.solver_create(&solver));
+      GP_VENDOR(lib.blas_create(&blas));
+      GP_VENDOR(lib.solver_set_stream(solver, stream));
+      GP_VENDOR(lib.blas_set_stream(blas, stream));
+    } catch (...) {
+      release_handles();  // a throwing constructor runs no destructor
+      throw;
+    }
+  }
+  ~Lane() { release_handles(); }
+  Lane(const Lane&) = delete;
+  Lane& operator=(const Lane&) = delete;
+
+  void release_handles() {
+    const vendor::Library& lib = vendor::library();
+    if (solver) lib.solver_destroy(solver);
+    if (blas) lib.blas_destroy(blas);
+    if (stream) cudaStreamDestroy(stream);
+    solver = blas = nullptr;
+    stream = nullptr;
+  }
+
+  cudaStream_t stream = nullptr;
+  vendor::Handle solver = nullptr;
+  vendor::Handle blas = nullptr;
+  DeviceBuffer<int> info;
+  DeviceBuffer<T> A, Z, Kc, vec, work;
+  DeviceBuffer<double> inv_ls2, alpha, rows, vec_d, Xc, mean, var, value, grad;
+};
+
+// At most this many lanes per engine (the fit's default is 4 restarts).
+constexpr int kMaxLanes = 4;
+
 template <typename T>
 class CudaEngine : public Engine {
  public:
@@ -411,79 +459,68 @@ class CudaEngine : public Engine {
     GP_CUDA(cudaGetDeviceCount(&count));
     if (count == 0) throw GpError("no CUDA device is available");
     GP_CUDA(cudaSetDevice(0));
-    GP_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-    X_.reserve((size_t)n * d);
-    GP_CUDA(cudaMemcpyAsync(X_.get(), X, sizeof(double) * n * d, cudaMemcpyHostToDevice, stream_));
-    inv_ls2_.reserve(d);
-    alpha_.reserve(n);
-    info_.reserve(1);
     const char* choice = std::getenv("HPO_GP_LINALG");
     std::string want = choice ? choice : "auto";
     if (want != "own") {
       const vendor::Library& lib = vendor::library();
-      if (lib.loaded) {
-        GP_VENDOR(lib.solver_create(&solver_));
-        GP_VENDOR(lib.blas_create(&blas_));
-        GP_VENDOR(lib.solver_set_stream(solver_, stream_));
-        GP_VENDOR(lib.blas_set_stream(blas_, stream_));
-        use_vendor_ = true;
-      } else if (want == "vendor") {
-        throw GpError("HPO_GP_LINALG=vendor but " + lib.reason);
-      }
+      if (lib.loaded) use_vendor_ = true;
+      else if (want == "vendor") throw GpError("HPO_GP_LINALG=vendor but " + lib.reason);
     }
-    sync();
+    max_lanes_ = lanes_that_fit();
+    LaneLease lease(*this);  // the first lane, and the training data
+    X_.reserve((size_t)n * d);
+    GP_CUDA(cudaMemcpyAsync(X_.get(), X, sizeof(double) * n * d, cudaMemcpyHostToDevice, lease.lane.stream));
+    inv_ls2_.reserve(d);
+    alpha_.reserve(n);
+    sync(lease.lane);
   }
 
-  ~CudaEngine() override {
-    const vendor::Library& lib = vendor::library();
-    if (solver_) lib.solver_destroy(solver_);
-    if (blas_) lib.blas_destroy(blas_);
-    if (stream_) cudaStreamDestroy(stream_);
-  }
-
-  bool parallel_safe() const override { return false; }
+  // Concurrent calls (the fit's restarts, the polish's starting points) each take a lane of their own.
+  bool parallel_safe() const override { return true; }
 
   std::string describe() const override {
     return std::string("cuda ") + (sizeof(T) == 8 ? "fp64" : "fp32") + (use_vendor_ ? " cusolver" : " own-kernels");
   }
 
   LmlResult lml(const double* theta_in, double* grad) const override {
+    LaneLease lease(*this);
+    Lane<T>& lane = lease.lane;
     std::vector<double> theta_v(theta_in, theta_in + d + 3);
     const double outputscale = std::exp(theta_v[d]);
     const double noise = std::exp(theta_v[d + 1]);
-    upload_lengthscales(theta_v, scratch_inv_ls2_);
+    upload_lengthscales(lane, theta_v, lane.inv_ls2);
     // 1-2. K_y with escalating jitter, factored in place.
-    scratch_A_.reserve((size_t)n * n);
-    double jitter = factor_with_jitter(scratch_A_.get(), scratch_inv_ls2_.get(), outputscale, noise);
+    lane.A.reserve((size_t)n * n);
+    double jitter = factor_with_jitter(lane, lane.A.get(), lane.inv_ls2.get(), outputscale, noise);
     // 3. v = L^-1 (y - m): the quadratic term; alpha = L^-T v.
     std::vector<double> resid(n);
     for (int i = 0; i < n; ++i) resid[i] = y[i] - theta_v[d + 2];
-    std::vector<double> v = solve_vector(scratch_A_.get(), resid, false);
+    std::vector<double> v = solve_vector(lane, lane.A.get(), resid, false);
     double quad = 0.0;
     for (double vi : v) quad += vi * vi;
-    std::vector<double> alpha = solve_vector(scratch_A_.get(), v, true);
-    std::vector<double> diag = diagonal(scratch_A_.get());
+    std::vector<double> alpha = solve_vector(lane, lane.A.get(), v, true);
+    std::vector<double> diag = diagonal(lane, lane.A.get());
     double logdet_half = 0.0;
     for (double li : diag) logdet_half += std::log(li);
     double value = -0.5 * quad - logdet_half - 0.5 * n * std::log(2.0 * M_PI);
     if (!grad) return {value, jitter};
 
     // 4. K^-1, then per-row reductions of W = alpha alpha' - K^-1 against dK/dtheta.
-    T* Kinv = inverse(scratch_A_.get());
-    scratch_alpha_.reserve(n);
-    GP_CUDA(cudaMemcpyAsync(scratch_alpha_.get(), alpha.data(), sizeof(double) * n, cudaMemcpyHostToDevice, stream_));
-    scratch_rows_.reserve((size_t)n * (d + 2));
+    T* Kinv = inverse(lane, lane.A.get());
+    lane.alpha.reserve(n);
+    GP_CUDA(cudaMemcpyAsync(lane.alpha.get(), alpha.data(), sizeof(double) * n, cudaMemcpyHostToDevice, lane.stream));
+    lane.rows.reserve((size_t)n * (d + 2));
     for (int start = 0; start < d; start += GRAD_CHUNK) {
       int count = std::min(GRAD_CHUNK, d - start);
-      grad_rows_kernel1<T><<<n, GRAD_THREADS, 0, stream_>>>(scratch_rows_.get(), Kinv, scratch_alpha_.get(), X_.get(),
-                                                          scratch_inv_ls2_.get(), outputscale, kernel, n, d, start,
+      grad_rows_kernel1<T><<<n, GRAD_THREADS, 0, lane.stream>>>(lane.rows.get(), Kinv, lane.alpha.get(), X_.get(),
+                                                          lane.inv_ls2.get(), outputscale, kernel, n, d, start,
                                                           count);
       GP_LAUNCHED();
     }
     std::vector<double> rows((size_t)n * (d + 2));
-    GP_CUDA(cudaMemcpyAsync(rows.data(), scratch_rows_.get(), sizeof(double) * rows.size(), cudaMemcpyDeviceToHost,
-                            stream_));
-    sync();
+    GP_CUDA(cudaMemcpyAsync(rows.data(), lane.rows.get(), sizeof(double) * rows.size(), cudaMemcpyDeviceToHost,
+                            lane.stream));
+    sync(lane);
     std::vector<double> total(d + 2, 0.0);
     for (int i = 0; i < n; ++i)
       for (int k = 0; k < d + 2; ++k) total[k] += rows[(size_t)i * (d + 2) + k];
@@ -497,18 +534,20 @@ class CudaEngine : public Engine {
   }
 
   double condition(const std::vector<double>& new_theta) override {
+    LaneLease lease(*this);
+    Lane<T>& lane = lease.lane;
     const double outputscale = std::exp(new_theta[d]);
     const double noise = std::exp(new_theta[d + 1]);
     DeviceBuffer<double> inv_ls2;
-    upload_lengthscales(new_theta, inv_ls2);
+    upload_lengthscales(lane, new_theta, inv_ls2);
     DeviceBuffer<T> factor;
     factor.reserve((size_t)n * n);
-    double new_jitter = factor_with_jitter(factor.get(), inv_ls2.get(), outputscale, noise);
+    double new_jitter = factor_with_jitter(lane, factor.get(), inv_ls2.get(), outputscale, noise);
     std::vector<double> resid(n);
     for (int i = 0; i < n; ++i) resid[i] = y[i] - new_theta[d + 2];
-    std::vector<double> alpha = solve_vector(factor.get(), solve_vector(factor.get(), resid, false), true);
-    GP_CUDA(cudaMemcpyAsync(alpha_.get(), alpha.data(), sizeof(double) * n, cudaMemcpyHostToDevice, stream_));
-    sync();
+    std::vector<double> alpha = solve_vector(lane, factor.get(), solve_vector(lane, factor.get(), resid, false), true);
+    GP_CUDA(cudaMemcpyAsync(alpha_.get(), alpha.data(), sizeof(double) * n, cudaMemcpyHostToDevice, lane.stream));
+    sync(lane);
     // Commit only after every step succeeded.
     L_.swap(factor);
     inv_ls2_.swap(inv_ls2);
@@ -518,34 +557,77 @@ class CudaEngine : public Engine {
   }
 
   void predict(const double* Xc, int m, double* mean, double* variance) const override {
-    run_candidates(Xc, m, nullptr, mean, variance, nullptr, nullptr);
+    LaneLease lease(*this);
+    run_candidates(lease.lane, Xc, m, nullptr, mean, variance, nullptr, nullptr);
   }
 
   void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const override {
-    run_candidates(Xc, m, &options, nullptr, nullptr, value, grad);
+    LaneLease lease(*this);
+    run_candidates(lease.lane, Xc, m, &options, nullptr, nullptr, value, grad);
   }
 
  private:
-  void sync() const { GP_CUDA(cudaStreamSynchronize(stream_)); }
+  // A lane for the duration of one call: an idle one, a new one while fewer than max_lanes_ exist,
+  // else the first one another call gives back.
+  struct LaneLease {
+    explicit LaneLease(const CudaEngine& owner) : engine(owner), lane(owner.acquire_lane()) {}
+    ~LaneLease() { engine.release_lane(&lane); }
+    LaneLease(const LaneLease&) = delete;
+    LaneLease& operator=(const LaneLease&) = delete;
+    const CudaEngine& engine;
+    Lane<T>& lane;
+  };
 
-  void upload_lengthscales(const std::vector<double>& th, DeviceBuffer<double>& out) const {
+  Lane<T>& acquire_lane() const {
+    std::unique_lock<std::mutex> lock(lanes_mutex_);
+    lane_free_.wait(lock, [this] { return !idle_.empty() || static_cast<int>(lanes_.size()) < max_lanes_; });
+    if (!idle_.empty()) {
+      Lane<T>* lane = idle_.back();
+      idle_.pop_back();
+      return *lane;
+    }
+    lanes_.push_back(std::make_unique<Lane<T>>(use_vendor_));
+    return *lanes_.back();
+  }
+
+  void release_lane(Lane<T>* lane) const {
+    {
+      std::lock_guard<std::mutex> lock(lanes_mutex_);
+      idle_.push_back(lane);
+    }
+    lane_free_.notify_one();
+  }
+
+  // Lanes whose (n, n) scratch matrices take at most a quarter of the free device memory: one lane
+  // always, more only where the memory allows (at n = 20,000 in fp64 a lane holds 6.4 GB).
+  int lanes_that_fit() const {
+    size_t free_bytes = 0, total_bytes = 0;
+    if (cudaMemGetInfo(&free_bytes, &total_bytes) != cudaSuccess) return 1;
+    const double lane_bytes = 2.0 * n * n * sizeof(T) + 1.0;
+    const double fit = 0.25 * static_cast<double>(free_bytes) / lane_bytes;
+    return fit < 1.0 ? 1 : (fit > kMaxLanes ? kMaxLanes : static_cast<int>(fit));
+  }
+
+  static void sync(const Lane<T>& lane) { GP_CUDA(cudaStreamSynchronize(lane.stream)); }
+
+  void upload_lengthscales(Lane<T>& lane, const std::vector<double>& th, DeviceBuffer<double>& out) const {
     std::vector<double> inv(d);
     for (int k = 0; k < d; ++k) inv[k] = std::exp(-2.0 * th[k]);
     out.reserve(d);
-    GP_CUDA(cudaMemcpyAsync(out.get(), inv.data(), sizeof(double) * d, cudaMemcpyHostToDevice, stream_));
-    sync();  // `inv` is a host temporary
+    GP_CUDA(cudaMemcpyAsync(out.get(), inv.data(), sizeof(double) * d, cudaMemcpyHostToDevice, lane.stream));
+    sync(lane);  // `inv` is a host temporary
   }
 
   // Builds K_y + jitter I in A and factors it; jitter escalates like the CPU path.
-  double factor_with_jitter(T* A, const double* inv_ls2, double outputscale, double noise) const {
+  double factor_with_jitter(Lane<T>& lane, T* A, const double* inv_ls2, double outputscale, double noise) const {
     const double scale = outputscale + noise;
     double jitter = 0.0;
     dim3 block(16, 16), grid(blocks_for(n, 16), blocks_for(n, 16));
     for (int attempt = 0;; ++attempt) {
-      kernel_matrix_kernel1<T><<<grid, block, 0, stream_>>>(A, X_.get(), inv_ls2, outputscale, noise + jitter, kernel,
-                                                           n, d);
+      kernel_matrix_kernel1<T><<<grid, block, 0, lane.stream>>>(A, X_.get(), inv_ls2, outputscale, noise + jitter,
+                                                               kernel, n, d);
       GP_LAUNCHED();
-      int pivot = cholesky(A);
+      int pivot = cholesky(lane, A);
       if (pivot < 0) return jitter;
       double next = attempt == 0 ? kFirstJitter * scale : jitter * 10.0;
       if (!(next <= kMaxJitter * scale * (1.0 + 1e-9)) || !std::isfinite(next))
@@ -557,197 +639,196 @@ class CudaEngine : public Engine {
   }
 
   // In-place Cholesky of A (row-major lower result); returns -1 or the first failing pivot.
-  int cholesky(T* A) const {
+  int cholesky(Lane<T>& lane, T* A) const {
     if (use_vendor_) {
       const vendor::Library& lib = vendor::library();
       int lwork = 0;
-      if constexpr (sizeof(T) == 8) GP_VENDOR(lib.dpotrf_buffer(solver_, vendor::kFillUpper, n, A, n, &lwork));
-      else GP_VENDOR(lib.spotrf_buffer(solver_, vendor::kFillUpper, n, A, n, &lwork));
-      scratch_work_.reserve(std::max(lwork, 1));
+      if constexpr (sizeof(T) == 8) GP_VENDOR(lib.dpotrf_buffer(lane.solver, vendor::kFillUpper, n, A, n, &lwork));
+      else GP_VENDOR(lib.spotrf_buffer(lane.solver, vendor::kFillUpper, n, A, n, &lwork));
+      lane.work.reserve(std::max(lwork, 1));
       if constexpr (sizeof(T) == 8)
-        GP_VENDOR(lib.dpotrf(solver_, vendor::kFillUpper, n, A, n, scratch_work_.get(), lwork, info_.get()));
-      else GP_VENDOR(lib.spotrf(solver_, vendor::kFillUpper, n, A, n, scratch_work_.get(), lwork, info_.get()));
+        GP_VENDOR(lib.dpotrf(lane.solver, vendor::kFillUpper, n, A, n, lane.work.get(), lwork, lane.info.get()));
+      else GP_VENDOR(lib.spotrf(lane.solver, vendor::kFillUpper, n, A, n, lane.work.get(), lwork, lane.info.get()));
       int info = 0;
-      GP_CUDA(cudaMemcpyAsync(&info, info_.get(), sizeof(int), cudaMemcpyDeviceToHost, stream_));
-      sync();
+      GP_CUDA(cudaMemcpyAsync(&info, lane.info.get(), sizeof(int), cudaMemcpyDeviceToHost, lane.stream));
+      sync(lane);
       return info > 0 ? info - 1 : (info < 0 ? 0 : -1);
     }
     const int none = INT_MAX;
-    GP_CUDA(cudaMemcpyAsync(info_.get(), &none, sizeof(int), cudaMemcpyHostToDevice, stream_));
+    GP_CUDA(cudaMemcpyAsync(lane.info.get(), &none, sizeof(int), cudaMemcpyHostToDevice, lane.stream));
     for (int k = 0; k < n; k += NB) {
       int bs = std::min(NB, n - k);
-      potrf_diag_kernel1<T><<<1, NB, 0, stream_>>>(A, n, k, bs, info_.get());
+      potrf_diag_kernel1<T><<<1, NB, 0, lane.stream>>>(A, n, k, bs, lane.info.get());
       GP_LAUNCHED();
       int rest = n - k - bs;
       if (rest <= 0) break;
-      potrf_panel_kernel1<T><<<blocks_for(rest, 128), 128, 0, stream_>>>(A, n, k, bs);
+      potrf_panel_kernel1<T><<<blocks_for(rest, 128), 128, 0, lane.stream>>>(A, n, k, bs);
       GP_LAUNCHED();
       dim3 tiles(blocks_for(rest, TILE), blocks_for(rest, TILE));
-      potrf_update_kernel1<T><<<tiles, dim3(TILE, TILE), 0, stream_>>>(A, n, k, bs);
+      potrf_update_kernel1<T><<<tiles, dim3(TILE, TILE), 0, lane.stream>>>(A, n, k, bs);
       GP_LAUNCHED();
     }
     int info = 0;
-    GP_CUDA(cudaMemcpyAsync(&info, info_.get(), sizeof(int), cudaMemcpyDeviceToHost, stream_));
-    sync();
+    GP_CUDA(cudaMemcpyAsync(&info, lane.info.get(), sizeof(int), cudaMemcpyDeviceToHost, lane.stream));
+    sync(lane);
     return info == none ? -1 : info;
   }
 
   // Solves L X = B (transposed = false) or L' X = B in place; B is (n, m) row-major.
-  void solve(const T* L, T* B, int m, bool transposed) const {
+  void solve(Lane<T>& lane, const T* L, T* B, int m, bool transposed) const {
     if (use_vendor_) {
       // Row-major B (n, m) is column-major B' (m, n); L X = B  <=>  X' U = B' with U = L' (col-major upper).
       const vendor::Library& lib = vendor::library();
       const T one = T(1);
       int trans = transposed ? vendor::kOpT : vendor::kOpN;
       if constexpr (sizeof(T) == 8)
-        GP_VENDOR(lib.dtrsm(blas_, vendor::kSideRight, vendor::kFillUpper, trans, vendor::kDiagNonUnit, m, n, &one, L, n,
-                            B, m));
+        GP_VENDOR(lib.dtrsm(lane.blas, vendor::kSideRight, vendor::kFillUpper, trans, vendor::kDiagNonUnit, m, n, &one,
+                            L, n, B, m));
       else
-        GP_VENDOR(lib.strsm(blas_, vendor::kSideRight, vendor::kFillUpper, trans, vendor::kDiagNonUnit, m, n, &one, L, n,
-                            B, m));
+        GP_VENDOR(lib.strsm(lane.blas, vendor::kSideRight, vendor::kFillUpper, trans, vendor::kDiagNonUnit, m, n, &one,
+                            L, n, B, m));
       return;
     }
     if (!transposed) {
       for (int k = 0; k < n; k += NB) {
         int bs = std::min(NB, n - k);
-        trsm_lower_diag_kernel1<T><<<blocks_for(m, 128), 128, 0, stream_>>>(L, B, n, m, k, bs);
+        trsm_lower_diag_kernel1<T><<<blocks_for(m, 128), 128, 0, lane.stream>>>(L, B, n, m, k, bs);
         GP_LAUNCHED();
         int rest = n - k - bs;
         if (rest <= 0) break;
         dim3 grid(blocks_for(m, 32), blocks_for(rest, 8));
-        trsm_lower_update_kernel1<T><<<grid, dim3(32, 8), 0, stream_>>>(L, B, n, m, k, bs);
+        trsm_lower_update_kernel1<T><<<grid, dim3(32, 8), 0, lane.stream>>>(L, B, n, m, k, bs);
         GP_LAUNCHED();
       }
     } else {
       int last = ((n - 1) / NB) * NB;
       for (int k = last; k >= 0; k -= NB) {
         int bs = std::min(NB, n - k);
-        trsm_upper_diag_kernel1<T><<<blocks_for(m, 128), 128, 0, stream_>>>(L, B, n, m, k, bs);
+        trsm_upper_diag_kernel1<T><<<blocks_for(m, 128), 128, 0, lane.stream>>>(L, B, n, m, k, bs);
         GP_LAUNCHED();
         if (k == 0) break;
         dim3 grid(blocks_for(m, 32), blocks_for(k, 8));
-        trsm_upper_update_kernel1<T><<<grid, dim3(32, 8), 0, stream_>>>(L, B, n, m, k, bs);
+        trsm_upper_update_kernel1<T><<<grid, dim3(32, 8), 0, lane.stream>>>(L, B, n, m, k, bs);
         GP_LAUNCHED();
       }
     }
   }
 
-  std::vector<double> solve_vector(const T* L, const std::vector<double>& b, bool transposed) const {
-    scratch_vec_d_.reserve(n);
-    scratch_vec_.reserve(n);
-    GP_CUDA(cudaMemcpyAsync(scratch_vec_d_.get(), b.data(), sizeof(double) * n, cudaMemcpyHostToDevice, stream_));
-    to_matrix_type_kernel1<T><<<blocks_for(n, 256), 256, 0, stream_>>>(scratch_vec_.get(), scratch_vec_d_.get(), n);
+  std::vector<double> solve_vector(Lane<T>& lane, const T* L, const std::vector<double>& b, bool transposed) const {
+    lane.vec_d.reserve(n);
+    lane.vec.reserve(n);
+    GP_CUDA(cudaMemcpyAsync(lane.vec_d.get(), b.data(), sizeof(double) * n, cudaMemcpyHostToDevice, lane.stream));
+    to_matrix_type_kernel1<T><<<blocks_for(n, 256), 256, 0, lane.stream>>>(lane.vec.get(), lane.vec_d.get(), n);
     GP_LAUNCHED();
-    solve(L, scratch_vec_.get(), 1, transposed);
-    to_double_kernel1<T><<<blocks_for(n, 256), 256, 0, stream_>>>(scratch_vec_d_.get(), scratch_vec_.get(), n);
+    solve(lane, L, lane.vec.get(), 1, transposed);
+    to_double_kernel1<T><<<blocks_for(n, 256), 256, 0, lane.stream>>>(lane.vec_d.get(), lane.vec.get(), n);
     GP_LAUNCHED();
     std::vector<double> out(n);
-    GP_CUDA(cudaMemcpyAsync(out.data(), scratch_vec_d_.get(), sizeof(double) * n, cudaMemcpyDeviceToHost, stream_));
-    sync();
+    GP_CUDA(cudaMemcpyAsync(out.data(), lane.vec_d.get(), sizeof(double) * n, cudaMemcpyDeviceToHost, lane.stream));
+    sync(lane);
     return out;
   }
 
-  std::vector<double> diagonal(const T* A) const {
-    scratch_vec_d_.reserve(n);
-    diagonal_kernel1<T><<<blocks_for(n, 256), 256, 0, stream_>>>(scratch_vec_d_.get(), A, n);
+  std::vector<double> diagonal(Lane<T>& lane, const T* A) const {
+    lane.vec_d.reserve(n);
+    diagonal_kernel1<T><<<blocks_for(n, 256), 256, 0, lane.stream>>>(lane.vec_d.get(), A, n);
     GP_LAUNCHED();
     std::vector<double> out(n);
-    GP_CUDA(cudaMemcpyAsync(out.data(), scratch_vec_d_.get(), sizeof(double) * n, cudaMemcpyDeviceToHost, stream_));
-    sync();
+    GP_CUDA(cudaMemcpyAsync(out.data(), lane.vec_d.get(), sizeof(double) * n, cudaMemcpyDeviceToHost, lane.stream));
+    sync(lane);
     return out;
   }
 
   // K^-1 from the factor in A (A may be overwritten). Returns a full symmetric (n, n) matrix.
-  T* inverse(T* A) const {
+  T* inverse(Lane<T>& lane, T* A) const {
     dim3 block(16, 16), grid(blocks_for(n, 16), blocks_for(n, 16));
     if (use_vendor_) {
       const vendor::Library& lib = vendor::library();
       int lwork = 0;
-      if constexpr (sizeof(T) == 8) GP_VENDOR(lib.dpotri_buffer(solver_, vendor::kFillUpper, n, A, n, &lwork));
-      else GP_VENDOR(lib.spotri_buffer(solver_, vendor::kFillUpper, n, A, n, &lwork));
-      scratch_work_.reserve(std::max(lwork, 1));
+      if constexpr (sizeof(T) == 8) GP_VENDOR(lib.dpotri_buffer(lane.solver, vendor::kFillUpper, n, A, n, &lwork));
+      else GP_VENDOR(lib.spotri_buffer(lane.solver, vendor::kFillUpper, n, A, n, &lwork));
+      lane.work.reserve(std::max(lwork, 1));
       if constexpr (sizeof(T) == 8)
-        GP_VENDOR(lib.dpotri(solver_, vendor::kFillUpper, n, A, n, scratch_work_.get(), lwork, info_.get()));
-      else GP_VENDOR(lib.spotri(solver_, vendor::kFillUpper, n, A, n, scratch_work_.get(), lwork, info_.get()));
-      symmetrize_lower_kernel1<T><<<grid, block, 0, stream_>>>(A, n);
+        GP_VENDOR(lib.dpotri(lane.solver, vendor::kFillUpper, n, A, n, lane.work.get(), lwork, lane.info.get()));
+      else GP_VENDOR(lib.spotri(lane.solver, vendor::kFillUpper, n, A, n, lane.work.get(), lwork, lane.info.get()));
+      symmetrize_lower_kernel1<T><<<grid, block, 0, lane.stream>>>(A, n);
       GP_LAUNCHED();
       return A;
     }
-    scratch_Z_.reserve((size_t)n * n);
-    identity_kernel1<T><<<grid, block, 0, stream_>>>(scratch_Z_.get(), n);
+    lane.Z.reserve((size_t)n * n);
+    identity_kernel1<T><<<grid, block, 0, lane.stream>>>(lane.Z.get(), n);
     GP_LAUNCHED();
-    solve(A, scratch_Z_.get(), n, false);
-    gram_kernel1<T><<<grid, block, 0, stream_>>>(A, scratch_Z_.get(), n);
+    solve(lane, A, lane.Z.get(), n, false);
+    gram_kernel1<T><<<grid, block, 0, lane.stream>>>(A, lane.Z.get(), n);
     GP_LAUNCHED();
     return A;
   }
 
   // Posterior (mean, variance) or acquisition (value, grad) for m candidates, in chunks that keep
   // the (n, chunk) candidate matrix within ~512 MiB.
-  void run_candidates(const double* Xc, int m, const AcqOptions* acq, double* mean_out, double* var_out,
-                      double* value_out, double* grad_out) const {
+  void run_candidates(Lane<T>& lane, const double* Xc, int m, const AcqOptions* acq, double* mean_out,
+                      double* var_out, double* value_out, double* grad_out) const {
     if (theta.empty()) throw GpError("the GP has no hyperparameters yet");
     if (m == 0) return;
     const double outputscale = std::exp(theta[d]);
     size_t budget = (size_t(512) << 20) / sizeof(T);
     int chunk = static_cast<int>(std::max<size_t>(1, std::min<size_t>(m, budget / std::max(n, 1))));
-    scratch_Kc_.reserve((size_t)n * chunk);
-    scratch_Xc_.reserve((size_t)chunk * d);
-    scratch_mean_.reserve(chunk);
-    scratch_var_.reserve(chunk);
-    if (acq) scratch_value_.reserve(chunk);
-    if (grad_out) scratch_grad_.reserve((size_t)chunk * d);
+    lane.Kc.reserve((size_t)n * chunk);
+    lane.Xc.reserve((size_t)chunk * d);
+    lane.mean.reserve(chunk);
+    lane.var.reserve(chunk);
+    if (acq) lane.value.reserve(chunk);
+    if (grad_out) lane.grad.reserve((size_t)chunk * d);
     for (int start = 0; start < m; start += chunk) {
       int c = std::min(chunk, m - start);
-      GP_CUDA(cudaMemcpyAsync(scratch_Xc_.get(), Xc + (size_t)start * d, sizeof(double) * c * d, cudaMemcpyHostToDevice,
-                              stream_));
+      GP_CUDA(cudaMemcpyAsync(lane.Xc.get(), Xc + (size_t)start * d, sizeof(double) * c * d, cudaMemcpyHostToDevice,
+                              lane.stream));
       dim3 block(32, 8), grid(blocks_for(c, 32), blocks_for(n, 8));
-      cross_kernel_kernel1<T><<<grid, block, 0, stream_>>>(scratch_Kc_.get(), X_.get(), scratch_Xc_.get(),
+      cross_kernel_kernel1<T><<<grid, block, 0, lane.stream>>>(lane.Kc.get(), X_.get(), lane.Xc.get(),
                                                           inv_ls2_.get(), outputscale, kernel, n, c, d);
       GP_LAUNCHED();
-      posterior_mean_kernel1<T><<<blocks_for(c, 128), 128, 0, stream_>>>(scratch_mean_.get(), scratch_Kc_.get(),
+      posterior_mean_kernel1<T><<<blocks_for(c, 128), 128, 0, lane.stream>>>(lane.mean.get(), lane.Kc.get(),
                                                                         alpha_.get(), theta[d + 2], n, c);
       GP_LAUNCHED();
-      solve(L_.get(), scratch_Kc_.get(), c, false);
-      posterior_variance_kernel1<T><<<blocks_for(c, 128), 128, 0, stream_>>>(scratch_var_.get(), scratch_Kc_.get(),
+      solve(lane, L_.get(), lane.Kc.get(), c, false);
+      posterior_variance_kernel1<T><<<blocks_for(c, 128), 128, 0, lane.stream>>>(lane.var.get(), lane.Kc.get(),
                                                                             outputscale, n, c);
       GP_LAUNCHED();
       if (!acq) {
-        GP_CUDA(cudaMemcpyAsync(mean_out + start, scratch_mean_.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
-                                stream_));
-        GP_CUDA(cudaMemcpyAsync(var_out + start, scratch_var_.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
-                                stream_));
-        sync();
+        GP_CUDA(cudaMemcpyAsync(mean_out + start, lane.mean.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
+                                lane.stream));
+        GP_CUDA(cudaMemcpyAsync(var_out + start, lane.var.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
+                                lane.stream));
+        sync(lane);
         continue;
       }
-      if (grad_out) solve(L_.get(), scratch_Kc_.get(), c, true);  // K^-1 Kc
-      acquisition_kernel1<T><<<blocks_for(c, 128), 128, 0, stream_>>>(
-          scratch_value_.get(), grad_out ? scratch_grad_.get() : nullptr, scratch_mean_.get(), scratch_var_.get(),
-          scratch_Kc_.get(), alpha_.get(), X_.get(), scratch_Xc_.get(), inv_ls2_.get(), outputscale, kernel, acq->kind,
+      if (grad_out) solve(lane, L_.get(), lane.Kc.get(), c, true);  // K^-1 Kc
+      acquisition_kernel1<T><<<blocks_for(c, 128), 128, 0, lane.stream>>>(
+          lane.value.get(), grad_out ? lane.grad.get() : nullptr, lane.mean.get(), lane.var.get(),
+          lane.Kc.get(), alpha_.get(), X_.get(), lane.Xc.get(), inv_ls2_.get(), outputscale, kernel, acq->kind,
           acq->best, acq->beta, n, c, d);
       GP_LAUNCHED();
-      GP_CUDA(cudaMemcpyAsync(value_out + start, scratch_value_.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
-                              stream_));
+      GP_CUDA(cudaMemcpyAsync(value_out + start, lane.value.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
+                              lane.stream));
       if (grad_out)
-        GP_CUDA(cudaMemcpyAsync(grad_out + (size_t)start * d, scratch_grad_.get(), sizeof(double) * c * d,
-                                cudaMemcpyDeviceToHost, stream_));
-      sync();
+        GP_CUDA(cudaMemcpyAsync(grad_out + (size_t)start * d, lane.grad.get(), sizeof(double) * c * d,
+                                cudaMemcpyDeviceToHost, lane.stream));
+      sync(lane);
     }
   }
 
-  cudaStream_t stream_ = nullptr;
-  vendor::Handle solver_ = nullptr;
-  vendor::Handle blas_ = nullptr;
   bool use_vendor_ = false;
+  int max_lanes_ = 1;
   DeviceBuffer<double> X_;        // (n, d)
   DeviceBuffer<T> L_;             // (n, n) factor at theta
   DeviceBuffer<double> alpha_;    // (n) at theta
   DeviceBuffer<double> inv_ls2_;  // (d) at theta
-  // Scratch, reused between calls (the engine is not parallel_safe, so calls never overlap).
-  mutable DeviceBuffer<int> info_;
-  mutable DeviceBuffer<T> scratch_A_, scratch_Z_, scratch_Kc_, scratch_vec_, scratch_work_;
-  mutable DeviceBuffer<double> scratch_inv_ls2_, scratch_alpha_, scratch_rows_, scratch_vec_d_, scratch_Xc_,
-      scratch_mean_, scratch_var_, scratch_value_, scratch_grad_;
+  // The lanes (see Lane): all of them, and those no call holds. Declared last, so they are destroyed
+  // first, before the buffers above.
+  mutable std::mutex lanes_mutex_;
+  mutable std::condition_variable lane_free_;
+  mutable std::vector<std::unique_ptr<Lane<T>>> lanes_;
+  mutable std::vector<Lane<T>*> idle_;
 };
 
 }  // namespace
