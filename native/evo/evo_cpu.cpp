@@ -3,23 +3,39 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include "common/thread_pool.h"
 #include "evo/evo.h"
 
 namespace hpo::evo {
 
+// The best `count` individuals, best first; equal fitness goes to the lower index. One pass that
+// keeps the best so far in order (elitism keeps a handful), instead of a partial sort of an index
+// array of all n: that allocated and filled 4 MB per generation at n = 10^6 (3.2 ms when the pages
+// were fresh, 1.2 ms when not; this pass takes 1.1 ms, the time to read the fitness).
 std::vector<int32_t> EliteIndices(const double* fitness, int32_t n, int32_t count) {
-  std::vector<int32_t> order(static_cast<size_t>(n));
-  std::iota(order.begin(), order.end(), 0);
-  count = std::min(count, n);
-  std::partial_sort(order.begin(), order.begin() + count, order.end(), [fitness](int32_t a, int32_t b) {
+  count = std::max(0, std::min(count, n));
+  // before(a, b): a ranks ahead of b. Scanning indices in increasing order, a newcomer never wins a
+  // tie, so only strictly better ones enter.
+  auto before = [fitness](int32_t a, int32_t b) {
     if (Better(fitness[a], fitness[b])) return true;
     if (Better(fitness[b], fitness[a])) return false;
     return a < b;
-  });
-  order.resize(static_cast<size_t>(count));
-  return order;
+  };
+  std::vector<int32_t> best;
+  best.reserve(static_cast<size_t>(count));
+  double worst = 0.0;  // fitness of best.back() once best is full
+  for (int32_t i = 0; i < n && count > 0; ++i) {
+    if (static_cast<int32_t>(best.size()) == count) {
+      if (fitness[i] >= worst) continue;  // the usual case: one comparison (false for NaN: decided below)
+      if (!before(i, best.back())) continue;
+      best.pop_back();
+    }
+    best.insert(std::upper_bound(best.begin(), best.end(), i, before), i);
+    worst = fitness[best.back()];
+  }
+  return best;
 }
 
 // Children per parallel task in EvolveCpu (a few hundred microseconds of work each).
