@@ -513,8 +513,8 @@ class CudaEngine : public Engine {
     for (int start = 0; start < d; start += GRAD_CHUNK) {
       int count = std::min(GRAD_CHUNK, d - start);
       grad_rows_kernel1<T><<<n, GRAD_THREADS, 0, lane.stream>>>(lane.rows.get(), Kinv, lane.alpha.get(), X_.get(),
-                                                          lane.inv_ls2.get(), outputscale, kernel, n, d, start,
-                                                          count);
+                                                                lane.inv_ls2.get(), outputscale, kernel, n, d, start,
+                                                                count);
       GP_LAUNCHED();
     }
     std::vector<double> rows((size_t)n * (d + 2));
@@ -625,7 +625,7 @@ class CudaEngine : public Engine {
     dim3 block(16, 16), grid(blocks_for(n, 16), blocks_for(n, 16));
     for (int attempt = 0;; ++attempt) {
       kernel_matrix_kernel1<T><<<grid, block, 0, lane.stream>>>(A, X_.get(), inv_ls2, outputscale, noise + jitter,
-                                                               kernel, n, d);
+                                                                kernel, n, d);
       GP_LAUNCHED();
       int pivot = cholesky(lane, A);
       if (pivot < 0) return jitter;
@@ -785,14 +785,14 @@ class CudaEngine : public Engine {
                               lane.stream));
       dim3 block(32, 8), grid(blocks_for(c, 32), blocks_for(n, 8));
       cross_kernel_kernel1<T><<<grid, block, 0, lane.stream>>>(lane.Kc.get(), X_.get(), lane.Xc.get(),
-                                                          inv_ls2_.get(), outputscale, kernel, n, c, d);
+                                                               inv_ls2_.get(), outputscale, kernel, n, c, d);
       GP_LAUNCHED();
       posterior_mean_kernel1<T><<<blocks_for(c, 128), 128, 0, lane.stream>>>(lane.mean.get(), lane.Kc.get(),
-                                                                        alpha_.get(), theta[d + 2], n, c);
+                                                                             alpha_.get(), theta[d + 2], n, c);
       GP_LAUNCHED();
       solve(lane, L_.get(), lane.Kc.get(), c, false);
       posterior_variance_kernel1<T><<<blocks_for(c, 128), 128, 0, lane.stream>>>(lane.var.get(), lane.Kc.get(),
-                                                                            outputscale, n, c);
+                                                                                 outputscale, n, c);
       GP_LAUNCHED();
       if (!acq) {
         GP_CUDA(cudaMemcpyAsync(mean_out + start, lane.mean.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
