@@ -2,6 +2,7 @@
  * The `data READER(args)` declaration: reads a data set and applies the common options
  * (`limit`, `test`, `shuffle_seed`; `validation` is read by the trainer's split).
  */
+import type { ReaderName } from "../plan/catalog.js";
 import type { Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { readCifar10Dir } from "./cifar10.js";
@@ -17,7 +18,8 @@ export { holdout, kfold, type Split } from "./split.js";
 export { applyNormalizer, fitNormalizer } from "./normalize.js";
 export { type Dataset, type LoadedData, type Task, subset, sampleSize } from "./types.js";
 
-export type Reader = "mnist" | "fashion_mnist" | "cifar10" | "csv" | "text" | "pairs";
+/** A data reader of the catalogue; `readSource` handles every one (TypeScript checks the switch is exhaustive). */
+export type Reader = ReaderName;
 
 function str(args: Record<string, Value>, key: string, reader: string, required: true): string;
 function str(args: Record<string, Value>, key: string, reader: string, required?: false): string | undefined;

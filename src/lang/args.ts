@@ -3,7 +3,7 @@
  * out-of-order arguments (E024, E012, E025, E016, E026). Returns the arguments by name.
  */
 import type { AstArg, AstCall, AstExpr } from "./ast.js";
-import type { FunctionSpec } from "./catalog.js";
+import type { FunctionSpec } from "../plan/catalog.js";
 import { closest } from "./diagnostics.js";
 import type { Reporter } from "./report.js";
 

@@ -32,7 +32,6 @@ import {
   type ArgSpec,
   BUDGET_SETTINGS,
   CALLBACKS,
-  DECLARATIONS,
   type FunctionSpec,
   LAYERS,
   OPTIMIZERS,
@@ -45,7 +44,8 @@ import {
   TRAIN_SETTINGS,
   TRAINER_METRICS,
   VALIDATIONS,
-} from "./catalog.js";
+} from "../plan/catalog.js";
+import { DECLARATIONS } from "./catalog.js";
 import { closest, didYouMean } from "./diagnostics.js";
 import {
   article,
@@ -628,7 +628,7 @@ class Compiler {
     const spec: FunctionSpec = fn.dims
       ? { args: [] }
       : {
-          args: [{ name: "dim", type: "int", required: true, min: fn.metrics.length > 1 ? 2 : 1 }],
+          args: [{ name: "dim", type: "int", required: true, min: fn.minDim ?? 1 }],
           positional: 1,
         };
     const args = this.catalogueCall(

@@ -19,7 +19,7 @@ import {
   SCHEDULES,
   STRATEGIES,
   TEMPLATES,
-} from "./catalog.js";
+} from "../plan/catalog.js";
 import { closest } from "./diagnostics.js";
 import { lower, show } from "./lower.js";
 import type { Reporter } from "./report.js";

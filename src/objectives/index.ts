@@ -1,3 +1,4 @@
+import { TEST_FUNCTIONS, type TestFunctionName } from "../plan/catalog.js";
 import type { Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 
@@ -20,8 +21,12 @@ export interface BuiltinObjective {
 
 type Args = Record<string, Value>;
 
-/** The `dim` argument: a whole number ≥ `min`, `fallback` when absent; any other argument is an error. */
-function dimOf(name: string, args: Args, fallback: number, min: number): number {
+/**
+ * The `dim` argument: a whole number, at least the catalogue's `minDim`, `fallback` when absent; any
+ * other argument is an error.
+ */
+function dimOf(name: TestFunctionName, args: Args, fallback: number): number {
+  const min = TEST_FUNCTIONS[name]!.minDim ?? 1;
   for (const k of Object.keys(args))
     if (k !== "dim" && k !== "0") throw new HpoError(`\`${name}\` takes only \`dim\`, not \`${k}\``);
   const v = args.dim ?? args["0"] ?? fallback;
@@ -44,14 +49,14 @@ function check(name: string, x: number[], n: number): void {
 
 /** A fixed-dimension function. */
 function fixedDim(
-  name: string,
+  name: TestFunctionName,
   box: [number, number][],
   f: (x: number[]) => number,
   optimum: { value: number; x: number[] },
 ): BuiltinObjective {
   return {
     name,
-    metrics: ["value"],
+    metrics: TEST_FUNCTIONS[name]!.metrics,
     dims: (args) => {
       noArgs(name, args);
       return box.length;
@@ -74,17 +79,17 @@ function fixedDim(
 
 /** An n-dimensional function over the box [low, high]^n. */
 function anyDim(
-  name: string,
+  name: TestFunctionName,
   low: number,
   high: number,
   fallback: number,
   f: (x: number[]) => number,
   optimum: (n: number) => { value: number; x: number[] },
 ): BuiltinObjective {
-  const n = (args: Args) => dimOf(name, args, fallback, name === "rosenbrock" ? 2 : 1);
+  const n = (args: Args) => dimOf(name, args, fallback);
   return {
     name,
-    metrics: ["value"],
+    metrics: TEST_FUNCTIONS[name]!.metrics,
     dims: n,
     domain: (args) => Array.from({ length: n(args) }, () => [low, high] as [number, number]),
     evaluate: (x, args) => {
@@ -171,11 +176,11 @@ const ST_MIN_PER_DIM = (ST_ARGMIN ** 4 - 16 * ST_ARGMIN ** 2 + 5 * ST_ARGMIN) / 
 
 const zdt1: BuiltinObjective = {
   name: "zdt1",
-  metrics: ["f1", "f2"],
-  dims: (args) => dimOf("zdt1", args, 30, 2),
-  domain: (args) => Array.from({ length: dimOf("zdt1", args, 30, 2) }, () => [0, 1] as [number, number]),
+  metrics: TEST_FUNCTIONS.zdt1!.metrics,
+  dims: (args) => dimOf("zdt1", args, 30),
+  domain: (args) => Array.from({ length: dimOf("zdt1", args, 30) }, () => [0, 1] as [number, number]),
   evaluate: (x, args) => {
-    const n = dimOf("zdt1", args, 30, 2);
+    const n = dimOf("zdt1", args, 30);
     check("zdt1", x, n);
     const f1 = x[0]!;
     let rest = 0;
@@ -188,8 +193,8 @@ const zdt1: BuiltinObjective = {
 const ones = (n: number) => new Array<number>(n).fill(1);
 const zeros = (n: number) => new Array<number>(n).fill(0);
 
-/** Every built-in objective by the name `evaluate` uses. */
-export const BUILTIN_OBJECTIVES: Record<string, BuiltinObjective> = {
+/** Every built-in objective by the name `evaluate` uses: one per test function of the catalogue. */
+const objectives = {
   branin: fixedDim(
     "branin",
     [
@@ -212,7 +217,8 @@ export const BUILTIN_OBJECTIVES: Record<string, BuiltinObjective> = {
     x: new Array<number>(n).fill(ST_ARGMIN),
   })),
   zdt1,
-};
+} satisfies Record<TestFunctionName, BuiltinObjective>;
+export const BUILTIN_OBJECTIVES: Record<string, BuiltinObjective> = objectives;
 
 /** The built-in objective called `name`, or a clear error listing the others. */
 export function builtinObjective(name: string): BuiltinObjective {

@@ -5,6 +5,8 @@
  * exactly what was planned. See ../shared/design/language.md ("The Plan") and docs/language.md.
  */
 
+import type { PrunerName, ReaderName, TemplateName } from "./catalog.js";
+
 /** A source span, 1-based lines and columns; `endCol` is exclusive. The file is `Plan.source.file`. */
 export interface Pos {
   line: number;
@@ -92,7 +94,7 @@ export type ParamSpec = ParamBase &
 export type Params = Record<string, Scalar>;
 
 export interface DataSpec {
-  reader: "mnist" | "fashion_mnist" | "cifar10" | "csv" | "text" | "pairs";
+  reader: ReaderName;
   /** Reader arguments, paths already resolved relative to the spec file. */
   args: Record<string, Expr>;
   pos: Pos;
@@ -103,7 +105,7 @@ export type LayerSpec =
   | { kind: "repeat"; count: Expr; variable: string; body: LayerSpec[]; condition?: Expr; pos: Pos };
 
 export type ModelSpec =
-  | { kind: "template"; name: "mlp" | "cnn" | "rnn" | "transformer"; args: Record<string, Expr>; pos: Pos }
+  | { kind: "template"; name: TemplateName; args: Record<string, Expr>; pos: Pos }
   | {
       kind: "layers";
       layers: LayerSpec[];
@@ -156,7 +158,7 @@ export interface StrategySpec {
 }
 
 export interface PrunerSpec {
-  name: "median";
+  name: PrunerName;
   options: Record<string, Value>;
 }
 
@@ -200,7 +202,7 @@ export interface ResolvedTrainer {
   kind: "trainer";
   data: { reader: DataSpec["reader"]; args: Record<string, Value> };
   model:
-    | { kind: "template"; name: "mlp" | "cnn" | "rnn" | "transformer"; args: Record<string, Value> }
+    | { kind: "template"; name: TemplateName; args: Record<string, Value> }
     | { kind: "layers"; layers: { name: string; args: Record<string, Value> }[]; autoOutput: boolean };
   train: Record<string, Value>;
   validation: ValidationSpec;

@@ -1,3 +1,4 @@
+import { readOptions } from "../plan/options.js";
 import {
   firstDirection,
   floorEps,
@@ -6,7 +7,6 @@ import {
   promotable,
   promote,
   rank,
-  readEpochOptions,
   rungResources,
 } from "./multifidelity/common.js";
 import { priorSampler } from "./multifidelity/sample.js";
@@ -37,7 +37,7 @@ export function ashaRungs(trials: readonly TrialView[], rungs: number): TrialVie
  * n_k but are never promoted).
  */
 export const createAsha: StrategyFactory = (init) => {
-  const o = readEpochOptions("asha", init.options, {});
+  const o = readOptions("asha", init.options);
   const direction = firstDirection(init.objectives);
   const resources = rungResources(o, maxStages(o));
   const sample = priorSampler(init);

@@ -1,13 +1,8 @@
 import { debuglog } from "node:util";
-import {
-  GaussianProcess,
-  type AcquisitionKind,
-  type GpFitResult,
-  type GpHyperparameters,
-  type GpKernel,
-} from "../native/gp.js";
-import { type Device, resolveDevice } from "../native/load.js";
-import type { Params, Value } from "../plan/types.js";
+import { GaussianProcess, type GpFitResult, type GpHyperparameters } from "../native/gp.js";
+import { resolveDevice } from "../native/load.js";
+import { type OptionsFor, readOptions } from "../plan/options.js";
+import type { Params } from "../plan/types.js";
 import {
   decode,
   encode,
@@ -16,7 +11,7 @@ import {
   sampleConfiguration,
   satisfiesConstraints,
 } from "../space/index.js";
-import { HpoError, describeError } from "../util/errors.js";
+import { describeError } from "../util/errors.js";
 import { type FeatureMap, featureMap } from "./bayes/features.js";
 import { scalarize, warpTargets } from "./bayes/targets.js";
 import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "./types.js";
@@ -44,16 +39,7 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  * - Several objectives are scalarized per ask (ParEGO).
  */
 
-interface BayesOptions {
-  initial: number;
-  acquisition: AcquisitionKind;
-  kernel: GpKernel;
-  beta: number;
-  device: Device;
-  precision: "fp64" | "fp32";
-  restarts: number;
-  candidates: number;
-}
+type BayesOptions = OptionsFor<"bayes">;
 
 const log = debuglog("hpo");
 
@@ -78,35 +64,6 @@ const WARM_FIT_ITERATIONS = 10;
 /** Incumbents whose neighbourhoods are sampled. */
 const LOCAL_CENTRES = 5;
 const LOCAL_SCALES = [0.01, 0.05, 0.2];
-
-function readOptions(options: Record<string, Value>): BayesOptions {
-  const o = options ?? {};
-  const int = (name: string, fallback: number, min: number): number => {
-    const v = o[name] ?? fallback;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min)
-      throw new HpoError(`bayes: \`${name}\` must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const choice = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
-    const v = o[name] ?? fallback;
-    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v))
-      throw new HpoError(`bayes: \`${name}\` must be one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
-    return v as T;
-  };
-  const beta = o.beta ?? 2;
-  if (typeof beta !== "number" || !(beta >= 0))
-    throw new HpoError(`bayes: \`beta\` must be a number ≥ 0, got ${JSON.stringify(beta)}`);
-  return {
-    initial: int("initial", 10, 0),
-    acquisition: choice("acquisition", "logei", ["logei", "ei", "pi", "ucb"] as const),
-    kernel: choice("kernel", "matern52", ["matern52", "matern32", "rbf"] as const),
-    beta,
-    device: choice("device", "auto", ["auto", "cpu", "cuda"] as const),
-    precision: choice("precision", "fp64", ["fp64", "fp32"] as const),
-    restarts: int("restarts", 4, 1),
-    candidates: int("candidates", 2048, 1),
-  };
-}
 
 /** Fisher–Yates shuffle of 0..n-1. */
 function permutation(n: number, rng: Rng): number[] {
@@ -145,7 +102,7 @@ class BayesStrategy implements Strategy {
 
   constructor(init: StrategyInit) {
     this.#init = init;
-    this.#options = readOptions(init.options);
+    this.#options = readOptions("bayes", init.options);
     this.#features = featureMap(init.space);
     this.#plain =
       init.constraints.length === 0 &&

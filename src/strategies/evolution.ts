@@ -1,20 +1,8 @@
 import type { EvolutionOperators } from "../native/evolution.js";
+import { readOptions } from "../plan/options.js";
 import { HpoError } from "../util/errors.js";
 import { Breeder, type Scored, scoredTrials } from "./evolution/breeding.js";
-import { OptionReader } from "./evolution/options.js";
 import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit } from "./types.js";
-
-const OPTIONS = [
-  "population",
-  "crossover",
-  "mutation",
-  "tournament",
-  "elitism",
-  "operator",
-  "eta_c",
-  "eta_m",
-  "device",
-];
 
 /**
  * `evolution`: a steady-state genetic algorithm for asynchronous workers. Until `population` trials
@@ -27,22 +15,20 @@ const OPTIONS = [
  * Only the first objective is optimized.
  */
 export const createEvolution: StrategyFactory = (init: StrategyInit): Strategy => {
-  const read = new OptionReader("evolution", init.options);
-  read.only(OPTIONS);
-  const size = read.integer("population", 20, 2);
+  const o = readOptions("evolution", init.options);
+  const size = o.population;
   const operators: EvolutionOperators = {
-    tournament: read.integer("tournament", 3, 1, 1024),
-    crossover: read.number("crossover", 0.9, 0, 1),
-    mutation: read.number("mutation", 0.1, 0, 1),
-    crossoverKind: read.choice("operator", "sbx", ["sbx", "uniform"] as const),
-    etaC: read.number("eta_c", 15, 0, 1e6),
-    etaM: read.number("eta_m", 20, 0, 1e6),
+    tournament: o.tournament,
+    crossover: o.crossover,
+    mutation: o.mutation,
+    crossoverKind: o.operator,
+    etaC: o.eta_c,
+    etaM: o.eta_m,
     mutationKind: "polynomial",
     sigma: 0.1,
     elitism: 0,
   };
-  const elitism = read.integer("elitism", 2, 0, size);
-  const device = read.choice("device", "auto", ["auto", "cpu", "cuda"] as const);
+  const { elitism, device } = o;
   if (init.objectives.length === 0) throw new HpoError("evolution needs an objective");
   // A steady-state population is tiny: the CPU engine serves "auto"; "cuda" is honoured (and checked).
   const breeder = new Breeder(init.space, init.constraints, init.seed, device === "cuda" ? "cuda" : "cpu");

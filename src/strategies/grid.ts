@@ -7,9 +7,9 @@ import {
   satisfiesConstraints,
   stepOf,
 } from "../space/index.js";
+import { readOptions } from "../plan/options.js";
 import type { Expr, Params, ParamSpec, Scalar } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
-import { readOptions } from "./options.js";
 import { STREAM } from "./streams.js";
 import type { Proposal, Strategy, StrategyFactory, TrialView } from "./types.js";
 
@@ -24,10 +24,7 @@ export const MAX_GRID_SIZE = 1_000_000;
  * next combinations no trial has tried yet, so the grid is exhausted exactly once.
  */
 export const createGrid: StrategyFactory = (init) => {
-  const options = readOptions("grid", init.options, {
-    points: { type: "number", default: 0, integer: true, min: 0 },
-    shuffle: { type: "boolean", default: false },
-  });
+  const options = readOptions("grid", init.options);
   const grid = enumerateGrid(init.space, init.constraints, options.points);
   if (options.shuffle) shuffle(grid, rngFor(init.seed, STREAM.shuffle));
   const keys = grid.map(configKey);

@@ -1,3 +1,4 @@
+import { type OptionsFor, readOptions } from "../plan/options.js";
 import { createQmc } from "./qmc.js";
 import { type BracketPlan, askBrackets } from "./multifidelity/brackets.js";
 import {
@@ -6,7 +7,6 @@ import {
   firstDirection,
   floorEps,
   maxStages,
-  readEpochOptions,
   rungResources,
 } from "./multifidelity/common.js";
 import { priorSampler } from "./multifidelity/sample.js";
@@ -57,9 +57,7 @@ export function samplerHistory(trials: readonly TrialView[], minimum: number): T
  * `samplerHistory`, on the finished trials of one resource).
  */
 export const createHyperband: StrategyFactory = (init) => {
-  const o = readEpochOptions("hyperband", init.options, {
-    sampler: { type: "string", default: "random", oneOf: ["random", "tpe", "qmc"] },
-  });
+  const o = readOptions("hyperband", init.options);
   const direction = firstDirection(init.objectives);
   const planFor = hyperbandPlan(o);
   const sample = samplerFor(o.sampler, init);
@@ -74,7 +72,7 @@ export const createHyperband: StrategyFactory = (init) => {
 
 type Sampler = (trials: readonly TrialView[], firstNumber: number, count: number) => Promise<Proposal[]>;
 
-function samplerFor(name: string, init: StrategyInit): Sampler {
+function samplerFor(name: OptionsFor<"hyperband">["sampler"], init: StrategyInit): Sampler {
   if (name === "random") {
     const prior = priorSampler(init);
     return (_, first, count) => prior(first, count);

@@ -14,8 +14,8 @@ import type { Strategy, StrategyFactory, StrategyInit } from "./types.js";
 
 export type * from "./types.js";
 
-/** The strategies of this build by name; a name without a factory is refused with a clear error. */
-export const STRATEGIES: Partial<Record<StrategyName, StrategyFactory>> = {
+/** The strategies by name: one factory per strategy of the catalogue; any other name is refused with a clear error. */
+export const STRATEGIES: Record<StrategyName, StrategyFactory> = {
   random: createRandom,
   qmc: createQmc,
   grid: createGrid,

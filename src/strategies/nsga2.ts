@@ -1,11 +1,9 @@
 import type { EvolutionOperators } from "../native/evolution.js";
 import { rankObjectives } from "../native/evolution.js";
+import { readOptions } from "../plan/options.js";
 import { HpoError } from "../util/errors.js";
 import { Breeder, type Scored, scoredTrials } from "./evolution/breeding.js";
-import { OptionReader } from "./evolution/options.js";
 import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "./types.js";
-
-const OPTIONS = ["population", "crossover", "mutation", "eta_c", "eta_m", "device"];
 
 /**
  * `nsga2` (Deb et al. 2002): multi-objective evolution. Generations are formed from completed trials in
@@ -17,21 +15,20 @@ const OPTIONS = ["population", "crossover", "mutation", "eta_c", "eta_m", "devic
  * the history alone, whatever order parallel workers finish in.
  */
 export const createNsga2: StrategyFactory = (init: StrategyInit): Strategy => {
-  const read = new OptionReader("nsga2", init.options);
-  read.only(OPTIONS);
-  const size = read.integer("population", 24, 2);
+  const o = readOptions("nsga2", init.options);
+  const size = o.population;
   const operators: EvolutionOperators = {
     tournament: 2,
-    crossover: read.number("crossover", 0.9, 0, 1),
-    mutation: read.number("mutation", 0.1, 0, 1),
+    crossover: o.crossover,
+    mutation: o.mutation,
     crossoverKind: "sbx",
-    etaC: read.number("eta_c", 15, 0, 1e6),
-    etaM: read.number("eta_m", 20, 0, 1e6),
+    etaC: o.eta_c,
+    etaM: o.eta_m,
     mutationKind: "polynomial",
     sigma: 0.1,
     elitism: 0,
   };
-  const device = read.choice("device", "auto", ["auto", "cpu", "cuda"] as const);
+  const device = o.device;
   const m = init.objectives.length;
   if (m < 2 || m > 4)
     throw new HpoError(`nsga2 needs 2 to 4 objectives, got ${m}`, {

@@ -1,7 +1,7 @@
 import { decode, rngFor, satisfiesConstraints } from "../space/index.js";
+import { readOptions } from "../plan/options.js";
 import type { Params } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
-import { readOptions } from "./options.js";
 import { Sobol } from "./sobol.js";
 import { STREAM } from "./streams.js";
 import type { Proposal, Strategy, StrategyFactory } from "./types.js";
@@ -16,7 +16,7 @@ const MAX_INFEASIBLE_RUN = 10_000;
  * coordinate only where active.
  */
 export const createQmc: StrategyFactory = (init) => {
-  const options = readOptions("qmc", init.options, { scramble: { type: "boolean", default: true } });
+  const options = readOptions("qmc", init.options);
   const dims = Math.max(1, init.space.length);
   const sobol = new Sobol(dims, options.scramble ? rngFor(init.seed, STREAM.scramble) : undefined);
   // Unscrambled, point 0 is the all-zero corner: start at 1 as SciPy users usually do.

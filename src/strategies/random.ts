@@ -1,5 +1,5 @@
 import { rngFor, sampleConfiguration } from "../space/index.js";
-import { readOptions } from "./options.js";
+import { readOptions } from "../plan/options.js";
 import { STREAM } from "./streams.js";
 import type { Proposal, Strategy, StrategyFactory } from "./types.js";
 
@@ -8,7 +8,7 @@ import type { Proposal, Strategy, StrategyFactory } from "./types.js";
  * the seed and n, so batches, resumes and several processes reproduce the same sequence.
  */
 export const createRandom: StrategyFactory = (init) => {
-  readOptions("random", init.options, {});
+  readOptions("random", init.options);
   return {
     name: "random",
     async ask(context, count) {

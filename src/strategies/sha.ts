@@ -1,10 +1,10 @@
+import { readOptions } from "../plan/options.js";
 import { type BracketPlan, askBrackets } from "./multifidelity/brackets.js";
 import {
   type EpochOptions,
   firstDirection,
   floorEps,
   maxStages,
-  readEpochOptions,
   rungResources,
 } from "./multifidelity/common.js";
 import { priorSampler } from "./multifidelity/sample.js";
@@ -35,7 +35,7 @@ export function shaPlan(o: EpochOptions, trials?: number): BracketPlan {
  * their checkpoints (`fidelity.resumedFrom`); the next bracket starts when one finishes.
  */
 export const createSha: StrategyFactory = (init) => {
-  const o = readEpochOptions("sha", init.options, {});
+  const o = readOptions("sha", init.options);
   const direction = firstDirection(init.objectives);
   const plan = shaPlan(o, init.budget?.trials);
   const sample = priorSampler(init);

@@ -4,19 +4,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Task } from "../data/types.js";
+import type { LossName, PredictionMetric } from "../plan/catalog.js";
 import { HpoError } from "../util/errors.js";
 
 export type LossKind = "crossentropy" | "mse" | "mae";
 
-const LOSSES: Record<string, LossKind> = {
+/** What each loss of the catalogue computes. */
+const LOSS_KINDS: Record<LossName, LossKind> = {
   categorical_crossentropy: "crossentropy",
   sparse_categorical_crossentropy: "crossentropy",
-  crossentropy: "crossentropy",
   binary_crossentropy: "crossentropy",
   mse: "mse",
-  mean_squared_error: "mse",
   mae: "mae",
-  mean_absolute_error: "mae",
 };
 
 const EPS = 1e-7;
@@ -24,9 +23,9 @@ const EPS = 1e-7;
 /** The loss named in `train { loss = … }` (default from the task), checked against the task. */
 export function lossKind(name: string | undefined, task: Task): LossKind {
   if (name === undefined) return task === "regression" ? "mse" : "crossentropy";
-  const kind = LOSSES[name];
+  const kind = Object.hasOwn(LOSS_KINDS, name) ? LOSS_KINDS[name as LossName] : undefined;
   if (!kind)
-    throw new HpoError(`unknown loss "${name}"`, { hint: `losses: ${Object.keys(LOSSES).join(", ")}` });
+    throw new HpoError(`unknown loss "${name}"`, { hint: `losses: ${Object.keys(LOSS_KINDS).join(", ")}` });
   if (task !== "regression" && kind !== "crossentropy")
     throw new HpoError(`loss "${name}" does not fit ${task} data: use "categorical_crossentropy"`);
   if (task === "regression" && kind === "crossentropy")
@@ -106,14 +105,20 @@ export class MetricAccumulator {
     if (this.task === "regression") {
       const mse = this.se / n;
       const mae = this.ae / n;
-      return { loss: this.kind === "mae" ? mae : mse, mae, rmse: Math.sqrt(mse) };
+      return known({ loss: this.kind === "mae" ? mae : mse, mae, rmse: Math.sqrt(mse) });
     }
     const loss = this.nll / n;
     let correct = 0;
     for (const tp of this.truePos) correct += tp;
     const accuracy = correct / n;
     if (this.task === "translation")
-      return { loss, token_accuracy: accuracy, accuracy, error: 1 - accuracy, perplexity: Math.exp(loss) };
+      return known({
+        loss,
+        token_accuracy: accuracy,
+        accuracy,
+        error: 1 - accuracy,
+        perplexity: Math.exp(loss),
+      });
     // Macro averages over the classes present in the targets or the predictions.
     let p = 0;
     let r = 0;
@@ -129,7 +134,7 @@ export class MetricAccumulator {
       f += prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
       k++;
     }
-    const out: Record<string, number> = {
+    const out: PredictionMetrics = {
       loss,
       accuracy,
       error: 1 - accuracy,
@@ -138,9 +143,13 @@ export class MetricAccumulator {
       f1: f / Math.max(1, k),
     };
     if (this.task === "language_model") out.perplexity = Math.exp(loss);
-    return out;
+    return known(out);
   }
 }
+
+/** Metrics named as the catalogue names them (PREDICTION_METRICS): TypeScript rejects any other key. */
+type PredictionMetrics = { [K in PredictionMetric]?: number };
+const known = (m: PredictionMetrics) => m as Record<string, number>;
 
 /** Metrics of one set of predictions (see MetricAccumulator). */
 export function evaluateMetrics(

@@ -7,36 +7,21 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/types.js";
+import {
+  type ActivationName,
+  LAYERS,
+  type LayerName,
+  TEMPLATES,
+  type TemplateName,
+} from "../plan/catalog.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { MultiHeadAttention } from "./layers/attention.js";
 import { TokenEmbedding } from "./layers/embedding.js";
 import { PositionalEncoding } from "./layers/positional.js";
 
-export const LAYERS = [
-  "input",
-  "dense",
-  "conv1d",
-  "conv2d",
-  "maxpool2d",
-  "avgpool2d",
-  "globalavgpool",
-  "flatten",
-  "dropout",
-  "batchnorm",
-  "layernorm",
-  "embedding",
-  "lstm",
-  "gru",
-  "simplernn",
-  "attention",
-  "transformer_encoder",
-  "transformer_decoder",
-  "positional_encoding",
-  "activation",
-];
-
-const ACTIVATIONS: Record<string, string> = {
+/** tfjs identifiers by the catalogue's activation names. */
+const ACTIVATION_IDS: Record<ActivationName, string> = {
   relu: "relu",
   relu6: "relu6",
   elu: "elu",
@@ -104,10 +89,10 @@ class ArgReader {
   }
   activation(key = "activation", fallback = "linear"): ActivationId {
     const name = this.str(key, fallback);
-    const id = ACTIVATIONS[name];
+    const id = Object.hasOwn(ACTIVATION_IDS, name) ? ACTIVATION_IDS[name as ActivationName] : undefined;
     if (!id)
       throw new HpoError(`${this.owner}(${key}): unknown activation "${name}"`, {
-        hint: `activations: ${Object.keys(ACTIVATIONS).join(", ")}`,
+        hint: `activations: ${Object.keys(ACTIVATION_IDS).join(", ")}`,
       });
     return id as ActivationId;
   }
@@ -179,11 +164,13 @@ function build(spec: ResolvedTrainer["model"], ds: Dataset, seed: number): Built
   if (ds.task === "translation")
     throw new HpoError("pairs data need an encoder-decoder: use model rnn(…) or transformer(…)");
   let shape = ds.inputShape;
-  const layers = spec.layers.filter((l) => {
-    if (l.name !== "input") return true;
-    shape = new ArgReader("input", l.args).nums("shape", ds.inputShape);
-    return false;
-  });
+  const layers: { name: Exclude<LayerName, "input">; args: Args }[] = [];
+  for (const l of spec.layers) {
+    if (!Object.hasOwn(LAYERS, l.name)) throw unknownName("layer", l.name as never, LAYERS);
+    const name = l.name as LayerName;
+    if (name === "input") shape = new ArgReader("input", l.args).nums("shape", ds.inputShape);
+    else layers.push({ name, args: l.args });
+  }
   if (sizeOf(shape) !== sizeOf(ds.inputShape))
     throw new HpoError(
       `input(shape = [${shape}]) does not fit the data's samples of shape [${ds.inputShape}]`,
@@ -262,7 +249,7 @@ class Builder {
     return this.apply(tf.layers.reshape({ targetShape: target }), x);
   }
 
-  template(name: string, a: ArgReader, input: tf.SymbolicTensor): tf.SymbolicTensor {
+  template(name: TemplateName, a: ArgReader, input: tf.SymbolicTensor): tf.SymbolicTensor {
     switch (name) {
       case "mlp": {
         const n = a.int("layers", 1);
@@ -340,9 +327,7 @@ class Builder {
         return this.apply(tf.layers.globalAveragePooling1d(), x);
       }
       default:
-        throw new HpoError(`unknown model template \`${name}\``, {
-          hint: "templates: mlp, cnn, rnn, transformer",
-        });
+        throw unknownName("model template", name, TEMPLATES);
     }
   }
 
@@ -500,7 +485,12 @@ class Builder {
   }
 
   /** One explicit layer. `beforeRecurrent`: a later recurrent layer needs this one's full sequence. */
-  layer(name: string, a: ArgReader, x: tf.SymbolicTensor, beforeRecurrent: boolean): tf.SymbolicTensor {
+  layer(
+    name: Exclude<LayerName, "input">,
+    a: ArgReader,
+    x: tf.SymbolicTensor,
+    beforeRecurrent: boolean,
+  ): tf.SymbolicTensor {
     const padding = (): "valid" | "same" => {
       const p = a.str("padding", "valid");
       if (p !== "valid" && p !== "same") throw new HpoError(`${name}(padding) must be "valid" or "same"`);
@@ -603,9 +593,20 @@ class Builder {
       case "activation":
         return this.apply(tf.layers.activation({ activation: a.activation("activation", "relu") }), x);
       default:
-        throw new HpoError(`unknown layer \`${name}\``, { hint: `layers: ${LAYERS.join(" ")}` });
+        throw unknownName("layer", name, LAYERS);
     }
   }
+}
+
+/**
+ * The error for a name outside the catalogue. `name` is typed `never` where a switch over the
+ * catalogue's names ends, so TypeScript proves every name has its case; a hand-edited Plan still gets
+ * a clear message.
+ */
+function unknownName(kind: string, name: never, known: Record<string, unknown>): HpoError {
+  return new HpoError(`unknown ${kind} \`${name as string}\``, {
+    hint: `${kind}s: ${Object.keys(known).join(", ")}`,
+  });
 }
 
 function gatesOf(cell: string): number {

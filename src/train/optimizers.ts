@@ -1,10 +1,9 @@
 /** The optimizers of language.md mapped onto tf.train, with a settable learning rate for schedules. */
 import * as tf from "@tensorflow/tfjs";
+import type { OptimizerName } from "../plan/catalog.js";
 import type { CallValue } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { boolArg, numArg } from "./callvalue.js";
-
-export const OPTIMIZERS = ["sgd", "adam", "rmsprop", "adagrad", "adadelta"];
 
 export interface Optimizer {
   optimizer: tf.Optimizer;
@@ -17,43 +16,48 @@ export interface Optimizer {
   dispose(): void;
 }
 
+/** A tf.train optimizer for a call, and how many state tensors it keeps per weight. */
+type Build = (c: CallValue, lr: number) => { opt: tf.Optimizer; slots: number };
+
+/** The optimizers by the catalogue's names: TypeScript checks each has a builder, and no other. */
+const BUILDERS: Record<OptimizerName, Build> = {
+  sgd: (c, lr) => {
+    const momentum = numArg(c, "momentum", 1, 0);
+    const nesterov = boolArg(c, "nesterov", 2, false);
+    const withMomentum = momentum > 0 || nesterov;
+    return {
+      opt: withMomentum ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr),
+      slots: withMomentum ? 1 : 0,
+    };
+  },
+  adam: (c, lr) => ({
+    opt: tf.train.adam(
+      lr,
+      numArg(c, "beta1", 1, 0.9),
+      numArg(c, "beta2", 2, 0.999),
+      numArg(c, "epsilon", 3, 1e-7),
+    ),
+    slots: 2,
+  }),
+  rmsprop: (c, lr) => ({
+    opt: tf.train.rmsprop(lr, numArg(c, "rho", 1, 0.9), numArg(c, "momentum", 2, 0), 1e-7),
+    slots: 2,
+  }),
+  adagrad: (_c, lr) => ({ opt: tf.train.adagrad(lr), slots: 1 }),
+  adadelta: (c, lr) => ({ opt: tf.train.adadelta(lr, numArg(c, "rho", 1, 0.95), 1e-7), slots: 2 }),
+};
+
 /** Builds `spec` (default adam(lr = 0.001)). */
 export function createOptimizer(spec: CallValue | undefined): Optimizer {
   const c = spec ?? { call: "adam", args: [], kwargs: {} };
+  const build = Object.hasOwn(BUILDERS, c.call) ? BUILDERS[c.call as OptimizerName] : undefined;
+  if (!build)
+    throw new HpoError(`unknown optimizer \`${c.call}\``, {
+      hint: `optimizers: ${Object.keys(BUILDERS).join(", ")}`,
+    });
   const lr = numArg(c, "lr", 0, c.call === "adadelta" ? 1 : c.call === "sgd" ? 0.01 : 0.001);
   if (!(lr > 0)) throw new HpoError(`${c.call}(lr) must be positive, got ${lr}`);
-  let opt: tf.Optimizer;
-  let slots = 2;
-  switch (c.call) {
-    case "sgd": {
-      const momentum = numArg(c, "momentum", 1, 0);
-      const nesterov = boolArg(c, "nesterov", 2, false);
-      const withMomentum = momentum > 0 || nesterov;
-      opt = withMomentum ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
-      slots = withMomentum ? 1 : 0;
-      break;
-    }
-    case "adam":
-      opt = tf.train.adam(
-        lr,
-        numArg(c, "beta1", 1, 0.9),
-        numArg(c, "beta2", 2, 0.999),
-        numArg(c, "epsilon", 3, 1e-7),
-      );
-      break;
-    case "rmsprop":
-      opt = tf.train.rmsprop(lr, numArg(c, "rho", 1, 0.9), numArg(c, "momentum", 2, 0), 1e-7);
-      break;
-    case "adagrad":
-      opt = tf.train.adagrad(lr);
-      slots = 1;
-      break;
-    case "adadelta":
-      opt = tf.train.adadelta(lr, numArg(c, "rho", 1, 0.95), 1e-7);
-      break;
-    default:
-      throw new HpoError(`unknown optimizer \`${c.call}\``, { hint: `optimizers: ${OPTIMIZERS.join(", ")}` });
-  }
+  const { opt, slots } = build(c, lr);
   return {
     optimizer: opt,
     lr,

@@ -219,15 +219,29 @@ test("bad options are clear errors", () => {
   assert.throws(
     () => createBayes({ ...init, options: { acquisition: "poi" } }),
     (e: unknown) =>
-      e instanceof HpoError && /`acquisition` must be one of logei, ei, pi, ucb, got "poi"/.test(e.message),
+      e instanceof HpoError &&
+      /option `acquisition` of `bayes` must be one of "logei", "ei", "pi", "ucb", got "poi"/.test(e.message),
   );
   assert.throws(
     () => createBayes({ ...init, options: { candidates: 0 } }),
-    (e: unknown) => e instanceof HpoError && /`candidates` must be a whole number ≥ 1/.test(e.message),
+    (e: unknown) =>
+      e instanceof HpoError &&
+      /option `candidates` of `bayes` must be in \[1, 100000\], got 0/.test(e.message),
+  );
+  assert.throws(
+    () => createBayes({ ...init, options: { restarts: 0 } }),
+    (e: unknown) =>
+      e instanceof HpoError && /option `restarts` of `bayes` must be in \[1, 64\], got 0/.test(e.message),
+  );
+  assert.throws(
+    () => createBayes({ ...init, options: { restart: 2 } }),
+    (e: unknown) => e instanceof HpoError && /`bayes` has no option `restart`/.test(e.message),
   );
   assert.throws(
     () => createBayes({ ...init, options: { device: "tpu" } }),
-    (e: unknown) => e instanceof HpoError && /`device` must be one of auto, cpu, cuda/.test(e.message),
+    (e: unknown) =>
+      e instanceof HpoError &&
+      /option `device` of `bayes` must be one of "auto", "cpu", "cuda"/.test(e.message),
   );
 });
 

@@ -136,21 +136,24 @@ test("bad options are clear errors", () => {
   const space = boxSpace([[0, 1]]);
   assert.throws(
     () => createEvolution(init(space, MIN, { population: 1 }, 1)),
-    /evolution\(population\): expected a whole number in \[2, ∞\], got 1/,
+    /option `population` of `evolution` must be in \[2, 10000\], got 1/,
   );
   assert.throws(
     () => createEvolution(init(space, MIN, { elitism: 30 }, 1)),
-    /evolution\(elitism\): expected a whole number in \[0, 20\], got 30/,
+    /option `elitism` of `evolution` must be below `population` \(20\), got 30/,
   );
   assert.throws(
     () => createEvolution(init(space, MIN, { operator: "blx" }, 1)),
-    /evolution\(operator\): expected one of "sbx", "uniform", got "blx"/,
+    /option `operator` of `evolution` must be one of "sbx", "uniform", got "blx"/,
   );
   assert.throws(
     () => createEvolution(init(space, MIN, { crossover: 2 }, 1)),
-    /evolution\(crossover\): expected a number in \[0, 1\], got 2/,
+    /option `crossover` of `evolution` must be in \[0, 1\], got 2/,
   );
-  assert.throws(() => createEvolution(init(space, MIN, { sigma: 2 }, 1)), /evolution has no option `sigma`/);
+  assert.throws(
+    () => createEvolution(init(space, MIN, { sigma: 2 }, 1)),
+    /`evolution` has no option `sigma`/,
+  );
 });
 
 test.run();

@@ -93,7 +93,7 @@ test("the same seed gives the same trials, also with maximized objectives", asyn
 
 test("parents wait for the finished prefix: a running trial holds back later results", async () => {
   const space = boxSpace([[0, 1]]);
-  const strategy = createNsga2(init(space, TWO, { population: 2 }, 3));
+  const strategy = createNsga2(init(space, TWO, { population: 4 }, 3));
   const done = (number: number, x: number) => ({
     number,
     state: "complete" as const,
@@ -104,7 +104,7 @@ test("parents wait for the finished prefix: a running trial holds back later res
   // Trial 0 is running: nothing counts yet, so the proposal is a prior sample, as with no history.
   const running = { number: 0, state: "running" as const, params: { x1: 0.5 }, intermediate: [] };
   const withRunning = await strategy.ask({ trials: [running, done(1, 0.2), done(2, 0.8)], nextNumber: 3 }, 1);
-  const fresh = await createNsga2(init(space, TWO, { population: 2 }, 3)).ask(
+  const fresh = await createNsga2(init(space, TWO, { population: 4 }, 3)).ask(
     { trials: [], nextNumber: 3 },
     1,
   );
@@ -119,11 +119,11 @@ test("bad settings are clear errors", () => {
   );
   assert.throws(
     () => createNsga2(init(space, TWO, { tournament: 3 }, 1)),
-    /nsga2 has no option `tournament`/,
+    /`nsga2` has no option `tournament`/,
   );
   assert.throws(
     () => createNsga2(init(space, TWO, { eta_c: -1 }, 1)),
-    /nsga2\(eta_c\): expected a number in \[0, 1000000\], got -1/,
+    /option `eta_c` of `nsga2` must be in \[0, 1000000\], got -1/,
   );
 });
 

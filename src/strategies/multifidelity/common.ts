@@ -1,35 +1,13 @@
-import type { ObjectiveSpec, Value } from "../../plan/types.js";
+import type { OptionsFor } from "../../plan/options.js";
+import type { ObjectiveSpec } from "../../plan/types.js";
 import { HpoError } from "../../util/errors.js";
-import { readOptions } from "../options.js";
 import type { Proposal, TrialView } from "../types.js";
 
-/** The options sha, asha and hyperband share (language.md; the compiler fills the defaults). */
-export const EPOCH_OPTIONS = {
-  min_epochs: { type: "number", default: 1, integer: true, min: 1 },
-  max_epochs: { type: "number", default: 27, integer: true, min: 1 },
-  eta: { type: "number", default: 3, min: 2 },
-} as const;
-
-export interface EpochOptions {
-  min_epochs: number;
-  max_epochs: number;
-  eta: number;
-}
+/** The options sha, asha and hyperband share (the catalogue's epoch options). */
+export type EpochOptions = Pick<OptionsFor<"sha">, "min_epochs" | "max_epochs" | "eta">;
 
 /** Guards float error in logs and powers so that e.g. log_3(27) is 3, not 2.9999999999999996. */
 const EPS = 1e-9;
-
-export function readEpochOptions<S extends Record<string, import("../options.js").OptionSpec>>(
-  owner: string,
-  options: Record<string, Value>,
-  extra: S,
-) {
-  const o = readOptions(owner, options, { ...EPOCH_OPTIONS, ...extra });
-  const e = o as unknown as EpochOptions;
-  if (e.max_epochs < e.min_epochs)
-    throw new HpoError(`\`${owner}\`: max_epochs (${e.max_epochs}) must be ≥ min_epochs (${e.min_epochs})`);
-  return o;
-}
 
 /** s_max = ⌊log_η(R / r)⌋: how many times the resource can grow by η from min to max epochs. */
 export function maxStages({ min_epochs, max_epochs, eta }: EpochOptions): number {

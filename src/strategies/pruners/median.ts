@@ -1,5 +1,5 @@
 import type { Direction, Value } from "../../plan/types.js";
-import { readOptions } from "../options.js";
+import { readOptions } from "../../plan/options.js";
 import type { Pruner, TrialView } from "../types.js";
 
 /**
@@ -10,11 +10,7 @@ import type { Pruner, TrialView } from "../types.js";
  * trial reported never prunes.
  */
 export function createMedianPruner(options: Record<string, Value>): Pruner {
-  const o = readOptions("median", options, {
-    startup: { type: "number", default: 5, integer: true, min: 0 },
-    warmup: { type: "number", default: 2, integer: true, min: 0 },
-    interval: { type: "number", default: 1, integer: true, min: 1 },
-  });
+  const o = readOptions("median", options);
   return {
     name: "median",
     shouldPrune(trial: TrialView, trials: readonly TrialView[], direction: Direction): boolean {

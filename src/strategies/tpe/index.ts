@@ -1,3 +1,4 @@
+import { readOptions } from "../../plan/options.js";
 import type { Params, ParamSpec, Scalar } from "../../plan/types.js";
 import {
   isActive,
@@ -7,7 +8,6 @@ import {
   sampleValue,
   satisfiesConstraints,
 } from "../../space/index.js";
-import { readOptions } from "../options.js";
 import { STREAM } from "../streams.js";
 import type { Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "../types.js";
 import { type TpeDim, toExternal, toInternal, tpeDim } from "./dims.js";
@@ -16,16 +16,6 @@ import { splitTrials } from "./split.js";
 
 /** How many rounds of candidates TPE draws before it falls back to a prior sample that fits the constraints. */
 const CONSTRAINT_ROUNDS = 16;
-
-/** The options `tpe(…)` accepts, with Optuna's defaults. */
-export const TPE_OPTIONS = {
-  startup: { type: "number", default: 10, integer: true, min: 0 },
-  candidates: { type: "number", default: 24, integer: true, min: 1 },
-  prior_weight: { type: "number", default: 1.0, min: 0, exclusiveMin: true },
-  consider_endpoints: { type: "boolean", default: false },
-  multivariate: { type: "boolean", default: true },
-  constant_liar: { type: "boolean", default: true },
-} as const;
 
 /** Optuna's γ: how many of n finished trials form the "below" group. */
 export function gamma(n: number, objectives: number): number {
@@ -50,7 +40,7 @@ export function defaultWeights(n: number): Float64Array {
  * proposed. Every proposal is a pure function of the seed, the trial number and the history.
  */
 export const createTpe: StrategyFactory = (init) => {
-  const o = readOptions("tpe", init.options, TPE_OPTIONS);
+  const o = readOptions("tpe", init.options);
   const model = new TpeModel(init, {
     startup: o.startup,
     candidates: o.candidates,
