@@ -2,7 +2,7 @@
  * The `data READER(args)` declaration: reads a data set and applies the common options
  * (`limit`, `test`, `shuffle_seed`; `validation` is read by the trainer's split).
  */
-import type { ReaderName } from "../plan/catalog.js";
+import { READERS, type ReaderName } from "../plan/catalog.js";
 import type { Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { readCifar10Dir } from "./cifar10.js";
@@ -100,6 +100,11 @@ function readSource(reader: Reader, path: string, args: Record<string, Value>): 
  * default `seed`) or a path read by the same reader; `limit` keeps the first N samples of each part.
  */
 export function loadData(reader: Reader, args: Record<string, Value>, seed = 0): LoadedData {
+  // A hand-edited or programmatic Plan may name a reader the catalogue does not have.
+  if (!Object.hasOwn(READERS, reader))
+    throw new HpoError(`unknown data reader \`${reader}\``, {
+      hint: `readers: ${Object.keys(READERS).join(", ")}`,
+    });
   const path = str(args, "path", reader);
   if (path === undefined && reader !== "mnist" && reader !== "fashion_mnist")
     throw new HpoError(`${reader}() needs \`path\``);

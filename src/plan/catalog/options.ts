@@ -63,7 +63,8 @@ export const STRATEGY_OPTIONS = {
       population: { type: "int", default: 20, min: 2, max: 10_000 },
       ...GENETIC,
       tournament: { type: "int", default: 3, min: 1, max: 1024 },
-      elitism: { type: "int", default: 2, min: 0, max: 10_000 },
+      // Below `population` (see `orders`), so at most its maximum less one.
+      elitism: { type: "int", default: 2, min: 0, max: 9_999 },
       operator: { type: "string", default: "sbx", oneOf: ["sbx", "uniform"] },
       ...DISTRIBUTION_INDEX,
       ...DEVICE,
