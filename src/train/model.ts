@@ -514,7 +514,7 @@ class Builder {
           conv({
             filters: a.int("filters"),
             kernelSize: a.int("kernel", 3),
-            strides: a.int("strides", 1),
+            strides: a.int("stride", 1),
             padding: padding(),
             activation: a.activation(),
             kernelInitializer: this.seeds.glorot(),
@@ -525,7 +525,7 @@ class Builder {
       case "maxpool2d":
       case "avgpool2d": {
         const pool = a.int("pool", 2);
-        const args = { poolSize: pool, strides: a.int("strides", pool), padding: padding() };
+        const args = { poolSize: pool, strides: a.int("stride", pool), padding: padding() };
         return this.apply(
           name === "maxpool2d" ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args),
           x,

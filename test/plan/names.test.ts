@@ -165,6 +165,17 @@ test("layers and templates: every name of the catalogue is one the model builder
   );
 });
 
+test("layer arguments: `stride` of conv2d and maxpool2d is the one the builder reads (the checker's shapes use it)", () => {
+  const layers: { name: string; args: Record<string, Value> }[] = [
+    { name: "conv2d", args: { filters: 3, kernel: 3, stride: 2, padding: "same" } },
+    { name: "maxpool2d", args: { pool: 2, stride: 1, padding: "same" } },
+  ];
+  const { model } = buildModel({ kind: "layers", layers, autoOutput: true }, image, 1);
+  assert.equal(model.layers[1]!.outputShape, [null, 4, 4, 3]);
+  assert.equal(model.layers[2]!.outputShape, [null, 4, 4, 3]);
+  model.dispose();
+});
+
 test("activations: every one of the catalogue builds a dense layer", () => {
   for (const activation of ACTIVATIONS) {
     const layers: { name: string; args: Record<string, Value> }[] = [
