@@ -36,18 +36,11 @@ export {
   type Storage,
   type StudyRecord,
   type TrialRecord,
-  type TrialResult,
   type NewTrial,
 } from "./storage/index.js";
 export type * from "./plan/types.js";
-export type {
-  Strategy,
-  StrategyFactory,
-  StrategyInit,
-  Pruner,
-  TrialView,
-  TrialState,
-} from "./strategies/types.js";
+export type { Strategy, StrategyFactory, StrategyInit, Pruner } from "./strategies/types.js";
+export type { TrialOutcome, TrialResult, TrialState, TrialView } from "./plan/trial.js";
 export { HpoError } from "./util/errors.js";
 
 // The native engines, for use beyond the strategies (CPU or CUDA, see docs/native.md).

@@ -107,41 +107,6 @@ async function loadBuiltin(source: Extract<ObjectiveSource, { kind: "builtin" }>
   };
 }
 
-/**
- * Turns what an objective returned into one value per objective, in Plan order. A non-finite value,
- * a missing metric or a bare number for several objectives is an error message (the trial fails).
- */
-export function toObjectiveValues(
-  result: unknown,
-  metrics: readonly string[],
-): { values: number[]; metrics: Record<string, number> } | { error: string } {
-  if (typeof result === "number") {
-    if (metrics.length !== 1)
-      return { error: `the objective returned one number but the study has ${metrics.length} objectives` };
-    if (!Number.isFinite(result)) return { error: `the objective returned ${result}` };
-    return { values: [result], metrics: { [metrics[0] as string]: result } };
-  }
-  if (result === null || typeof result !== "object" || Array.isArray(result))
-    return { error: `the objective returned ${describe(result)}, not a number or an object of metrics` };
-  const record = result as Record<string, unknown>;
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(record)) if (typeof v === "number") out[k] = v;
-  const values: number[] = [];
-  for (const m of metrics) {
-    const v = record[m];
-    if (typeof v !== "number") return { error: `the objective returned no number for metric \`${m}\`` };
-    if (!Number.isFinite(v)) return { error: `the objective returned ${v} for metric \`${m}\`` };
-    values.push(v);
-  }
-  return { values, metrics: out };
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return "nothing";
-  if (Array.isArray(v)) return "an array";
-  return typeof v === "string" ? `the string ${JSON.stringify(v)}` : String(v);
-}
-
 /** A trial's seed: the study seed and trial number mixed (32-bit), so each trial gets its own stream. */
 export function trialSeed(studySeed: number, trial: number): number {
   let h = (Math.imul(studySeed | 0, 0x9e3779b1) ^ Math.imul(trial + 1, 0x85ebca6b)) >>> 0;

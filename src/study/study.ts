@@ -1,3 +1,4 @@
+import { type TrialOutcome, judgeTrial } from "../plan/trial.js";
 import type {
   BudgetSpec,
   Direction,
@@ -13,11 +14,11 @@ import type {
 import { openStorage } from "../storage/index.js";
 import type { Storage, TrialRecord } from "../storage/types.js";
 import { toTrialView } from "../storage/types.js";
-import type { Strategy } from "../strategies/types.js";
+import { type Strategy, strategyInit } from "../strategies/types.js";
 import { HpoError } from "../util/errors.js";
 import { workerId } from "./liveness.js";
 import { type StudyDeps, type StudyRunResult, openStudy, runStudy } from "./loop.js";
-import { type ObjectiveFn, toObjectiveValues } from "./objective.js";
+import type { ObjectiveFn } from "./objective.js";
 import { bestTrials } from "./results.js";
 
 /** A parameter as the programmatic API takes it: a ParamSpec whose source position may be left out. */
@@ -125,14 +126,7 @@ export class Study {
 
   /** Creates the next trial from the strategy (running until told). */
   async ask(): Promise<AskedTrial> {
-    this.strategy ??= this.deps.createStrategy(this.plan.strategy, {
-      space: this.plan.space,
-      constraints: this.plan.constraints,
-      objectives: this.plan.objectives,
-      options: this.plan.strategy.options,
-      seed: this.plan.seed,
-      budget: this.plan.budget,
-    });
+    this.strategy ??= this.deps.createStrategy(this.plan.strategy, strategyInit(this.plan));
     const trials = await this.storage.getTrials(this.studyId);
     const [proposal] = await this.strategy.ask(
       { trials: trials.map(toTrialView), nextNumber: trials.length },
@@ -153,22 +147,21 @@ export class Study {
     const rec = (await this.storage.getTrials(this.studyId)).find((t) => t.number === number);
     if (!rec) throw new HpoError(`study \`${this.name}\` has no trial ${number}`);
     if (rec.state !== "running") throw new HpoError(`trial ${number} is already ${rec.state}`);
-    if (typeof result === "object" && "state" in result && typeof result.state === "string") {
-      const state = result.state as "pruned" | "failed";
-      const error = typeof result.error === "string" ? result.error : undefined;
-      await this.storage.finishTrial(rec.id, { state, ...(error ? { error } : {}) });
-    } else {
-      const v = toObjectiveValues(
-        result,
+    const declared = typeof result === "object" && "state" in result && typeof result.state === "string";
+    const outcome: TrialOutcome = declared
+      ? {
+          kind: "declared",
+          state: result.state as "pruned" | "failed",
+          ...(typeof result.error === "string" ? { error: result.error } : {}),
+        }
+      : { kind: "returned", value: result, pruned: false };
+    await this.storage.finishTrial(
+      rec.id,
+      judgeTrial(
+        outcome,
         this.plan.objectives.map((o) => o.metric),
-      );
-      await this.storage.finishTrial(
-        rec.id,
-        "error" in v
-          ? { state: "failed", error: v.error }
-          : { state: "complete", values: v.values, attributes: { metrics: v.metrics } },
-      );
-    }
+      ),
+    );
     const done = (await this.storage.getTrial(rec.id))!;
     this.strategy?.tell?.(toTrialView(done));
     return done;
