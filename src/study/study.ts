@@ -47,8 +47,8 @@ export interface StudyOptions {
 export interface StudyHandleOptions {
   /** A storage URL or an open Storage (default `memory:`). */
   storage?: string | Storage;
-  /** Strategies and pruners (default: hpo's own). */
-  deps?: StudyDeps;
+  /** The strategies, pruners and objectives the study runs with (src/index.ts passes hpo's own). */
+  deps: StudyDeps;
   /** Keep an existing study of the same name under another name and start afresh. */
   newStudy?: boolean;
 }
@@ -89,10 +89,6 @@ export function planFromOptions(o: StudyOptions): Plan {
   return plan;
 }
 
-async function defaultDeps(): Promise<StudyDeps> {
-  return (await import("./default-deps.js")).defaultCliDeps.study;
-}
-
 /** A stored study you drive from code: ask/tell by hand, or `optimize(fn)`. */
 export class Study {
   private strategy?: Strategy;
@@ -105,11 +101,11 @@ export class Study {
   ) {}
 
   /** Opens (creating or resuming) the study; a changed Plan is refused as by `hpo run`. */
-  static async open(plan: Plan, opts: StudyHandleOptions = {}): Promise<Study> {
+  static async open(plan: Plan, opts: StudyHandleOptions): Promise<Study> {
     const storage =
       typeof opts.storage === "object" ? opts.storage : await openStorage(opts.storage ?? "memory:");
     const { study } = await openStudy(storage, plan, { newStudy: opts.newStudy });
-    return new Study(plan, storage, study.id, opts.deps ?? (await defaultDeps()));
+    return new Study(plan, storage, study.id, opts.deps);
   }
 
   /** Opens an existing study by name with the Plan it was stored with. */
@@ -117,7 +113,7 @@ export class Study {
     const storage = typeof opts.storage === "object" ? opts.storage : await openStorage(opts.storage);
     const study = await storage.getStudy(name);
     if (!study) throw new HpoError(`no study \`${name}\` in ${storage.url}`);
-    return new Study(study.plan, storage, study.id, opts.deps ?? (await defaultDeps()));
+    return new Study(study.plan, storage, study.id, opts.deps);
   }
 
   get name(): string {
@@ -200,21 +196,4 @@ export class Study {
   async close(): Promise<void> {
     await this.storage.close();
   }
-}
-
-/** Creates (or resumes) a study from a Plan (e.g. compiled from a .hpo file) or from options in code. */
-export function createStudy(
-  planOrOptions: Plan | StudyOptions,
-  opts: StudyHandleOptions = {},
-): Promise<Study> {
-  const plan = "version" in planOrOptions ? planOrOptions : planFromOptions(planOrOptions);
-  return Study.open(plan, opts);
-}
-
-/** Opens a stored study by name. */
-export function loadStudy(
-  name: string,
-  opts: StudyHandleOptions & { storage: string | Storage },
-): Promise<Study> {
-  return Study.load(name, opts);
 }
