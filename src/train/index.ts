@@ -39,7 +39,8 @@ export {
 
 /** What the study gives a trial (the same shape as a user objective's ctx). */
 export interface TrialContext {
-  report(step: number, values: Record<string, number>): void;
+  /** Resolves once the pruner has decided on this report, so `shouldPrune()` after it sees the decision. */
+  report(step: number, values: Record<string, number>): Promise<void> | void;
   shouldPrune(): boolean;
   signal: AbortSignal;
   seed: number;
@@ -166,7 +167,7 @@ export async function trainTrial(
     ...ctx,
     report(step, values) {
       reported = true;
-      ctx.report(step, values);
+      return ctx.report(step, values);
     },
   };
   try {
@@ -367,7 +368,7 @@ async function run(
     last.params = params;
     last.train_seconds = (performance.now() - started) / 1000;
     last.lr = folds[0].schedule.rate(epoch, step - 1);
-    ctx.report(epoch + 1, { ...last });
+    await ctx.report(epoch + 1, { ...last });
     if (ctx.shouldPrune()) {
       epoch++;
       break;
