@@ -16,7 +16,7 @@ import type { TrainerObjectiveArg } from "../train/objective.js";
 import { HpoError } from "../util/errors.js";
 import type { CliDeps } from "./study-cli.js";
 
-/** The module workers load the built-in test functions from (its `BUILTIN_OBJECTIVES`). */
+/** The module workers load the built-in test functions from (its `builtinObjective`, `evaluateBuiltin`). */
 const BUILTIN_OBJECTIVES_URL = new URL("../objectives/index.js", import.meta.url).href;
 /** The module whose `trainerObjective` turns a trainer Plan into an objective (loaded in the workers only). */
 const TRAINER_OBJECTIVE_URL = new URL("../train/objective.js", import.meta.url).href;

@@ -4,9 +4,9 @@
  */
 import type { TrialState } from "../plan/trial.js";
 import type { Direction, ParamSpec, Params } from "../plan/types.js";
-import { nonDominated } from "../util/pareto.js";
+import { nonDominated } from "../plan/pareto.js";
 
-export { dominates } from "../util/pareto.js";
+export { dominates } from "../plan/pareto.js";
 
 /** One objective of the study, in Plan order: `values[i]` of a trial belongs to `objectives[i]`. */
 export interface ObjectiveInfo {

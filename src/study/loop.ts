@@ -1,3 +1,4 @@
+import { trialSeed } from "../plan/random.js";
 import { type TrialResult, type TrialView, judgeTrial } from "../plan/trial.js";
 import type { Plan, PrunerSpec, StrategySpec } from "../plan/types.js";
 import {
@@ -10,7 +11,7 @@ import {
 import { type Pruner, type Strategy, type StrategyInit, strategyInit } from "../strategies/types.js";
 import { HpoError } from "../util/errors.js";
 import { HEARTBEAT_MS, STALE_MS, recoverAbandoned, workerId } from "./liveness.js";
-import { type ObjectiveFn, type ObjectiveSource, trialSeed } from "./objective.js";
+import type { ObjectiveFn, ObjectiveSource } from "./objective.js";
 import { planDifferences } from "./plan-diff.js";
 import { InlineRunner, PoolRunner, type TrialRunner } from "./runner.js";
 

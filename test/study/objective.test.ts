@@ -1,16 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadObjective, trialSeed } from "../../src/study/objective.js";
+import { loadObjective } from "../../src/study/objective.js";
 import { fixture } from "../helpers/runtime-deps.js";
 import { rejects } from "../helpers/runtime-plans.js";
-
-test("trial seeds are 32-bit, differ between trials and studies, and repeat for the same inputs", () => {
-  const seeds = new Set(Array.from({ length: 1000 }, (_, i) => trialSeed(1, i)));
-  assert.is(seeds.size, 1000);
-  assert.is(trialSeed(1, 5), trialSeed(1, 5));
-  assert.is.not(trialSeed(1, 5), trialSeed(2, 5));
-  for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
-});
 
 test("loads a built-in by name and refuses an unknown one with the list", async () => {
   const from = new URL(`file://${fixture("builtins.mjs")}`).href;

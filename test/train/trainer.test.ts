@@ -75,6 +75,7 @@ function spec(over: Partial<ResolvedTrainer> = {}, train: Record<string, Value> 
       ...train,
     },
     validation: { kind: "holdout", fraction: 0.25, options: {} },
+    seed: 0,
     ...over,
   };
 }
@@ -144,6 +145,19 @@ test("stops when the pruner says so, and fails cleanly when aborted", async () =
     assert.instance(err, HpoError);
     assert.match((err as Error).message, /stopped \(timeout\)/);
   }
+});
+
+test("the validation split follows the study seed unless shuffle_seed fixes it", async () => {
+  const run = async (seed: number, shuffleSeed?: number) => {
+    const args = { path: csv, target: "label", categorical: ["kind"] };
+    const data = {
+      reader: "csv" as const,
+      args: shuffleSeed === undefined ? args : { ...args, shuffle_seed: shuffleSeed },
+    };
+    return (await trainTrial(spec({ seed, data }), ctx().c, { backend: "cpu" })).val_loss;
+  };
+  assert.is.not(await run(1), await run(2));
+  assert.is(await run(1, 5), await run(2, 5));
 });
 
 test("with the median pruner, a pruned trial stops at the step it was pruned", async () => {
