@@ -11,7 +11,7 @@ import type {
 import type { TrialView } from "../plan/trial.js";
 
 /**
- * The ask/tell contract every strategy implements (see ../shared/design/architecture.md).
+ * The ask/tell contract every strategy implements.
  *
  * A strategy never trains a model or touches storage: the study does. Its state is a pure function of
  * its construction (space, objectives, options, seed) and of the trial history it is shown, so a
