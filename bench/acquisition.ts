@@ -18,11 +18,11 @@
  *   node dist/bench/acquisition.js [--seeds 10] [--history 100] [--candidates 2048]
  *        [--population 256] [--generations 16] [--seed-pool 1024] [--device cpu|cuda] [--json]
  */
+import { rngFor } from "../src/plan/random.js";
 import { parseArgs } from "node:util";
 import { type AcquisitionOptions, GaussianProcess } from "../src/native/gp.js";
 import { Population } from "../src/native/evolution.js";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
-import { rngFor } from "../src/space/index.js";
 
 const { values } = parseArgs({
   options: {

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { compileSource, formatDiagnostics } from "../src/lang/index.js";
 import type { Plan } from "../src/plan/types.js";
 import { MemoryStorage } from "../src/storage/memory.js";
-import { defaultStudyDeps } from "../src/study/default-deps.js";
+import { defaultStudyDeps } from "../src/cli/compose.js";
 import { runStudy } from "../src/study/loop.js";
 
 function option(name: string, fallback: string): string {

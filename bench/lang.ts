@@ -69,7 +69,7 @@ for (let r = 0; r < runs + warmup; r++) {
   profiler.start();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = compileSource(text, "/tmp/bench.hpo");
+  const result = compileSource(text, "bench.hpo");
   const ms = performance.now() - t0;
   const used = process.cpuUsage(c0);
   const gcStats = profiler.stop()?.statistics ?? [];

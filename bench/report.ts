@@ -2,12 +2,13 @@
 // rendering the HTML report, on synthetic studies of growing size. Medians of 3 runs; CPU time is
 // reported beside wall time because shared machines are noisy.
 import type { StudyData, TrialRecord } from "../src/report/data.js";
-import { seededUniform } from "../src/report/forest.js";
+import { rngFor } from "../src/plan/random.js";
 import { parameterImportance } from "../src/report/importance.js";
 import { renderReport } from "../src/report/render.js";
 
 function syntheticStudy(nTrials: number, nNumeric: number, nChoices: number): StudyData {
-  const u = seededUniform(1);
+  const rng = rngFor(1);
+  const u = () => rng.uniform();
   const trials: TrialRecord[] = Array.from({ length: nTrials }, (_, i) => {
     const params: Record<string, number | string> = {};
     let f = 0;

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { MemoryStorage } from "../src/storage/memory.js";
 import { SqliteStorage, type SqliteSync } from "../src/storage/sqlite.js";
 import type { Storage } from "../src/storage/types.js";
-import { defaultCliDeps } from "../src/study/default-deps.js";
+import { defaultCliDeps } from "../src/cli/compose.js";
 import { runStudy } from "../src/study/loop.js";
 import type { Plan } from "../src/plan/types.js";
 

@@ -1,7 +1,7 @@
 /**
  * GP surrogate speed from Node.js, through the public wrapper (src/native/gp.ts), on the CPU addon
  * and (when usable) the CUDA addon side by side; with numpy/scipy (LAPACK) on the same data when
- * python3 has them, as the peer the targets compare with (../shared/design/targets.md).
+ * python3 has them, as the peer the speed targets are measured against.
  *
  * Per size n (d dimensions, Matérn-5/2): log-likelihood + gradient (median of repeats), a full MAP fit
  * (4 restarts), posterior mean + variance for `--candidates` points, CUDA/CPU agreement, and last a

@@ -8,11 +8,12 @@
  *          --optuna PYTHON (also run bench/tpe_optuna.py, Optuna's TPESampler measured the same way,
  *          with that Python interpreter, in the same run)
  */
+import { rngFor } from "../src/plan/random.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
 import type { ParamSpec, Params } from "../src/plan/types.js";
-import { rngFor, sampleConfiguration } from "../src/space/index.js";
+import { sampleConfiguration } from "../src/space/index.js";
 import { createStrategy } from "../src/strategies/index.js";
 import type { TrialView } from "../src/strategies/types.js";
 

@@ -61,6 +61,7 @@ function trialFor(model: string, data: { idx: string; text: string }): ResolvedT
     kind: "trainer" as const,
     train: { optimizer: { call: "adam", args: [], kwargs: { lr: 0.001 } }, epochs, batch_size: 32 },
     validation: { kind: "holdout" as const, fraction: 0.1, options: {} },
+    seed: 0,
   };
   if (model === "mlp")
     return {

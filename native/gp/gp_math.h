@@ -1,7 +1,7 @@
 // Per-element Gaussian-process math shared by the CPU path (gp_cpu.cpp) and the CUDA path (gp.cu):
 // stationary ARD kernels as functions of the scaled squared distance, their derivatives, the normal
 // distribution in log space, and the acquisition functions with their derivatives with respect to the
-// posterior mean and standard deviation. Formulas: /work/shared/design/bo-recipes.md section 7.
+// posterior mean and standard deviation. The formulas follow from the conventions below.
 //
 // Conventions
 //   s = sum_d (x_d - x'_d)^2 / l_d^2      the scaled squared distance, r = sqrt(s)

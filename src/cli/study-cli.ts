@@ -15,8 +15,7 @@ export interface CliDeps {
 export type CliDepsLoader = () => Promise<CliDeps>;
 
 /** Loaded lazily so `hpo status` does not pay for strategies and the native addon. */
-export const loadDefaultDeps: CliDepsLoader = async () =>
-  (await import("../study/default-deps.js")).defaultCliDeps;
+export const loadDefaultDeps: CliDepsLoader = async () => (await import("./compose.js")).defaultCliDeps;
 
 /** The `--storage URL` option every study command takes. */
 export function storageOption(cmd: Command): Command {

@@ -1,5 +1,5 @@
 /**
- * CIFAR-10 binary batches (https://www.cs.toronto.edu/~kriz/cifar.html): records of 1 label byte and
+ * CIFAR-10 binary batches (the "binary version" of the dataset): records of 1 label byte and
  * 3072 pixel bytes, channel-major (1024 red, 1024 green, 1024 blue); converted to HWC [32, 32, 3].
  */
 import { readdirSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
- * MNIST and Fashion-MNIST in the IDX format (http://yann.lecun.com/exdb/mnist/): big-endian magic
- * 0x00000803 for images (n × 28 × 28 unsigned bytes) and 0x00000801 for labels.
+ * MNIST and Fashion-MNIST in the IDX format: big-endian magic 0x00000803 for images (n × 28 × 28
+ * unsigned bytes) and 0x00000801 for labels.
  */
 import { HpoError } from "../util/errors.js";
 import { findFile, readBytes } from "./files.js";

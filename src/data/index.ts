@@ -10,7 +10,7 @@ import { readCsv } from "./csv.js";
 import { readIdxDir } from "./idx.js";
 import { readNpmDatasetCached } from "./npm.js";
 import { readPairs } from "./pairs.js";
-import { permutation } from "./rng.js";
+import { permutation, rngFor, STREAM } from "../plan/random.js";
 import { readTextData } from "./text.js";
 import { type Dataset, type LoadedData, subset } from "./types.js";
 
@@ -126,7 +126,7 @@ export function loadData(reader: Reader, args: Record<string, Value>, seed = 0):
   if (typeof testArg === "number") {
     if (!(testArg > 0 && testArg < 1))
       throw new HpoError(`${reader}(test) must be a fraction in (0, 1), got ${testArg}`);
-    const perm = permutation(train.n, num(args, "shuffle_seed", reader) ?? seed);
+    const perm = permutation(train.n, rngFor(num(args, "shuffle_seed", reader) ?? seed, STREAM.dataTest));
     const nTest = Math.max(1, Math.round(train.n * testArg));
     test = subset(train, perm.subarray(0, nTest));
     train = subset(train, perm.subarray(nTest));

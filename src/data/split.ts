@@ -3,7 +3,7 @@
  * class proportions. They return sample indices; the data stay where they are.
  */
 import { HpoError } from "../util/errors.js";
-import { permutation } from "./rng.js";
+import { permutation, rngFor, STREAM } from "../plan/random.js";
 import type { Dataset } from "./types.js";
 
 export interface Split {
@@ -11,9 +11,11 @@ export interface Split {
   validation: Int32Array;
 }
 
-/** Sample indices grouped by class (classification) or one group, each shuffled by `seed`. */
+/** Sample indices grouped by class (classification) or one group, each shuffled by `seed` (stream `dataSplit`). */
 function groups(ds: Dataset, seed: number, shuffle: boolean): number[][] {
-  const order = shuffle ? permutation(ds.n, seed) : Int32Array.from({ length: ds.n }, (_, i) => i);
+  const order = shuffle
+    ? permutation(ds.n, rngFor(seed, STREAM.dataSplit))
+    : Int32Array.from({ length: ds.n }, (_, i) => i);
   if (ds.task !== "classification") return [Array.from(order)];
   const byClass = new Map<number, number[]>();
   for (const i of order) {

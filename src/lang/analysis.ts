@@ -4,18 +4,13 @@
  * guard proof (E050), never-active (E051), constraint satisfiability (E052/W007) and value checks.
  */
 import { evaluate, ExprError, freeNames } from "../plan/expr.js";
+import { rngFor, STREAM } from "../plan/random.js";
 import type { Expr, ParamSpec, Params, Scalar, Value } from "../plan/types.js";
 
-/** A small seeded generator (mulberry32): every random choice of the checker derives from the study seed. */
+/** The checker's uniform draws: stream `checker` of the study seed (plan/random.ts). */
 export function seededRandom(seed: number): () => number {
-  let s = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = rngFor(seed, STREAM.checker);
+  return () => rng.uniform();
 }
 
 const namesMemo = new WeakMap<Expr, ReadonlySet<string>>();

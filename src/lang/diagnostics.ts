@@ -1,5 +1,5 @@
 /**
- * The one catalogue of diagnostics (codes from ../shared/design/diagnostics.md): each code has a
+ * The one catalogue of diagnostics (codes E001…, W001…): each code has a
  * severity and a message template; no message is written anywhere else. `{x}` placeholders are filled
  * from the arguments a check passes.
  */

@@ -1,5 +1,5 @@
 /**
- * The only place that loads the native addon (see ../shared/design/architecture.md): build/Release/
+ * The only place that loads the native addon (no other module may): build/Release/
  * hpo_cpu.node always, hpo_cuda.node when it was built. A failed load becomes a message that says what
  * to do; CUDA problems never stop the CPU path.
  *

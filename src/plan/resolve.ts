@@ -26,6 +26,7 @@ export function resolve(plan: Plan, params: Params): ResolvedTrial {
     model,
     train: evaluateRecord(trial.train, params),
     validation: plan.validation,
+    seed: plan.seed,
   };
 }
 

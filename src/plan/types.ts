@@ -2,7 +2,7 @@
  * The Plan: the typed, JSON-serializable contract between the .hpo front end and everything after it
  * (study runtime, strategies, trainer, storage, report). Everything after the compiler reads a Plan,
  * never the AST or the text. A stored study keeps its Plan, so a resumed or remote worker runs
- * exactly what was planned. See ../shared/design/language.md ("The Plan") and docs/language.md.
+ * exactly what was planned. docs/language.md describes it ("hpo plan" prints one).
  */
 
 import type { PrunerName, ReaderName, TemplateName } from "./catalog.js";
@@ -206,6 +206,8 @@ export interface ResolvedTrainer {
     | { kind: "layers"; layers: { name: string; args: Record<string, Value> }[]; autoOutput: boolean };
   train: Record<string, Value>;
   validation: ValidationSpec;
+  /** The study seed: the data's split (and test part) are drawn from it unless `shuffle_seed` is set. */
+  seed: number;
 }
 
 /** An evaluate trial with its built-in function's arguments evaluated. */

@@ -3,7 +3,8 @@
  * Typed structurally, so the report depends on the shape of a stored trial, not on a storage driver.
  */
 import type { Plan, Params } from "../plan/types.js";
-import type { StudyData, TrialRecord, TrialStateName } from "./data.js";
+import type { TrialState } from "../plan/trial.js";
+import type { StudyData, TrialRecord } from "./data.js";
 
 /** The parts of a stored study the report reads. */
 export interface StoredStudyLike {
@@ -14,7 +15,7 @@ export interface StoredStudyLike {
 /** The parts of a stored trial the report reads (times in ms since the epoch). */
 export interface StoredTrialLike {
   number: number;
-  state: TrialStateName;
+  state: TrialState;
   params: Params;
   values?: number[];
   intermediate: { step: number; value: number }[];

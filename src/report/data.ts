@@ -2,13 +2,11 @@
  * The report's view of a study, independent of where it was stored: what `hpo report`, `hpo trials`
  * and `hpo best` read. src/report/load.ts builds it from a Storage; tests build it directly.
  */
+import type { TrialState } from "../plan/trial.js";
 import type { Direction, ParamSpec, Params } from "../plan/types.js";
-import { nonDominated } from "../util/pareto.js";
+import { nonDominated } from "../plan/pareto.js";
 
-export { dominates } from "../util/pareto.js";
-
-/** Where a trial stands (the same four states the study runtime uses). */
-export type TrialStateName = "running" | "complete" | "pruned" | "failed";
+export { dominates } from "../plan/pareto.js";
 
 /** One objective of the study, in Plan order: `values[i]` of a trial belongs to `objectives[i]`. */
 export interface ObjectiveInfo {
@@ -20,7 +18,7 @@ export interface ObjectiveInfo {
 export interface TrialRecord {
   /** 0-based, unique within the study, in creation order. */
   number: number;
-  state: TrialStateName;
+  state: TrialState;
   /** Active parameters only: an inactive conditional parameter is absent. */
   params: Params;
   /** One value per objective, present when the trial completed. */
@@ -122,8 +120,8 @@ export function parameterNames(data: StudyData): string[] {
 }
 
 /** Counts of trials per state. */
-export function stateCounts(data: StudyData): Record<TrialStateName, number> {
-  const counts: Record<TrialStateName, number> = { running: 0, complete: 0, pruned: 0, failed: 0 };
+export function stateCounts(data: StudyData): Record<TrialState, number> {
+  const counts: Record<TrialState, number> = { running: 0, complete: 0, pruned: 0, failed: 0 };
   for (const t of data.trials) counts[t.state]++;
   return counts;
 }

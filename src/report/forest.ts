@@ -3,6 +3,7 @@
  * fANOVA decomposes. Same defaults as scikit-learn's RandomForestRegressor, which Optuna's fANOVA uses:
  * every feature is a split candidate, leaves down to one sample, bootstrap on.
  */
+import { rngFor, STREAM } from "../plan/random.js";
 
 /** A node of a fitted tree; a leaf has `feature === -1`. Samples with x[feature] <= threshold go left. */
 export interface TreeNode {
@@ -34,18 +35,6 @@ export const DEFAULT_FOREST: ForestOptions = {
   minSamplesLeaf: 1,
   seed: 0,
 };
-
-/** mulberry32: a small, well-mixed 32-bit generator; returns uniforms in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** For each feature, the indices of all samples in ascending order of that feature. */
 export function sortByFeature(X: readonly Float64Array[]): Int32Array[] {
@@ -160,11 +149,11 @@ export function fitForest(
 ): RegressionTree[] {
   const o = { ...DEFAULT_FOREST, ...options };
   if (X.length === 0) throw new Error("fitForest needs at least one sample");
-  const uniform = seededUniform(o.seed);
+  const rng = rngFor(o.seed, STREAM.reportForest);
   const presorted = sortByFeature(X);
   const trees: RegressionTree[] = [];
   for (let t = 0; t < o.nTrees; t++) {
-    const idx = Array.from({ length: X.length }, () => Math.floor(uniform() * X.length));
+    const idx = Array.from({ length: X.length }, () => rng.int(X.length));
     trees.push(fitTree(X, y, idx, o, presorted));
   }
   return trees;

@@ -1,8 +1,7 @@
 /**
- * Search spaces: seeded random streams, conditions and constraints, prior sampling, and the
+ * Search spaces: conditions and constraints, prior sampling (from plan/random.ts streams), and the
  * unit-cube encoding the model-based strategies work in.
  */
-export { type Rng, rngFor } from "./rng.js";
 export { isActive, satisfiesConstraints } from "./conditions.js";
 export { MAX_CONSTRAINT_TRIES, sampleConfiguration, sampleValue } from "./sample.js";
 export {

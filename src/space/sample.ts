@@ -2,7 +2,7 @@ import type { Expr, Params, ParamSpec, Scalar } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { isActive, satisfiesConstraints } from "./conditions.js";
 import { gridSize, gridValue, interval, snap, stepOf } from "./encoding.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../plan/random.js";
 
 /** How many draws `sampleConfiguration` makes before it decides the constraints cannot be met. */
 export const MAX_CONSTRAINT_TRIES = 10_000;

@@ -1,11 +1,11 @@
 import type { Plan } from "../plan/types.js";
+import type { TrialResult } from "../plan/trial.js";
 import { HpoError } from "../util/errors.js";
 import {
   type NewTrial,
   type Storage,
   type StudyRecord,
   type TrialRecord,
-  type TrialResult,
   countsAgainstBudget,
 } from "./types.js";
 

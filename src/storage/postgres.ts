@@ -9,7 +9,8 @@ import {
   toJson,
   trialFromRow,
 } from "./rows.js";
-import type { NewTrial, Storage, StudyRecord, TrialRecord, TrialResult } from "./types.js";
+import type { TrialResult } from "../plan/trial.js";
+import type { NewTrial, Storage, StudyRecord, TrialRecord } from "./types.js";
 
 /** Schema migrations, applied in order; `hpo_meta.schema_version` records how many ran. Append only. */
 const MIGRATIONS: string[] = [

@@ -1,5 +1,5 @@
 import type { Plan } from "../plan/types.js";
-import type { TrialState } from "../strategies/types.js";
+import type { TrialState } from "../plan/trial.js";
 import type { StudyRecord, TrialRecord } from "./types.js";
 
 /** A `hpo_trials` row as both SQL implementations return it (JSON columns as text). */

@@ -1,5 +1,5 @@
 import type { Plan, Params } from "../plan/types.js";
-import type { TrialState, TrialView } from "../strategies/types.js";
+import type { TrialResult, TrialState, TrialView } from "../plan/trial.js";
 
 /** A study as kept in storage: its name and the Plan it runs (so every worker runs what was planned). */
 export interface StudyRecord {
@@ -42,15 +42,6 @@ export interface NewTrial {
   worker: string;
   attributes?: Record<string, unknown>;
   fidelity?: { resource: number; resumedFrom?: number };
-}
-
-/** A trial's end. */
-export interface TrialResult {
-  state: Exclude<TrialState, "running">;
-  values?: number[];
-  error?: string;
-  /** Merged into the trial's attributes. */
-  attributes?: Record<string, unknown>;
 }
 
 /**

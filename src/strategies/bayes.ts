@@ -1,16 +1,10 @@
+import { STREAM, permutation, rngFor } from "../plan/random.js";
 import { debuglog } from "node:util";
 import { GaussianProcess, type GpFitResult, type GpHyperparameters } from "../native/gp.js";
 import { resolveDevice } from "../native/load.js";
 import { type OptionsFor, readOptions } from "../plan/options.js";
 import type { Params } from "../plan/types.js";
-import {
-  decode,
-  encode,
-  type Rng,
-  rngFor,
-  sampleConfiguration,
-  satisfiesConstraints,
-} from "../space/index.js";
+import { decode, encode, sampleConfiguration, satisfiesConstraints } from "../space/index.js";
 import { describeError } from "../util/errors.js";
 import { type FeatureMap, featureMap } from "./bayes/features.js";
 import { scalarize, warpTargets } from "./bayes/targets.js";
@@ -43,13 +37,6 @@ type BayesOptions = OptionsFor<"bayes">;
 
 const log = debuglog("hpo");
 
-// Stream keys for rngFor(seed, key, number): independent draws per purpose and trial number.
-const STREAM_DESIGN = 0xb0;
-const STREAM_RANDOM = 0xb1;
-const STREAM_CANDIDATES = 0xb2;
-const STREAM_FIT = 0xb3;
-const STREAM_WEIGHTS = 0xb4;
-
 /** Starting points polished by L-BFGS: the best candidates plus the incumbent. */
 const POLISH_STARTS = 2;
 const POLISH_ITERATIONS = 30;
@@ -64,16 +51,6 @@ const WARM_FIT_ITERATIONS = 10;
 /** Incumbents whose neighbourhoods are sampled. */
 const LOCAL_CENTRES = 5;
 const LOCAL_SCALES = [0.01, 0.05, 0.2];
-
-/** Fisher–Yates shuffle of 0..n-1. */
-function permutation(n: number, rng: Rng): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
 
 /** The data the GP is fitted on: one row per usable trial. */
 interface Observations {
@@ -144,7 +121,7 @@ class BayesStrategy implements Strategy {
     const { space, constraints, seed } = this.#init;
     if (!this.#design) {
       const size = this.#options.initial;
-      const rng = rngFor(seed, STREAM_DESIGN);
+      const rng = rngFor(seed, STREAM.bayesDesign);
       const perms = space.map(() => permutation(size, rng));
       this.#design = Array.from({ length: size }, (_, k) =>
         Float64Array.from(space, (_p, j) => (perms[j][k] + rng.uniform()) / size),
@@ -156,7 +133,7 @@ class BayesStrategy implements Strategy {
 
   #random(number: number): Params {
     const { space, constraints, seed } = this.#init;
-    return sampleConfiguration(space, constraints, rngFor(seed, STREAM_RANDOM, number));
+    return sampleConfiguration(space, constraints, rngFor(seed, STREAM.bayesRandom, number));
   }
 
   #observations(trials: readonly TrialView[], number: number): Observations | undefined {
@@ -175,7 +152,7 @@ class BayesStrategy implements Strategy {
     const scores = scalarize(
       complete.map((c) => c.values),
       objectives,
-      rngFor(seed, STREAM_WEIGHTS, number),
+      rngFor(seed, STREAM.bayesWeights, number),
     );
     const finite = scores.filter(Number.isFinite);
     if (finite.length === 0) return undefined;
@@ -242,7 +219,7 @@ class BayesStrategy implements Strategy {
       device: this.#options.device === "auto" && obs.n < AUTO_CUDA_MIN_POINTS ? "cpu" : this.#resolveDevice(),
     });
     try {
-      const seed = rngFor(this.#init.seed, STREAM_FIT, number).int(2 ** 31 - 1);
+      const seed = rngFor(this.#init.seed, STREAM.bayesFit, number).int(2 ** 31 - 1);
       // Every ask with new data refits. Warm-started from the previous fit and its L-BFGS curvature
       // pairs (the data changed by a trial or a few), one run of at most WARM_FIT_ITERATIONS steps
       // usually converges in 3-8 (BoTorch/Optuna loops warm-start for the same reason); when it does
@@ -298,7 +275,7 @@ class BayesStrategy implements Strategy {
     // (features = unit coordinates), so candidates go straight into one matrix and only the few that
     // rank near the top are decoded into configurations (an ask used to spend most of its JS time
     // building thousands of Params objects and small arrays).
-    const rng = rngFor(this.#init.seed, STREAM_CANDIDATES, number);
+    const rng = rngFor(this.#init.seed, STREAM.bayesCandidates, number);
     const total = this.#options.candidates;
     const space = this.#init.space;
     const plain = this.#plain;

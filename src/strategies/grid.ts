@@ -1,16 +1,15 @@
+import { rngFor, STREAM, shuffle } from "../plan/random.js";
 import {
   gridSize,
   gridValue,
   isActive,
   normalQuantile,
-  rngFor,
   satisfiesConstraints,
   stepOf,
 } from "../space/index.js";
 import { readOptions } from "../plan/options.js";
 import type { Expr, Params, ParamSpec, Scalar } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
-import { STREAM } from "./streams.js";
 import type { Proposal, Strategy, StrategyFactory, TrialView } from "./types.js";
 
 /** The most configurations a grid may have: beyond it, enumerating is not a search any more. */
@@ -132,11 +131,4 @@ export function configKey(params: Params): string {
       .sort()
       .map((k) => [k, params[k]]),
   );
-}
-
-function shuffle<T>(items: T[], rng: { int(n: number): number }): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
 }

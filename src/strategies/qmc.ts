@@ -1,9 +1,9 @@
-import { decode, rngFor, satisfiesConstraints } from "../space/index.js";
 import { readOptions } from "../plan/options.js";
+import { rngFor, STREAM } from "../plan/random.js";
+import { decode, satisfiesConstraints } from "../space/index.js";
 import type { Params } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { Sobol } from "./sobol.js";
-import { STREAM } from "./streams.js";
 import type { Proposal, Strategy, StrategyFactory } from "./types.js";
 
 /** How many Sobol points in a row may break the constraints before qmc gives up. */

@@ -1,6 +1,6 @@
-import { rngFor, sampleConfiguration } from "../space/index.js";
 import { readOptions } from "../plan/options.js";
-import { STREAM } from "./streams.js";
+import { rngFor, STREAM } from "../plan/random.js";
+import { sampleConfiguration } from "../space/index.js";
 import type { Proposal, Strategy, StrategyFactory } from "./types.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Rng } from "../space/rng.js";
+import type { Rng } from "../plan/random.js";
 import { HpoError } from "../util/errors.js";
 import { JOE_KUO_ROWS } from "./sobol-directions.generated.js";
 

@@ -3,35 +3,21 @@ import type {
   ObjectiveSpec,
   Params,
   ParamSpec,
+  Plan,
   Expr,
   StrategySpec,
   Value,
 } from "../plan/types.js";
+import type { TrialView } from "../plan/trial.js";
 
 /**
- * The ask/tell contract every strategy implements (see ../shared/design/architecture.md).
+ * The ask/tell contract every strategy implements.
  *
  * A strategy never trains a model or touches storage: the study does. Its state is a pure function of
  * its construction (space, objectives, options, seed) and of the trial history it is shown, so a
  * resumed study, or a second process joining one, reproduces it from storage alone; nothing opaque is
  * persisted. Every random choice derives from `seed` (and, for per-trial draws, the trial number).
  */
-
-export type TrialState = "running" | "complete" | "pruned" | "failed";
-
-/** What a strategy sees of one trial. */
-export interface TrialView {
-  /** 0-based, unique within the study, in the order trials were created. */
-  number: number;
-  state: TrialState;
-  params: Params;
-  /** One value per objective, in `objectives` order; present when `state` is complete. */
-  values?: number[];
-  /** Intermediate values reported by the trial: (step, value of the first objective), steps ascending. */
-  intermediate: { step: number; value: number }[];
-  /** Multi-fidelity: the resource (e.g. epochs) this trial was run to, and the trial it continued. */
-  fidelity?: { resource: number; resumedFrom?: number };
-}
 
 /** One configuration a strategy proposes. */
 export interface Proposal {
@@ -75,6 +61,18 @@ export interface StrategyInit {
 
 export type StrategyFactory = (init: StrategyInit) => Strategy;
 
+/** What a Plan gives its strategy: built here only, so the study loop and `Study.ask` agree. */
+export function strategyInit(plan: Plan): StrategyInit {
+  return {
+    space: plan.space,
+    constraints: plan.constraints,
+    objectives: plan.objectives,
+    options: plan.strategy.options,
+    seed: plan.seed,
+    budget: plan.budget,
+  };
+}
+
 /** Decides, from a trial's intermediate values and every other trial's, whether to stop it early. */
 export interface Pruner {
   readonly name: string;
@@ -82,3 +80,4 @@ export interface Pruner {
 }
 
 export type { StrategySpec };
+export type { TrialState, TrialView } from "../plan/trial.js";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { dirname, extname, isAbsolute, join, resolve } from "node:path";
+import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { defaultStorageUrl } from "../plan/storage-url.js";
 import type { Plan } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 
@@ -22,13 +23,8 @@ export function loadPlan(spec: string, compile?: SpecCompiler): Plan {
     if (!compile) throw new HpoError(`cannot compile \`${spec}\`: this build of hpo has no .hpo compiler`);
     plan = compile(path);
   }
-  if (!plan.storage) plan = { ...plan, storage: defaultStorage(path, plan.study) };
+  if (!plan.storage) plan = { ...plan, storage: defaultStorageUrl(dirname(path), plan.study) };
   return plan;
-}
-
-/** `sqlite:<dir of the spec>/.hpo/<study>.db`, the default place of a study. */
-export function defaultStorage(specPath: string, study: string): string {
-  return `sqlite:${join(dirname(specPath), ".hpo", `${study.replace(/[^A-Za-z0-9_.-]/g, "_")}.db`)}`;
 }
 
 function readPlanJson(path: string): Plan {

@@ -1,18 +1,19 @@
+import { trialSeed } from "../plan/random.js";
+import { type TrialResult, type TrialView, judgeTrial } from "../plan/trial.js";
 import type { Plan, PrunerSpec, StrategySpec } from "../plan/types.js";
 import {
   type Storage,
   type StudyRecord,
   type TrialRecord,
-  type TrialResult,
   countsAgainstBudget,
   toTrialView,
 } from "../storage/types.js";
-import type { Pruner, Strategy, StrategyInit, TrialView } from "../strategies/types.js";
+import { type Pruner, type Strategy, type StrategyInit, strategyInit } from "../strategies/types.js";
 import { HpoError } from "../util/errors.js";
 import { HEARTBEAT_MS, STALE_MS, recoverAbandoned, workerId } from "./liveness.js";
-import { type ObjectiveFn, type ObjectiveSource, toObjectiveValues, trialSeed } from "./objective.js";
+import type { ObjectiveFn, ObjectiveSource } from "./objective.js";
 import { planDifferences } from "./plan-diff.js";
-import { InlineRunner, PoolRunner, type TrialOutcome, type TrialRunner } from "./runner.js";
+import { InlineRunner, PoolRunner, type TrialRunner } from "./runner.js";
 
 /** What the study loop needs from the rest of hpo, injected so the loop is testable alone. */
 export interface StudyDeps {
@@ -163,14 +164,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     parallel,
   });
 
-  const strategy = deps.createStrategy(plan.strategy, {
-    space: plan.space,
-    constraints: plan.constraints,
-    objectives: plan.objectives,
-    options: plan.strategy.options,
-    seed: plan.seed,
-    budget: plan.budget,
-  });
+  const strategy = deps.createStrategy(plan.strategy, strategyInit(plan));
   const pruner = deps.createPruner(plan.pruner);
   const runner: TrialRunner = opts.objective
     ? new InlineRunner(opts.objective)
@@ -205,32 +199,6 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     deadline !== undefined ? setTimeout(() => wake(), Math.max(0, deadline - Date.now())) : undefined;
   timer?.unref();
 
-  const judge = (outcome: TrialOutcome): TrialResult => {
-    switch (outcome.kind) {
-      case "returned": {
-        if (outcome.pruned) return { state: "pruned" };
-        const v = toObjectiveValues(outcome.value, metrics);
-        return "error" in v
-          ? { state: "failed", error: v.error }
-          : { state: "complete", values: v.values, attributes: { metrics: v.metrics } };
-      }
-      case "threw":
-        return outcome.pruned ? { state: "pruned" } : { state: "failed", error: outcome.message };
-      case "load-error":
-        return { state: "failed", error: outcome.message };
-      case "timeout":
-        return { state: "failed", error: `timed out after ${outcome.seconds} s` };
-      case "crashed":
-        return { state: "failed", error: outcome.message };
-      case "stopped":
-        return {
-          state: "failed",
-          error: "interrupted: the study was stopped",
-          attributes: { abandoned: true },
-        };
-    }
-  };
-
   const execute = async (rec: TrialRecord): Promise<void> => {
     emit({ type: "trial-start", trial: rec });
     const outcome = await runner.run(
@@ -258,7 +226,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
       fatal = new HpoError(outcome.message);
       void runner.close();
     }
-    const result = judge(outcome);
+    const result = judgeTrial(outcome, metrics);
     // Durable before anything else is asked; false when another process declared it abandoned.
     if (await storage.finishTrial(rec.id, result)) {
       const done = history.finish(rec, result);

@@ -32,7 +32,8 @@ export type ObjectiveFn = (params: Params, ctx: TrialContext) => ObjectiveResult
 /**
  * Where a worker finds the objective: plain data, so it can be posted to a thread or a child process.
  * - `module`: a user module whose default export is the objective;
- * - `builtin`: `from` is the URL of a module exporting `BUILTIN_OBJECTIVES` (src/objectives/index.ts);
+ * - `builtin`: `from` is the URL of a module exporting `builtinObjective` and `evaluateBuiltin`
+ *   (src/objectives/index.ts);
  * - `factory`: `from` is the URL of a module whose export `name` builds the objective from `arg`
  *   (structured-cloneable), e.g. the built-in trainer given the Plan.
  */
@@ -41,11 +42,12 @@ export type ObjectiveSource =
   | { kind: "builtin"; name: string; args: Record<string, Value>; from: string }
   | { kind: "factory"; from: string; name: string; arg: unknown };
 
-/** The built-in test-function contract of src/objectives (kept structural so this file does not import it). */
-interface BuiltinObjectiveLike {
-  metrics: string[];
-  dims(args: Record<string, Value>): number;
-  evaluate(x: number[], args: Record<string, Value>): Record<string, number>;
+/** What a module of built-in test functions (src/objectives/index.ts) exports, kept structural so this file does not import it. */
+interface BuiltinModule {
+  /** The built-in called `name`; throws an HpoError listing the others when there is none. */
+  builtinObjective(name: string): unknown;
+  /** Evaluates built-in `name` on a trial's parameters x1…xN. */
+  evaluateBuiltin(name: string, args: Record<string, Value>, params: Params): Record<string, number>;
 }
 
 /** Loads the objective a source names; a missing module or export is an HpoError saying which. */
@@ -88,63 +90,10 @@ export async function loadObjective(source: ObjectiveSource): Promise<ObjectiveF
 }
 
 async function loadBuiltin(source: Extract<ObjectiveSource, { kind: "builtin" }>): Promise<ObjectiveFn> {
-  const mod = (await import(source.from)) as { BUILTIN_OBJECTIVES?: Record<string, BuiltinObjectiveLike> };
-  const table = mod.BUILTIN_OBJECTIVES ?? {};
-  const builtin = Object.hasOwn(table, source.name) ? table[source.name] : undefined;
-  if (!builtin)
-    throw new HpoError(`unknown built-in objective \`${source.name}\``, {
-      hint: `built-ins: ${Object.keys(table).join(", ")}`,
-    });
-  const dims = builtin.dims(source.args);
-  const names = Array.from({ length: dims }, (_, i) => `x${i + 1}`);
-  return (params) => {
-    const x = names.map((name) => {
-      const v = params[name];
-      if (typeof v !== "number") throw new Error(`built-in \`${source.name}\` needs a number \`${name}\``);
-      return v;
-    });
-    return builtin.evaluate(x, source.args);
-  };
-}
-
-/**
- * Turns what an objective returned into one value per objective, in Plan order. A non-finite value,
- * a missing metric or a bare number for several objectives is an error message (the trial fails).
- */
-export function toObjectiveValues(
-  result: unknown,
-  metrics: readonly string[],
-): { values: number[]; metrics: Record<string, number> } | { error: string } {
-  if (typeof result === "number") {
-    if (metrics.length !== 1)
-      return { error: `the objective returned one number but the study has ${metrics.length} objectives` };
-    if (!Number.isFinite(result)) return { error: `the objective returned ${result}` };
-    return { values: [result], metrics: { [metrics[0] as string]: result } };
-  }
-  if (result === null || typeof result !== "object" || Array.isArray(result))
-    return { error: `the objective returned ${describe(result)}, not a number or an object of metrics` };
-  const record = result as Record<string, unknown>;
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(record)) if (typeof v === "number") out[k] = v;
-  const values: number[] = [];
-  for (const m of metrics) {
-    const v = record[m];
-    if (typeof v !== "number") return { error: `the objective returned no number for metric \`${m}\`` };
-    if (!Number.isFinite(v)) return { error: `the objective returned ${v} for metric \`${m}\`` };
-    values.push(v);
-  }
-  return { values, metrics: out };
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return "nothing";
-  if (Array.isArray(v)) return "an array";
-  return typeof v === "string" ? `the string ${JSON.stringify(v)}` : String(v);
-}
-
-/** A trial's seed: the study seed and trial number mixed (32-bit), so each trial gets its own stream. */
-export function trialSeed(studySeed: number, trial: number): number {
-  let h = (Math.imul(studySeed | 0, 0x9e3779b1) ^ Math.imul(trial + 1, 0x85ebca6b)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
-  return (h ^ (h >>> 15)) >>> 0;
+  const mod = (await import(source.from)) as Partial<BuiltinModule>;
+  const { builtinObjective, evaluateBuiltin } = mod;
+  if (typeof builtinObjective !== "function" || typeof evaluateBuiltin !== "function")
+    throw new HpoError(`\`${source.from}\` is not a module of built-in objectives`);
+  builtinObjective(source.name); // an unknown name fails the load, once, rather than every trial
+  return (params) => evaluateBuiltin(source.name, source.args, params);
 }

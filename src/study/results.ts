@@ -1,6 +1,6 @@
 import type { ObjectiveSpec } from "../plan/types.js";
 import type { TrialRecord } from "../storage/types.js";
-import { nonDominated } from "../util/pareto.js";
+import { nonDominated } from "../plan/pareto.js";
 
 /** Complete trials ordered best first by the first objective (single-objective studies). */
 export function rankTrials(

@@ -1,19 +1,11 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { TrialOutcome } from "../plan/trial.js";
 import type { Params } from "../plan/types.js";
 import { describeError } from "../util/errors.js";
 import type { ObjectiveFn, ObjectiveSource, TrialContext } from "./objective.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
-
-/** How one trial's run ended, before the study turns it into a trial state. */
-export type TrialOutcome =
-  | { kind: "returned"; value: unknown; pruned: boolean }
-  | { kind: "threw"; message: string; pruned: boolean }
-  | { kind: "load-error"; message: string }
-  | { kind: "timeout"; seconds: number }
-  | { kind: "crashed"; message: string }
-  | { kind: "stopped" };
 
 export interface TrialJob {
   /** The trial's storage id (unique across processes' messages). */

@@ -1,3 +1,4 @@
+import { type TrialOutcome, judgeTrial } from "../plan/trial.js";
 import type {
   BudgetSpec,
   Direction,
@@ -13,11 +14,11 @@ import type {
 import { openStorage } from "../storage/index.js";
 import type { Storage, TrialRecord } from "../storage/types.js";
 import { toTrialView } from "../storage/types.js";
-import type { Strategy } from "../strategies/types.js";
+import { type Strategy, strategyInit } from "../strategies/types.js";
 import { HpoError } from "../util/errors.js";
 import { workerId } from "./liveness.js";
 import { type StudyDeps, type StudyRunResult, openStudy, runStudy } from "./loop.js";
-import { type ObjectiveFn, toObjectiveValues } from "./objective.js";
+import type { ObjectiveFn } from "./objective.js";
 import { bestTrials } from "./results.js";
 
 /** A parameter as the programmatic API takes it: a ParamSpec whose source position may be left out. */
@@ -46,8 +47,8 @@ export interface StudyOptions {
 export interface StudyHandleOptions {
   /** A storage URL or an open Storage (default `memory:`). */
   storage?: string | Storage;
-  /** Strategies and pruners (default: hpo's own). */
-  deps?: StudyDeps;
+  /** The strategies, pruners and objectives the study runs with (src/index.ts passes hpo's own). */
+  deps: StudyDeps;
   /** Keep an existing study of the same name under another name and start afresh. */
   newStudy?: boolean;
 }
@@ -88,10 +89,6 @@ export function planFromOptions(o: StudyOptions): Plan {
   return plan;
 }
 
-async function defaultDeps(): Promise<StudyDeps> {
-  return (await import("./default-deps.js")).defaultCliDeps.study;
-}
-
 /** A stored study you drive from code: ask/tell by hand, or `optimize(fn)`. */
 export class Study {
   private strategy?: Strategy;
@@ -104,11 +101,11 @@ export class Study {
   ) {}
 
   /** Opens (creating or resuming) the study; a changed Plan is refused as by `hpo run`. */
-  static async open(plan: Plan, opts: StudyHandleOptions = {}): Promise<Study> {
+  static async open(plan: Plan, opts: StudyHandleOptions): Promise<Study> {
     const storage =
       typeof opts.storage === "object" ? opts.storage : await openStorage(opts.storage ?? "memory:");
     const { study } = await openStudy(storage, plan, { newStudy: opts.newStudy });
-    return new Study(plan, storage, study.id, opts.deps ?? (await defaultDeps()));
+    return new Study(plan, storage, study.id, opts.deps);
   }
 
   /** Opens an existing study by name with the Plan it was stored with. */
@@ -116,7 +113,7 @@ export class Study {
     const storage = typeof opts.storage === "object" ? opts.storage : await openStorage(opts.storage);
     const study = await storage.getStudy(name);
     if (!study) throw new HpoError(`no study \`${name}\` in ${storage.url}`);
-    return new Study(study.plan, storage, study.id, opts.deps ?? (await defaultDeps()));
+    return new Study(study.plan, storage, study.id, opts.deps);
   }
 
   get name(): string {
@@ -125,14 +122,7 @@ export class Study {
 
   /** Creates the next trial from the strategy (running until told). */
   async ask(): Promise<AskedTrial> {
-    this.strategy ??= this.deps.createStrategy(this.plan.strategy, {
-      space: this.plan.space,
-      constraints: this.plan.constraints,
-      objectives: this.plan.objectives,
-      options: this.plan.strategy.options,
-      seed: this.plan.seed,
-      budget: this.plan.budget,
-    });
+    this.strategy ??= this.deps.createStrategy(this.plan.strategy, strategyInit(this.plan));
     const trials = await this.storage.getTrials(this.studyId);
     const [proposal] = await this.strategy.ask(
       { trials: trials.map(toTrialView), nextNumber: trials.length },
@@ -153,22 +143,21 @@ export class Study {
     const rec = (await this.storage.getTrials(this.studyId)).find((t) => t.number === number);
     if (!rec) throw new HpoError(`study \`${this.name}\` has no trial ${number}`);
     if (rec.state !== "running") throw new HpoError(`trial ${number} is already ${rec.state}`);
-    if (typeof result === "object" && "state" in result && typeof result.state === "string") {
-      const state = result.state as "pruned" | "failed";
-      const error = typeof result.error === "string" ? result.error : undefined;
-      await this.storage.finishTrial(rec.id, { state, ...(error ? { error } : {}) });
-    } else {
-      const v = toObjectiveValues(
-        result,
+    const declared = typeof result === "object" && "state" in result && typeof result.state === "string";
+    const outcome: TrialOutcome = declared
+      ? {
+          kind: "declared",
+          state: result.state as "pruned" | "failed",
+          ...(typeof result.error === "string" ? { error: result.error } : {}),
+        }
+      : { kind: "returned", value: result, pruned: false };
+    await this.storage.finishTrial(
+      rec.id,
+      judgeTrial(
+        outcome,
         this.plan.objectives.map((o) => o.metric),
-      );
-      await this.storage.finishTrial(
-        rec.id,
-        "error" in v
-          ? { state: "failed", error: v.error }
-          : { state: "complete", values: v.values, attributes: { metrics: v.metrics } },
-      );
-    }
+      ),
+    );
     const done = (await this.storage.getTrial(rec.id))!;
     this.strategy?.tell?.(toTrialView(done));
     return done;
@@ -207,21 +196,4 @@ export class Study {
   async close(): Promise<void> {
     await this.storage.close();
   }
-}
-
-/** Creates (or resumes) a study from a Plan (e.g. compiled from a .hpo file) or from options in code. */
-export function createStudy(
-  planOrOptions: Plan | StudyOptions,
-  opts: StudyHandleOptions = {},
-): Promise<Study> {
-  const plan = "version" in planOrOptions ? planOrOptions : planFromOptions(planOrOptions);
-  return Study.open(plan, opts);
-}
-
-/** Opens a stored study by name. */
-export function loadStudy(
-  name: string,
-  opts: StudyHandleOptions & { storage: string | Storage },
-): Promise<Study> {
-  return Study.load(name, opts);
 }

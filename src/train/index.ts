@@ -14,9 +14,9 @@ import {
   unscaleRegressionMetrics,
 } from "../data/normalize.js";
 import { type Reader, loadData } from "../data/index.js";
-import { permutation } from "../data/rng.js";
 import { holdout, kfold, type Split } from "../data/split.js";
-import { type Dataset, type LoadedData, sampleSize, subset } from "../data/types.js";
+import { type Dataset, type LoadedData, subset } from "../data/types.js";
+import { permutation, rngFor, STREAM } from "../plan/random.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { activeBackend, useBackend } from "./backend.js";
@@ -39,7 +39,8 @@ export {
 
 /** What the study gives a trial (the same shape as a user objective's ctx). */
 export interface TrialContext {
-  report(step: number, values: Record<string, number>): void;
+  /** Resolves once the pruner has decided on this report, so `shouldPrune()` after it sees the decision. */
+  report(step: number, values: Record<string, number>): Promise<void> | void;
   shouldPrune(): boolean;
   signal: AbortSignal;
   seed: number;
@@ -62,11 +63,24 @@ const LOWER_IS_BETTER = /(loss|error|perplexity|mae|rmse)$/;
 
 let cache: { key: string; data: LoadedData } | undefined;
 
-/** Reads the data once per process for consecutive trials on the same data. */
+/** Reads the data once per process for consecutive trials on the same data (and study seed). */
 function dataFor(trial: ResolvedTrainer): LoadedData {
-  const key = JSON.stringify(trial.data);
-  if (cache?.key !== key) cache = { key, data: loadData(trial.data.reader as Reader, trial.data.args) };
+  const key = JSON.stringify([trial.data, trial.seed]);
+  if (cache?.key !== key)
+    cache = { key, data: loadData(trial.data.reader as Reader, trial.data.args, dataSeed(trial)) };
   return cache.data;
+}
+
+/** The seed of the data's shuffles: `shuffle_seed`, else the study seed (never the trial's). */
+function dataSeed(trial: ResolvedTrainer): number {
+  const given = trial.data.args.shuffle_seed;
+  return typeof given === "number" ? given : trial.seed;
+}
+
+/** The seed of the validation split: `validation …(seed = N)`, else the data's seed. */
+function splitSeed(trial: ResolvedTrainer): number {
+  const given = trial.validation.options.seed;
+  return typeof given === "number" ? given : dataSeed(trial);
 }
 
 function num(train: Record<string, Value>, key: string, fallback: number, min = 1): number {
@@ -166,7 +180,7 @@ export async function trainTrial(
     ...ctx,
     report(step, values) {
       reported = true;
-      ctx.report(step, values);
+      return ctx.report(step, values);
     },
   };
   try {
@@ -244,15 +258,15 @@ async function run(
   if (clipValue !== undefined && (typeof clipValue !== "number" || !(clipValue > 0)))
     throw new HpoError(`train { gradient_clip } must be a positive number, got ${JSON.stringify(clipValue)}`);
   const normalize = trial.data.args.normalize !== false;
-  // The split depends on the data's shuffle_seed only, so every trial is scored on the same samples.
-  const splitSeed = typeof trial.data.args.shuffle_seed === "number" ? trial.data.args.shuffle_seed : 0;
+  // The split depends on seeds of the study, never of the trial, so every trial is scored on the same samples.
+  const seed = splitSeed(trial);
   const v = trial.validation;
   let splits: Split[];
-  if (v.kind === "kfold") splits = kfold(pool, v.k, splitSeed, v.shuffle);
+  if (v.kind === "kfold") splits = kfold(pool, v.k, seed, v.shuffle);
   else {
     const fromData = trial.data.args.validation;
     const fraction = v.fraction ?? (typeof fromData === "number" ? fromData : 0.2);
-    splits = [holdout(pool, fraction, splitSeed)];
+    splits = [holdout(pool, fraction, seed, v.options.shuffle !== false)];
   }
 
   for (const [i, s] of splits.entries()) {
@@ -277,7 +291,7 @@ async function run(
     let schedule: Schedule;
     try {
       schedule = createSchedule(asCall(train.schedule, "schedule"), opt.lr, epochs);
-      model = buildModel(trial.model, tr, ctx.seed * 31 + i).model;
+      model = buildModel(trial.model, tr, rngFor(ctx.seed, STREAM.modelInit, i).int(2147483647)).model;
     } catch (err) {
       opt.dispose(); // a bad model or schedule must not leave the optimizer's tensors behind
       throw err;
@@ -314,7 +328,7 @@ async function run(
   for (; epoch < epochs; epoch++) {
     const sums: Record<string, number> = {};
     for (const [fi, f] of folds.entries()) {
-      const order = permutation(f.train.n, ctx.seed * 1009 + epoch * 17 + fi);
+      const order = permutation(f.train.n, rngFor(ctx.seed, STREAM.batchOrder, epoch, fi));
       // Training metrics are accumulated from each batch's forward pass (dropout on), as Keras reports them.
       const running = new MetricAccumulator(kind, f.train.task, f.train.numClasses);
       const perSample = f.train.task === "translation" ? (f.train.targetLen ?? 1) : 1;
@@ -367,7 +381,7 @@ async function run(
     last.params = params;
     last.train_seconds = (performance.now() - started) / 1000;
     last.lr = folds[0].schedule.rate(epoch, step - 1);
-    ctx.report(epoch + 1, { ...last });
+    await ctx.report(epoch + 1, { ...last });
     if (ctx.shouldPrune()) {
       epoch++;
       break;
@@ -398,15 +412,4 @@ async function run(
     for (const [k, x] of Object.entries(sums)) result[k] = x / folds.length;
   }
   return result;
-}
-
-/** Sample count and shape of the data a trial reads (for `hpo plan` and messages). */
-export function describeData(trial: ResolvedTrainer): {
-  n: number;
-  inputShape: number[];
-  task: string;
-  features: number;
-} {
-  const d = dataFor(trial).train;
-  return { n: d.n, inputShape: d.inputShape, task: d.task, features: sampleSize(d.inputShape) };
 }

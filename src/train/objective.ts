@@ -21,7 +21,8 @@ export interface TrainerObjectiveArg {
 }
 
 interface TrainerCtx {
-  report(step: number, values: number | Record<string, number>): unknown;
+  /** Resolves once the pruner has decided (the study's `TrialContext.report`). */
+  report(step: number, values: Record<string, number>): Promise<void>;
   shouldPrune(): boolean;
   signal: AbortSignal;
   seed: number;
@@ -50,7 +51,7 @@ export function trainerObjective(arg: TrainerObjectiveArg) {
       }
       mkdirSync(checkpoint, { recursive: true });
     }
-    const report = (step: number, values: Record<string, number>) => void ctx.report(step, values);
-    return trainTrial(resolved, { ...ctx, report }, { backend, checkpoint });
+    // ctx.report's promise reaches the trainer, which awaits it before asking shouldPrune().
+    return trainTrial(resolved, ctx, { backend, checkpoint });
   };
 }

@@ -1,5 +1,5 @@
-// Promises the native build makes (../shared/design/native-style.md, items 1 and 5), checked on the
-// built files and the sources.
+// Promises the native build makes (the CPU module never links CUDA, the CUDA one links its runtime
+// statically, shipped code never exits or prints), checked on the built files and the sources.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";

@@ -1,7 +1,7 @@
+import { rngFor } from "../../src/plan/random.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BUILTIN_OBJECTIVES, builtinObjective, evaluateBuiltin } from "../../src/objectives/index.js";
-import { rngFor } from "../../src/space/index.js";
 import { HpoError } from "../../src/util/errors.js";
 
 const B = BUILTIN_OBJECTIVES;

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { StudyData, TrialRecord } from "../../src/report/data.js";
-import { seededUniform } from "../../src/report/forest.js";
+import { rngFor } from "../../src/plan/random.js";
 import { type ParamImportance, parameterImportance } from "../../src/report/importance.js";
 import type { Params, ParamSpec, Pos } from "../../src/plan/types.js";
 
@@ -17,7 +17,8 @@ const float = (name: string, low = 0, high = 1, log = false): ParamSpec => ({
 
 /** A study whose trials sample `draw` and score `f`, from a fixed seed. */
 function study(n: number, space: ParamSpec[], draw: (u: () => number) => Params, f: (p: Params) => number) {
-  const u = seededUniform(12345);
+  const rng = rngFor(12345);
+  const u = () => rng.uniform();
   const trials: TrialRecord[] = Array.from({ length: n }, (_, i) => {
     const params = draw(u);
     return { number: i, state: "complete", params, values: [f(params)], intermediate: [] };

@@ -4,10 +4,10 @@ import {
   decode,
   encode,
   isActive,
-  rngFor,
   sampleConfiguration,
   satisfiesConstraints,
 } from "../../src/space/index.js";
+import { rngFor } from "../../src/plan/random.js";
 import type { ParamSpec } from "../../src/plan/types.js";
 import { HpoError } from "../../src/util/errors.js";
 import { bin, choice, fixed, int, lit, normal, ref, uniform, when } from "./helpers.js";

@@ -1,8 +1,9 @@
+import { rngFor } from "../../src/plan/random.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
 import type { Expr, ParamSpec } from "../../src/plan/types.js";
-import { rngFor, sampleConfiguration, satisfiesConstraints } from "../../src/space/index.js";
+import { sampleConfiguration, satisfiesConstraints } from "../../src/space/index.js";
 import { createBayes } from "../../src/strategies/bayes.js";
 import type { StrategyFactory, TrialView } from "../../src/strategies/types.js";
 import { cudaStatus } from "../../src/native/load.js";

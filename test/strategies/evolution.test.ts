@@ -1,8 +1,9 @@
+import { rngFor } from "../../src/plan/random.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
 import type { Expr, ParamSpec } from "../../src/plan/types.js";
-import { rngFor, sampleConfiguration } from "../../src/space/index.js";
+import { sampleConfiguration } from "../../src/space/index.js";
 import { createEvolution } from "../../src/strategies/evolution.js";
 import { boxSpace, init, pos, runStrategy, vector } from "./evolution-harness.js";
 

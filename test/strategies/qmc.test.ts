@@ -1,6 +1,7 @@
+import { rngFor } from "../../src/plan/random.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { rngFor, satisfiesConstraints } from "../../src/space/index.js";
+import { satisfiesConstraints } from "../../src/space/index.js";
 import { Sobol } from "../../src/strategies/sobol.js";
 import { HpoError } from "../../src/util/errors.js";
 import { bin, int, ref, uniform } from "../space/helpers.js";

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultStorage, loadPlan } from "../../src/study/load-plan.js";
+import { loadPlan } from "../../src/study/load-plan.js";
 import { testPlan } from "../helpers/runtime-plans.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-load-plan-"));
@@ -17,10 +17,6 @@ test("a Plan JSON without storage gets the SQLite file beside it; relative modul
   const plan = loadPlan(spec);
   assert.is(plan.storage, `sqlite:${join(dir, ".hpo", "test_study.db")}`);
   assert.equal(plan.trial, { kind: "evaluate", module: join(dir, "obj.mjs") });
-});
-
-test("defaultStorage keeps study names safe as file names", () => {
-  assert.is(defaultStorage("/a/b.hpo", "my study/1"), "sqlite:/a/.hpo/my_study_1.db");
 });
 
 test("a .hpo spec goes through the compiler it is given, and needs one", () => {

@@ -1,43 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadObjective, toObjectiveValues, trialSeed } from "../../src/study/objective.js";
+import { loadObjective } from "../../src/study/objective.js";
 import { fixture } from "../helpers/runtime-deps.js";
 import { rejects } from "../helpers/runtime-plans.js";
-
-test("a number is the value of a single objective", () => {
-  assert.equal(toObjectiveValues(0.5, ["value"]), { values: [0.5], metrics: { value: 0.5 } });
-});
-
-test("an object gives one value per objective, in Plan order, keeping every metric", () => {
-  assert.equal(toObjectiveValues({ f2: 2, f1: 1, note: "x" }, ["f1", "f2"]), {
-    values: [1, 2],
-    metrics: { f2: 2, f1: 1 },
-  });
-});
-
-test("non-finite values, bare numbers for several objectives and junk are errors", () => {
-  assert.equal(toObjectiveValues(Number.POSITIVE_INFINITY, ["v"]), {
-    error: "the objective returned Infinity",
-  });
-  assert.match(
-    (toObjectiveValues(1, ["a", "b"]) as { error: string }).error,
-    /one number but the study has 2/,
-  );
-  assert.match((toObjectiveValues(undefined, ["v"]) as { error: string }).error, /returned nothing/);
-  assert.match((toObjectiveValues([1], ["v"]) as { error: string }).error, /returned an array/);
-  assert.match(
-    (toObjectiveValues({ v: Number.NaN }, ["v"]) as { error: string }).error,
-    /NaN for metric `v`/,
-  );
-});
-
-test("trial seeds are 32-bit, differ between trials and studies, and repeat for the same inputs", () => {
-  const seeds = new Set(Array.from({ length: 1000 }, (_, i) => trialSeed(1, i)));
-  assert.is(seeds.size, 1000);
-  assert.is(trialSeed(1, 5), trialSeed(1, 5));
-  assert.is.not(trialSeed(1, 5), trialSeed(2, 5));
-  for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
-});
 
 test("loads a built-in by name and refuses an unknown one with the list", async () => {
   const from = new URL(`file://${fixture("builtins.mjs")}`).href;

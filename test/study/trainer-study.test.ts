@@ -11,7 +11,7 @@ import {
   defaultStudyDeps,
   objectiveSource,
   removeSpentCheckpoints,
-} from "../../src/study/default-deps.js";
+} from "../../src/cli/compose.js";
 import { runStudy } from "../../src/study/loop.js";
 
 // A trainer study end to end through the real compiler, strategy (sha), study loop and trainer:

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { TrialView } from "../../src/plan/trial.js";
 import type { ResolvedTrainer, Value } from "../../src/plan/types.js";
+import { createPruner } from "../../src/strategies/pruners/index.js";
 import { type TrialContext, activeBackend, trainTrial } from "../../src/train/index.js";
 import { HpoError } from "../../src/util/errors.js";
 
@@ -73,6 +75,7 @@ function spec(over: Partial<ResolvedTrainer> = {}, train: Record<string, Value> 
       ...train,
     },
     validation: { kind: "holdout", fraction: 0.25, options: {} },
+    seed: 0,
     ...over,
   };
 }
@@ -80,7 +83,9 @@ function spec(over: Partial<ResolvedTrainer> = {}, train: Record<string, Value> 
 function ctx(over: Partial<TrialContext> = {}) {
   const reports: { step: number; values: Record<string, number> }[] = [];
   const c: TrialContext = {
-    report: (step, values) => reports.push({ step, values }),
+    report: (step, values) => {
+      reports.push({ step, values });
+    },
     shouldPrune: () => false,
     signal: new AbortController().signal,
     seed: 1,
@@ -140,6 +145,51 @@ test("stops when the pruner says so, and fails cleanly when aborted", async () =
     assert.instance(err, HpoError);
     assert.match((err as Error).message, /stopped \(timeout\)/);
   }
+});
+
+test("the validation split follows the study seed unless shuffle_seed fixes it", async () => {
+  const run = async (seed: number, shuffleSeed?: number) => {
+    const args = { path: csv, target: "label", categorical: ["kind"] };
+    const data = {
+      reader: "csv" as const,
+      args: shuffleSeed === undefined ? args : { ...args, shuffle_seed: shuffleSeed },
+    };
+    return (await trainTrial(spec({ seed, data }), ctx().c, { backend: "cpu" })).val_loss;
+  };
+  assert.is.not(await run(1), await run(2));
+  assert.is(await run(1, 5), await run(2, 5));
+});
+
+test("with the median pruner, a pruned trial stops at the step it was pruned", async () => {
+  const pruner = createPruner({ name: "median", options: { startup: 1, warmup: 2 } });
+  assert.ok(pruner);
+  // A finished trial that reached a validation loss of 0 at every step: this trial is worse from
+  // step 2 (the first the warmup lets the pruner judge) and must train no epoch past it.
+  const finished: TrialView = {
+    number: 0,
+    state: "complete",
+    params: {},
+    values: [0],
+    intermediate: [1, 2, 3, 4].map((step) => ({ step, value: 0 })),
+  };
+  const running: TrialView = { number: 1, state: "running", params: {}, intermediate: [] };
+  let pruned = false;
+  const steps: number[] = [];
+  const { c } = ctx({
+    trial: 1,
+    // As in the study, the decision arrives asynchronously (after storage and a message round-trip).
+    report: async (step, values) => {
+      steps.push(step);
+      running.intermediate.push({ step, value: values.val_loss as number });
+      await new Promise((r) => setImmediate(r));
+      pruned = pruner.shouldPrune(running, [finished, running], "minimize");
+    },
+    shouldPrune: () => pruned,
+  });
+  const out = await trainTrial(spec({}, { epochs: 4 }), c, { backend: "cpu" });
+  assert.ok(pruned);
+  assert.equal(steps, [1, 2]);
+  assert.is(out.epochs, 2);
 });
 
 test("regression on a numeric CSV target, with a held-out test split reported as test_*", async () => {

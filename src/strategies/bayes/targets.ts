@@ -1,5 +1,5 @@
+import type { Rng } from "../../plan/random.js";
 import type { ObjectiveSpec } from "../../plan/types.js";
-import type { Rng } from "../../space/index.js";
 
 /**
  * The GP's training targets from observed values in the maximization convention (higher is better).

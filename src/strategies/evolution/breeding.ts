@@ -1,7 +1,8 @@
+import { rngFor, STREAM } from "../../plan/random.js";
 import { type EvolutionOperators, Population } from "../../native/evolution.js";
 import type { Device } from "../../native/load.js";
 import type { Expr, ObjectiveSpec, Params, ParamSpec } from "../../plan/types.js";
-import { rngFor, sampleConfiguration, satisfiesConstraints } from "../../space/index.js";
+import { sampleConfiguration, satisfiesConstraints } from "../../space/index.js";
 import type { TrialView } from "../types.js";
 import { genesOf, genomeOf, paramsOf } from "./genome.js";
 
@@ -54,7 +55,11 @@ export class Breeder {
 
   /** A configuration from the prior (the initial population, and the last resort under constraints). */
   sample(number: number): Params {
-    return sampleConfiguration(this.space, this.constraints, rngFor(this.seed, number, 0x65766f));
+    return sampleConfiguration(
+      this.space,
+      this.constraints,
+      rngFor(this.seed, STREAM.evolutionSample, number),
+    );
   }
 
   /** One child per trial number in `numbers`, bred from `parents` under `fitness` (smaller is better). */
@@ -66,7 +71,7 @@ export class Breeder {
   ): Params[] {
     if (this.space.length === 0) return numbers.map(() => ({}));
     const genes = parents.flatMap((t) =>
-      genesOf(this.space, t.params, rngFor(this.seed, t.number, 0x67656e)),
+      genesOf(this.space, t.params, rngFor(this.seed, STREAM.evolutionGenes, t.number)),
     );
     const population = new Population({
       genes,

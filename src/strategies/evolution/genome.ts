@@ -1,6 +1,7 @@
+import type { Rng } from "../../plan/random.js";
 import type { GeneSpec } from "../../native/evolution.js";
 import type { Params, ParamSpec } from "../../plan/types.js";
-import { type Rng, decode, encode, gridSize } from "../../space/index.js";
+import { decode, encode, gridSize } from "../../space/index.js";
 
 /**
  * How each parameter becomes a gene of the native engine, in the space's unit-cube encoding

@@ -1,5 +1,5 @@
-import { rngFor, sampleConfiguration } from "../../space/index.js";
-import { STREAM } from "../streams.js";
+import { rngFor, STREAM } from "../../plan/random.js";
+import { sampleConfiguration } from "../../space/index.js";
 import type { Proposal, StrategyInit } from "../types.js";
 
 /**

@@ -1,14 +1,7 @@
 import { readOptions } from "../../plan/options.js";
+import { type Rng, rngFor, STREAM } from "../../plan/random.js";
 import type { Params, ParamSpec, Scalar } from "../../plan/types.js";
-import {
-  isActive,
-  type Rng,
-  rngFor,
-  sampleConfiguration,
-  sampleValue,
-  satisfiesConstraints,
-} from "../../space/index.js";
-import { STREAM } from "../streams.js";
+import { isActive, sampleConfiguration, sampleValue, satisfiesConstraints } from "../../space/index.js";
 import type { Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "../types.js";
 import { type TpeDim, toExternal, toInternal, tpeDim } from "./dims.js";
 import { ParzenEstimator, type ParzenOptions } from "./parzen.js";

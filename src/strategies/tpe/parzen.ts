@@ -1,4 +1,4 @@
-import type { Rng } from "../../space/index.js";
+import type { Rng } from "../../plan/random.js";
 import { logNormalMass, normalCdf, normalQuantile } from "../../space/index.js";
 import type { TpeDim } from "./dims.js";
 

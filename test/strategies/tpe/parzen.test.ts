@@ -1,6 +1,6 @@
+import { rngFor } from "../../../src/plan/random.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { rngFor } from "../../../src/space/index.js";
 import type { TpeDim } from "../../../src/strategies/tpe/dims.js";
 import {
   ParzenEstimator,

@@ -1,17 +1,22 @@
+/**
+ * The composition root: the one module that wires the language, the strategies and pruners, the
+ * trainer and the study runtime together. The CLI loads it lazily; src/index.ts wires the
+ * programmatic API from it. Below it, the study runtime only receives these as `StudyDeps`.
+ */
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { CliDeps } from "../cli/study-cli.js";
 import { compileFile, formatDiagnostics } from "../lang/index.js";
 import { evaluate } from "../plan/expr.js";
 import type { Plan } from "../plan/types.js";
-import type { TrainerObjectiveArg } from "../train/objective.js";
 import { createStrategy } from "../strategies/index.js";
 import { createPruner } from "../strategies/pruners/index.js";
+import type { StudyDeps, StudyRunResult } from "../study/loop.js";
+import type { ObjectiveSource } from "../study/objective.js";
+import type { TrainerObjectiveArg } from "../train/objective.js";
 import { HpoError } from "../util/errors.js";
-import type { StudyDeps, StudyRunResult } from "./loop.js";
-import type { ObjectiveSource } from "./objective.js";
+import type { CliDeps } from "./study-cli.js";
 
-/** The module workers load the built-in test functions from (its `BUILTIN_OBJECTIVES`). */
+/** The module workers load the built-in test functions from (its `builtinObjective`, `evaluateBuiltin`). */
 const BUILTIN_OBJECTIVES_URL = new URL("../objectives/index.js", import.meta.url).href;
 /** The module whose `trainerObjective` turns a trainer Plan into an objective (loaded in the workers only). */
 const TRAINER_OBJECTIVE_URL = new URL("../train/objective.js", import.meta.url).href;

@@ -1,6 +1,6 @@
+import { permutation, rngFor, STREAM, trialSeed } from "../../src/plan/random.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { rngFor } from "../../src/space/index.js";
 import { HpoError } from "../../src/util/errors.js";
 
 const draws = (r: { uniform(): number }, n: number) => Array.from({ length: n }, () => r.uniform());
@@ -69,6 +69,29 @@ test("rejects a seed that is not a finite number", () => {
 test("large, negative and fractional seeds are distinct keys", () => {
   const seqs = [2 ** 40, -(2 ** 40), 0.5, 1.5, 2 ** 40 + 1].map((s) => draws(rngFor(s), 3).join());
   assert.is(new Set(seqs).size, seqs.length);
+});
+
+test("trial seeds are 32-bit, differ between trials and studies, and repeat for the same inputs", () => {
+  const seeds = new Set(Array.from({ length: 1000 }, (_, i) => trialSeed(1, i)));
+  assert.is(seeds.size, 1000);
+  assert.is(trialSeed(1, 5), trialSeed(1, 5));
+  assert.is.not(trialSeed(1, 5), trialSeed(2, 5));
+  for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
+});
+
+test("every stream purpose has its own key", () => {
+  const keys = Object.values(STREAM);
+  assert.is(new Set(keys).size, keys.length);
+});
+
+test("a permutation holds every index once and depends only on its stream", () => {
+  const p = permutation(50, rngFor(4, STREAM.dataSplit));
+  assert.equal(
+    [...p].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  assert.equal(p, permutation(50, rngFor(4, STREAM.dataSplit)));
+  assert.not.equal(p, permutation(50, rngFor(4, STREAM.dataTest)));
 });
 
 test.run();

@@ -2,7 +2,7 @@
  * Pareto dominance over objective vectors, shared by `hpo best` (src/study/results.ts) and the report
  * (src/report/data.ts), which may not import each other.
  */
-import type { Direction } from "../plan/types.js";
+import type { Direction } from "./types.js";
 
 /** True when `a` is at least as good as `b` on every objective and strictly better on one. */
 export function dominates(

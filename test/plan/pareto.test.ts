@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { dominates, nonDominated } from "../../src/util/pareto.js";
+import { dominates, nonDominated } from "../../src/plan/pareto.js";
 
 const MIN2 = ["minimize", "minimize"] as const;
 

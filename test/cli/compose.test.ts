@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fileURLToPath } from "node:url";
 import { MemoryStorage } from "../../src/storage/memory.js";
-import { compileSpec, defaultStudyDeps, objectiveSource } from "../../src/study/default-deps.js";
+import { compileSpec, defaultStudyDeps, objectiveSource } from "../../src/cli/compose.js";
 import { runStudy } from "../../src/study/loop.js";
 import type { Plan, StrategySpec } from "../../src/plan/types.js";
 import { createStudy } from "../../src/index.js";

@@ -1,0 +1,116 @@
+/**
+ * Trials as every layer after the compiler sees them: their states, the view strategies and pruners
+ * read, the result storage keeps, and the one function that judges what a trial's objective did.
+ * Storage, strategies, the study loop and the programmatic `Study.tell` all import these from here.
+ */
+import type { Params } from "./types.js";
+
+/** Where a trial is in its life; every state but `running` is final. */
+export type TrialState = "running" | "complete" | "pruned" | "failed";
+
+/** What a strategy or a pruner sees of one trial. */
+export interface TrialView {
+  /** 0-based, unique within the study, in the order trials were created. */
+  number: number;
+  state: TrialState;
+  params: Params;
+  /** One value per objective, in `objectives` order; present when `state` is complete. */
+  values?: number[];
+  /** Intermediate values reported by the trial: (step, value of the first objective), steps ascending. */
+  intermediate: { step: number; value: number }[];
+  /** Multi-fidelity: the resource (e.g. epochs) this trial was run to, and the trial it continued. */
+  fidelity?: { resource: number; resumedFrom?: number };
+}
+
+/** A trial's end, as storage records it. */
+export interface TrialResult {
+  state: Exclude<TrialState, "running">;
+  /** One value per objective (Plan order); set when complete. */
+  values?: number[];
+  error?: string;
+  /** Merged into the trial's attributes. */
+  attributes?: Record<string, unknown>;
+}
+
+/** How a trial ended, as the study observed it (in a worker, in-process, or told by the API's user). */
+export type TrialOutcome =
+  /** The objective returned `value`; `pruned` when the pruner had asked it to stop. */
+  | { kind: "returned"; value: unknown; pruned: boolean }
+  | { kind: "threw"; message: string; pruned: boolean }
+  /** The objective's module could not be loaded (the study stops: no trial could run). */
+  | { kind: "load-error"; message: string }
+  | { kind: "timeout"; seconds: number }
+  /** The worker died (out of memory, a native crash). */
+  | { kind: "crashed"; message: string }
+  /** The study was stopped while the trial ran: the trial is retried by the next run. */
+  | { kind: "stopped" }
+  /** The caller declared the trial pruned or failed itself (`Study.tell(n, { state })`). */
+  | { kind: "declared"; state: "pruned" | "failed"; error?: string };
+
+/**
+ * Judges a trial's outcome: complete with one value per objective (`metrics`, Plan order), pruned,
+ * or failed with the reason the user will read. The only place a trial's final state is decided.
+ */
+export function judgeTrial(outcome: TrialOutcome, metrics: readonly string[]): TrialResult {
+  switch (outcome.kind) {
+    case "returned": {
+      if (outcome.pruned) return { state: "pruned" };
+      const v = objectiveValues(outcome.value, metrics);
+      return "error" in v
+        ? { state: "failed", error: v.error }
+        : { state: "complete", values: v.values, attributes: { metrics: v.metrics } };
+    }
+    case "threw":
+      return outcome.pruned ? { state: "pruned" } : { state: "failed", error: outcome.message };
+    case "load-error":
+    case "crashed":
+      return { state: "failed", error: outcome.message };
+    case "timeout":
+      return { state: "failed", error: `timed out after ${outcome.seconds} s` };
+    case "stopped":
+      return {
+        state: "failed",
+        error: "interrupted: the study was stopped",
+        attributes: { abandoned: true },
+      };
+    case "declared":
+      return outcome.error !== undefined
+        ? { state: outcome.state, error: outcome.error }
+        : { state: outcome.state };
+  }
+}
+
+/**
+ * Turns what an objective returned into one value per objective, in Plan order. A non-finite value,
+ * a missing metric or a bare number for several objectives is an error message (the trial fails).
+ */
+export function objectiveValues(
+  result: unknown,
+  metrics: readonly string[],
+): { values: number[]; metrics: Record<string, number> } | { error: string } {
+  if (typeof result === "number") {
+    if (metrics.length !== 1)
+      return { error: `the objective returned one number but the study has ${metrics.length} objectives` };
+    if (!Number.isFinite(result)) return { error: `the objective returned ${result}` };
+    return { values: [result], metrics: { [metrics[0] as string]: result } };
+  }
+  if (result === null || typeof result !== "object" || Array.isArray(result))
+    return { error: `the objective returned ${describe(result)}, not a number or an object of metrics` };
+  const record = result as Record<string, unknown>;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(record)) if (typeof v === "number") out[k] = v;
+  const values: number[] = [];
+  for (const m of metrics) {
+    const v = record[m];
+    if (typeof v !== "number") return { error: `the objective returned no number for metric \`${m}\`` };
+    if (!Number.isFinite(v)) return { error: `the objective returned ${v} for metric \`${m}\`` };
+    values.push(v);
+  }
+  return { values, metrics: out };
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "string" ? `the string ${JSON.stringify(v)}` : String(v);
+}

@@ -1,0 +1,69 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { judgeTrial, objectiveValues } from "../../src/plan/trial.js";
+
+test("a number is the value of a single objective", () => {
+  assert.equal(objectiveValues(0.5, ["value"]), { values: [0.5], metrics: { value: 0.5 } });
+});
+
+test("an object gives one value per objective, in Plan order, keeping every metric", () => {
+  assert.equal(objectiveValues({ f2: 2, f1: 1, note: "x" }, ["f1", "f2"]), {
+    values: [1, 2],
+    metrics: { f2: 2, f1: 1 },
+  });
+});
+
+test("non-finite values, bare numbers for several objectives and junk are errors", () => {
+  assert.equal(objectiveValues(Number.POSITIVE_INFINITY, ["v"]), {
+    error: "the objective returned Infinity",
+  });
+  assert.match((objectiveValues(1, ["a", "b"]) as { error: string }).error, /one number but the study has 2/);
+  assert.match((objectiveValues(undefined, ["v"]) as { error: string }).error, /returned nothing/);
+  assert.match((objectiveValues([1], ["v"]) as { error: string }).error, /returned an array/);
+  assert.match((objectiveValues({ v: Number.NaN }, ["v"]) as { error: string }).error, /NaN for metric `v`/);
+});
+
+test("a returned result completes the trial with its values and metrics, unless it was pruned", () => {
+  assert.equal(judgeTrial({ kind: "returned", value: { a: 1, b: 2 }, pruned: false }, ["b"]), {
+    state: "complete",
+    values: [2],
+    attributes: { metrics: { a: 1, b: 2 } },
+  });
+  assert.equal(judgeTrial({ kind: "returned", value: 3, pruned: true }, ["v"]), { state: "pruned" });
+  assert.equal(judgeTrial({ kind: "returned", value: Number.NaN, pruned: false }, ["v"]), {
+    state: "failed",
+    error: "the objective returned NaN",
+  });
+});
+
+test("a throw fails the trial with its message, or prunes it when the pruner had asked", () => {
+  assert.equal(judgeTrial({ kind: "threw", message: "boom", pruned: false }, ["v"]), {
+    state: "failed",
+    error: "boom",
+  });
+  assert.equal(judgeTrial({ kind: "threw", message: "stop", pruned: true }, ["v"]), { state: "pruned" });
+});
+
+test("timeouts, crashes and load errors fail; a stopped trial is failed and marked abandoned", () => {
+  assert.equal(judgeTrial({ kind: "timeout", seconds: 2 }, ["v"]), {
+    state: "failed",
+    error: "timed out after 2 s",
+  });
+  assert.equal(judgeTrial({ kind: "crashed", message: "worker exited" }, ["v"]).error, "worker exited");
+  assert.equal(judgeTrial({ kind: "load-error", message: "no module" }, ["v"]).state, "failed");
+  assert.equal(judgeTrial({ kind: "stopped" }, ["v"]), {
+    state: "failed",
+    error: "interrupted: the study was stopped",
+    attributes: { abandoned: true },
+  });
+});
+
+test("a declared state is kept, with its reason when one is given", () => {
+  assert.equal(judgeTrial({ kind: "declared", state: "pruned" }, ["v"]), { state: "pruned" });
+  assert.equal(judgeTrial({ kind: "declared", state: "failed", error: "diverged" }, ["v"]), {
+    state: "failed",
+    error: "diverged",
+  });
+});
+
+test.run();
