@@ -437,39 +437,3 @@ export const EXPR_FUNCTIONS = [
   "pow",
   "len",
 ];
-
-export const DECLARATIONS = [
-  "study",
-  "seed",
-  "data",
-  "space",
-  "model",
-  "train",
-  "evaluate",
-  "objective",
-  "objectives",
-  "strategy",
-  "pruner",
-  "validation",
-  "budget",
-  "storage",
-];
-
-/** Reserved words (language.md); `layers` is deliberately absent: see docs/language.md. */
-export const RESERVED = new Set([
-  ...DECLARATIONS,
-  "when",
-  "constraint",
-  "minimize",
-  "maximize",
-  "repeat",
-  "if",
-  "then",
-  "else",
-  "and",
-  "or",
-  "not",
-  "in",
-  "true",
-  "false",
-]);

@@ -32,7 +32,6 @@ import {
   type ArgSpec,
   BUDGET_SETTINGS,
   CALLBACKS,
-  DECLARATIONS,
   type FunctionSpec,
   LAYERS,
   OPTIMIZERS,
@@ -47,6 +46,7 @@ import {
   VALIDATIONS,
 } from "./catalog.js";
 import { closest, didYouMean } from "./diagnostics.js";
+import { DECLARATIONS } from "./keywords.js";
 import {
   article,
   compatible,
