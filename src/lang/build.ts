@@ -71,7 +71,7 @@ export function tokenSpan(t: IToken): Span {
   };
 }
 
-export function joinSpans(a: Span, b: Span): Span {
+function joinSpans(a: Span, b: Span): Span {
   return {
     line: a.line,
     col: a.col,
