@@ -40,7 +40,7 @@ import {
   VALIDATIONS,
 } from "./catalog.js";
 import { type CheckedAst, type DeclOf, decl } from "./checked.js";
-import { lower, toPos } from "./lower.js";
+import { lower } from "./lower.js";
 import { hasError } from "./space.js";
 
 export type { CompileContext } from "./checked.js";
@@ -106,7 +106,7 @@ function dataSpecOf(c: CheckedAst, d: DeclOf<"data">): DataSpec | undefined {
     if (e?.op === "lit" && typeof e.value === "string")
       args[key] = { ...e, value: isAbsolute(e.value) ? e.value : join(c.dir, e.value) };
   }
-  return { reader: d.call.callee as DataSpec["reader"], args, pos: toPos(d.call.span) };
+  return { reader: d.call.callee as DataSpec["reader"], args };
 }
 
 function modelSpecOf(d: DeclOf<"model">): ModelSpec | undefined {
@@ -114,12 +114,12 @@ function modelSpecOf(d: DeclOf<"model">): ModelSpec | undefined {
     const spec = TEMPLATES[d.template.callee];
     if (!spec) return undefined;
     const args = lowerCallArgs(d.template, spec);
-    return { kind: "template", name: d.template.callee as "mlp", args, pos: toPos(d.template.span) };
+    return { kind: "template", name: d.template.callee as "mlp", args };
   }
   const layers = layerSpecs(d.layers ?? []);
   const last = (d.layers ?? []).at(-1);
   const autoOutput = !(last && last.kind === "layer" && last.call.callee === "dense" && !last.condition);
-  return { kind: "layers", layers, autoOutput, pos: toPos(d.span) };
+  return { kind: "layers", layers, autoOutput };
 }
 
 function layerSpecs(items: LayerItem[]): LayerSpec[] {
@@ -133,7 +133,6 @@ function layerSpecs(items: LayerItem[]): LayerSpec[] {
         count: lower(item.count),
         variable: "i",
         body: layerSpecs(item.body),
-        pos: toPos(item.span),
       };
     else {
       const layer = LAYERS[item.call.callee];
@@ -142,7 +141,6 @@ function layerSpecs(items: LayerItem[]): LayerSpec[] {
         kind: "layer",
         name: item.call.callee,
         args: lowerCallArgs(item.call, layer),
-        pos: toPos(item.span),
       };
     }
     if (condition) spec.condition = condition;

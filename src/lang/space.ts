@@ -9,7 +9,7 @@ import type { AstCall, AstExpr, SpaceItem, Span } from "./ast.js";
 import { DISTRIBUTIONS, EXPR_FUNCTIONS } from "./catalog.js";
 import { RESERVED } from "./keywords.js";
 import { closest } from "./diagnostics.js";
-import { lower, names, toPos } from "./lower.js";
+import { lower, names } from "./lower.js";
 import type { Reporter } from "./report.js";
 
 export interface ParamInfo {
@@ -134,7 +134,7 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
       for (const eq of equalityOnFloat(item.condition, params)) report.add("W002", eq.span, { n: eq.name });
     }
     if (!dist) continue;
-    const spec = { name: item.name, ...dist, pos: toPos(item.nameSpan) } as ParamSpec;
+    const spec = { name: item.name, ...dist } as ParamSpec;
     if (condition) spec.condition = condition;
     params.set(item.name, { spec, span: item.nameSpan, conditionAst: item.condition, index: space.length });
     space.push(spec);
