@@ -177,11 +177,10 @@ export class AstBuilder {
   private tokens: readonly IToken[] = [];
   constructor(private readonly report: Reporter) {}
 
-  file(cst: CstNode): AstFile {
+  file(cst: FileCstNode): AstFile {
     this.tokens = tokensOf(cst) ?? [];
     const decls: Decl[] = [];
-    // The parser's entry rule is `file`, so its tree is a FileCstNode.
-    for (const d of (cst as FileCstNode).children.declaration ?? []) {
+    for (const d of cst.children.declaration ?? []) {
       const inner = Object.values(d.children)[0]?.[0] as DeclNode | undefined;
       if (!inner) continue;
       const decl = this.declaration(inner);
