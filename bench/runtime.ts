@@ -28,7 +28,6 @@ const dir = mkdtempSync(join(tmpdir(), "hpo-bench-runtime-"));
 const objectivePath = join(dir, "objective.mjs");
 writeFileSync(objectivePath, "export default (p) => p.x1 * p.x1 + p.x2;\n");
 
-const pos = { line: 0, col: 0, endLine: 0, endCol: 0 };
 function plan(name: string, n: number, module?: string): Plan {
   return {
     version: 1,
@@ -36,8 +35,8 @@ function plan(name: string, n: number, module?: string): Plan {
     seed: 1,
     source: { file: "", sha256: "" },
     space: [
-      { name: "x1", kind: "float", low: -5, high: 10, log: false, pos },
-      { name: "x2", kind: "float", low: 0, high: 15, log: false, pos },
+      { name: "x1", kind: "float", low: -5, high: 10, log: false },
+      { name: "x2", kind: "float", low: 0, high: 15, log: false },
     ],
     constraints: [],
     trial: module ? { kind: "evaluate", module } : { kind: "evaluate" },

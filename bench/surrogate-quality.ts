@@ -32,8 +32,6 @@ if (!Number.isInteger(trials) || trials < 2 || !Number.isInteger(seeds) || seeds
   process.exit(2);
 }
 
-const POS = { line: 1, col: 1, endLine: 1, endCol: 1 };
-
 interface RunResult {
   best: number;
   /** Wall milliseconds of each ask. */
@@ -53,7 +51,6 @@ async function run(strategyName: string, name: string, seed: number): Promise<Ru
     low,
     high,
     log: false,
-    pos: POS,
   }));
   const strategy = createStrategy(
     { name: strategyName as StrategyName, options: {} },

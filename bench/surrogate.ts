@@ -195,14 +195,12 @@ const ASK_FOLLOWUPS = 20;
 const asks: { device: string; firstMs: number; warmMs: number; meanMs: number; cpuMs: number }[] = [];
 for (const device of devices) {
   if (device === "cuda" && !cuda.available) continue;
-  const pos = { line: 1, col: 1, endLine: 1, endCol: 1 };
   const space: ParamSpec[] = Array.from({ length: 10 }, (_, i) => ({
     name: `x${i + 1}`,
     kind: "float",
     low: -5,
     high: 10,
     log: false,
-    pos,
   }));
   const strategy = createBayes({
     space,

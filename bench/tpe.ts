@@ -17,8 +17,6 @@ import { sampleConfiguration } from "../src/space/index.js";
 import { createStrategy } from "../src/strategies/index.js";
 import type { TrialView } from "../src/strategies/types.js";
 
-const pos = { line: 1, col: 1, endLine: 1, endCol: 1 };
-
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? (process.argv[i + 1] as string) : fallback;
@@ -34,7 +32,7 @@ const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] as number;
 
 function floatSpace(domain: [number, number][]): ParamSpec[] {
-  return domain.map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false, pos }));
+  return domain.map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false }));
 }
 
 /** Latency of one ask after `n` completed trials (10 continuous parameters, a Rosenbrock objective). */
@@ -117,10 +115,10 @@ async function main(): Promise<void> {
   const space10 = floatSpace(BUILTIN_OBJECTIVES.rosenbrock!.domain({ dim: 10 }));
   const mixed: ParamSpec[] = [
     ...floatSpace(BUILTIN_OBJECTIVES.rosenbrock!.domain({ dim: 6 })),
-    { name: "lr", kind: "float", low: 1e-5, high: 1, log: true, pos },
-    { name: "units", kind: "int", low: 16, high: 512, step: 16, log: false, pos },
-    { name: "batch", kind: "int", low: 8, high: 1024, step: 1, log: true, pos },
-    { name: "act", kind: "categorical", choices: ["relu", "tanh", "gelu", "elu"], ordered: false, pos },
+    { name: "lr", kind: "float", low: 1e-5, high: 1, log: true },
+    { name: "units", kind: "int", low: 16, high: 512, step: 16, log: false },
+    { name: "batch", kind: "int", low: 8, high: 1024, step: 1, log: true },
+    { name: "act", kind: "categorical", choices: ["relu", "tanh", "gelu", "elu"], ordered: false },
   ];
   const latency: Record<string, unknown>[] = [];
   for (const [label, space] of [

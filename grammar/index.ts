@@ -3,11 +3,13 @@
  * parsing problem (it never throws). Meaning is given by src/lang/.
  */
 import type { CstNode, ILexingError, IRecognitionException, IToken } from "chevrotain";
+import type { FileCstNode } from "./cst.generated.js";
 import { hpoParser } from "./parser.js";
 import { hpoLexer } from "./tokens.js";
 
 export interface ParseResult {
-  cst: CstNode;
+  /** The tree of the entry rule `file`, typed by grammar/cst.generated.ts. */
+  cst: FileCstNode;
   tokens: IToken[];
   comments: IToken[];
   lexErrors: ILexingError[];
@@ -28,7 +30,8 @@ export function tokensOf(cst: CstNode): IToken[] | undefined {
 export function parseHpo(text: string): ParseResult {
   const lexed = hpoLexer.tokenize(text);
   hpoParser.input = lexed.tokens;
-  const cst = hpoParser.file();
+  // `file` is the entry rule, so its node is a FileCstNode (chevrotain types every rule's result as CstNode).
+  const cst = hpoParser.file() as FileCstNode;
   tokensByCst.set(cst, lexed.tokens);
   const parseErrors = [...hpoParser.errors];
   // The shared parser would otherwise keep this text's tokens alive until the next parse.

@@ -58,14 +58,19 @@ export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA });
 /** Every infix operator: the parser reads `operand (op operand)*`; src/lang/build.ts applies precedence. */
 export const BinaryOperator = createToken({ name: "BinaryOperator", pattern: Lexer.NA });
 
+/** Each keyword token's word, as written in a .hpo file. */
+const WORDS = new Map<TokenType, string>();
+
 function keyword(word: string, extra: TokenType[] = []): TokenType {
-  return createToken({
+  const t = createToken({
     name: word.charAt(0).toUpperCase() + word.slice(1),
     label: `\`${word}\``,
     pattern: new RegExp(`${word}(?![A-Za-z0-9_])`),
     longer_alt: Identifier,
     categories: [Keyword, ...extra],
   });
+  WORDS.set(t, word);
+  return t;
 }
 
 export const Study = keyword("study");
@@ -131,6 +136,31 @@ export const KEYWORD_TOKENS: TokenType[] = [
   False,
 ];
 
+/** The keywords that open a top-level declaration, in the order language.md lists them. */
+export const DECLARATION_TOKENS: readonly TokenType[] = [
+  Study,
+  Seed,
+  Data,
+  Space,
+  Model,
+  Train,
+  Evaluate,
+  Objective,
+  Objectives,
+  Strategy,
+  Pruner,
+  Validation,
+  Budget,
+  Storage,
+];
+
+/** The word a keyword token stands for (`Study` → `study`). */
+export function keywordWord(t: TokenType): string {
+  const w = WORDS.get(t);
+  if (w === undefined) throw new Error(`${t.name} is not a keyword token`);
+  return w;
+}
+
 // Punctuation: two-character operators before their one-character prefixes.
 export const LCurly = createToken({ name: "LCurly", label: "`{`", pattern: /{/ });
 export const RCurly = createToken({ name: "RCurly", label: "`}`", pattern: /}/ });
@@ -179,20 +209,18 @@ export const Greater = createToken({
 });
 export const Equals = createToken({ name: "Equals", label: "`=`", pattern: /=/ });
 
-export const AddOp = createToken({ name: "AddOp", pattern: Lexer.NA });
 export const Plus = createToken({
   name: "Plus",
   label: "`+`",
   pattern: /\+/,
-  categories: [AddOp, BinaryOperator],
+  categories: [BinaryOperator],
 });
 export const Minus = createToken({
   name: "Minus",
   label: "`-`",
   pattern: /-/,
-  categories: [AddOp, BinaryOperator],
+  categories: [BinaryOperator],
 });
-export const MulOp = createToken({ name: "MulOp", pattern: Lexer.NA });
 export const Power = createToken({
   name: "Power",
   label: "`**`",
@@ -203,19 +231,19 @@ export const Star = createToken({
   name: "Star",
   label: "`*`",
   pattern: /\*/,
-  categories: [MulOp, BinaryOperator],
+  categories: [BinaryOperator],
 });
 export const Slash = createToken({
   name: "Slash",
   label: "`/`",
   pattern: /\//,
-  categories: [MulOp, BinaryOperator],
+  categories: [BinaryOperator],
 });
 export const Percent = createToken({
   name: "Percent",
   label: "`%`",
   pattern: /%/,
-  categories: [MulOp, BinaryOperator],
+  categories: [BinaryOperator],
 });
 
 /** All tokens, in matching order. */
@@ -246,10 +274,8 @@ export const ALL_TOKENS: TokenType[] = [
   Less,
   Greater,
   Equals,
-  AddOp,
   Plus,
   Minus,
-  MulOp,
   Power,
   Star,
   Slash,

@@ -38,17 +38,6 @@ export function holds(e: Expr, env: Record<string, Value>): boolean {
   }
 }
 
-/** Drops parameters whose condition is false, in declaration order (a condition reads only earlier ones). */
-export function applyConditions(space: ParamSpec[], values: Params): Params {
-  const out: Params = {};
-  for (const p of space) {
-    if (!(p.name in values)) continue;
-    if (p.condition && !holds(p.condition, out)) continue;
-    out[p.name] = values[p.name] as Scalar;
-  }
-  return out;
-}
-
 /** The finite values of a parameter, or representative ones (ends, middle) when it is continuous. */
 export function representativeValues(p: ParamSpec, maxFinite = 64): { values: Scalar[]; finite: boolean } {
   switch (p.kind) {

@@ -11,11 +11,14 @@ export function listNames(names: string[]): string {
   return names.length === 0 ? "no arguments" : names.map((n) => `\`${n}\``).join(", ");
 }
 
-/** The named view of a call's arguments, after reporting every argument problem. */
+/**
+ * The named view of a call's arguments, after reporting every argument problem; without a reporter it
+ * only binds (the compiler's use: the checks have reported already).
+ */
 export function bindArguments(
   call: AstCall,
   spec: FunctionSpec,
-  report: Reporter,
+  report?: Reporter,
 ): { args: Map<string, { value: AstExpr; arg: AstArg }>; positional: AstExpr[] } {
   const args = new Map<string, { value: AstExpr; arg: AstArg }>();
   const positional: AstExpr[] = [];
@@ -25,7 +28,7 @@ export function bindArguments(
   for (const arg of call.args) {
     if (arg.name === undefined) {
       if (seenNamed) {
-        report.add("E016", arg.span);
+        report?.add("E016", arg.span);
         continue;
       }
       if (spec.variadic) {
@@ -33,7 +36,7 @@ export function bindArguments(
         continue;
       }
       if (index >= maxPositional) {
-        report.add(
+        report?.add(
           "E026",
           arg.span,
           { f: call.callee, n: maxPositional, s: maxPositional === 1 ? "" : "s" },
@@ -58,7 +61,7 @@ export function bindArguments(
         arg.name,
         spec.args.map((a) => a.name),
       );
-      report.add(
+      report?.add(
         "E024",
         nameSpan,
         { f: call.callee, a: arg.name, list: listNames(spec.args.map((a) => a.name)) },
@@ -70,12 +73,12 @@ export function bindArguments(
     }
     const first = args.get(arg.name);
     if (first) {
-      report.add("E012", nameSpan, { name: arg.name, l: first.arg.span.line, c: first.arg.span.col });
+      report?.add("E012", nameSpan, { name: arg.name, l: first.arg.span.line, c: first.arg.span.col });
       continue;
     }
     args.set(arg.name, { value: arg.value, arg });
   }
   for (const a of spec.args)
-    if (a.required && !args.has(a.name)) report.add("E025", call.span, { f: call.callee, a: a.name });
+    if (a.required && !args.has(a.name)) report?.add("E025", call.span, { f: call.callee, a: a.name });
   return { args, positional };
 }

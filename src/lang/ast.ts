@@ -2,7 +2,14 @@
  * The typed AST of a .hpo file: what src/lang/build.ts makes from the CST. Every node carries its
  * span. Nodes may be incomplete after a syntax error (recovery), so consumers check before use.
  */
-import type { Pos } from "../plan/types.js";
+
+/** A position in the source: 1-based lines and columns, `endCol` exclusive (what diagnostics carry). */
+export interface Pos {
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
 
 /** A source span: 1-based line/col (endCol exclusive) plus character offsets (end exclusive). */
 export interface Span extends Pos {

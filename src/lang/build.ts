@@ -16,28 +16,49 @@ import type {
   SpaceItem,
   Span,
 } from "./ast.js";
+import type {
+  BinaryExpressionCstNode,
+  CallCstNode,
+  DeclarationCstChildren,
+  ExpressionCstNode,
+  FileCstNode,
+  GoalCstNode,
+  IfExpressionCstNode,
+  LayerBlockCstNode,
+  ListCstNode,
+  NameCstNode,
+  ParenthesizedCstNode,
+  PrimaryCstNode,
+  SettingsBlockCstNode,
+  SpaceItemCstNode,
+} from "../../grammar/cst.generated.js";
 import { tokensOf } from "../../grammar/index.js";
 import type { Reporter } from "./report.js";
 
-type Child = CstNode | IToken;
-
-const isToken = (c: Child): c is IToken => "image" in c;
-
 /** A real token (not one inserted by error recovery, which has no position). */
-function tok(node: CstNode, name: string, i = 0): IToken | undefined {
-  const c = node.children[name]?.[i];
-  if (!c || !isToken(c) || c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return undefined;
+function tok(tokens: IToken[] | undefined): IToken | undefined {
+  const c = tokens?.[0];
+  if (!c || c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return undefined;
   return c;
 }
 
-function sub(node: CstNode, name: string, i = 0): CstNode | undefined {
-  const c = node.children[name]?.[i];
-  return c && !isToken(c) ? c : undefined;
+/** The first node of an optional child list (recovery may leave out even a mandatory one). */
+function sub<N extends CstNode>(nodes: N[] | undefined): N | undefined {
+  return nodes?.[0];
 }
 
-function subs(node: CstNode, name: string): CstNode[] {
-  return (node.children[name] ?? []).filter((c): c is CstNode => !isToken(c));
-}
+/** Any declaration rule's node. */
+type DeclNode = NonNullable<DeclarationCstChildren[keyof DeclarationCstChildren]>[number];
+
+/** Any expression rule's node: what `expression` may be handed. */
+type ExprNode =
+  | ExpressionCstNode
+  | IfExpressionCstNode
+  | BinaryExpressionCstNode
+  | PrimaryCstNode
+  | ListCstNode
+  | ParenthesizedCstNode
+  | CallCstNode;
 
 export function tokenSpan(t: IToken): Span {
   return {
@@ -50,7 +71,7 @@ export function tokenSpan(t: IToken): Span {
   };
 }
 
-export function joinSpans(a: Span, b: Span): Span {
+function joinSpans(a: Span, b: Span): Span {
   return {
     line: a.line,
     col: a.col,
@@ -59,6 +80,21 @@ export function joinSpans(a: Span, b: Span): Span {
     offset: a.offset,
     endOffset: b.endOffset,
   };
+}
+
+/** The declarations whose whole body is one call. */
+const DECL_KIND = {
+  dataDecl: "data",
+  strategyDecl: "strategy",
+  prunerDecl: "pruner",
+  validationDecl: "validation",
+} as const;
+
+/** A declaration's first token: its keyword (or, for an unknown declaration, its word). */
+function keywordToken(node: DeclNode): IToken | undefined {
+  for (const children of Object.values(node.children) as (IToken | CstNode)[][])
+    for (const c of children) if ("image" in c) return c;
+  return undefined;
 }
 
 const NO_SPAN: Span = { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 };
@@ -141,88 +177,86 @@ export class AstBuilder {
   private tokens: readonly IToken[] = [];
   constructor(private readonly report: Reporter) {}
 
-  file(cst: CstNode): AstFile {
+  file(cst: FileCstNode): AstFile {
     this.tokens = tokensOf(cst) ?? [];
     const decls: Decl[] = [];
-    for (const d of subs(cst, "declaration")) {
-      const inner = Object.values(d.children)[0]?.[0];
-      if (!inner || isToken(inner)) continue;
+    for (const d of cst.children.declaration ?? []) {
+      const inner = Object.values(d.children)[0]?.[0] as DeclNode | undefined;
+      if (!inner) continue;
       const decl = this.declaration(inner);
       if (decl) decls.push(decl);
     }
     return { decls };
   }
 
-  private declaration(node: CstNode): Decl | undefined {
+  private declaration(node: DeclNode): Decl | undefined {
     const span = nodeSpan(node, this.last, this.tokens);
     this.last = span;
-    const kwToken = Object.values(node.children)
-      .flat()
-      .find((c): c is IToken => isToken(c));
+    const kwToken = keywordToken(node);
     const keywordSpan = kwToken && !Number.isNaN(kwToken.startOffset) ? tokenSpan(kwToken) : span;
     const base = { span, keywordSpan };
-    const call = (): AstCall | undefined => {
-      const c = sub(node, "call");
+    const call = (nodes: CallCstNode[] | undefined): AstCall | undefined => {
+      const c = sub(nodes);
       return c ? this.call(c) : undefined;
     };
     switch (node.name) {
       case "studyDecl": {
-        const id = tok(node, "Identifier");
-        const str = tok(node, "StringLiteral");
+        const id = tok(node.children.Identifier);
+        const str = tok(node.children.StringLiteral);
         if (id) return { ...base, kind: "study", name: id.image, quoted: false };
         if (str) return { ...base, kind: "study", name: this.stringValue(str), quoted: true };
         return undefined;
       }
       case "seedDecl": {
-        const e = sub(node, "expression");
+        const e = sub(node.children.expression);
         return e ? { ...base, kind: "seed", value: this.expression(e) } : undefined;
       }
       case "dataDecl":
       case "strategyDecl":
       case "prunerDecl":
       case "validationDecl": {
-        const c = call();
+        const c = call(node.children.call);
         if (!c) return undefined;
-        const kind = node.name.replace("Decl", "") as "data" | "strategy" | "pruner" | "validation";
+        const kind = DECL_KIND[node.name];
         return { ...base, kind, call: c };
       }
       case "spaceDecl": {
-        const items = subs(node, "spaceItem")
+        const items = (node.children.spaceItem ?? [])
           .map((i) => this.spaceItem(i))
           .filter((i): i is SpaceItem => i !== undefined);
-        return { ...base, kind: "space", items, closeSpan: this.close(node, "RCurly", span) };
+        return { ...base, kind: "space", items, closeSpan: this.close(node.children.RCurly, span) };
       }
       case "modelDecl": {
-        const template = call();
+        const template = call(node.children.call);
         if (template) return { ...base, kind: "model", template };
-        const block = sub(node, "layerBlock");
+        const block = sub(node.children.layerBlock);
         if (!block) return undefined;
         return {
           ...base,
           kind: "model",
           layers: this.layers(block),
-          closeSpan: this.close(block, "RCurly", span),
+          closeSpan: this.close(block.children.RCurly, span),
         };
       }
       case "trainDecl":
       case "budgetDecl": {
-        const block = sub(node, "settingsBlock");
+        const block = sub(node.children.settingsBlock);
         if (!block) return undefined;
         const kind = node.name === "trainDecl" ? "train" : "budget";
         return {
           ...base,
           kind,
           settings: this.settings(block),
-          closeSpan: this.close(block, "RCurly", span),
+          closeSpan: this.close(block.children.RCurly, span),
         };
       }
       case "evaluateDecl": {
-        const str = tok(node, "StringLiteral");
+        const str = tok(node.children.StringLiteral);
         if (str)
           return { ...base, kind: "evaluate", module: this.stringValue(str), moduleSpan: tokenSpan(str) };
-        const c = call();
+        const c = call(node.children.call);
         if (c) return { ...base, kind: "evaluate", builtin: c };
-        const id = tok(node, "Identifier");
+        const id = tok(node.children.Identifier);
         if (!id) return undefined;
         const s = tokenSpan(id);
         return {
@@ -233,7 +267,7 @@ export class AstBuilder {
       }
       case "objectiveDecl":
       case "objectivesDecl": {
-        const goals = subs(node, "goal")
+        const goals = (node.children.goal ?? [])
           .map((g) => this.goal(g))
           .filter((g): g is Goal => g !== undefined);
         const kind = node.name === "objectiveDecl" ? "objective" : "objectives";
@@ -242,17 +276,17 @@ export class AstBuilder {
           ...base,
           kind,
           goals,
-          closeSpan: kind === "objectives" ? this.close(node, "RCurly", span) : undefined,
+          closeSpan: node.name === "objectivesDecl" ? this.close(node.children.RCurly, span) : undefined,
         };
       }
       case "storageDecl": {
-        const str = tok(node, "StringLiteral");
+        const str = tok(node.children.StringLiteral);
         return str
           ? { ...base, kind: "storage", url: this.stringValue(str), urlSpan: tokenSpan(str) }
           : undefined;
       }
       case "unknownDecl": {
-        const id = tok(node, "Identifier");
+        const id = tok(node.children.Identifier);
         return id ? { ...base, keywordSpan: tokenSpan(id), kind: "unknown", word: id.image } : undefined;
       }
       default:
@@ -260,27 +294,27 @@ export class AstBuilder {
     }
   }
 
-  private close(node: CstNode, name: string, fallback: Span): Span {
-    const t = tok(node, name);
+  private close(closing: IToken[] | undefined, fallback: Span): Span {
+    const t = tok(closing);
     return t ? tokenSpan(t) : { ...fallback, line: fallback.endLine, offset: fallback.endOffset };
   }
 
-  private spaceItem(node: CstNode): SpaceItem | undefined {
+  private spaceItem(node: SpaceItemCstNode): SpaceItem | undefined {
     const span = () => nodeSpan(node, this.last, this.tokens);
-    const c = sub(node, "constraintItem");
+    const c = sub(node.children.constraintItem);
     if (c) {
-      const e = sub(c, "expression");
+      const e = sub(c.children.expression);
       return e
         ? { kind: "constraint", expr: this.expression(e), span: nodeSpan(c, span, this.tokens) }
         : undefined;
     }
-    const p = sub(node, "paramItem");
+    const p = sub(node.children.paramItem);
     if (!p) return undefined;
-    const nameNode = sub(p, "name");
+    const nameNode = sub(p.children.name);
     const nameTok = nameNode ? this.nameToken(nameNode) : undefined;
-    const value = sub(p, "value");
+    const value = sub(p.children.value);
     if (!nameTok || !value) return undefined;
-    const cond = sub(p, "condition");
+    const cond = sub(p.children.condition);
     return {
       kind: "param",
       name: nameTok.image,
@@ -291,31 +325,31 @@ export class AstBuilder {
     };
   }
 
-  private layers(block: CstNode): LayerItem[] {
+  private layers(block: LayerBlockCstNode): LayerItem[] {
     const out: LayerItem[] = [];
-    for (const item of subs(block, "layerItem")) {
+    for (const item of block.children.layerItem ?? []) {
       const itemSpan = () => nodeSpan(item, this.last, this.tokens);
-      const r = sub(item, "repeatItem");
+      const r = sub(item.children.repeatItem);
       if (r) {
         const span = itemSpan();
-        const count = sub(r, "count");
-        const body = sub(r, "layerBlock");
+        const count = sub(r.children.count);
+        const body = sub(r.children.layerBlock);
         if (!count || !body) continue;
-        const cond = sub(r, "condition");
+        const cond = sub(r.children.condition);
         out.push({
           kind: "repeat",
           count: this.expression(count),
           body: this.layers(body),
           condition: cond ? this.expression(cond) : undefined,
           span: nodeSpan(r, span, this.tokens),
-          closeSpan: this.close(body, "RCurly", span),
+          closeSpan: this.close(body.children.RCurly, span),
         });
         continue;
       }
-      const l = sub(item, "layerCall");
-      const c = l && sub(l, "call");
+      const l = sub(item.children.layerCall);
+      const c = l && sub(l.children.call);
       if (!l || !c) continue;
-      const cond = sub(l, "condition");
+      const cond = sub(l.children.condition);
       out.push({
         kind: "layer",
         call: this.call(c),
@@ -326,12 +360,12 @@ export class AstBuilder {
     return out;
   }
 
-  private settings(block: CstNode): Setting[] {
+  private settings(block: SettingsBlockCstNode): Setting[] {
     const out: Setting[] = [];
-    for (const s of subs(block, "setting")) {
-      const nameNode = sub(s, "name");
+    for (const s of block.children.setting ?? []) {
+      const nameNode = sub(s.children.name);
       const nameTok = nameNode ? this.nameToken(nameNode) : undefined;
-      const e = sub(s, "expression");
+      const e = sub(s.children.expression);
       if (!nameTok || !e) continue;
       out.push({
         name: nameTok.image,
@@ -343,9 +377,9 @@ export class AstBuilder {
     return out;
   }
 
-  private goal(node: CstNode): Goal | undefined {
-    const dir = tok(node, "Minimize") ?? tok(node, "Maximize");
-    const nameNode = sub(node, "name");
+  private goal(node: GoalCstNode): Goal | undefined {
+    const dir = tok(node.children.Minimize) ?? tok(node.children.Maximize);
+    const nameNode = sub(node.children.name);
     const nameTok = nameNode ? this.nameToken(nameNode) : undefined;
     if (!dir || !nameTok) return undefined;
     return {
@@ -356,20 +390,20 @@ export class AstBuilder {
     };
   }
 
-  private nameToken(node: CstNode): IToken | undefined {
-    return tok(node, "Identifier") ?? tok(node, "Keyword");
+  private nameToken(node: NameCstNode): IToken | undefined {
+    return tok(node.children.Identifier) ?? tok(node.children.Keyword);
   }
 
-  call(node: CstNode): AstCall {
+  call(node: CallCstNode): AstCall {
     const span = nodeSpan(node, this.last, this.tokens);
-    const callee = tok(node, "callee");
+    const callee = tok(node.children.callee);
     const args: AstArg[] = [];
-    for (const a of subs(node, "argument")) {
-      const named = sub(a, "namedArgument");
+    for (const a of node.children.argument ?? []) {
+      const named = sub(a.children.namedArgument);
       if (named) {
-        const nameNode = sub(named, "name");
+        const nameNode = sub(named.children.name);
         const nameTok = nameNode ? this.nameToken(nameNode) : undefined;
-        const e = sub(named, "expression");
+        const e = sub(named.children.expression);
         if (!nameTok || !e) continue;
         args.push({
           name: nameTok.image,
@@ -379,7 +413,7 @@ export class AstBuilder {
         });
         continue;
       }
-      const e = sub(a, "positional");
+      const e = sub(a.children.positional);
       if (e) {
         const value = this.expression(e);
         args.push({ value, span: value.span });
@@ -389,19 +423,19 @@ export class AstBuilder {
     return { kind: "call", callee: callee?.image ?? "", calleeSpan, args, span };
   }
 
-  expression(node: CstNode): AstExpr {
+  expression(node: ExprNode): AstExpr {
     // Most nodes take their span from their parts, so the node's own is computed only when needed.
     const spanOf = () => nodeSpan(node, this.last, this.tokens);
     switch (node.name) {
       case "expression": {
-        const inner = sub(node, "ifExpression") ?? sub(node, "binaryExpression");
+        const inner = sub(node.children.ifExpression) ?? sub(node.children.binaryExpression);
         return inner ? this.expression(inner) : { kind: "error", span: spanOf() };
       }
       case "ifExpression": {
         const span = spanOf();
-        const c = sub(node, "condition");
-        const t = sub(node, "then");
-        const e = sub(node, "else");
+        const c = sub(node.children.condition);
+        const t = sub(node.children.then);
+        const e = sub(node.children.else);
         if (!c || !t || !e) return { kind: "error", span };
         return {
           kind: "if",
@@ -417,11 +451,15 @@ export class AstBuilder {
         return this.primary(node, spanOf);
       case "list": {
         const span = spanOf();
-        return { kind: "list", elements: subs(node, "elements").map((e) => this.expression(e)), span };
+        return {
+          kind: "list",
+          elements: (node.children.elements ?? []).map((e) => this.expression(e)),
+          span,
+        };
       }
       case "parenthesized": {
         const span = spanOf();
-        const e = sub(node, "expression");
+        const e = sub(node.children.expression);
         return e ? { kind: "paren", inner: this.expression(e), span } : { kind: "error", span };
       }
       case "call":
@@ -435,20 +473,20 @@ export class AstBuilder {
    * Precedence climbing over the flat `operand (op operand)*` list. Loosest first: or, and, not,
    * comparisons and `in` (not chaining: E015 is flagged), + -, * / %, unary -, ** (right-associative).
    */
-  private binary(node: CstNode, spanOf: () => Span): AstExpr {
-    const operands = subs(node, "operands");
+  private binary(node: BinaryExpressionCstNode, spanOf: () => Span): AstExpr {
+    const operands = node.children.operands ?? [];
     if (operands.length === 0) return { kind: "error", span: spanOf() };
     const only = operands[0]!;
     if (operands.length === 1 && !node.children.operators?.length && !only.children.prefixes?.length) {
       // A lone operand (most expressions): what the climb below gives, without its bookkeeping.
-      const primary = sub(only, "primary");
+      const primary = sub(only.children.primary);
       return primary
         ? this.expression(primary)
         : { kind: "error", span: nodeSpan(only, spanOf(), this.tokens) };
     }
-    const ops = (node.children.operators ?? []).filter(isToken);
+    const ops = node.children.operators ?? [];
     const items = operands.map((o) => ({
-      prefixes: (o.children.prefixes ?? []).filter(isToken).sort((x, y) => x.startOffset - y.startOffset),
+      prefixes: [...(o.children.prefixes ?? [])].sort((x, y) => x.startOffset - y.startOffset),
       node: o,
     }));
     let next = 0;
@@ -465,7 +503,7 @@ export class AstBuilder {
       }
       next++;
       prefixAt = 0;
-      const primary = sub(item.node, "primary");
+      const primary = sub(item.node.children.primary);
       return primary
         ? this.expression(primary)
         : { kind: "error", span: nodeSpan(item.node, spanOf(), this.tokens) };
@@ -489,43 +527,43 @@ export class AstBuilder {
     return climb(0);
   }
 
-  private primary(node: CstNode, spanOf: () => Span): AstExpr {
-    for (const name in node.children) {
-      const c = node.children[name]?.[0];
-      if (!c) continue;
-      if (!isToken(c)) return this.expression(c);
-      if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return { kind: "error", span: spanOf() };
-      const s = tokenSpan(c);
-      switch (name) {
-        case "NumberLiteral": {
-          const value = Number(c.image);
-          if (!Number.isFinite(value)) {
-            this.report.add("E003", s, { text: c.image });
-            return { kind: "error", span: s };
-          }
-          return { kind: "num", value, raw: c.image, span: s };
-        }
-        case "Duration":
-          return this.duration(c, s);
-        case "BadUnitNumber": {
-          const unit = c.image.replace(/^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/, "");
-          this.report.add("E004", s, { u: unit });
-          return { kind: "error", span: s };
-        }
-        case "StringLiteral":
-          return { kind: "str", value: this.stringValue(c), span: s };
-        case "UnterminatedString":
-          this.report.add("E002", s);
-          return { kind: "error", span: s };
-        case "True":
-          return { kind: "bool", value: true, span: s };
-        case "False":
-          return { kind: "bool", value: false, span: s };
-        case "Identifier":
-          return { kind: "name", name: c.image, span: s };
+  private primary(node: PrimaryCstNode, spanOf: () => Span): AstExpr {
+    const k = node.children;
+    const inner = sub(k.list) ?? sub(k.parenthesized) ?? sub(k.call);
+    if (inner) return this.expression(inner);
+    const c =
+      k.NumberLiteral?.[0] ??
+      k.Duration?.[0] ??
+      k.BadUnitNumber?.[0] ??
+      k.StringLiteral?.[0] ??
+      k.UnterminatedString?.[0] ??
+      k.True?.[0] ??
+      k.False?.[0] ??
+      k.Identifier?.[0];
+    if (!c || c.isInsertedInRecovery || Number.isNaN(c.startOffset)) return { kind: "error", span: spanOf() };
+    const s = tokenSpan(c);
+    if (k.NumberLiteral) {
+      const value = Number(c.image);
+      if (!Number.isFinite(value)) {
+        this.report.add("E003", s, { text: c.image });
+        return { kind: "error", span: s };
       }
+      return { kind: "num", value, raw: c.image, span: s };
     }
-    return { kind: "error", span: spanOf() };
+    if (k.Duration) return this.duration(c, s);
+    if (k.BadUnitNumber) {
+      const unit = c.image.replace(/^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/, "");
+      this.report.add("E004", s, { u: unit });
+      return { kind: "error", span: s };
+    }
+    if (k.StringLiteral) return { kind: "str", value: this.stringValue(c), span: s };
+    if (k.UnterminatedString) {
+      this.report.add("E002", s);
+      return { kind: "error", span: s };
+    }
+    if (k.True) return { kind: "bool", value: true, span: s };
+    if (k.False) return { kind: "bool", value: false, span: s };
+    return { kind: "name", name: c.image, span: s };
   }
 
   private duration(t: IToken, s: Span): AstExpr {

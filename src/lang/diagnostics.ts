@@ -3,7 +3,7 @@
  * severity and a message template; no message is written anywhere else. `{x}` placeholders are filled
  * from the arguments a check passes.
  */
-import type { Pos } from "../plan/types.js";
+import type { Pos } from "./ast.js";
 
 export type Severity = "error" | "warning";
 

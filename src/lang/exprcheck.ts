@@ -268,7 +268,7 @@ export class ExprChecker {
    * Returns null when proven, else a configuration where the guards hold and `name` is absent.
    */
   proveActive(name: string, guards: Expr[]): Params | null | "unprovable" {
-    const key = `${name}|${guards.map((g) => JSON.stringify(g, (k, v) => (k === "pos" ? undefined : v))).join("&")}`;
+    const key = `${name}|${guards.map((g) => JSON.stringify(g)).join("&")}`;
     const cached = this.proofCache.get(key);
     if (cached !== undefined) return cached;
     const reads = new Set<string>([name]);
@@ -426,7 +426,7 @@ export function article(t: StaticType): string {
 }
 
 export function negate(e: Expr): Expr {
-  return { op: "not", args: [e], pos: e.pos };
+  return { op: "not", args: [e] };
 }
 
 export function describeAssignment(config: Params, only?: Set<string>): string {

@@ -9,7 +9,9 @@ import { parseHpo } from "../../grammar/index.js";
 import type { Plan } from "../plan/types.js";
 import type { AstFile, Span } from "./ast.js";
 import { AstBuilder, tokenSpan } from "./build.js";
-import { compileAst } from "./compile.js";
+import { type CompileContext, resolve } from "./checked.js";
+import { runChecks } from "./checks/index.js";
+import { compile } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { Reporter } from "./report.js";
 
@@ -20,6 +22,16 @@ export { formatSource } from "./format.js";
 export interface CompileOptions {
   /** Skip the slow checks (E051, E052, W007, E063, E064 and unused-parameter W003): for editors. */
   fast?: boolean;
+}
+
+/**
+ * Checks an AST (resolve, then every registered check) and, when no error was found, compiles it:
+ * the phases in their fixed order.
+ */
+export function compileAst(ast: AstFile, ctx: CompileContext, report: Reporter): Plan | undefined {
+  const checked = resolve(ast, ctx, report);
+  runChecks(checked, report);
+  return report.errorCount > 0 ? undefined : compile(checked);
 }
 
 /** Parses, checks and (without errors) compiles a .hpo text; `file` names it in messages and resolves paths. */

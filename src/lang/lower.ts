@@ -1,11 +1,7 @@
 /** AST expressions → the Plan's evaluable Expr (src/plan/expr.ts), folding what reads no parameter. */
 import { evaluate, ExprError, freeNames } from "../plan/expr.js";
-import type { Expr, Pos } from "../plan/types.js";
+import type { Expr } from "../plan/types.js";
 import type { AstExpr, Span } from "./ast.js";
-
-export function toPos(s: Span): Pos {
-  return { line: s.line, col: s.col, endLine: s.endLine, endCol: s.endCol };
-}
 
 /** Lowers an expression; scalar sub-expressions that read no name are computed now. */
 export function lower(e: AstExpr): Expr {
@@ -18,7 +14,7 @@ function fold(x: Expr): Expr {
   try {
     const v = evaluate(x, {});
     if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") {
-      const lit: Expr = { op: "lit", value: v, pos: x.pos };
+      const lit: Expr = { op: "lit", value: v };
       return lit;
     }
   } catch (err) {
@@ -28,36 +24,35 @@ function fold(x: Expr): Expr {
 }
 
 function lowerRaw(e: AstExpr): Expr {
-  const pos = toPos(e.span);
   switch (e.kind) {
     case "num":
     case "str":
     case "bool":
-      return { op: "lit", value: e.value, pos };
+      return { op: "lit", value: e.value };
     case "dur":
-      return { op: "lit", value: e.seconds, unit: "s", pos };
+      return { op: "lit", value: e.seconds, unit: "s" };
     case "name":
-      return { op: "param", name: e.name, pos };
+      return { op: "param", name: e.name };
     case "list":
-      return { op: "list", args: e.elements.map(lower), pos };
+      return { op: "list", args: e.elements.map(lower) };
     case "call": {
       const positional = e.args.filter((a) => a.name === undefined).map((a) => lower(a.value));
       const named = e.args.filter((a) => a.name !== undefined);
-      const x: Expr = { op: "call", name: e.callee, args: positional, pos };
+      const x: Expr = { op: "call", name: e.callee, args: positional };
       if (named.length > 0)
         x.kwargs = Object.fromEntries(named.map((a) => [a.name as string, lower(a.value)]));
       return x;
     }
     case "unary":
-      return { op: e.op, args: [lower(e.operand)], pos };
+      return { op: e.op, args: [lower(e.operand)] };
     case "binary":
-      return { op: e.op, args: [lower(e.left), lower(e.right)], pos };
+      return { op: e.op, args: [lower(e.left), lower(e.right)] };
     case "if":
-      return { op: "if", args: [lower(e.cond), lower(e.whenTrue), lower(e.whenFalse)], pos };
+      return { op: "if", args: [lower(e.cond), lower(e.whenTrue), lower(e.whenFalse)] };
     case "paren":
       return lower(e.inner);
     case "error":
-      return { op: "lit", value: 0, pos };
+      return { op: "lit", value: 0 };
   }
 }
 

@@ -7,9 +7,9 @@ import type { Expr, ParamSpec, Scalar } from "../plan/types.js";
 import { bindArguments } from "./args.js";
 import type { AstCall, AstExpr, SpaceItem, Span } from "./ast.js";
 import { DISTRIBUTIONS, EXPR_FUNCTIONS } from "../plan/catalog.js";
-import { RESERVED } from "./catalog.js";
+import { RESERVED } from "./keywords.js";
 import { closest } from "./diagnostics.js";
-import { lower, names, show, toPos } from "./lower.js";
+import { lower, names } from "./lower.js";
 import type { Reporter } from "./report.js";
 
 export interface ParamInfo {
@@ -30,11 +30,11 @@ export interface SpaceResult {
 const describeType = (v: unknown) =>
   typeof v === "string" ? "a string" : typeof v === "boolean" ? "a bool" : "a number";
 
-/** Evaluates an expression that must be constant; reports E034 when it reads a name. */
-export function constant(e: AstExpr, what: string, report: Reporter): unknown {
+/** Evaluates an expression that must be constant; reports E034 (when given a reporter) if it reads a name. */
+export function constant(e: AstExpr, what: string, report?: Reporter): unknown {
   const reads = names(e);
   if (reads.length > 0) {
-    report.add("E034", reads[0]!.span, { n: what });
+    report?.add("E034", reads[0]!.span, { n: what });
     return undefined;
   }
   if (hasError(e)) return undefined;
@@ -134,7 +134,7 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
       for (const eq of equalityOnFloat(item.condition, params)) report.add("W002", eq.span, { n: eq.name });
     }
     if (!dist) continue;
-    const spec = { name: item.name, ...dist, pos: toPos(item.nameSpan) } as ParamSpec;
+    const spec = { name: item.name, ...dist } as ParamSpec;
     if (condition) spec.condition = condition;
     params.set(item.name, { spec, span: item.nameSpan, conditionAst: item.condition, index: space.length });
     space.push(spec);
@@ -143,7 +143,7 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
 }
 
 /** `x == 0.5` with x a continuous parameter: legal but almost never true (W002). */
-export function equalityOnFloat(e: AstExpr, params: Map<string, ParamInfo>): { name: string; span: Span }[] {
+function equalityOnFloat(e: AstExpr, params: Map<string, ParamInfo>): { name: string; span: Span }[] {
   const out: { name: string; span: Span }[] = [];
   const visit = (x: AstExpr): void => {
     if (x.kind === "binary") {
@@ -202,7 +202,7 @@ function checkCalls(e: AstExpr, report: Reporter): void {
   for (const k of children(e)) checkCalls(k, report);
 }
 
-export function children(e: AstExpr): AstExpr[] {
+function children(e: AstExpr): AstExpr[] {
   switch (e.kind) {
     case "list":
       return e.elements;
@@ -407,5 +407,3 @@ function stepOk(
   }
   return true;
 }
-
-export { show };

@@ -2,18 +2,11 @@
  * The Plan: the typed, JSON-serializable contract between the .hpo front end and everything after it
  * (study runtime, strategies, trainer, storage, report). Everything after the compiler reads a Plan,
  * never the AST or the text. A stored study keeps its Plan, so a resumed or remote worker runs
- * exactly what was planned. docs/language.md describes it ("hpo plan" prints one).
+ * exactly what was planned. It holds no source positions: diagnostics read those from the AST.
+ * See docs/language.md.
  */
 
 import type { PrunerName, ReaderName, TemplateName } from "./catalog.js";
-
-/** A source span, 1-based lines and columns; `endCol` is exclusive. The file is `Plan.source.file`. */
-export interface Pos {
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-}
 
 /** A literal value of the language once evaluated. Durations are numbers of seconds. */
 export type Value = number | string | boolean | Value[] | CallValue;
@@ -44,7 +37,6 @@ export interface Expr {
   value?: number | string | boolean;
   unit?: "s";
   name?: string;
-  pos: Pos;
 }
 
 export type ExprOp =
@@ -78,7 +70,6 @@ interface ParamBase {
   name: string;
   /** Present for conditional parameters: the parameter exists only in trials where it is true. */
   condition?: Expr;
-  pos: Pos;
 }
 
 export type ParamSpec = ParamBase &
@@ -97,21 +88,19 @@ export interface DataSpec {
   reader: ReaderName;
   /** Reader arguments, paths already resolved relative to the spec file. */
   args: Record<string, Expr>;
-  pos: Pos;
 }
 
 export type LayerSpec =
-  | { kind: "layer"; name: string; args: Record<string, Expr>; condition?: Expr; pos: Pos }
-  | { kind: "repeat"; count: Expr; variable: string; body: LayerSpec[]; condition?: Expr; pos: Pos };
+  | { kind: "layer"; name: string; args: Record<string, Expr>; condition?: Expr }
+  | { kind: "repeat"; count: Expr; variable: string; body: LayerSpec[]; condition?: Expr };
 
 export type ModelSpec =
-  | { kind: "template"; name: TemplateName; args: Record<string, Expr>; pos: Pos }
+  | { kind: "template"; name: TemplateName; args: Record<string, Expr> }
   | {
       kind: "layers";
       layers: LayerSpec[];
       /** Set when the output layer was left out: the trainer adds the one the data needs. */
       autoOutput: boolean;
-      pos: Pos;
     };
 
 /** The `train { … }` block: every setting is an expression. */

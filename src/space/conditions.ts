@@ -27,11 +27,10 @@ function truth(expr: Expr, params: Params, what: string): boolean | undefined {
   try {
     value = evaluate(expr, params);
   } catch (e) {
-    if (e instanceof ExprError)
-      throw new HpoError(`${what} cannot be evaluated (line ${e.expr.pos.line}): ${e.message}`, { cause: e });
+    if (e instanceof ExprError) throw new HpoError(`${what} cannot be evaluated: ${e.message}`, { cause: e });
     throw e;
   }
   if (typeof value !== "boolean")
-    throw new HpoError(`${what} (line ${expr.pos.line}) must be true or false, got ${JSON.stringify(value)}`);
+    throw new HpoError(`${what} must be true or false, got ${JSON.stringify(value)}`);
   return value;
 }

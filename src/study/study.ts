@@ -6,7 +6,6 @@ import type {
   ObjectiveSpec,
   ParamSpec,
   Plan,
-  Pos,
   PrunerSpec,
   StrategyName,
   StrategySpec,
@@ -21,12 +20,8 @@ import { type StudyDeps, type StudyRunResult, openStudy, runStudy } from "./loop
 import type { ObjectiveFn } from "./objective.js";
 import { bestTrials } from "./results.js";
 
-/** A parameter as the programmatic API takes it: a ParamSpec whose source position may be left out. */
-export type ParamInput = ParamSpec extends infer P
-  ? P extends ParamSpec
-    ? Omit<P, "pos"> & { pos?: Pos }
-    : never
-  : never;
+/** A parameter as the programmatic API takes it: the Plan's own ParamSpec (the Plan holds no source positions). */
+export type ParamInput = ParamSpec;
 
 /** A study described in code rather than in a .hpo file. */
 export interface StudyOptions {
@@ -62,8 +57,6 @@ export interface AskedTrial {
 /** The result told for a trial: its value(s), or that it was pruned or failed. */
 export type TellResult = number | Record<string, number> | { state: "pruned" | "failed"; error?: string };
 
-const nowhere: Pos = { line: 0, col: 0, endLine: 0, endCol: 0 };
-
 /** Builds the Plan of a study described in code. */
 export function planFromOptions(o: StudyOptions): Plan {
   const objectives = o.objectives ?? [{ metric: o.metric ?? "value", direction: o.direction ?? "minimize" }];
@@ -76,7 +69,7 @@ export function planFromOptions(o: StudyOptions): Plan {
     study: o.study,
     seed: o.seed ?? 0,
     source: { file: "", sha256: "" },
-    space: o.space.map((p) => ({ ...p, pos: p.pos ?? nowhere }) as ParamSpec),
+    space: o.space,
     constraints: o.constraints ?? [],
     trial: { kind: "evaluate" },
     objectives,

@@ -64,7 +64,7 @@ test("objectiveSource evaluates built-in arguments and sends trainer plans to th
     ...branin,
     trial: {
       kind: "evaluate",
-      builtin: { name: "rosenbrock", args: { dim: { op: "lit", value: 4, pos: branin.space[0]!.pos } } },
+      builtin: { name: "rosenbrock", args: { dim: { op: "lit", value: 4 } } },
     },
   };
   const source = objectiveSource(plan);

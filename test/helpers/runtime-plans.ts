@@ -1,10 +1,8 @@
-import type { BudgetSpec, Expr, ParamSpec, Plan, Pos } from "../../src/plan/types.js";
-
-const pos: Pos = { line: 1, col: 1, endLine: 1, endCol: 2 };
+import type { BudgetSpec, Expr, ParamSpec, Plan } from "../../src/plan/types.js";
 
 /** A float parameter for hand-written test Plans. */
 export function floatParam(name: string, low: number, high: number): ParamSpec {
-  return { name, kind: "float", low, high, log: false, pos };
+  return { name, kind: "float", low, high, log: false };
 }
 
 /** A small, complete Plan for runtime tests: branin over x1, x2 with the random strategy. */

@@ -1,6 +1,11 @@
 import * as assert from "uvu/assert";
 import type { Diagnostic } from "../../src/lang/index.js";
 import { compileSource } from "../../src/lang/index.js";
+import { parseHpo } from "../../grammar/index.js";
+import { AstBuilder } from "../../src/lang/build.js";
+import { type CheckedAst, resolve } from "../../src/lang/checked.js";
+import type { Check } from "../../src/lang/checks/index.js";
+import { Reporter } from "../../src/lang/report.js";
 
 /** A minimal valid evaluate-based spec; `space` and extra lines are spliced in. */
 export function spec(space: string, extra = "", opts: { budget?: string; objective?: string } = {}): string {
@@ -44,4 +49,18 @@ export function expectClean(ds: Diagnostic[]): void {
     ds.filter((d) => d.severity === "error").map((d) => `${d.code}@${d.pos.line}:${d.pos.col} ${d.message}`),
     [],
   );
+}
+
+/** The checked AST of a source (syntax and space problems dropped), for calling one check directly. */
+export function checkedOf(src: string, file = "/tmp/spec.hpo"): CheckedAst {
+  const front = new Reporter(file);
+  const ast = new AstBuilder(front).file(parseHpo(src).cst);
+  return resolve(ast, { file, sha256: "" }, front);
+}
+
+/** Runs one check on a node of a checked AST; returns what it reported. */
+export function runCheck<N>(check: Check<N>, node: N, c: CheckedAst): Diagnostic[] {
+  const report = new Reporter(c.file);
+  check(node, c, report);
+  return report.diagnostics;
 }

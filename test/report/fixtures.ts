@@ -1,14 +1,12 @@
 import type { StudyData, TrialRecord } from "../../src/report/data.js";
-import type { ParamSpec, Pos } from "../../src/plan/types.js";
-
-const pos: Pos = { line: 1, col: 1, endLine: 1, endCol: 2 };
+import type { ParamSpec } from "../../src/plan/types.js";
 
 /** A small single-objective study with every trial state, a log, an int and a categorical parameter. */
 export function smallStudy(): StudyData {
   const space: ParamSpec[] = [
-    { name: "lr", kind: "float", low: 1e-4, high: 1e-1, log: true, pos },
-    { name: "layers", kind: "int", low: 1, high: 4, log: false, step: 1, pos },
-    { name: "act", kind: "categorical", choices: ["relu", "tanh"], ordered: false, pos },
+    { name: "lr", kind: "float", low: 1e-4, high: 1e-1, log: true },
+    { name: "layers", kind: "int", low: 1, high: 4, log: false, step: 1 },
+    { name: "act", kind: "categorical", choices: ["relu", "tanh"], ordered: false },
   ];
   const t0 = Date.UTC(2026, 0, 1);
   const base: Omit<TrialRecord, "intermediate">[] = [

@@ -3,16 +3,14 @@ import * as assert from "uvu/assert";
 import type { StudyData, TrialRecord } from "../../src/report/data.js";
 import { rngFor } from "../../src/plan/random.js";
 import { type ParamImportance, parameterImportance } from "../../src/report/importance.js";
-import type { Params, ParamSpec, Pos } from "../../src/plan/types.js";
+import type { Params, ParamSpec } from "../../src/plan/types.js";
 
-const pos: Pos = { line: 1, col: 1, endLine: 1, endCol: 2 };
 const float = (name: string, low = 0, high = 1, log = false): ParamSpec => ({
   name,
   kind: "float",
   low,
   high,
   log,
-  pos,
 });
 
 /** A study whose trials sample `draw` and score `f`, from a fixed seed. */
@@ -71,7 +69,7 @@ test("a categorical parameter is one-hot encoded and ranked above a weak numeric
   const effect: Record<string, number> = { relu: 0, tanh: 1, gelu: 2 };
   const acts = Object.keys(effect);
   const space: ParamSpec[] = [
-    { name: "act", kind: "categorical", choices: acts, ordered: false, pos },
+    { name: "act", kind: "categorical", choices: acts, ordered: false },
     float("x"),
   ];
   const data = study(
@@ -88,8 +86,8 @@ test("a categorical parameter is one-hot encoded and ranked above a weak numeric
 test("a conditional parameter absent from some trials is still ranked", () => {
   // `momentum` exists only with sgd and matters there; `unused` never matters.
   const space: ParamSpec[] = [
-    { name: "opt", kind: "categorical", choices: ["sgd", "adam"], ordered: false, pos },
-    { ...float("momentum"), condition: { op: "lit", value: true, pos } },
+    { name: "opt", kind: "categorical", choices: ["sgd", "adam"], ordered: false },
+    { ...float("momentum"), condition: { op: "lit", value: true } },
     float("unused"),
   ];
   const data = study(

@@ -1,10 +1,9 @@
 import type { Expr, ParamSpec, Scalar } from "../../src/plan/types.js";
 
 /** Small builders for hand-written search spaces in tests. */
-export const pos = { line: 1, col: 1, endLine: 1, endCol: 2 };
-export const lit = (value: number | string | boolean): Expr => ({ op: "lit", value, pos });
-export const ref = (name: string): Expr => ({ op: "param", name, pos });
-export const bin = (op: Expr["op"], a: Expr, b: Expr): Expr => ({ op, args: [a, b], pos });
+export const lit = (value: number | string | boolean): Expr => ({ op: "lit", value });
+export const ref = (name: string): Expr => ({ op: "param", name });
+export const bin = (op: Expr["op"], a: Expr, b: Expr): Expr => ({ op, args: [a, b] });
 
 export const uniform = (
   name: string,
@@ -18,7 +17,6 @@ export const uniform = (
   high,
   log: extra.log ?? false,
   ...(extra.step === undefined ? {} : { step: extra.step }),
-  pos,
 });
 export const int = (
   name: string,
@@ -32,21 +30,18 @@ export const int = (
   high,
   log: extra.log ?? false,
   step: extra.step ?? 1,
-  pos,
 });
 export const choice = (name: string, choices: Scalar[], ordered = false): ParamSpec => ({
   name,
   kind: "categorical",
   choices,
   ordered,
-  pos,
 });
 export const normal = (name: string, mean: number, sd: number): ParamSpec => ({
   name,
   kind: "normal",
   mean,
   sd,
-  pos,
 });
-export const fixed = (name: string, value: Scalar): ParamSpec => ({ name, kind: "fixed", value, pos });
+export const fixed = (name: string, value: Scalar): ParamSpec => ({ name, kind: "fixed", value });
 export const when = (p: ParamSpec, condition: Expr): ParamSpec => ({ ...p, condition });

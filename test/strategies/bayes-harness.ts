@@ -3,8 +3,6 @@ import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
 import type { ParamSpec } from "../../src/plan/types.js";
 import type { StrategyFactory, TrialView } from "../../src/strategies/types.js";
 
-const POS = { line: 1, col: 1, endLine: 1, endCol: 1 };
-
 export function boxSpace(domain: [number, number][]): ParamSpec[] {
   return domain.map(([low, high], i) => ({
     name: `x${i + 1}`,
@@ -12,7 +10,6 @@ export function boxSpace(domain: [number, number][]): ParamSpec[] {
     low,
     high,
     log: false,
-    pos: POS,
   }));
 }
 

@@ -10,7 +10,6 @@ import { cudaStatus } from "../../src/native/load.js";
 import { HpoError } from "../../src/util/errors.js";
 import { minimize } from "./bayes-harness.js";
 
-const POS = { line: 1, col: 1, endLine: 1, endCol: 1 };
 const SEEDS = [1, 2, 3, 4, 5];
 
 const randomSearch: StrategyFactory = (init) => ({
@@ -71,16 +70,16 @@ test("the same seed gives the same trials; another seed gives others", async () 
   );
 });
 
-const param = (name: string): Expr => ({ op: "param", name, pos: POS });
-const lit = (value: number | string): Expr => ({ op: "lit", value, pos: POS });
+const param = (name: string): Expr => ({ op: "param", name });
+const lit = (value: number | string): Expr => ({ op: "lit", value });
 
 test("proposals honour constraints, conditions, categorical and integer parameters", async () => {
   const space: ParamSpec[] = [
-    { name: "x1", kind: "float", low: 0, high: 1, log: false, pos: POS },
-    { name: "x2", kind: "float", low: 0, high: 1, log: false, pos: POS },
-    { name: "lr", kind: "float", low: 1e-4, high: 1, log: true, pos: POS },
-    { name: "units", kind: "int", low: 1, high: 9, log: false, step: 2, pos: POS },
-    { name: "kind", kind: "categorical", choices: ["a", "b", "c"], ordered: false, pos: POS },
+    { name: "x1", kind: "float", low: 0, high: 1, log: false },
+    { name: "x2", kind: "float", low: 0, high: 1, log: false },
+    { name: "lr", kind: "float", low: 1e-4, high: 1, log: true },
+    { name: "units", kind: "int", low: 1, high: 9, log: false, step: 2 },
+    { name: "kind", kind: "categorical", choices: ["a", "b", "c"], ordered: false },
     {
       name: "depth",
       kind: "int",
@@ -88,13 +87,10 @@ test("proposals honour constraints, conditions, categorical and integer paramete
       high: 4,
       log: false,
       step: 1,
-      condition: { op: "==", args: [param("kind"), lit("a")], pos: POS },
-      pos: POS,
+      condition: { op: "==", args: [param("kind"), lit("a")] },
     },
   ];
-  const constraints: Expr[] = [
-    { op: "<=", args: [{ op: "+", args: [param("x1"), param("x2")], pos: POS }, lit(1)], pos: POS },
-  ];
+  const constraints: Expr[] = [{ op: "<=", args: [{ op: "+", args: [param("x1"), param("x2")] }, lit(1)] }];
   const strategy = createBayes({
     space,
     constraints,
@@ -132,7 +128,7 @@ test("a batch ask with running trials proposes distinct configurations", async (
   const f = BUILTIN_OBJECTIVES.branin;
   const space: ParamSpec[] = f
     .domain({})
-    .map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false, pos: POS }));
+    .map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false }));
   const strategy = createBayes({
     space,
     constraints: [],
@@ -169,7 +165,7 @@ test("several objectives are scalarized and still give valid proposals", async (
   const f = BUILTIN_OBJECTIVES.zdt1;
   const space: ParamSpec[] = f
     .domain({ dim: 4 })
-    .map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false, pos: POS }));
+    .map(([low, high], i) => ({ name: `x${i + 1}`, kind: "float", low, high, log: false }));
   const strategy = createBayes({
     space,
     constraints: [],
@@ -212,7 +208,7 @@ test("device cuda falls back to the CPU with a warning when no GPU is usable", a
 
 test("bad options are clear errors", () => {
   const init = {
-    space: [{ name: "x", kind: "float", low: 0, high: 1, log: false, pos: POS }] as ParamSpec[],
+    space: [{ name: "x", kind: "float", low: 0, high: 1, log: false }] as ParamSpec[],
     constraints: [],
     objectives: [{ metric: "value", direction: "minimize" as const }],
     seed: 1,

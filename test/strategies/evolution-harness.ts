@@ -1,11 +1,9 @@
 import type { Expr, ObjectiveSpec, Params, ParamSpec } from "../../src/plan/types.js";
 import type { Strategy, TrialView } from "../../src/strategies/types.js";
 
-export const pos = { line: 1, col: 1, endLine: 1, endCol: 2 };
-
 /** Float parameters x1…xN over `domain`. */
 export function boxSpace(domain: [number, number][]): ParamSpec[] {
-  return domain.map(([low, high], i) => ({ kind: "float", name: `x${i + 1}`, low, high, log: false, pos }));
+  return domain.map(([low, high], i) => ({ kind: "float", name: `x${i + 1}`, low, high, log: false }));
 }
 
 export function vector(params: Params, dim: number): number[] {

@@ -5,7 +5,7 @@ import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
 import type { Expr, ParamSpec } from "../../src/plan/types.js";
 import { sampleConfiguration } from "../../src/space/index.js";
 import { createEvolution } from "../../src/strategies/evolution.js";
-import { boxSpace, init, pos, runStrategy, vector } from "./evolution-harness.js";
+import { boxSpace, init, runStrategy, vector } from "./evolution-harness.js";
 
 const MIN = [{ metric: "value", direction: "minimize" as const }];
 
@@ -72,26 +72,25 @@ test("maximizes when asked: the best trial climbs toward the maximum", async () 
 });
 
 test("children are valid configurations: ints on their grid, choices from the list, conditions and constraints hold", async () => {
-  const param = (name: string): Expr => ({ op: "param", name, pos });
-  const lit = (value: number | string): Expr => ({ op: "lit", value, pos });
+  const param = (name: string): Expr => ({ op: "param", name });
+  const lit = (value: number | string): Expr => ({ op: "lit", value });
   const space: ParamSpec[] = [
-    { kind: "categorical", name: "opt", choices: ["sgd", "adam", "rmsprop"], ordered: false, pos },
+    { kind: "categorical", name: "opt", choices: ["sgd", "adam", "rmsprop"], ordered: false },
     {
       kind: "float",
       name: "momentum",
       low: 0,
       high: 0.99,
       log: false,
-      condition: { op: "==", args: [param("opt"), lit("sgd")], pos },
-      pos,
+      condition: { op: "==", args: [param("opt"), lit("sgd")] },
     },
-    { kind: "int", name: "layers", low: 1, high: 8, log: false, step: 1, pos },
-    { kind: "float", name: "lr", low: 1e-5, high: 1e-1, log: true, pos },
-    { kind: "int", name: "width", low: 16, high: 512, log: true, step: 1, pos },
+    { kind: "int", name: "layers", low: 1, high: 8, log: false, step: 1 },
+    { kind: "float", name: "lr", low: 1e-5, high: 1e-1, log: true },
+    { kind: "int", name: "width", low: 16, high: 512, log: true, step: 1 },
   ];
   // layers * width <= 1024
   const constraints: Expr[] = [
-    { op: "<=", args: [{ op: "*", args: [param("layers"), param("width")], pos }, lit(1024)], pos },
+    { op: "<=", args: [{ op: "*", args: [param("layers"), param("width")] }, lit(1024)] },
   ];
   const strategy = createEvolution(init(space, MIN, { population: 8, mutation: 0.2 }, 11, constraints));
   const history = await runStrategy(

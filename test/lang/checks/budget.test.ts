@@ -1,0 +1,47 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  budgetLimit,
+  budgetSettings,
+  gridWithinTrials,
+  parallelWithinTrials,
+} from "../../../src/lang/checks/budget.js";
+import { type CheckedAst, decl } from "../../../src/lang/checked.js";
+import { checkedOf, expectDiagnostic, runCheck, spec } from "../helpers.js";
+
+const budgetOf = (c: CheckedAst) => decl(c, "budget")!;
+const withBudget = (budget: string, extra = "") => checkedOf(spec("", extra, { budget }));
+
+test("budgetSettings: a count given a duration, and a near miss", () => {
+  const c = withBudget("budget { trials = 2h }");
+  expectDiagnostic(runCheck(budgetSettings, budgetOf(c), c), "E035", 9, 19, /`trials` is a count/);
+  const ok = withBudget("budget { trials = 20, time = 2h }");
+  assert.equal(runCheck(budgetSettings, budgetOf(ok), ok), []);
+});
+
+test("budgetLimit: trials or time", () => {
+  const c = withBudget("budget { parallel = 2 }");
+  expectDiagnostic(runCheck(budgetLimit, budgetOf(c), c), "E090", 9, 1);
+  const ok = withBudget("budget { time = 1h }");
+  assert.equal(runCheck(budgetLimit, budgetOf(ok), ok), []);
+});
+
+test("parallelWithinTrials warns at `parallel`", () => {
+  const c = withBudget("budget { trials = 2, parallel = 4 }");
+  expectDiagnostic(runCheck(parallelWithinTrials, budgetOf(c), c), "W006", 9, 33);
+  const ok = withBudget("budget { trials = 4, parallel = 4 }");
+  assert.equal(runCheck(parallelWithinTrials, budgetOf(ok), ok), []);
+});
+
+test("gridWithinTrials counts the grid's points", () => {
+  const src = (trials: number) =>
+    checkedOf(
+      spec("  k = choice(1, 2, 3)", "strategy grid(points = 2)", { budget: `budget { trials = ${trials} }` }),
+    );
+  const c = src(5);
+  expectDiagnostic(runCheck(gridWithinTrials, budgetOf(c), c), "W005", 10, 10, /12/);
+  const ok = src(12);
+  assert.equal(runCheck(gridWithinTrials, budgetOf(ok), ok), []);
+});
+
+test.run();
