@@ -1,4 +1,4 @@
-// Per-element Gaussian-process math shared by the CPU path (gp_cpu.cpp) and the CUDA path (gp.cu):
+// Per-element Gaussian-process math shared by the CPU path (gp_cpu.cpp) and the CUDA path (gp/*.cu):
 // stationary ARD kernels as functions of the scaled squared distance, their derivatives, the normal
 // distribution in log space, and the acquisition functions with their derivatives with respect to the
 // posterior mean and standard deviation. Formulas: /work/shared/design/bo-recipes.md section 7.
@@ -36,6 +36,16 @@ constexpr double kVarianceFloor = 1e-12;
 // m(s): the kernel's correlation at scaled squared distance s >= 0.
 // Far beyond exp's range the value is 0 (guarding inf * 0 = NaN for huge distances).
 constexpr double kFarDistance = 1e6;
+
+// Scaled squared distance between rows a and b (length d) with inverse squared lengthscales.
+HPO_HD double scaled_sqdist(const double* a, const double* b, const double* inv_ls2, int d) {
+  double s = 0.0;
+  for (int k = 0; k < d; ++k) {
+    double delta = a[k] - b[k];
+    s += delta * delta * inv_ls2[k];
+  }
+  return s;
+}
 
 HPO_HD double kernel_value(int kind, double s) {
   if (!(s < kFarDistance)) return 0.0;

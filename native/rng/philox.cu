@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "common/cuda_check.cuh"
+#include "common/device_buffer.cuh"
 #include "rng/philox.h"
 
 namespace hpo::rng {
