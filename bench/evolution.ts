@@ -183,9 +183,7 @@ if (json) {
     for (const r of peer.rows) {
       const ours = rows.find(
         (x) =>
-          x.measure === "generation (evolve)" &&
-          x.size === `${r.size} × ${genes}` &&
-          x.device === "cuda",
+          x.measure === "generation (evolve)" && x.size === `${r.size} × ${genes}` && x.device === "cuda",
       );
       const note = ours?.ms
         ? ` · hpo cuda ${ours.ms.toFixed(3)} ms (evolve, end to end), ${(r.ms / ours.ms).toFixed(1)}×`

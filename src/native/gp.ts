@@ -261,7 +261,15 @@ export class GaussianProcess {
     if (device === "cpu") Model = loadCpu().GpModel as NativeGpModelClass;
     let model: NativeGpModel;
     try {
-      model = new (Model as NativeGpModelClass)(X, y, n, d, KERNELS[kernel], threads, precision === "fp32" ? 1 : 0);
+      model = new (Model as NativeGpModelClass)(
+        X,
+        y,
+        n,
+        d,
+        KERNELS[kernel],
+        threads,
+        precision === "fp32" ? 1 : 0,
+      );
     } catch (err) {
       throw fromNativeError(err);
     }

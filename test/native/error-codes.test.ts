@@ -40,7 +40,10 @@ const AREA_CODES: Record<Area, NativeErrorCode[]> = {
 
 /** kNotPositiveDefinite -> HPO_NOT_POSITIVE_DEFINITE */
 function codeOf(enumerator: string): string {
-  return `HPO_${enumerator.slice(1).replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+  return `HPO_${enumerator
+    .slice(1)
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toUpperCase()}`;
 }
 
 /** The text of an area's files and of every native header they include, transitively. */
@@ -52,7 +55,8 @@ function areaSources(area: Area): string {
     seen.add(relative);
     let text = readFileSync(join(nativeDir, relative), "utf8");
     // The name table lists every code; it produces none.
-    if (relative === "common/status.h") text = text.replace(/inline const char\* StatusCodeName[\s\S]*?\n}\n/, "");
+    if (relative === "common/status.h")
+      text = text.replace(/inline const char\* StatusCodeName[\s\S]*?\n}\n/, "");
     texts.push(text);
     for (const m of text.matchAll(/#include "([a-z_]+\/[a-z_]+\.(?:h|cuh|cpp))"/g)) visit(m[1] as string);
   };
@@ -98,8 +102,16 @@ async function expectCode(fn: () => unknown, code: NativeErrorCode, kind?: Error
 }
 
 test("rng on the CPU: argument and state errors carry their codes", async () => {
-  await expectCode(() => native.philoxFill(9, 1, 0, 0, new Float64Array(1)), "HPO_INVALID_ARGUMENT", RangeError);
-  await expectCode(() => native.philoxFill(0, 1, 0, 0, new Float32Array(1)), "HPO_INVALID_ARGUMENT", TypeError);
+  await expectCode(
+    () => native.philoxFill(9, 1, 0, 0, new Float64Array(1)),
+    "HPO_INVALID_ARGUMENT",
+    RangeError,
+  );
+  await expectCode(
+    () => native.philoxFill(0, 1, 0, 0, new Float32Array(1)),
+    "HPO_INVALID_ARGUMENT",
+    TypeError,
+  );
   // `out` detached while the values were generated: the worker cannot deliver them.
   const out = new Float64Array(8);
   const pending = native.philoxFillAsync(0, 1, 0, 0, out);
@@ -123,7 +135,10 @@ test("gp on the CPU: arguments, state, positive definiteness, bounds and size li
     RangeError,
   );
   // Indefinite at every jitter the escalation allows.
-  const npd = await expectCode(() => native._gpCholesky(new Float64Array([1, 2, 2, 1]), 2), "HPO_NOT_POSITIVE_DEFINITE");
+  const npd = await expectCode(
+    () => native._gpCholesky(new Float64Array([1, 2, 2, 1]), 2),
+    "HPO_NOT_POSITIVE_DEFINITE",
+  );
   assert.match(npd.message, /pivot 1 failed/);
   // A likelihood at hyperparameters that make K indefinite rejects with the same code.
   await expectCode(() => model.lml(new Float64Array([0, 800, -2, 0]), false), "HPO_NOT_POSITIVE_DEFINITE");
@@ -148,7 +163,11 @@ test("evo on the CPU: arguments, state and genes outside the unit cube carry the
   const types = new Int32Array([0]);
   const levels = new Int32Array([0]);
   await expectCode(() => new Native([0.5], 1, 1, types, levels, 1), "HPO_INVALID_ARGUMENT", TypeError);
-  await expectCode(() => new Native(new Float64Array([2]), 1, 1, types, levels, 1), "HPO_OUT_OF_BOUNDS", RangeError);
+  await expectCode(
+    () => new Native(new Float64Array([2]), 1, 1, types, levels, 1),
+    "HPO_OUT_OF_BOUNDS",
+    RangeError,
+  );
   const raw = new Native(new Float64Array([0.5]), 1, 1, types, levels, 1);
   await expectCode(
     () => raw.evolve(new Float64Array(1), new Float64Array([1, 0.9, 0.1, 0, 15, 20, 0, 0.1, 5])),
