@@ -31,10 +31,10 @@ inline Status CudaStatus(cudaError_t error, const char* call, const char* file, 
                                  cudaGetErrorString(error) + " (" + cudaGetErrorName(error) + ")");
 }
 
-#define HPO_CUDA_TRY(call)                                                              \
-  do {                                                                                  \
+#define HPO_CUDA_TRY(call)                                                                 \
+  do {                                                                                     \
     ::hpo::Status hpo_cuda_status_ = ::hpo::CudaStatus((call), #call, __FILE__, __LINE__); \
-    if (!hpo_cuda_status_.ok()) return hpo_cuda_status_;                                \
+    if (!hpo_cuda_status_.ok()) return hpo_cuda_status_;                                   \
   } while (0)
 
 }  // namespace hpo

@@ -14,15 +14,15 @@ namespace hpo {
 
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument = 1,     // a value the cheap door checks could not catch (e.g. inconsistent sizes)
-  kOutOfMemory = 2,         // host or device allocation failed
-  kCudaError = 3,           // a CUDA runtime call or kernel launch failed
-  kCudaUnavailable = 4,     // no usable device or driver
-  kNotPositiveDefinite = 5, // Cholesky met a pivot <= 0; the message names its index
-  kOutOfBounds = 6,         // a value left its allowed range (e.g. a gene outside its bounds)
-  kVendorLibraryMissing = 7,// an optional vendor library (cuSOLVER, cuBLAS) could not be loaded
-  kInternal = 8,            // a bug: an invariant did not hold
-  kInvalidState = 9,        // the object cannot take this call now (disposed, busy, not yet fitted)
+  kInvalidArgument = 1,       // a value the cheap door checks could not catch (e.g. inconsistent sizes)
+  kOutOfMemory = 2,           // host or device allocation failed
+  kCudaError = 3,             // a CUDA runtime call or kernel launch failed
+  kCudaUnavailable = 4,       // no usable device or driver
+  kNotPositiveDefinite = 5,   // Cholesky met a pivot <= 0; the message names its index
+  kOutOfBounds = 6,           // a value left its allowed range (e.g. a gene outside its bounds)
+  kVendorLibraryMissing = 7,  // an optional vendor library (cuSOLVER, cuBLAS) could not be loaded
+  kInternal = 8,              // a bug: an invariant did not hold
+  kInvalidState = 9,          // the object cannot take this call now (disposed, busy, not yet fitted)
 };
 
 // The stable string code of a status, as seen from JS (err.code).
@@ -53,9 +53,9 @@ struct Status {
 };
 
 // Returns from the enclosing Status-returning function when `expr` yields a failed Status.
-#define HPO_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::hpo::Status hpo_status_ = (expr);      \
+#define HPO_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::hpo::Status hpo_status_ = (expr);        \
     if (!hpo_status_.ok()) return hpo_status_; \
   } while (0)
 

@@ -66,14 +66,14 @@ void evolve1(const DeviceState& s, const Problem& p, uint32_t generation) {
     cudaCheck(cudaMemcpy(s.next + static_cast<size_t>(e) * p.d, s.genes + static_cast<size_t>(elites[e]) * p.d,
                          sizeof(double) * p.d, cudaMemcpyDeviceToDevice));
   }
-  statusCheck(BreedCuda(s.next + static_cast<size_t>(s.n_elites) * p.d, s.genes, s.fitness, s.types, s.levels, p.n,
-                        p.d, p.op, p.seed, generation, static_cast<uint32_t>(s.n_elites), p.n - s.n_elites));
+  statusCheck(BreedCuda(s.next + static_cast<size_t>(s.n_elites) * p.d, s.genes, s.fitness, s.types, s.levels, p.n, p.d,
+                        p.op, p.seed, generation, static_cast<uint32_t>(s.n_elites), p.n - s.n_elites));
 }
 
 // Version 2: the shipped two-kernel generation, queued without a synchronization.
 void evolve2(const DeviceState& s, const Problem& p, uint32_t generation) {
-  statusCheck(EvolveCuda(s.next, s.genes, s.fitness, s.elites, s.n_elites, s.types, s.levels, s.parents, p.n, p.d,
-                         p.op, p.seed, generation, /*synchronize=*/false));
+  statusCheck(EvolveCuda(s.next, s.genes, s.fitness, s.elites, s.n_elites, s.types, s.levels, s.parents, p.n, p.d, p.op,
+                         p.seed, generation, /*synchronize=*/false));
 }
 
 void evolve(int version, const DeviceState& s, const Problem& p, uint32_t generation) {

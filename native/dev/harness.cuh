@@ -55,8 +55,7 @@ T* to_device(const std::vector<T>& host) {
 // Prints the first pairs and up to ten mismatches, skips non-finite references, and exits on a
 // mismatch (a version that is wrong is not worth timing).
 template <typename T, typename R>
-void validate_host(const T* out, const R* reference, const char* name, size_t count, double abs_tol,
-                   double rel_tol) {
+void validate_host(const T* out, const R* reference, const char* name, size_t count, double abs_tol, double rel_tol) {
   int mismatches = 0;
   for (size_t i = 0; i < count; ++i) {
     const double ref = static_cast<double>(reference[i]), got = static_cast<double>(out[i]);

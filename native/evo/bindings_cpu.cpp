@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "common/status.h"
-
 #include "evo/evo.h"
 #include "evo/population_napi.h"
 #include "registry.h"
@@ -31,7 +30,7 @@ class CpuEngine {
     return Status::Ok();
   }
   Status Breed(double* out, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
-                    uint32_t first, int32_t count) {
+               uint32_t first, int32_t count) {
     BreedCpu(out, genes_.data(), fitness, types_.data(), levels_.data(), n_, d_, op, seed, generation, first, count);
     return Status::Ok();
   }

@@ -43,8 +43,8 @@ class CudaEngine {
     HPO_RETURN_IF_ERROR(fitness_.Upload(fitness, n_));
     HPO_RETURN_IF_ERROR(elites_.Upload(elites.data(), elites.size()));
     HPO_RETURN_IF_ERROR(EvolveCuda(next_.get(), genes_.get(), fitness_.get(), elites_.get(),
-                                   static_cast<int32_t>(elites.size()), types_.get(), levels_.get(), parents_.get(),
-                                   n_, d_, op, seed, generation));
+                                   static_cast<int32_t>(elites.size()), types_.get(), levels_.get(), parents_.get(), n_,
+                                   d_, op, seed, generation));
     genes_.swap(next_);
     return Status::Ok();
   }
@@ -55,8 +55,8 @@ class CudaEngine {
     DeviceBuffer<double> children;
     HPO_RETURN_IF_ERROR(children.Allocate(static_cast<size_t>(count) * d_));
     HPO_RETURN_IF_ERROR(fitness_.Upload(fitness, n_));
-    HPO_RETURN_IF_ERROR(BreedCuda(children.get(), genes_.get(), fitness_.get(), types_.get(), levels_.get(), n_, d_,
-                                  op, seed, generation, first, count));
+    HPO_RETURN_IF_ERROR(BreedCuda(children.get(), genes_.get(), fitness_.get(), types_.get(), levels_.get(), n_, d_, op,
+                                  seed, generation, first, count));
     return children.Download(out, static_cast<size_t>(count) * d_);
   }
 

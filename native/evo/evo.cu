@@ -175,21 +175,21 @@ Status RankByCounts(int32_t* rank, const double* objectives, int32_t* count, int
 
 }  // namespace
 
-Status EvolveCuda(double* next, const double* genes, const double* fitness, const int32_t* elites,
-                       int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t* parents, int32_t n,
-                       int32_t d, const Operators& op, uint64_t seed, uint32_t generation, bool synchronize) {
+Status EvolveCuda(double* next, const double* genes, const double* fitness, const int32_t* elites, int32_t n_elites,
+                  const int32_t* types, const int32_t* levels, int32_t* parents, int32_t n, int32_t d,
+                  const Operators& op, uint64_t seed, uint32_t generation, bool synchronize) {
   select_kernel2<<<Blocks(n), kBlock>>>(parents, fitness, n_elites, n, op, seed, generation);
   HPO_CUDA_TRY(cudaGetLastError());
   vary_kernel2<<<Blocks(static_cast<int64_t>(n) * d), kBlock>>>(next, genes, parents, elites, n_elites, types, levels,
-                                                                 n, d, op, seed, generation);
+                                                                n, d, op, seed, generation);
   HPO_CUDA_TRY(cudaGetLastError());
   if (synchronize) HPO_CUDA_TRY(cudaDeviceSynchronize());
   return Status::Ok();
 }
 
-Status BreedCuda(double* out, const double* genes, const double* fitness, const int32_t* types,
-                      const int32_t* levels, int32_t n, int32_t d, const Operators& op, uint64_t seed,
-                      uint32_t generation, uint32_t first, int32_t count) {
+Status BreedCuda(double* out, const double* genes, const double* fitness, const int32_t* types, const int32_t* levels,
+                 int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation, uint32_t first,
+                 int32_t count) {
   if (count == 0) return Status::Ok();
   breed_kernel1<<<Blocks(count), kBlock>>>(out, genes, fitness, types, levels, n, d, op, seed, generation, first,
                                            count);

@@ -40,8 +40,9 @@ inline Operators ArgOperators(const Napi::CallbackInfo& info, size_t i, int32_t 
     }
     return static_cast<int32_t>(v);
   };
-  Operators op{integer(0, "tournament"), a.data[1],  a.data[2], integer(3, "crossover kind"), a.data[4],
-               a.data[5],                integer(6, "mutation kind"), a.data[7], integer(8, "elitism")};
+  Operators op{integer(0, "tournament"),     a.data[1], a.data[2],
+               integer(3, "crossover kind"), a.data[4], a.data[5],
+               integer(6, "mutation kind"),  a.data[7], integer(8, "elitism")};
   std::string problem = CheckOperators(op, n);
   if (!problem.empty()) ThrowRange(info.Env(), "operators: " + problem);
   return op;
@@ -52,12 +53,12 @@ class PopulationWrap : public Napi::ObjectWrap<PopulationWrap<Engine>> {
  public:
   static Napi::Function Define(Napi::Env env, const char* name) {
     using W = PopulationWrap<Engine>;
-    return W::DefineClass(env, name,
-                          {W::InstanceMethod("evolve", &W::Evolve), W::InstanceMethod("breed", &W::Breed),
-                           W::InstanceMethod("rank", &W::Rank), W::InstanceMethod("genes", &W::Genes),
-                           W::InstanceMethod("setGenes", &W::SetGenes),
-                           W::InstanceMethod("generation", &W::GenerationValue),
-                           W::InstanceMethod("dispose", &W::Dispose)});
+    return W::DefineClass(
+        env, name,
+        {W::InstanceMethod("evolve", &W::Evolve), W::InstanceMethod("breed", &W::Breed),
+         W::InstanceMethod("rank", &W::Rank), W::InstanceMethod("genes", &W::Genes),
+         W::InstanceMethod("setGenes", &W::SetGenes), W::InstanceMethod("generation", &W::GenerationValue),
+         W::InstanceMethod("dispose", &W::Dispose)});
   }
 
   explicit PopulationWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PopulationWrap<Engine>>(info) {
@@ -92,7 +93,8 @@ class PopulationWrap : public Napi::ObjectWrap<PopulationWrap<Engine>> {
   void CheckGenes(Napi::Env env, const ArrayArg<double>& genes) {
     for (size_t i = 0; i < genes.length; ++i) {
       if (!(genes.data[i] >= 0.0 && genes.data[i] <= 1.0)) {
-        ThrowRange(env, "genes must lie in [0, 1]; element " + std::to_string(i) + " is " + std::to_string(genes.data[i]),
+        ThrowRange(env,
+                   "genes must lie in [0, 1]; element " + std::to_string(i) + " is " + std::to_string(genes.data[i]),
                    StatusCode::kOutOfBounds);
       }
     }

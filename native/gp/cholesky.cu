@@ -42,7 +42,8 @@ __global__ void potrf_diag_kernel1(T* A, int n, int k, int bs, int* info) {
 template <typename T>
 __global__ void potrf_panel_kernel1(T* A, int n, int k, int bs) {
   __shared__ T l[NB][NB + 1];
-  for (int idx = threadIdx.x; idx < bs * bs; idx += blockDim.x) l[idx / bs][idx % bs] = A[(size_t)(k + idx / bs) * n + k + idx % bs];
+  for (int idx = threadIdx.x; idx < bs * bs; idx += blockDim.x)
+    l[idx / bs][idx % bs] = A[(size_t)(k + idx / bs) * n + k + idx % bs];
   __syncthreads();
   int i = k + bs + blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;

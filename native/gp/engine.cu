@@ -255,9 +255,10 @@ class CudaEngine : public Engine {
       double next = attempt == 0 ? kFirstJitter * scale : jitter * 10.0;
       // next <= jitter: a zero scale (outputscale and noise underflowed) would escalate forever.
       if (!(next <= kMaxJitter * scale * (1.0 + 1e-9)) || !std::isfinite(next) || !(next > jitter))
-        throw StatusError(StatusCode::kNotPositiveDefinite, "the kernel matrix is not positive definite, even with jitter " + std::to_string(jitter) +
-                      " on its diagonal (pivot " + std::to_string(pivot) +
-                      " failed); check the inputs for NaN or huge values, or use a larger noise");
+        throw StatusError(StatusCode::kNotPositiveDefinite,
+                          "the kernel matrix is not positive definite, even with jitter " + std::to_string(jitter) +
+                              " on its diagonal (pivot " + std::to_string(pivot) +
+                              " failed); check the inputs for NaN or huge values, or use a larger noise");
       jitter = next;
     }
   }
@@ -348,8 +349,8 @@ class CudaEngine : public Engine {
 
   // Posterior (mean, variance) or acquisition (value, grad) for m candidates, in chunks that keep
   // the (n, chunk) candidate matrix within ~512 MiB.
-  void run_candidates(Lane<T>& lane, const double* Xc, int m, const AcqOptions* acq, double* mean_out,
-                      double* var_out, double* value_out, double* grad_out) const {
+  void run_candidates(Lane<T>& lane, const double* Xc, int m, const AcqOptions* acq, double* mean_out, double* var_out,
+                      double* value_out, double* grad_out) const {
     if (theta.empty()) throw StatusError(StatusCode::kInvalidState, "the GP has no hyperparameters yet");
     if (m == 0) return;
     const double outputscale = std::exp(theta[d]);
@@ -373,8 +374,8 @@ class CudaEngine : public Engine {
       if (!acq) {
         GP_CUDA(cudaMemcpyAsync(mean_out + start, lane.mean.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
                                 lane.stream));
-        GP_CUDA(cudaMemcpyAsync(var_out + start, lane.var.get(), sizeof(double) * c, cudaMemcpyDeviceToHost,
-                                lane.stream));
+        GP_CUDA(
+            cudaMemcpyAsync(var_out + start, lane.var.get(), sizeof(double) * c, cudaMemcpyDeviceToHost, lane.stream));
         sync(lane);
         continue;
       }

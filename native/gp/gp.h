@@ -54,8 +54,7 @@ class Engine {
   // Posterior mean and latent variance (clamped at 0) at m candidates Xc (m, d) row-major.
   virtual void predict(const double* Xc, int m, double* mean, double* variance) const = 0;
   // Acquisition values (m) and, when grad != nullptr, gradients (m, d) with respect to the candidates.
-  virtual void acquisition(const double* Xc, int m, const AcqOptions& options, double* value,
-                           double* grad) const = 0;
+  virtual void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const = 0;
   // Whether lml/acquisition may run concurrently on several host threads.
   virtual bool parallel_safe() const { return true; }
   // Where the work runs, e.g. "cpu fp64 2 threads" or "cuda fp64 cusolver".

@@ -59,8 +59,7 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
     int kernel = static_cast<int>(IntArg(info, 4, "kernel", 0, 2));
     int threads = static_cast<int>(IntArg(info, 5, "threads", 0, 1024));
     int precision = static_cast<int>(IntArg(info, 6, "precision", 0, 1));
-    Status status =
-        CaptureStatus([&] { engine_ = Backend::make(X.data, y.data, n_, d_, kernel, threads, precision); });
+    Status status = CaptureStatus([&] { engine_ = Backend::make(X.data, y.data, n_, d_, kernel, threads, precision); });
     if (!status.ok()) ThrowStatus(info.Env(), status);
   }
 
@@ -88,7 +87,8 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
 
   Napi::Value Lml(const Napi::CallbackInfo& info) {
     Engine& engine = Ready(info);
-    auto theta = std::make_shared<std::vector<double>>(CopiedArrayArg<double>(info, 0, "theta", ArrayRequirements::Finite(theta_size(d_))));
+    auto theta = std::make_shared<std::vector<double>>(
+        CopiedArrayArg<double>(info, 0, "theta", ArrayRequirements::Finite(theta_size(d_))));
     bool with_grad = BoolArg(info, 1, "withGradient");
     auto grad = std::make_shared<std::vector<double>>(with_grad ? theta_size(d_) : 0);
     auto result = std::make_shared<LmlResult>();
@@ -108,7 +108,8 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
 
   Napi::Value Condition(const Napi::CallbackInfo& info) {
     Engine& engine = Ready(info);
-    auto theta = std::make_shared<std::vector<double>>(CopiedArrayArg<double>(info, 0, "theta", ArrayRequirements::Finite(theta_size(d_))));
+    auto theta = std::make_shared<std::vector<double>>(
+        CopiedArrayArg<double>(info, 0, "theta", ArrayRequirements::Finite(theta_size(d_))));
     auto jitter = std::make_shared<double>(0.0);
     return Run(
         info.Env(), "hpo.gp.condition", [&engine, theta, jitter] { *jitter = engine.condition(*theta); },
@@ -125,12 +126,14 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
     options.restarts = static_cast<int>(IntArg(info, 0, "restarts", 1, 1024));
     options.seed = static_cast<uint64_t>(IntArg(info, 1, "seed", 0, 2147483647));
     options.max_iterations = static_cast<int>(IntArg(info, 2, "maxIterations", 1, 100000));
-    if (!ArgAt(info, 3).IsNull()) options.warm = CopiedArrayArg<double>(info, 3, "warm", ArrayRequirements::Finite(theta_size(d_)));
+    if (!ArgAt(info, 3).IsNull())
+      options.warm = CopiedArrayArg<double>(info, 3, "warm", ArrayRequirements::Finite(theta_size(d_)));
     options.threads = static_cast<int>(IntArg(info, 4, "threads", 0, 1024));
     Napi::Value memory = ArgAt(info, 5);
     if (!memory.IsNull() && !memory.IsUndefined()) {
       const size_t pair = 2 * theta_size(d_);
-      options.warm_memory = CopiedArrayArg<double>(info, 5, "curvature", ArrayRequirements::FiniteUnits(pair, pair * LbfgsOptions{}.memory));
+      options.warm_memory = CopiedArrayArg<double>(info, 5, "curvature",
+                                                   ArrayRequirements::FiniteUnits(pair, pair * LbfgsOptions{}.memory));
     }
     auto result = std::make_shared<FitResult>();
     return Run(
@@ -154,11 +157,13 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
   Napi::Value Predict(const Napi::CallbackInfo& info) {
     Engine& engine = Conditioned(info);
     int m = static_cast<int>(IntArg(info, 1, "m", 0, 1 << 30));
-    auto Xc = std::make_shared<std::vector<double>>(CopiedArrayArg<double>(info, 0, "Xc", ArrayRequirements::Finite((size_t)m * d_)));
+    auto Xc = std::make_shared<std::vector<double>>(
+        CopiedArrayArg<double>(info, 0, "Xc", ArrayRequirements::Finite((size_t)m * d_)));
     auto mean = std::make_shared<std::vector<double>>(m);
     auto variance = std::make_shared<std::vector<double>>(m);
     return Run(
-        info.Env(), "hpo.gp.predict", [&engine, Xc, m, mean, variance] { engine.predict(Xc->data(), m, mean->data(), variance->data()); },
+        info.Env(), "hpo.gp.predict",
+        [&engine, Xc, m, mean, variance] { engine.predict(Xc->data(), m, mean->data(), variance->data()); },
         [mean, variance](Napi::Env env) -> Napi::Value {
           Napi::Object out = Napi::Object::New(env);
           out.Set("mean", ToFloat64Array(env, *mean));
@@ -179,7 +184,8 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
   Napi::Value Acquisition(const Napi::CallbackInfo& info) {
     Engine& engine = Conditioned(info);
     int m = static_cast<int>(IntArg(info, 1, "m", 0, 1 << 30));
-    auto Xc = std::make_shared<std::vector<double>>(CopiedArrayArg<double>(info, 0, "Xc", ArrayRequirements::Finite((size_t)m * d_)));
+    auto Xc = std::make_shared<std::vector<double>>(
+        CopiedArrayArg<double>(info, 0, "Xc", ArrayRequirements::Finite((size_t)m * d_)));
     AcqOptions options = AcqArgs(info, 2);
     bool with_grad = BoolArg(info, 5, "withGradient");
     auto value = std::make_shared<std::vector<double>>(m);
@@ -200,7 +206,8 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
   Napi::Value Maximize(const Napi::CallbackInfo& info) {
     Engine& engine = Conditioned(info);
     int m = static_cast<int>(IntArg(info, 1, "m", 0, 1 << 20));
-    auto starts = std::make_shared<std::vector<double>>(CopiedArrayArg<double>(info, 0, "starts", ArrayRequirements::Finite((size_t)m * d_)));
+    auto starts = std::make_shared<std::vector<double>>(
+        CopiedArrayArg<double>(info, 0, "starts", ArrayRequirements::Finite((size_t)m * d_)));
     AcqOptions options = AcqArgs(info, 2);
     int max_iterations = static_cast<int>(IntArg(info, 5, "maxIterations", 1, 100000));
     int threads = static_cast<int>(IntArg(info, 6, "threads", 0, 1024));
@@ -211,8 +218,7 @@ class GpModel : public Napi::ObjectWrap<GpModel<Backend>> {
     return Run(
         info.Env(), "hpo.gp.maximize",
         [&engine, starts, m, options, max_iterations, threads, x, value] {
-          maximize_acquisition(engine, starts->data(), m, options, max_iterations, threads, x->data(),
-                               value->data());
+          maximize_acquisition(engine, starts->data(), m, options, max_iterations, threads, x->data(), value->data());
         },
         [x, value](Napi::Env env) -> Napi::Value {
           Napi::Object out = Napi::Object::New(env);

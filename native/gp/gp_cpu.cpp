@@ -3,6 +3,8 @@
 // a plain loop (same names and argument order as the CUDA launchers in gp_device.cuh); rows are split into
 // fixed blocks for threads, and partial sums are combined in block order, so results do not depend
 // on the number of threads.
+#include "gp/gp_cpu.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,9 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
-
 #include "gp/gp.h"
-#include "gp/gp_cpu.h"
 #include "gp/gp_fit.h"
 #include "gp/gp_math.h"
 #include "gp/kernel_vec_cpu.h"
@@ -136,9 +136,10 @@ double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, 
     double next = attempt == 0 ? kFirstJitter * scale : jitter * 10.0;
     // next <= jitter: a zero scale (outputscale and noise underflowed) would escalate forever.
     if (!(next <= kMaxJitter * scale * (1.0 + 1e-9)) || !std::isfinite(next) || !(next > jitter)) {
-      throw StatusError(StatusCode::kNotPositiveDefinite, "the kernel matrix is not positive definite, even with jitter " + std::to_string(jitter) +
-                    " on its diagonal (pivot " + std::to_string(pivot) +
-                    " failed); check the inputs for NaN or huge values, or use a larger noise");
+      throw StatusError(StatusCode::kNotPositiveDefinite,
+                        "the kernel matrix is not positive definite, even with jitter " + std::to_string(jitter) +
+                            " on its diagonal (pivot " + std::to_string(pivot) +
+                            " failed); check the inputs for NaN or huge values, or use a larger noise");
     }
     jitter = next;
   }
@@ -326,7 +327,8 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   kernel_matrix_cpu(K.data(), nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
   for (int i = 0; i < n; ++i) K[(size_t)i * n + i] += noise;
   std::vector<double> new_L;
-  double new_jitter = cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  double new_jitter =
+      cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
   std::vector<double> new_alpha(n);
   for (int i = 0; i < n; ++i) new_alpha[i] = y[i] - new_theta[d + 2];
   solve_lower_cpu(new_alpha.data(), new_L.data(), n);
@@ -361,8 +363,8 @@ const double* CpuEngine::lower_inverse(int m) const {
 // there. Kc is (n, c) scratch: one column per candidate, so the triangular solves run over all
 // candidates of the block at once (solve_lower_multi_cpu), or, given Linv = L^-1, L^-1 Kc is one
 // GEMM (lower_times_cpu, `packed` its scratch): the same sums without the solves' serial divisions.
-void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc,
-                                double* w, const double* Linv, std::vector<double>* packed) const {
+void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w,
+                                const double* Linv, std::vector<double>* packed) const {
   const double outputscale = std::exp(theta[d]);
   // Candidates scaled by 1/l and transposed (d, c): row i of Kc is then one contiguous distance loop.
   std::vector<double> cand_t((size_t)d * c);

@@ -28,8 +28,8 @@ inline void check_cuda(cudaError_t error, const char* what, const char* file, in
 
 inline void check_vendor(int status, const char* what, const char* file, int line) {
   if (status != 0) {
-    throw StatusError(StatusCode::kCudaError, std::string("cuSOLVER/cuBLAS call ") + what + " failed at " + file +
-                                                  ":" + std::to_string(line) + ": status " + std::to_string(status));
+    throw StatusError(StatusCode::kCudaError, std::string("cuSOLVER/cuBLAS call ") + what + " failed at " + file + ":" +
+                                                  std::to_string(line) + ": status " + std::to_string(status));
   }
 }
 #define GP_VENDOR(expr) ::hpo::gp::check_vendor((expr), #expr, __FILE__, __LINE__)
@@ -87,8 +87,7 @@ void posterior_variance_cuda(double* variance, const T* V, double outputscale, i
 // posterior.cu. Acquisition values (m) and, when grad != nullptr, gradients (m, d); Wm = K^-1 Kc (n, m).
 template <typename T>
 void acquisition_cuda(double* value, double* grad, const double* mean, const double* variance, const T* Wm,
-                      const double* alpha, const double* X, const double* Xc, const double* inv_ls2,
-                      double outputscale, int kind, int acq_kind, double best, double beta, int n, int m, int d,
-                      cudaStream_t stream);
+                      const double* alpha, const double* X, const double* Xc, const double* inv_ls2, double outputscale,
+                      int kind, int acq_kind, double best, double beta, int n, int m, int d, cudaStream_t stream);
 
 }  // namespace hpo::gp

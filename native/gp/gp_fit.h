@@ -21,10 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/thread_pool.h"
 #include "gp/gp.h"
 #include "gp/gp_math.h"
 #include "gp/lbfgs.h"
-#include "common/thread_pool.h"
 
 namespace hpo::gp {
 
@@ -151,7 +151,7 @@ inline LbfgsMemory unflatten_memory(const std::vector<double>& flat, size_t dim)
 struct FitResult {
   std::vector<double> theta;
   std::vector<double> memory;  // the winning run's final curvature pairs (flat, as FitOptions::warm_memory)
-  double objective;  // log marginal likelihood + log prior at theta (maximized)
+  double objective;            // log marginal likelihood + log prior at theta (maximized)
   double lml;
   int restarts_failed;
 };
@@ -212,7 +212,8 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
       iterations[r] = res.iterations;
     } else {
       objectives[r] = -std::numeric_limits<double>::infinity();
-      errors[r] = last_error.ok() ? Status::Error(StatusCode::kNotPositiveDefinite, "non-finite objective") : last_error;
+      errors[r] =
+          last_error.ok() ? Status::Error(StatusCode::kNotPositiveDefinite, "non-finite objective") : last_error;
     }
   };
 

@@ -53,7 +53,6 @@ __global__ void grad_rows_kernel1(double* rows, const T* Kinv, const double* alp
   }
 }
 
-
 }  // namespace
 
 template <typename T>
@@ -61,14 +60,18 @@ void grad_rows_cuda(double* rows, const T* Kinv, const double* alpha, const doub
                     double outputscale, int kind, int n, int d, cudaStream_t stream) {
   for (int start = 0; start < d; start += GRAD_CHUNK) {
     int count = std::min(GRAD_CHUNK, d - start);
-    grad_rows_kernel1<T><<<n, GRAD_THREADS, 0, stream>>>(rows, Kinv, alpha, X, inv_ls2, outputscale, kind, n, d,
-                                                         start, count);
+    grad_rows_kernel1<T>
+        <<<n, GRAD_THREADS, 0, stream>>>(rows, Kinv, alpha, X, inv_ls2, outputscale, kind, n, d, start, count);
     GP_LAUNCHED();
   }
 }
 
 // The two matrix precisions.
-template void grad_rows_cuda<double>(double* rows, const double* Kinv, const double* alpha, const double* X, const double* inv_ls2, double outputscale, int kind, int n, int d, cudaStream_t stream);
-template void grad_rows_cuda<float>(double* rows, const float* Kinv, const double* alpha, const double* X, const double* inv_ls2, double outputscale, int kind, int n, int d, cudaStream_t stream);
+template void grad_rows_cuda<double>(double* rows, const double* Kinv, const double* alpha, const double* X,
+                                     const double* inv_ls2, double outputscale, int kind, int n, int d,
+                                     cudaStream_t stream);
+template void grad_rows_cuda<float>(double* rows, const float* Kinv, const double* alpha, const double* X,
+                                    const double* inv_ls2, double outputscale, int kind, int n, int d,
+                                    cudaStream_t stream);
 
 }  // namespace hpo::gp

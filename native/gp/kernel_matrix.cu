@@ -13,8 +13,8 @@ namespace {
 
 // K (n, n) = outputscale * m(s_ij) + diag_add on the diagonal. Thread (i, j).
 template <typename T>
-__global__ void kernel_matrix_kernel1(T* K, const double* X, const double* inv_ls2, double outputscale,
-                                      double diag_add, int kind, int n, int d) {
+__global__ void kernel_matrix_kernel1(T* K, const double* X, const double* inv_ls2, double outputscale, double diag_add,
+                                      int kind, int n, int d) {
   int j = blockIdx.x * blockDim.x + threadIdx.x;
   int i = blockIdx.y * blockDim.y + threadIdx.y;
   if (i >= n || j >= n) return;
@@ -54,9 +54,13 @@ void cross_kernel_cuda(T* Kc, const double* X, const double* Xc, const double* i
 }
 
 // The two matrix precisions.
-template void kernel_matrix_cuda<double>(double* K, const double* X, const double* inv_ls2, double outputscale, double diag_add, int kind, int n, int d, cudaStream_t stream);
-template void cross_kernel_cuda<double>(double* Kc, const double* X, const double* Xc, const double* inv_ls2, double outputscale, int kind, int n, int m, int d, cudaStream_t stream);
-template void kernel_matrix_cuda<float>(float* K, const double* X, const double* inv_ls2, double outputscale, double diag_add, int kind, int n, int d, cudaStream_t stream);
-template void cross_kernel_cuda<float>(float* Kc, const double* X, const double* Xc, const double* inv_ls2, double outputscale, int kind, int n, int m, int d, cudaStream_t stream);
+template void kernel_matrix_cuda<double>(double* K, const double* X, const double* inv_ls2, double outputscale,
+                                         double diag_add, int kind, int n, int d, cudaStream_t stream);
+template void cross_kernel_cuda<double>(double* Kc, const double* X, const double* Xc, const double* inv_ls2,
+                                        double outputscale, int kind, int n, int m, int d, cudaStream_t stream);
+template void kernel_matrix_cuda<float>(float* K, const double* X, const double* inv_ls2, double outputscale,
+                                        double diag_add, int kind, int n, int d, cudaStream_t stream);
+template void cross_kernel_cuda<float>(float* Kc, const double* X, const double* Xc, const double* inv_ls2,
+                                       double outputscale, int kind, int n, int m, int d, cudaStream_t stream);
 
 }  // namespace hpo::gp

@@ -79,21 +79,29 @@ void posterior_variance_cuda(double* variance, const T* V, double outputscale, i
 
 template <typename T>
 void acquisition_cuda(double* value, double* grad, const double* mean, const double* variance, const T* Wm,
-                      const double* alpha, const double* X, const double* Xc, const double* inv_ls2,
-                      double outputscale, int kind, int acq_kind, double best, double beta, int n, int m, int d,
-                      cudaStream_t stream) {
-  acquisition_kernel1<T><<<blocks_for(m, 128), 128, 0, stream>>>(value, grad, mean, variance, Wm, alpha, X, Xc,
-                                                                 inv_ls2, outputscale, kind, acq_kind, best, beta,
-                                                                 n, m, d);
+                      const double* alpha, const double* X, const double* Xc, const double* inv_ls2, double outputscale,
+                      int kind, int acq_kind, double best, double beta, int n, int m, int d, cudaStream_t stream) {
+  acquisition_kernel1<T><<<blocks_for(m, 128), 128, 0, stream>>>(value, grad, mean, variance, Wm, alpha, X, Xc, inv_ls2,
+                                                                 outputscale, kind, acq_kind, best, beta, n, m, d);
   GP_LAUNCHED();
 }
 
 // The two matrix precisions.
-template void posterior_mean_cuda<double>(double* mean, const double* Kc, const double* alpha, double base, int n, int m, cudaStream_t stream);
-template void posterior_variance_cuda<double>(double* variance, const double* V, double outputscale, int n, int m, cudaStream_t stream);
-template void acquisition_cuda<double>(double* value, double* grad, const double* mean, const double* variance, const double* Wm, const double* alpha, const double* X, const double* Xc, const double* inv_ls2, double outputscale, int kind, int acq_kind, double best, double beta, int n, int m, int d, cudaStream_t stream);
-template void posterior_mean_cuda<float>(double* mean, const float* Kc, const double* alpha, double base, int n, int m, cudaStream_t stream);
-template void posterior_variance_cuda<float>(double* variance, const float* V, double outputscale, int n, int m, cudaStream_t stream);
-template void acquisition_cuda<float>(double* value, double* grad, const double* mean, const double* variance, const float* Wm, const double* alpha, const double* X, const double* Xc, const double* inv_ls2, double outputscale, int kind, int acq_kind, double best, double beta, int n, int m, int d, cudaStream_t stream);
+template void posterior_mean_cuda<double>(double* mean, const double* Kc, const double* alpha, double base, int n,
+                                          int m, cudaStream_t stream);
+template void posterior_variance_cuda<double>(double* variance, const double* V, double outputscale, int n, int m,
+                                              cudaStream_t stream);
+template void acquisition_cuda<double>(double* value, double* grad, const double* mean, const double* variance,
+                                       const double* Wm, const double* alpha, const double* X, const double* Xc,
+                                       const double* inv_ls2, double outputscale, int kind, int acq_kind, double best,
+                                       double beta, int n, int m, int d, cudaStream_t stream);
+template void posterior_mean_cuda<float>(double* mean, const float* Kc, const double* alpha, double base, int n, int m,
+                                         cudaStream_t stream);
+template void posterior_variance_cuda<float>(double* variance, const float* V, double outputscale, int n, int m,
+                                             cudaStream_t stream);
+template void acquisition_cuda<float>(double* value, double* grad, const double* mean, const double* variance,
+                                      const float* Wm, const double* alpha, const double* X, const double* Xc,
+                                      const double* inv_ls2, double outputscale, int kind, int acq_kind, double best,
+                                      double beta, int n, int m, int d, cudaStream_t stream);
 
 }  // namespace hpo::gp

@@ -17,7 +17,8 @@ namespace {
 template <typename T>
 __global__ void trsm_lower_diag_kernel1(const T* L, T* B, int n, int m, int k, int bs) {
   __shared__ T l[NB][NB + 1];
-  for (int idx = threadIdx.x; idx < bs * bs; idx += blockDim.x) l[idx / bs][idx % bs] = L[(size_t)(k + idx / bs) * n + k + idx % bs];
+  for (int idx = threadIdx.x; idx < bs * bs; idx += blockDim.x)
+    l[idx / bs][idx % bs] = L[(size_t)(k + idx / bs) * n + k + idx % bs];
   __syncthreads();
   int c = blockIdx.x * blockDim.x + threadIdx.x;
   if (c >= m) return;
@@ -48,7 +49,8 @@ __global__ void trsm_lower_update_kernel1(const T* L, T* B, int n, int m, int k,
 template <typename T>
 __global__ void trsm_upper_diag_kernel1(const T* L, T* B, int n, int m, int k, int bs) {
   __shared__ T l[NB][NB + 1];
-  for (int idx = threadIdx.x; idx < bs * bs; idx += blockDim.x) l[idx / bs][idx % bs] = L[(size_t)(k + idx / bs) * n + k + idx % bs];
+  for (int idx = threadIdx.x; idx < bs * bs; idx += blockDim.x)
+    l[idx / bs][idx % bs] = L[(size_t)(k + idx / bs) * n + k + idx % bs];
   __syncthreads();
   int c = blockIdx.x * blockDim.x + threadIdx.x;
   if (c >= m) return;

@@ -62,7 +62,8 @@ inline FillRequest ParseFillRequest(const Napi::CallbackInfo& info) {
     }
   }
   // The last value's index must fit in 64 bits (the counter's block index is 64 bits wide).
-  if (req.count > 0 && req.offset > UINT64_MAX - (req.count - 1)) ThrowRange(info.Env(), "offset + count overflows 64 bits");
+  if (req.count > 0 && req.offset > UINT64_MAX - (req.count - 1))
+    ThrowRange(info.Env(), "offset + count overflows 64 bits");
   return req;
 }
 
