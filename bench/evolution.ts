@@ -3,9 +3,9 @@
  *  [--genes 20] [--rank 10000,100000] [--objectives 2,3] [--reps 5] [--torch] [--json]`
  *
  * Milliseconds per generation (tournament selection + SBX crossover + polynomial mutation, elitism 2)
- * for populations of `sizes` individuals × `genes` genes (the CPU skips sizes above --cpu-max), both
- * through `evolve()` from JS (fitness copy-in and, for large populations, the thread pool included)
- * and as a loop inside the addon (CUDA events around the kernels); and per NSGA-II ranking
+ * for populations of `sizes` individuals × `genes` genes (the CPU skips sizes above --cpu-max),
+ * through `evolve()` from JS (fitness copy-in and, for large populations, the thread pool included;
+ * the kernels alone are timed by the dev harness, native/dev/evolve_dev.cu); and per NSGA-II ranking
  * (non-dominated sort + crowding) of `rank` individuals; each device side by side. Medians of `reps`
  * runs after one warm-up. Two objectives are ranked by an O(n log n) sort on the host (both devices);
  * for 3-4 the CPU runs ENS-SS (O(m n²) at worst; sizes above 100,000 are skipped there) and CUDA
@@ -53,8 +53,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-/** Median ms per generation through `evolve` (end to end), and inside the addon (kernels only on CUDA). */
-async function timeGeneration(device: Dev, n: number): Promise<{ e2e: number; native: number }> {
+/** Median ms per generation through `evolve` (end to end). */
+async function timeGeneration(device: Dev, n: number): Promise<number> {
   const rand = lcg(n);
   const pop = new Population({
     genes: Float64Array.from({ length: n * genes }, rand),
@@ -65,20 +65,16 @@ async function timeGeneration(device: Dev, n: number): Promise<{ e2e: number; na
   });
   const fitness = Float64Array.from({ length: n }, rand);
   const times: number[] = [];
-  const inner: number[] = [];
   try {
     for (let r = 0; r <= reps; r++) {
       const t0 = performance.now();
       await pop.evolve(fitness, { elitism: 2 });
       if (r > 0) times.push(performance.now() - t0);
     }
-    // Loops long enough to dwarf launch latency on a GPU, short enough for the CPU.
-    const loop = device === "cuda" ? 50 : 1;
-    for (let r = 0; r < reps; r++) inner.push(pop.timeGenerations(fitness, { elitism: 2 }, loop));
   } finally {
     pop.dispose();
   }
-  return { e2e: median(times), native: median(inner) };
+  return median(times);
 }
 
 function timeRank(device: Dev, n: number, m: number): number {
@@ -116,12 +112,9 @@ for (const n of sizes)
     if (device === "cpu" && n > cpuMax) {
       const note = `above --cpu-max ${cpuMax}`;
       rows.push({ measure: "generation (evolve)", size, device, ms: null, note });
-      rows.push({ measure: "generation (native loop)", size, device, ms: null, note });
       continue;
     }
-    const t = await timeGeneration(device, n);
-    rows.push({ measure: "generation (evolve)", size, device, ms: t.e2e });
-    rows.push({ measure: "generation (native loop)", size, device, ms: t.native });
+    rows.push({ measure: "generation (evolve)", size, device, ms: await timeGeneration(device, n) });
   }
 for (const n of rankSizes)
   for (const m of objectiveCounts)
@@ -190,12 +183,10 @@ if (json) {
     for (const r of peer.rows) {
       const ours = rows.find(
         (x) =>
-          x.measure === "generation (native loop)" &&
-          x.size === `${r.size} × ${genes}` &&
-          x.device === "cuda",
+          x.measure === "generation (evolve)" && x.size === `${r.size} × ${genes}` && x.device === "cuda",
       );
       const note = ours?.ms
-        ? ` · hpo cuda ${ours.ms.toFixed(3)} ms (kernels), ${(r.ms / ours.ms).toFixed(1)}×`
+        ? ` · hpo cuda ${ours.ms.toFixed(3)} ms (evolve, end to end), ${(r.ms / ours.ms).toFixed(1)}×`
         : "";
       console.log(`  ${r.size} × ${genes}: PyTorch ${r.ms.toFixed(3)} ms${note}`);
     }

@@ -5,11 +5,15 @@
 
 namespace hpo {
 void RegisterRngCpu(Napi::Env env, Napi::Object exports);
-namespace evo { void RegisterEvoCpu(Napi::Env env, Napi::Object exports); }
+namespace evo {
+void RegisterEvoCpu(Napi::Env env, Napi::Object exports);
+}
 void RegisterGpCpu(Napi::Env env, Napi::Object exports);
 #ifdef HPO_WITH_CUDA
 void RegisterRngCuda(Napi::Env env, Napi::Object exports);
-namespace evo { void RegisterEvoCuda(Napi::Env env, Napi::Object exports); }
+namespace evo {
+void RegisterEvoCuda(Napi::Env env, Napi::Object exports);
+}
 void RegisterGpCuda(Napi::Env env, Napi::Object exports);
 #endif
 }  // namespace hpo

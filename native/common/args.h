@@ -2,6 +2,8 @@
 // throws a JS TypeError (wrong kind of value) or RangeError (right kind, bad value) naming the argument.
 // Nothing reaching the addon may crash the process. These are the cheap door checks only: defaults and
 // friendly validation live in TypeScript (src/native/), which calls the addon with checked values.
+// Every error thrown from here carries a stable `code` (common/status.h): HPO_INVALID_ARGUMENT for
+// argument errors, the Status's own code for failures found while working.
 //
 // Typical use in a binding:
 //   auto x = hpo::TypedArrayArg<double>(info, 0, "x", hpo::ArrayRequirements::Finite(n * dim));
@@ -9,6 +11,7 @@
 #pragma once
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -16,34 +19,46 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "common/status.h"
 
 namespace hpo {
 
-// Throws a JS TypeError (as a C++ exception that node-addon-api turns into a JS exception).
-[[noreturn]] inline void ThrowType(Napi::Env env, const std::string& message) {
-  throw Napi::TypeError::New(env, message);
-}
-
-// Throws a JS RangeError.
-[[noreturn]] inline void ThrowRange(Napi::Env env, const std::string& message) {
-  throw Napi::RangeError::New(env, message);
-}
-
-// Throws a JS Error whose `code` is the status's stable name (e.g. HPO_CUDA_ERROR), for failures found
-// while working rather than in the arguments. src/native maps `code` onto HpoNativeError codes.
-[[noreturn]] inline void ThrowStatus(Napi::Env env, const Status& status) {
-  Napi::Error error = Napi::Error::New(env, status.message);
-  error.Set("code", Napi::String::New(env, StatusCodeName(status.code)));
-  throw error;
-}
-
-// A Status as a JS Error value (for AsyncWorker rejections, which must not throw).
-inline Napi::Error StatusError(Napi::Env env, const Status& status) {
-  Napi::Error error = Napi::Error::New(env, status.message);
-  error.Set("code", Napi::String::New(env, StatusCodeName(status.code)));
+// `error` with its `code` set to the stable name of `code`.
+template <typename E>
+E WithCode(E error, StatusCode code) {
+  error.Set("code", Napi::String::New(error.Env(), StatusCodeName(code)));
   return error;
+}
+
+// Throws a JS TypeError with code HPO_INVALID_ARGUMENT (as a C++ exception that node-addon-api turns
+// into a JS exception).
+[[noreturn]] inline void ThrowType(Napi::Env env, const std::string& message) {
+  throw WithCode(Napi::TypeError::New(env, message), StatusCode::kInvalidArgument);
+}
+
+// Throws a JS RangeError, by default with code HPO_INVALID_ARGUMENT (HPO_OUT_OF_BOUNDS for values
+// outside the unit cube the engines work in).
+[[noreturn]] inline void ThrowRange(Napi::Env env, const std::string& message,
+                                    StatusCode code = StatusCode::kInvalidArgument) {
+  throw WithCode(Napi::RangeError::New(env, message), code);
+}
+
+// A Status as a JS Error value whose `code` is the status's stable name (e.g. HPO_CUDA_ERROR), for
+// failures found while working rather than in the arguments (and for Promise rejections, which must
+// not throw). src/native maps `code` onto
+// HpoNativeError codes.
+inline Napi::Error JsError(Napi::Env env, const Status& status) {
+  return WithCode(Napi::Error::New(env, status.message), status.code);
+}
+
+// Throws a failed Status as a JS Error (see JsError).
+[[noreturn]] inline void ThrowStatus(Napi::Env env, const Status& status) { throw JsError(env, status); }
+
+// Throws HPO_INVALID_STATE: the object cannot take this call now (disposed, busy, not yet fitted).
+[[noreturn]] inline void ThrowState(Napi::Env env, const std::string& message) {
+  ThrowStatus(env, Status::Error(StatusCode::kInvalidState, message));
 }
 
 // How a received value is described in messages: "undefined", "null", "a number", "a Float32Array"...
@@ -134,6 +149,13 @@ inline uint64_t U64Arg(const Napi::CallbackInfo& info, size_t index, const char*
   return CountArg(info, index, name);
 }
 
+// A boolean argument.
+inline bool BoolArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value value = ArgAt(info, index);
+  if (!value.IsBoolean()) ThrowType(info.Env(), std::string(name) + " must be a boolean, got " + DescribeValue(value));
+  return value.As<Napi::Boolean>().Value();
+}
+
 // The JS name of the typed array holding elements of type T.
 template <typename T>
 struct TypedArrayTraits;
@@ -165,6 +187,9 @@ struct ArrayRequirements {
   // For floating-point arrays: reject NaN (and, with `finite`, also ±Infinity).
   bool no_nan = false;
   bool finite = false;
+  // With unit > 0 (and length kAnyLength): a multiple of `unit` elements, at most `max_length`.
+  size_t unit = 0;
+  size_t max_length = kAnyLength;
   static constexpr size_t kAnyLength = static_cast<size_t>(-1);
 
   // Exactly `n` elements, any values.
@@ -173,6 +198,10 @@ struct ArrayRequirements {
   static ArrayRequirements NoNaN(size_t n = kAnyLength) { return ArrayRequirements{n, true, false}; }
   // Exactly `n` elements (or any number with kAnyLength), all finite.
   static ArrayRequirements Finite(size_t n = kAnyLength) { return ArrayRequirements{n, true, true}; }
+  // A multiple of `unit` elements, at most `max_length`, all finite (e.g. rows of a fixed width).
+  static ArrayRequirements FiniteUnits(size_t unit, size_t max_length) {
+    return ArrayRequirements{kAnyLength, true, true, unit, max_length};
+  }
 };
 
 // A checked typed-array argument: its elements viewed in place (no copy). The pointer is valid only
@@ -203,18 +232,39 @@ ArrayArg<T> TypedArrayArg(const Napi::CallbackInfo& info, size_t index, const ch
     ThrowRange(env, std::string(name) + " must have " + std::to_string(req.length) + " elements, got " +
                         std::to_string(length));
   }
+  if (req.unit > 0 && (length % req.unit != 0 || length > req.max_length)) {
+    ThrowRange(env, std::string(name) + " must have a multiple of " + std::to_string(req.unit) + " elements, at most " +
+                        std::to_string(req.max_length) + ", got " + std::to_string(length));
+  }
   T* data = array.Data();
   if constexpr (std::is_floating_point_v<T>) {
     if (req.no_nan || req.finite) {
       for (size_t i = 0; i < length; ++i) {
-        if (std::isnan(data[i])) ThrowRange(env, std::string(name) + "[" + std::to_string(i) + "] is NaN");
-        if (req.finite && std::isinf(data[i])) {
-          ThrowRange(env, std::string(name) + "[" + std::to_string(i) + "] is not finite");
+        const char* bad = std::isnan(data[i]) ? "NaN" : (req.finite && std::isinf(data[i])) ? "not finite" : nullptr;
+        if (bad != nullptr) {
+          ThrowRange(env, std::string(name) + (req.finite ? " must be finite" : " must not contain NaN") +
+                              ", element " + std::to_string(i) + " is " + bad);
         }
       }
     }
   }
   return ArrayArg<T>{array, data, length};
+}
+
+// A checked typed-array argument copied into a vector (for work that outlives the call, or that must
+// not see JS change the array meanwhile).
+template <typename T>
+std::vector<T> CopiedArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name,
+                              const ArrayRequirements& req = {}) {
+  ArrayArg<T> arg = TypedArrayArg<T>(info, index, name, req);
+  return std::vector<T>(arg.data, arg.data + arg.length);
+}
+
+// A new Float64Array holding `values`.
+inline Napi::Float64Array ToFloat64Array(Napi::Env env, const std::vector<double>& values) {
+  Napi::Float64Array out = Napi::Float64Array::New(env, values.size());
+  std::copy(values.begin(), values.end(), out.Data());
+  return out;
 }
 
 }  // namespace hpo

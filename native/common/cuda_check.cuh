@@ -31,39 +31,10 @@ inline Status CudaStatus(cudaError_t error, const char* call, const char* file, 
                                  cudaGetErrorString(error) + " (" + cudaGetErrorName(error) + ")");
 }
 
-#define HPO_CUDA_TRY(call)                                                              \
-  do {                                                                                  \
+#define HPO_CUDA_TRY(call)                                                                 \
+  do {                                                                                     \
     ::hpo::Status hpo_cuda_status_ = ::hpo::CudaStatus((call), #call, __FILE__, __LINE__); \
-    if (!hpo_cuda_status_.ok()) return hpo_cuda_status_;                                \
+    if (!hpo_cuda_status_.ok()) return hpo_cuda_status_;                                   \
   } while (0)
-
-// Device memory owned by a scope: freed on every return path, so error returns do not leak.
-template <typename T>
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  ~DeviceBuffer() {
-    if (ptr_ != nullptr) cudaFree(ptr_);
-  }
-  // Allocates room for `count` elements (releasing any earlier allocation).
-  Status Allocate(size_t count) {
-    if (ptr_ != nullptr) cudaFree(ptr_);
-    ptr_ = nullptr;
-    count_ = 0;
-    if (count == 0) return Status::Ok();
-    HPO_CUDA_TRY(cudaMalloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T)));
-    count_ = count;
-    return Status::Ok();
-  }
-  T* get() const { return ptr_; }
-  size_t size() const { return count_; }
-  size_t bytes() const { return count_ * sizeof(T); }
-
- private:
-  T* ptr_ = nullptr;
-  size_t count_ = 0;
-};
 
 }  // namespace hpo

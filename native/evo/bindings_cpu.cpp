@@ -2,9 +2,9 @@
 #include <napi.h>
 
 #include <algorithm>
-#include <chrono>
 #include <vector>
 
+#include "common/status.h"
 #include "evo/evo.h"
 #include "evo/population_napi.h"
 #include "registry.h"
@@ -15,45 +15,37 @@ namespace {
 // Genes in host memory; evolve() breeds into a second buffer and swaps.
 class CpuEngine {
  public:
-  std::string Init(const double* genes, int32_t n, int32_t d, const int32_t* types, const int32_t* levels) {
+  Status Init(const double* genes, int32_t n, int32_t d, const int32_t* types, const int32_t* levels) {
     n_ = n;
     d_ = d;
     genes_.assign(genes, genes + static_cast<size_t>(n) * d);
     next_.resize(genes_.size());
     types_.assign(types, types + d);
     levels_.assign(levels, levels + d);
-    return "";
+    return Status::Ok();
   }
-  std::string Evolve(const double* fitness, const Operators& op, uint64_t seed, uint32_t generation) {
+  Status Evolve(const double* fitness, const Operators& op, uint64_t seed, uint32_t generation) {
     EvolveCpu(next_.data(), genes_.data(), fitness, types_.data(), levels_.data(), n_, d_, op, seed, generation);
     genes_.swap(next_);
-    return "";
+    return Status::Ok();
   }
-  std::string TimeEvolve(double* ms, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
-                         int32_t reps) {
-    auto start = std::chrono::steady_clock::now();
-    for (int32_t r = 0; r < reps; ++r) Evolve(fitness, op, seed, generation + static_cast<uint32_t>(r));
-    *ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    return "";
-  }
-
-  std::string Breed(double* out, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
-                    uint32_t first, int32_t count) {
+  Status Breed(double* out, const double* fitness, const Operators& op, uint64_t seed, uint32_t generation,
+               uint32_t first, int32_t count) {
     BreedCpu(out, genes_.data(), fitness, types_.data(), levels_.data(), n_, d_, op, seed, generation, first, count);
-    return "";
+    return Status::Ok();
   }
-  std::string Rank(int32_t* rank, double* crowding, const double* objectives, int32_t k, int32_t m) {
+  Status Rank(int32_t* rank, double* crowding, const double* objectives, int32_t k, int32_t m) {
     NondominatedRankCpu(rank, objectives, k, m);
     CrowdingCpu(crowding, objectives, rank, k, m);
-    return "";
+    return Status::Ok();
   }
-  std::string Genes(double* out) {
+  Status Genes(double* out) {
     std::copy(genes_.begin(), genes_.end(), out);
-    return "";
+    return Status::Ok();
   }
-  std::string SetGenes(const double* genes) {
+  Status SetGenes(const double* genes) {
     std::copy(genes, genes + genes_.size(), genes_.begin());
-    return "";
+    return Status::Ok();
   }
 
  private:

@@ -12,9 +12,11 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
-
 #include <string>
 
+#include "common/cuda_check.cuh"
+#include "common/device_buffer.cuh"
+#include "common/status.h"
 #include "evo/evo_cuda.h"
 
 namespace hpo::evo {
@@ -142,100 +144,71 @@ __global__ void release_kernel1(int32_t* count, const int32_t* rank, const int32
 }
 
 template <int M>
-std::string RankByCounts(int32_t* rank, const double* objectives, int32_t* count, int32_t n) {
+Status RankByCounts(int32_t* rank, const double* objectives, int32_t* count, int32_t n) {
   count_dominators_kernel1<M><<<Blocks(n), kBlock>>>(count, objectives, n);
-  HPO_EVO_CUDA_CHECK(cudaGetLastError());
+  HPO_CUDA_TRY(cudaGetLastError());
   // scratch: [0] how many are ranked, then the ranked individuals front after front.
-  int32_t* scratch = nullptr;
-  HPO_EVO_CUDA_CHECK(cudaMalloc(&scratch, sizeof(int32_t) * (static_cast<size_t>(n) + 1)));
-  int32_t* assigned = scratch;
-  int32_t* members = scratch + 1;
-  std::string status;
-  cudaError_t e = cudaMemset(assigned, 0, sizeof(int32_t));
+  DeviceBuffer<int32_t> scratch;
+  HPO_RETURN_IF_ERROR(scratch.Allocate(static_cast<size_t>(n) + 1));
+  int32_t* assigned = scratch.get();
+  int32_t* members = scratch.get() + 1;
+  HPO_CUDA_TRY(cudaMemset(assigned, 0, sizeof(int32_t)));
   int32_t first = 0, done = 0;
   // Every front is non-empty (among the unranked, one with no unranked dominator always exists), so
   // this ends after at most n fronts; the check below guards the loop all the same.
-  for (int32_t front = 0; front < n && done < n && e == cudaSuccess; ++front) {
+  for (int32_t front = 0; front < n && done < n; ++front) {
     join_front_kernel1<<<Blocks(n), kBlock>>>(rank, count, members, assigned, front, n);
-    e = cudaGetLastError();
-    if (e == cudaSuccess) e = cudaMemcpy(&done, assigned, sizeof(int32_t), cudaMemcpyDeviceToHost);
-    if (e != cudaSuccess) break;
+    HPO_CUDA_TRY(cudaGetLastError());
+    HPO_CUDA_TRY(cudaMemcpy(&done, assigned, sizeof(int32_t), cudaMemcpyDeviceToHost));
     if (done == first) {
-      status = "ranking on the device: front " + std::to_string(front) + " came out empty";
-      break;
+      return Status::Error(StatusCode::kInternal,
+                           "ranking on the device: front " + std::to_string(front) + " came out empty");
     }
     if (done < n) {
       release_kernel1<M><<<Blocks(n), kBlock>>>(count, rank, members, first, done - first, objectives, n);
-      e = cudaGetLastError();
+      HPO_CUDA_TRY(cudaGetLastError());
     }
     first = done;
   }
-  if (e != cudaSuccess && status.empty()) status = std::string("ranking on the device: ") + cudaGetErrorString(e);
-  cudaFree(scratch);
-  return status;
+  return Status::Ok();
 }
 
 }  // namespace
 
-std::string EvolveCuda(double* next, const double* genes, const double* fitness, const int32_t* elites,
-                       int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t* parents, int32_t n,
-                       int32_t d, const Operators& op, uint64_t seed, uint32_t generation, bool synchronize) {
+Status EvolveCuda(double* next, const double* genes, const double* fitness, const int32_t* elites, int32_t n_elites,
+                  const int32_t* types, const int32_t* levels, int32_t* parents, int32_t n, int32_t d,
+                  const Operators& op, uint64_t seed, uint32_t generation, bool synchronize) {
   select_kernel2<<<Blocks(n), kBlock>>>(parents, fitness, n_elites, n, op, seed, generation);
-  HPO_EVO_CUDA_CHECK(cudaGetLastError());
+  HPO_CUDA_TRY(cudaGetLastError());
   vary_kernel2<<<Blocks(static_cast<int64_t>(n) * d), kBlock>>>(next, genes, parents, elites, n_elites, types, levels,
-                                                                 n, d, op, seed, generation);
-  HPO_EVO_CUDA_CHECK(cudaGetLastError());
-  if (synchronize) HPO_EVO_CUDA_CHECK(cudaDeviceSynchronize());
-  return "";
+                                                                n, d, op, seed, generation);
+  HPO_CUDA_TRY(cudaGetLastError());
+  if (synchronize) HPO_CUDA_TRY(cudaDeviceSynchronize());
+  return Status::Ok();
 }
 
-std::string TimeEvolveCuda(double* ms, double** genes, double** next, const double* fitness, const int32_t* elites,
-                           int32_t n_elites, const int32_t* types, const int32_t* levels, int32_t* parents,
-                           int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation,
-                           int32_t reps) {
-  cudaEvent_t start = nullptr, stop = nullptr;
-  HPO_EVO_CUDA_CHECK(cudaEventCreate(&start));
-  cudaError_t e = cudaEventCreate(&stop);
-  std::string status;
-  if (e == cudaSuccess) e = cudaEventRecord(start);
-  for (int32_t r = 0; r < reps && e == cudaSuccess && status.empty(); ++r) {
-    status = EvolveCuda(*next, *genes, fitness, elites, n_elites, types, levels, parents, n, d, op, seed,
-                        generation + static_cast<uint32_t>(r), false);
-    double* t = *genes;
-    *genes = *next;
-    *next = t;
-  }
-  if (e == cudaSuccess && status.empty()) e = cudaEventRecord(stop);
-  if (e == cudaSuccess && status.empty()) e = cudaEventSynchronize(stop);
-  float elapsed = 0.0f;
-  if (e == cudaSuccess && status.empty()) e = cudaEventElapsedTime(&elapsed, start, stop);
-  if (e != cudaSuccess && status.empty()) status = std::string("timing generations: ") + cudaGetErrorString(e);
-  *ms = static_cast<double>(elapsed);
-  cudaEventDestroy(start);
-  if (stop) cudaEventDestroy(stop);
-  return status;
-}
-
-std::string BreedCuda(double* out, const double* genes, const double* fitness, const int32_t* types,
-                      const int32_t* levels, int32_t n, int32_t d, const Operators& op, uint64_t seed,
-                      uint32_t generation, uint32_t first, int32_t count) {
-  if (count == 0) return "";
+Status BreedCuda(double* out, const double* genes, const double* fitness, const int32_t* types, const int32_t* levels,
+                 int32_t n, int32_t d, const Operators& op, uint64_t seed, uint32_t generation, uint32_t first,
+                 int32_t count) {
+  if (count == 0) return Status::Ok();
   breed_kernel1<<<Blocks(count), kBlock>>>(out, genes, fitness, types, levels, n, d, op, seed, generation, first,
                                            count);
-  HPO_EVO_CUDA_CHECK(cudaGetLastError());
-  HPO_EVO_CUDA_CHECK(cudaDeviceSynchronize());
-  return "";
+  HPO_CUDA_TRY(cudaGetLastError());
+  HPO_CUDA_TRY(cudaDeviceSynchronize());
+  return Status::Ok();
 }
 
-std::string NondominatedRankCuda(int32_t* rank, double* objectives, int32_t* count, int32_t n, int32_t m) {
+Status NondominatedRankCuda(int32_t* rank, double* objectives, int32_t* count, int32_t n, int32_t m) {
   int64_t cells = static_cast<int64_t>(n) * m;
   sanitize_kernel1<<<Blocks(cells), kBlock>>>(objectives, cells, rank, n);
-  HPO_EVO_CUDA_CHECK(cudaGetLastError());
+  HPO_CUDA_TRY(cudaGetLastError());
   switch (m) {
     case 2: return RankByCounts<2>(rank, objectives, count, n);
     case 3: return RankByCounts<3>(rank, objectives, count, n);
     case 4: return RankByCounts<4>(rank, objectives, count, n);
-    default: return "ranking on the device takes 2 to 4 objectives, got " + std::to_string(m);
+    default:
+      return Status::Error(StatusCode::kInvalidArgument,
+                           "ranking on the device takes 2 to 4 objectives, got " + std::to_string(m));
   }
 }
 

@@ -161,7 +161,8 @@ std::string CheckOperators(const Operators& op, int32_t n) {
   if (op.tournament < 1) return "tournament must be an integer >= 1";
   if (!(op.crossover >= 0.0 && op.crossover <= 1.0)) return "crossover must be a probability in [0, 1]";
   if (!(op.mutation >= 0.0 && op.mutation <= 1.0)) return "mutation must be a probability in [0, 1]";
-  if (op.crossover_kind != kSbx && op.crossover_kind != kUniform) return "crossover kind must be 0 (sbx) or 1 (uniform)";
+  if (op.crossover_kind != kSbx && op.crossover_kind != kUniform)
+    return "crossover kind must be 0 (sbx) or 1 (uniform)";
   if (!(op.eta_c >= 0.0) || !std::isfinite(op.eta_c)) return "eta_c must be a finite number >= 0";
   if (!(op.eta_m >= 0.0) || !std::isfinite(op.eta_m)) return "eta_m must be a finite number >= 0";
   if (op.mutation_kind != kPolynomial && op.mutation_kind != kGaussian)

@@ -112,7 +112,7 @@ HPO_HD double DetLog(double x) {
   if (x == kInf) return x;
   uint64_t bits = DoubleBits(x);
   int32_t e = static_cast<int32_t>((bits >> 52) & 0x7FF);
-  if (e == 0) {  // subnormal: scale into the normal range first
+  if (e == 0) {                                  // subnormal: scale into the normal range first
     bits = DoubleBits(x * 18014398509481984.0);  // 2^54
     e = static_cast<int32_t>((bits >> 52) & 0x7FF) - 54;
   }
@@ -148,7 +148,8 @@ HPO_HD double DetExp(double x) {
   if (x > 709.782712893384) return kInf;
   if (x < -708.0) return 0.0;
   double kd = x * 1.4426950408889634;  // x / ln 2
-  kd = kd >= 0.0 ? static_cast<double>(static_cast<int64_t>(kd + 0.5)) : static_cast<double>(static_cast<int64_t>(kd - 0.5));
+  kd = kd >= 0.0 ? static_cast<double>(static_cast<int64_t>(kd + 0.5))
+                 : static_cast<double>(static_cast<int64_t>(kd - 0.5));
   double r = (x - kd * kLn2Hi) - kd * kLn2Lo;  // |r| <= 0.35
   double p = 1.0 / 6402373705728000.0;         // 1/18!
   p = p * r + 1.0 / 355687428096000.0;
@@ -169,7 +170,7 @@ HPO_HD double DetExp(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  int64_t k = static_cast<int64_t>(kd);  // in [-1021, 1024]
+  int64_t k = static_cast<int64_t>(kd);                                             // in [-1021, 1024]
   if (k == 1024) return (p * 2.0) * BitsDouble(static_cast<uint64_t>(2046) << 52);  // 2^1024 is not a double
   return p * BitsDouble(static_cast<uint64_t>(k + 1023) << 52);
 }
@@ -208,7 +209,7 @@ HPO_HD double Pow(double base, double exponent) {
 // cos(2 pi v) for v in [0, 1).
 HPO_HD double DetCos2Pi(double v) {
   double q = static_cast<double>(static_cast<int64_t>(4.0 * v + 0.5));  // nearest quarter turn
-  double a = (v - q * 0.25) * 6.283185307179586;                         // |a| <= pi / 4
+  double a = (v - q * 0.25) * 6.283185307179586;                        // |a| <= pi / 4
   double s = a * a;
   int32_t quadrant = static_cast<int32_t>(q) & 3;
   if (quadrant == 0 || quadrant == 2) {
@@ -236,9 +237,7 @@ HPO_HD double DetCos2Pi(double v) {
 }
 
 // A standard normal from two uniforms (Box-Muller, cosine branch); u1 is mapped to (0, 1].
-HPO_HD double StandardNormal(double u1, double u2) {
-  return sqrt(-2.0 * DetLog(1.0 - u1)) * DetCos2Pi(u2);
-}
+HPO_HD double StandardNormal(double u1, double u2) { return sqrt(-2.0 * DetLog(1.0 - u1)) * DetCos2Pi(u2); }
 
 HPO_HD double Clamp01(double x) { return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x); }
 
@@ -358,8 +357,8 @@ struct Parents {
 };
 
 // The two tournament winners of child `individual` and whether it is bred by crossover.
-HPO_HD Parents SelectParents(const double* fitness, int32_t n, const Operators& op, uint64_t seed,
-                             uint32_t generation, uint32_t individual) {
+HPO_HD Parents SelectParents(const double* fitness, int32_t n, const Operators& op, uint64_t seed, uint32_t generation,
+                             uint32_t individual) {
   SelectionWords words{seed, generation, individual, 0u, rng::U32x4{}};
   Parents p;
   p.a = Tournament(fitness, n, op.tournament, words);

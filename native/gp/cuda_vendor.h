@@ -25,8 +25,8 @@ using PotrfBufferFn = int (*)(Handle, int uplo, int n, T* A, int lda, int* lwork
 template <typename T>
 using PotrfFn = int (*)(Handle, int uplo, int n, T* A, int lda, T* work, int lwork, int* info);
 template <typename T>
-using TrsmFn = int (*)(Handle, int side, int uplo, int trans, int diag, int m, int n, const T* alpha, const T* A, int lda,
-                       T* B, int ldb);
+using TrsmFn = int (*)(Handle, int side, int uplo, int trans, int diag, int m, int n, const T* alpha, const T* A,
+                       int lda, T* B, int ldb);
 
 struct Library {
   bool loaded = false;
@@ -79,8 +79,8 @@ inline const Library& library() {
   std::call_once(once, [] {
     std::string tried;
     void* solver = open_first("HPO_CUSOLVER_PATH", {"libcusolver.so.12", "libcusolver.so.11", "libcusolver.so"}, tried);
-    void* blas = open_first("HPO_CUBLAS_PATH", {"libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so"},
-                            tried);
+    void* blas =
+        open_first("HPO_CUBLAS_PATH", {"libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so"}, tried);
     if (!solver || !blas) {
       lib.reason = "cuSOLVER/cuBLAS not found (tried " + tried + ")";
       return;

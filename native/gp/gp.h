@@ -1,6 +1,6 @@
 // The GP surrogate engine: one exact Gaussian process (ARD kernel, output scale, Gaussian noise,
 // constant mean) over training data X (n, d) row-major and y (n). Two implementations of `Engine`:
-// CpuEngine (gp_cpu.cpp, the reference) and CudaEngine (gp.cu, data and factor kept on the device).
+// CpuEngine (gp_cpu.cpp, the reference) and CudaEngine (engine.cu, data and factor kept on the device).
 // Fitting and acquisition maximization (gp_fit.h) are written once against this interface.
 //
 // Hyperparameters travel as one vector theta of length d + 3:
@@ -10,18 +10,16 @@
 //   -1/2 (y - m)' K^-1 (y - m) - 1/2 log|K| - n/2 log(2 pi).
 #pragma once
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace hpo::gp {
+#include "common/status.h"
 
-// A failure the caller can act on (a kernel matrix that never became positive definite, a CUDA
-// error): becomes a JS Error with this message.
-class GpError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// Failures deep inside the engine (a kernel matrix that never became positive definite, a CUDA
+// error) are thrown as hpo::StatusError with their code, because they arise in L-BFGS objective
+// callbacks and parallel_for bodies that cannot return a Status; the bindings turn them back into a
+// Status (CaptureStatus in common/async_worker.h's workers) at the engine's boundary.
+namespace hpo::gp {
 
 inline int theta_size(int d) { return d + 3; }
 
@@ -48,7 +46,7 @@ class Engine {
   virtual ~Engine() = default;
 
   // Log marginal likelihood at theta and, when grad != nullptr, its gradient (d + 3) with respect to
-  // theta. Throws GpError when K is not positive definite at any jitter. Const: restarts may call it
+  // theta. Throws StatusError (HPO_NOT_POSITIVE_DEFINITE) when K is not positive definite at any jitter. Const: restarts may call it
   // from several threads when parallel_safe().
   virtual LmlResult lml(const double* theta, double* grad) const = 0;
   // Factors K at theta and keeps the factor for predictions; returns the jitter used.
@@ -56,8 +54,7 @@ class Engine {
   // Posterior mean and latent variance (clamped at 0) at m candidates Xc (m, d) row-major.
   virtual void predict(const double* Xc, int m, double* mean, double* variance) const = 0;
   // Acquisition values (m) and, when grad != nullptr, gradients (m, d) with respect to the candidates.
-  virtual void acquisition(const double* Xc, int m, const AcqOptions& options, double* value,
-                           double* grad) const = 0;
+  virtual void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const = 0;
   // Whether lml/acquisition may run concurrently on several host threads.
   virtual bool parallel_safe() const { return true; }
   // Where the work runs, e.g. "cpu fp64 2 threads" or "cuda fp64 cusolver".
@@ -72,6 +69,7 @@ class Engine {
 };
 
 // CpuEngine over copies of X (n, d) and y (n). `threads` caps the worker threads (0 = hardware).
+// Throws StatusError (HPO_OUT_OF_MEMORY) when its n x n matrices cannot fit in this machine's memory.
 std::unique_ptr<Engine> make_cpu_engine(const double* X, const double* y, int n, int d, int kernel, int threads);
 
 }  // namespace hpo::gp

@@ -5,7 +5,8 @@
 
 #include <vector>
 
-#include "gp/gp_args.h"
+#include "common/args.h"
+#include "common/async_worker.h"
 #include "gp/gp_binding.h"
 #include "gp/gp_cpu.h"
 #include "gp/gp_math.h"
@@ -23,37 +24,35 @@ struct CpuBackend {
 
 // _gpCholesky(A: Float64Array(n*n), n) -> { L, jitter }: the jitter-escalating factorization.
 Napi::Value Cholesky(const Napi::CallbackInfo& info) {
-  int n = gp::args::integer(info, 1, "n", 1, 4096);
-  std::vector<double> A = gp::args::doubles(info, 0, "A", (size_t)n * n);
+  int n = static_cast<int>(IntArg(info, 1, "n", 1, 4096));
+  auto A = TypedArrayArg<double>(info, 0, "A", ArrayRequirements::Finite((size_t)n * n));
   std::vector<double> L;
   double jitter = 0.0;
-  try {
-    jitter = gp::cholesky_with_jitter_cpu(L, A.data(), n, 1.0);
-  } catch (const gp::GpError& e) {
-    throw Napi::Error::New(info.Env(), e.what());
-  }
-  Napi::Object out = Napi::Object::New(info.Env());
-  out.Set("L", gp::args::to_array(info.Env(), L));
-  out.Set("jitter", jitter);
-  return out;
+  return RunNow(
+      info.Env(), [&] { jitter = gp::cholesky_with_jitter_cpu(L, A.data, n, 1.0); },
+      [&](Napi::Env env) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(env);
+        out.Set("L", ToFloat64Array(env, L));
+        out.Set("jitter", jitter);
+        return out;
+      });
 }
 
 // _gpAcquisitionValue(kind, mu, sigma, best, beta) -> [value, dValue/dMu, dValue/dSigma]
 Napi::Value AcquisitionValue(const Napi::CallbackInfo& info) {
-  int kind = gp::args::integer(info, 0, "kind", 0, 3);
-  double mu = gp::args::number(info, 1, "mu");
-  double sigma = gp::args::number(info, 2, "sigma");
-  if (!(sigma > 0)) throw Napi::RangeError::New(info.Env(), "sigma must be > 0");
-  gp::AcqValue a =
-      gp::acquisition_value(kind, mu, sigma, gp::args::number(info, 3, "best"), gp::args::number(info, 4, "beta"));
-  return gp::args::to_array(info.Env(), {a.value, a.d_mu, a.d_sigma});
+  int kind = static_cast<int>(IntArg(info, 0, "kind", 0, 3));
+  double mu = NumberArg(info, 1, "mu");
+  double sigma = NumberArg(info, 2, "sigma");
+  if (!(sigma > 0)) ThrowRange(info.Env(), "sigma must be > 0");
+  gp::AcqValue a = gp::acquisition_value(kind, mu, sigma, NumberArg(info, 3, "best"), NumberArg(info, 4, "beta"));
+  return ToFloat64Array(info.Env(), {a.value, a.d_mu, a.d_sigma});
 }
 
 // _gpKernel(kind, s) -> [m(s), g(s)]
 Napi::Value Kernel(const Napi::CallbackInfo& info) {
-  int kind = gp::args::integer(info, 0, "kind", 0, 2);
-  double s = gp::args::number(info, 1, "s");
-  return gp::args::to_array(info.Env(), {gp::kernel_value(kind, s), gp::kernel_grad_factor(kind, s)});
+  int kind = static_cast<int>(IntArg(info, 0, "kind", 0, 2));
+  double s = NumberArg(info, 1, "s");
+  return ToFloat64Array(info.Env(), {gp::kernel_value(kind, s), gp::kernel_grad_factor(kind, s)});
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include "common/args.h"
+#include "common/cuda_check.cuh"
+#include "common/device_buffer.cuh"
 #include "gp/gp_binding.h"
 #include "gp/gp_cuda.h"
 #include "registry.h"
@@ -19,17 +22,17 @@ struct CudaBackend {
   }
 };
 
-// _gpDeviceMemory() -> { free, total } bytes of device 0, and `held`: the bytes this process's GP
-// engines own (tests check that dispose() returns it to where it was; other processes on the GPU
-// move `free`).
+// _gpDeviceMemory() -> { free, total } bytes of device 0, and `held`: the bytes this module's device
+// buffers own (common/device_buffer.cuh; tests check that dispose() returns it to where it was; other
+// processes on the GPU move `free`).
 Napi::Value DeviceMemory(const Napi::CallbackInfo& info) {
   size_t free_bytes = 0, total_bytes = 0;
-  cudaError_t status = cudaMemGetInfo(&free_bytes, &total_bytes);
-  if (status != cudaSuccess) throw Napi::Error::New(info.Env(), std::string("cudaMemGetInfo: ") + cudaGetErrorString(status));
+  Status status = CudaStatus(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo", __FILE__, __LINE__);
+  if (!status.ok()) ThrowStatus(info.Env(), status);
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("free", static_cast<double>(free_bytes));
   out.Set("total", static_cast<double>(total_bytes));
-  out.Set("held", static_cast<double>(gp::device_bytes_held()));
+  out.Set("held", static_cast<double>(DeviceBytesHeld().load()));
   return out;
 }
 

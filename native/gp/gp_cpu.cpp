@@ -1,15 +1,19 @@
 // The CPU reference of the GP engine: kernel matrix, Cholesky with escalating jitter, triangular
 // solves, log marginal likelihood with its analytic gradient, posterior and acquisition. Each step is
-// a plain loop (same names and argument order as the CUDA launchers in gp.cu); rows are split into
+// a plain loop (same names and argument order as the CUDA launchers in gp_device.cuh); rows are split into
 // fixed blocks for threads, and partial sums are combined in block order, so results do not depend
 // on the number of threads.
+#include "gp/gp_cpu.h"
+
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "gp/gp.h"
-#include "gp/gp_cpu.h"
 #include "gp/gp_fit.h"
 #include "gp/gp_math.h"
 #include "gp/kernel_vec_cpu.h"
@@ -50,16 +54,6 @@ void trim(BlockScratch& s) {
 }
 
 }  // namespace
-
-// Scaled squared distance between rows a and b (length d) with inverse squared lengthscales.
-static inline double scaled_sqdist(const double* a, const double* b, const double* inv_ls2, int d) {
-  double s = 0.0;
-  for (int k = 0; k < d; ++k) {
-    double delta = a[k] - b[k];
-    s += delta * delta * inv_ls2[k];
-  }
-  return s;
-}
 
 // The LOWER triangle (j <= i) of K (n, n) row-major = outputscale * m(s_ij) and, when G is not
 // null, of G (n, n) = outputscale * g(s_ij); the upper triangles are not written (every consumer on
@@ -122,7 +116,7 @@ void solve_lower_transposed_cpu(double* b, const double* L, int n) {
 
 // L = chol(A + jitter I): tries jitter 0, then kFirstJitter * 10^k * scale up to kMaxJitter * scale.
 // L (n, n) receives the factor (lower triangle; the upper one is zeroed). Returns the jitter used;
-// throws GpError naming the failing pivot when no jitter helps.
+// throws StatusError (HPO_NOT_POSITIVE_DEFINITE) naming the failing pivot when no jitter helps.
 double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, double scale, int threads) {
   double jitter = 0.0;
   int pivot = -1;
@@ -140,10 +134,12 @@ double cholesky_with_jitter_cpu(std::vector<double>& L, const double* A, int n, 
     pivot = n >= kBlockedMinPoints ? cholesky_blocked_cpu(L.data(), n, threads) : cholesky_cpu(L.data(), n);
     if (pivot < 0) break;
     double next = attempt == 0 ? kFirstJitter * scale : jitter * 10.0;
-    if (!(next <= kMaxJitter * scale * (1.0 + 1e-9)) || !std::isfinite(next)) {
-      throw GpError("the kernel matrix is not positive definite, even with jitter " + std::to_string(jitter) +
-                    " on its diagonal (pivot " + std::to_string(pivot) +
-                    " failed); check the inputs for NaN or huge values, or use a larger noise");
+    // next <= jitter: a zero scale (outputscale and noise underflowed) would escalate forever.
+    if (!(next <= kMaxJitter * scale * (1.0 + 1e-9)) || !std::isfinite(next) || !(next > jitter)) {
+      throw StatusError(StatusCode::kNotPositiveDefinite,
+                        "the kernel matrix is not positive definite, even with jitter " + std::to_string(jitter) +
+                            " on its diagonal (pivot " + std::to_string(pivot) +
+                            " failed); check the inputs for NaN or huge values, or use a larger noise");
     }
     jitter = next;
   }
@@ -331,7 +327,8 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   kernel_matrix_cpu(K.data(), nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
   for (int i = 0; i < n; ++i) K[(size_t)i * n + i] += noise;
   std::vector<double> new_L;
-  double new_jitter = cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+  double new_jitter =
+      cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
   std::vector<double> new_alpha(n);
   for (int i = 0; i < n; ++i) new_alpha[i] = y[i] - new_theta[d + 2];
   solve_lower_cpu(new_alpha.data(), new_L.data(), n);
@@ -366,8 +363,8 @@ const double* CpuEngine::lower_inverse(int m) const {
 // there. Kc is (n, c) scratch: one column per candidate, so the triangular solves run over all
 // candidates of the block at once (solve_lower_multi_cpu), or, given Linv = L^-1, L^-1 Kc is one
 // GEMM (lower_times_cpu, `packed` its scratch): the same sums without the solves' serial divisions.
-void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc,
-                                double* w, const double* Linv, std::vector<double>* packed) const {
+void CpuEngine::posterior_block(const double* Xc, int c, double* mean, double* variance, double* Kc, double* w,
+                                const double* Linv, std::vector<double>* packed) const {
   const double outputscale = std::exp(theta[d]);
   // Candidates scaled by 1/l and transposed (d, c): row i of Kc is then one contiguous distance loop.
   std::vector<double> cand_t((size_t)d * c);
@@ -458,7 +455,20 @@ void CpuEngine::acquisition(const double* Xc, int m, const AcqOptions& options, 
 
 std::string CpuEngine::describe() const { return "cpu fp64 " + std::to_string(threads) + " threads"; }
 
+// The n x n matrices an lml() with its gradient holds at once (K, G, L, W and scratch).
+constexpr double kSquareMatrices = 5.0;
+
 std::unique_ptr<Engine> make_cpu_engine(const double* X, const double* y, int n, int d, int kernel, int threads) {
+  // Refuse up front a model whose matrices exceed the physical memory, with a message that says so,
+  // instead of failing (or being killed by the OOM killer) in the middle of a fit.
+  const double needed = kSquareMatrices * sizeof(double) * static_cast<double>(n) * n;
+  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  if (physical > 0 && needed > physical) {
+    throw StatusError(StatusCode::kOutOfMemory,
+                      "a GP on " + std::to_string(n) + " points needs about " +
+                          std::to_string(static_cast<long long>(needed / (1 << 30))) + " GiB for its n x n matrices; " +
+                          "this machine has " + std::to_string(static_cast<long long>(physical / (1 << 30))) + " GiB");
+  }
   return std::make_unique<CpuEngine>(X, y, n, d, kernel, threads);
 }
 

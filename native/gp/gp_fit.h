@@ -21,10 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/thread_pool.h"
 #include "gp/gp.h"
 #include "gp/gp_math.h"
 #include "gp/lbfgs.h"
-#include "common/thread_pool.h"
 
 namespace hpo::gp {
 
@@ -151,7 +151,7 @@ inline LbfgsMemory unflatten_memory(const std::vector<double>& flat, size_t dim)
 struct FitResult {
   std::vector<double> theta;
   std::vector<double> memory;  // the winning run's final curvature pairs (flat, as FitOptions::warm_memory)
-  double objective;  // log marginal likelihood + log prior at theta (maximized)
+  double objective;            // log marginal likelihood + log prior at theta (maximized)
   double lml;
   int restarts_failed;
 };
@@ -169,7 +169,7 @@ constexpr int kScreenIterations = 8;
 constexpr int kScreenMinPoints = 500;
 
 // MAP fit: maximizes lml + log prior from `restarts` starting points; the best finite result wins
-// (ties by restart index, so the result is deterministic). Throws GpError if every restart fails.
+// (ties by restart index, so the result is deterministic). Throws StatusError (the first restart's code) if every restart fails.
 inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& options) {
   const int d = engine.d;
   const int restarts = std::max(1, options.restarts);
@@ -178,7 +178,7 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
   std::vector<LbfgsMemory> memories(restarts);
   std::vector<double> objectives(restarts, -std::numeric_limits<double>::infinity());
   std::vector<int> iterations(restarts, 0);
-  std::vector<std::string> errors(restarts);
+  std::vector<Status> errors(restarts);
   LbfgsOptions lbfgs;
   // Optuna's GPSampler stops at gtol = 1e-2 on the same (total, not per-point) objective: the
   // hyperparameters are not worth more precision than the data gives them.
@@ -190,15 +190,15 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
 
   // Runs restart r for up to `steps` more L-BFGS iterations from thetas[r] and memories[r].
   auto run = [&](int r, int steps) {
-    std::string last_error;
+    Status last_error;
     auto negative_objective = [&](const std::vector<double>& t, std::vector<double>& g) -> double {
       try {
         LmlResult res = engine.lml(t.data(), g.data());
         double value = res.value + log_prior(t.data(), d, g.data());
         for (double& gi : g) gi = -gi;
         return std::isfinite(value) ? -value : std::numeric_limits<double>::infinity();
-      } catch (const GpError& e) {
-        last_error = e.what();
+      } catch (const StatusError& e) {
+        last_error = e.status();
         return std::numeric_limits<double>::infinity();
       }
     };
@@ -212,7 +212,8 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
       iterations[r] = res.iterations;
     } else {
       objectives[r] = -std::numeric_limits<double>::infinity();
-      errors[r] = last_error.empty() ? "non-finite objective" : last_error;
+      errors[r] =
+          last_error.ok() ? Status::Error(StatusCode::kNotPositiveDefinite, "non-finite objective") : last_error;
     }
   };
 
@@ -246,7 +247,9 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
     }
     if (best < 0 || objectives[r] > objectives[best]) best = r;
   }
-  if (best < 0) throw GpError("every hyperparameter restart failed: " + errors[0]);
+  if (best < 0) {
+    throw StatusError(errors[0].code, "every hyperparameter restart failed: " + errors[0].message);
+  }
   FitResult out{thetas[best], flatten_memory(memories[best]), objectives[best], 0.0, failed};
   // The objective is lml + log prior, so the likelihood needs no further factorization.
   out.lml = out.objective - log_prior(out.theta.data(), d, nullptr);

@@ -1,4 +1,4 @@
-// Per-element Gaussian-process math shared by the CPU path (gp_cpu.cpp) and the CUDA path (gp.cu):
+// Per-element Gaussian-process math shared by the CPU path (gp_cpu.cpp) and the CUDA path (gp/*.cu):
 // stationary ARD kernels as functions of the scaled squared distance, their derivatives, the normal
 // distribution in log space, and the acquisition functions with their derivatives with respect to the
 // posterior mean and standard deviation. The formulas follow from the conventions below.
@@ -27,7 +27,7 @@ constexpr double kSqrt5 = 2.23606797749978969641;
 constexpr double kInvSqrt2 = 0.70710678118654752440;
 constexpr double kInvSqrtPi = 0.56418958354775628695;
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;
-constexpr double kHalfLog2Pi = 0.91893853320467274178;   // log(2 pi) / 2
+constexpr double kHalfLog2Pi = 0.91893853320467274178;      // log(2 pi) / 2
 constexpr double kHalfLogPiOver2 = 0.22579135264472743236;  // log(pi / 2) / 2
 constexpr double kLn2 = 0.69314718055994530942;
 // Posterior variance floor used by the acquisitions (BoTorch clamps at 1e-12 as well).
@@ -36,6 +36,16 @@ constexpr double kVarianceFloor = 1e-12;
 // m(s): the kernel's correlation at scaled squared distance s >= 0.
 // Far beyond exp's range the value is 0 (guarding inf * 0 = NaN for huge distances).
 constexpr double kFarDistance = 1e6;
+
+// Scaled squared distance between rows a and b (length d) with inverse squared lengthscales.
+HPO_HD double scaled_sqdist(const double* a, const double* b, const double* inv_ls2, int d) {
+  double s = 0.0;
+  for (int k = 0; k < d; ++k) {
+    double delta = a[k] - b[k];
+    s += delta * delta * inv_ls2[k];
+  }
+  return s;
+}
 
 HPO_HD double kernel_value(int kind, double s) {
   if (!(s < kFarDistance)) return 0.0;
@@ -138,8 +148,8 @@ HPO_HD AcqValue acquisition_value(int kind, double mu, double sigma, double best
   double z = (mu - best) / sigma;
   if (kind == kLogEi) {
     double lh = log_h(z);
-    double ratio_cdf = exp(log_normal_cdf(z) - lh);                   // Phi / h
-    double ratio_pdf = exp(-0.5 * z * z - kHalfLog2Pi - lh);          // phi / h
+    double ratio_cdf = exp(log_normal_cdf(z) - lh);           // Phi / h
+    double ratio_pdf = exp(-0.5 * z * z - kHalfLog2Pi - lh);  // phi / h
     out.value = log(sigma) + lh;
     out.d_mu = ratio_cdf / sigma;
     out.d_sigma = ratio_pdf / sigma;

@@ -19,7 +19,7 @@ namespace hpo::gp {
 struct LbfgsOptions {
   int max_iterations = 100;
   int memory = 10;
-  double gradient_tolerance = 1e-5;  // on the infinity norm of the projected gradient
+  double gradient_tolerance = 1e-5;   // on the infinity norm of the projected gradient
   double relative_tolerance = 1e-10;  // on the decrease of f in one iteration, relative to max(|f|, 1)
 };
 

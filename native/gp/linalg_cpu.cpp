@@ -102,8 +102,8 @@ HPO_CLONES void gemm_kernel_4x8(double* __restrict C, int ldc, const double* __r
 // time when the CPU has them. Its sums round once per term instead of twice, so results differ
 // from the plain kernel's in the last bits (well inside every tolerance of the engine's tests).
 __attribute__((target("avx2,fma"))) void gemm_kernel_4x8_fma(double* __restrict C, int ldc, const double* __restrict A,
-                                                              int lda, const double* __restrict B, int ldb, int kc,
-                                                              int add) {
+                                                             int lda, const double* __restrict B, int ldb, int kc,
+                                                             int add) {
   __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const double* a0 = A;
   const double* a1 = A + lda;
@@ -147,9 +147,9 @@ __attribute__((target("avx2,fma"))) void gemm_kernel_4x8_fma(double* __restrict 
 // bits whichever kernel computes a tile.
 template <int R>
 __attribute__((target("avx512f"))) void gemm_kernel_rx16_avx512(double* __restrict C, int ldc,
-                                                                 const double* __restrict A, int lda,
-                                                                 const double* __restrict B, size_t tile_stride,
-                                                                 int kc, int add) {
+                                                                const double* __restrict A, int lda,
+                                                                const double* __restrict B, size_t tile_stride, int kc,
+                                                                int add) {
   __m512d acc[2 * R];
   for (int r = 0; r < 2 * R; ++r) acc[r] = _mm512_setzero_pd();
   const double* b_left = B;
@@ -242,7 +242,7 @@ void gemm_packed(double* C, int ldc, const double* A, int lda, const double* Bp,
       int j = 0;
       for (; j + 16 <= w; j += 16)
         gemm_kernel_rx16_avx512<8>(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride,
-                                tile_stride, kc, add ? 1 : 0);
+                                   tile_stride, kc, add ? 1 : 0);
       for (int half = 0; half < 8; half += 4) {
         for (int jj = j; jj + 8 <= w; jj += 8)
           HPO_GEMM_KERNEL(C + (size_t)(i + half) * ldc + jj, ldc, A + (size_t)(i + half) * lda, lda,
@@ -259,7 +259,7 @@ void gemm_packed(double* C, int ldc, const double* A, int lda, const double* Bp,
     if (kHasAvx512)
       for (; j + 16 <= w; j += 16)
         gemm_kernel_rx16_avx512<4>(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride,
-                                tile_stride, kc, add ? 1 : 0);
+                                   tile_stride, kc, add ? 1 : 0);
 #endif
     for (; j + 8 <= w; j += 8)
       HPO_GEMM_KERNEL(C + (size_t)i * ldc + j, ldc, A + (size_t)i * lda, lda, Bp + (j / 8) * tile_stride, 8, kc,
@@ -280,17 +280,18 @@ inline void sub_combination(double* row, int count, int len, Coef coef, Src src)
   for (; k < count; ++k) row_sub1(row, src(k), coef(k), len);
 }
 
-constexpr int kPanel = 64;   // Cholesky block
-constexpr int kColumns = 64;  // column block of the triangular inverse
-constexpr int kGroupRows = 32;  // GEMM rows per task (8 micro-kernel tiles share a cached B stripe)
-constexpr int kColBlock = 256;  // GEMM column stripe
+constexpr int kPanel = 64;        // Cholesky block
+constexpr int kColumns = 64;      // column block of the triangular inverse
+constexpr int kGroupRows = 32;    // GEMM rows per task (8 micro-kernel tiles share a cached B stripe)
+constexpr int kColBlock = 256;    // GEMM column stripe
 constexpr int kDepthBlock = 256;  // GEMM depth block
 
 // Solves L X = B in place for B (n, m) with leading dimension ldb, where rows [0, first) of B are zero
 // (and stay so): blocks of kPanel rows, each first updated by one GEMM with all solved rows above it
 // (in kDepthBlock steps), then by forward substitution inside the block.
 void trsm_lower_blocked(double* B, int ldb, const double* L, int n, int m, int first) {
-  std::vector<double> packed((size_t)std::min(kDepthBlock, std::max(1, n - first)) * ((std::min(kColBlock, m) + 7) / 8) * 8);
+  std::vector<double> packed((size_t)std::min(kDepthBlock, std::max(1, n - first)) *
+                             ((std::min(kColBlock, m) + 7) / 8) * 8);
   for (int i0 = first; i0 < n; i0 += kPanel) {
     const int i1 = std::min(n, i0 + kPanel);
     for (int kb = first; kb < i0; kb += kDepthBlock) {
@@ -392,8 +393,8 @@ void lower_times_cpu(double* V, const double* M, const double* B, int n, int c, 
     const int kc = std::min(kDepthBlock, n - kb);
     for (int i = kb; i < n; i += 8) {
       const int rows = std::min(8, n - i), depth = std::min(kc, i + 8 - kb);
-      gemm_packed(V + (size_t)i * c, c, M + (size_t)i * n + kb, n, packed.data() + (size_t)kb * 8, tile_stride, rows,
-                  c, depth, true);
+      gemm_packed(V + (size_t)i * c, c, M + (size_t)i * n + kb, n, packed.data() + (size_t)kb * 8, tile_stride, rows, c,
+                  depth, true);
     }
   }
 }

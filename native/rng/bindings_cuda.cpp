@@ -8,6 +8,8 @@
 
 namespace hpo {
 
-void RegisterRngCuda(Napi::Env env, Napi::Object exports) { rng::RegisterPhiloxFill<rng::PhiloxFillCuda>(env, exports); }
+void RegisterRngCuda(Napi::Env env, Napi::Object exports) {
+  rng::RegisterPhiloxFill<rng::PhiloxFillCuda>(env, exports);
+}
 
 }  // namespace hpo

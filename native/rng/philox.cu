@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "common/cuda_check.cuh"
+#include "common/device_buffer.cuh"
 #include "rng/philox.h"
 
 namespace hpo::rng {
@@ -41,7 +42,7 @@ Status PhiloxFillCuda(void* out, Distribution dist, uint64_t seed, uint64_t stre
   DeviceBuffer<unsigned char> device;
   HPO_RETURN_IF_ERROR(device.Allocate(count * ValueBytes(dist)));
   philox_fill_kernel1<<<static_cast<unsigned>(grid), kThreads>>>(device.get(), dist, seed, stream, offset, count,
-                                                                  first_block, n_blocks);
+                                                                 first_block, n_blocks);
   HPO_CUDA_TRY(cudaGetLastError());
   HPO_CUDA_TRY(cudaMemcpy(out, device.get(), device.bytes(), cudaMemcpyDeviceToHost));
   return Status::Ok();

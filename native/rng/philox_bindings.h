@@ -11,12 +11,14 @@
 #include <napi.h>
 
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/args.h"
+#include "common/async_worker.h"
 #include "common/status.h"
 #include "rng/philox.h"
 
@@ -60,80 +62,53 @@ inline FillRequest ParseFillRequest(const Napi::CallbackInfo& info) {
     }
   }
   // The last value's index must fit in 64 bits (the counter's block index is 64 bits wide).
-  if (req.count > 0 && req.offset > UINT64_MAX - (req.count - 1)) ThrowRange(info.Env(), "offset + count overflows 64 bits");
+  if (req.count > 0 && req.offset > UINT64_MAX - (req.count - 1))
+    ThrowRange(info.Env(), "offset + count overflows 64 bits");
   return req;
 }
 
 template <FillFunction Fill>
 Napi::Value PhiloxFill(const Napi::CallbackInfo& info) {
   FillRequest req = ParseFillRequest(info);
-  Status status = Fill(req.data, req.dist, req.seed, req.stream, req.offset, req.count);
-  if (!status.ok()) ThrowStatus(info.Env(), status);
-  return info.Env().Undefined();
+  return RunNow(
+      info.Env(), [&req] { return Fill(req.data, req.dist, req.seed, req.stream, req.offset, req.count); },
+      [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
 }
 
 // Generates into its own buffer on the thread pool (so JS may do anything with `out` meanwhile), then
 // copies into `out` on the main thread if `out` is still intact.
 template <FillFunction Fill>
-class PhiloxFillWorker : public Napi::AsyncWorker {
- public:
-  PhiloxFillWorker(Napi::Env env, const FillRequest& req)
-      : Napi::AsyncWorker(env, "hpo.philoxFill"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        out_ref_(Napi::Persistent(req.out)),
-        req_(req) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  void Execute() override {
-    // Allocated here, not in the constructor, so a failure is a status rather than an escaping
-    // std::bad_alloc (which node-addon-api would not catch).
-    try {
-      buffer_.resize(req_.count * ValueBytes(req_.dist));
-    } catch (const std::bad_alloc&) {
-      status_ = Status::Error(StatusCode::kOutOfMemory, "philox: cannot allocate " +
-                                                            std::to_string(req_.count * ValueBytes(req_.dist)) +
-                                                            " bytes for the values");
-      return;
-    }
-    status_ = Fill(buffer_.data(), req_.dist, req_.seed, req_.stream, req_.offset, req_.count);
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (!status_.ok()) {
-      deferred_.Reject(StatusError(env, status_).Value());
-      return;
-    }
-    Napi::TypedArray out = out_ref_.Value();
-    if (out.ArrayBuffer().IsDetached() || out.ElementLength() != req_.count) {
-      deferred_.Reject(Napi::Error::New(env, "out was detached or resized while the values were generated").Value());
-      return;
-    }
-    if (!buffer_.empty()) {
-      std::memcpy(static_cast<unsigned char*>(out.ArrayBuffer().Data()) + out.ByteOffset(), buffer_.data(),
-                  buffer_.size());
-    }
-    deferred_.Resolve(env.Undefined());
-  }
-
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::TypedArray> out_ref_;
-  FillRequest req_;
-  std::vector<unsigned char> buffer_;
-  Status status_;
-};
-
-template <FillFunction Fill>
 Napi::Value PhiloxFillAsync(const Napi::CallbackInfo& info) {
   FillRequest req = ParseFillRequest(info);
-  auto* worker = new PhiloxFillWorker<Fill>(info.Env(), req);  // owned and deleted by node-addon-api
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  auto buffer = std::make_shared<std::vector<unsigned char>>();
+  const size_t bytes = req.count * ValueBytes(req.dist);
+  const Distribution dist = req.dist;
+  const uint64_t seed = req.seed, stream = req.stream, offset = req.offset;
+  const size_t count = req.count;
+  return QueueWork(
+      info.Env(), "hpo.philoxFill", {req.out},
+      [dist, seed, stream, offset, count, buffer, bytes] {
+        // Allocated here, not on the main thread, so a failure rejects the Promise with
+        // HPO_OUT_OF_MEMORY and the size, instead of throwing from the call.
+        try {
+          buffer->resize(bytes);
+        } catch (const std::bad_alloc&) {
+          return Status::Error(StatusCode::kOutOfMemory,
+                               "philox: cannot allocate " + std::to_string(bytes) + " bytes for the values");
+        }
+        return Fill(buffer->data(), dist, seed, stream, offset, count);
+      },
+      [count, buffer](Napi::Env env, const Kept& kept) -> Napi::Value {
+        Napi::TypedArray out = kept[0].Value().As<Napi::TypedArray>();
+        if (out.ArrayBuffer().IsDetached() || out.ElementLength() != count) {
+          ThrowState(env, "out was detached or resized while the values were generated");
+        }
+        if (!buffer->empty()) {
+          std::memcpy(static_cast<unsigned char*>(out.ArrayBuffer().Data()) + out.ByteOffset(), buffer->data(),
+                      buffer->size());
+        }
+        return env.Undefined();
+      });
 }
 
 template <FillFunction Fill>

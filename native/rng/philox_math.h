@@ -15,8 +15,8 @@
 // inverse normal CDF (Wichura's AS241, PPND16) with our own log, so the same instruction sequence runs on
 // both paths.
 #pragma once
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "common/hd.h"
@@ -78,8 +78,7 @@ HPO_HD float UnitFloat(uint32_t a) { return static_cast<float>(a >> 8) * (1.0f /
 // A double in (0, 1), never 0 or 1, with 53 random bits: the midpoint of the 2^-53 cell, so the set of
 // values is symmetric about 1/2 (used for the inverse CDF, which needs 0 < p < 1).
 HPO_HD double OpenUnitDouble(uint32_t a, uint32_t b) {
-  return ((static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) + 0.5) *
-         (1.0 / 9007199254740992.0);
+  return ((static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
 // Natural log of a positive, finite, normal double (fdlibm's e_log.c algorithm: reduce x = 2^k (1 + f)
@@ -126,11 +125,25 @@ HPO_HD double NormalQuantile(double p) {
   if (q >= -0.425 && q <= 0.425) {
     double r = 0.180625 - q * q;
     double num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r +
-                      4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
-                   1.3314166789178437745e+2) * r + 3.3871328727963666080e+0);
+                      4.5921953931549871457e+4) *
+                         r +
+                     1.3731693765509461125e+4) *
+                        r +
+                    1.9715909503065514427e+3) *
+                       r +
+                   1.3314166789178437745e+2) *
+                      r +
+                  3.3871328727963666080e+0);
     double den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r +
-                      2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
-                   4.2313330701600911252e+1) * r + 1.0);
+                      2.1213794301586595867e+4) *
+                         r +
+                     5.3941960214247511077e+3) *
+                        r +
+                    6.8718700749205790830e+2) *
+                       r +
+                   4.2313330701600911252e+1) *
+                      r +
+                  1.0);
     return q * num / den;
   }
   double r = q < 0.0 ? p : 1.0 - p;  // exact: Sterbenz, since p >= 1/2 here
@@ -138,21 +151,53 @@ HPO_HD double NormalQuantile(double p) {
   double value;
   if (r <= 5.0) {
     r -= 1.6;
-    double num = (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r + 2.41780725177450611770e-1) * r +
-                      1.27045825245236838258e+0) * r + 3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r +
-                   4.63033784615654529590e+0) * r + 1.42343711074968357734e+0);
-    double den = (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r + 1.51986665636164571966e-2) * r +
-                      1.48103976427480074590e-1) * r + 6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r +
-                   2.05319162663775882187e+0) * r + 1.0);
+    double num =
+        (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r + 2.41780725177450611770e-1) * r +
+             1.27045825245236838258e+0) *
+                r +
+            3.64784832476320460504e+0) *
+               r +
+           5.76949722146069140550e+0) *
+              r +
+          4.63033784615654529590e+0) *
+             r +
+         1.42343711074968357734e+0);
+    double den =
+        (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r + 1.51986665636164571966e-2) * r +
+             1.48103976427480074590e-1) *
+                r +
+            6.89767334985100004550e-1) *
+               r +
+           1.67638483018380384940e+0) *
+              r +
+          2.05319162663775882187e+0) *
+             r +
+         1.0);
     value = num / den;
   } else {
     r -= 5.0;
-    double num = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.24266094738807843860e-3) * r +
-                      2.65321895265761230930e-2) * r + 2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r +
-                   5.46378491116411436990e+0) * r + 6.65790464350110377720e+0);
-    double den = (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r + 1.84631831751005468180e-5) * r +
-                      7.86869131145613259100e-4) * r + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
-                   5.99832206555887937690e-1) * r + 1.0);
+    double num =
+        (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.24266094738807843860e-3) * r +
+             2.65321895265761230930e-2) *
+                r +
+            2.96560571828504891230e-1) *
+               r +
+           1.78482653991729133580e+0) *
+              r +
+          5.46378491116411436990e+0) *
+             r +
+         6.65790464350110377720e+0);
+    double den =
+        (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r + 1.84631831751005468180e-5) * r +
+             7.86869131145613259100e-4) *
+                r +
+            1.48753612908506148525e-2) *
+               r +
+           1.36929880922735805310e-1) *
+              r +
+          5.99832206555887937690e-1) *
+             r +
+         1.0);
     value = num / den;
   }
   return q < 0.0 ? -value : value;
@@ -179,9 +224,7 @@ HPO_HD void BlockValue(Distribution dist, const U32x4& block, uint32_t lane, voi
     case Distribution::kUniform64:
       *static_cast<double*>(out) = UnitDouble(block.v[2 * lane], block.v[2 * lane + 1]);
       break;
-    case Distribution::kUniform32:
-      *static_cast<float*>(out) = UnitFloat(block.v[lane]);
-      break;
+    case Distribution::kUniform32: *static_cast<float*>(out) = UnitFloat(block.v[lane]); break;
     case Distribution::kNormal64:
       *static_cast<double*>(out) = NormalQuantile(OpenUnitDouble(block.v[2 * lane], block.v[2 * lane + 1]));
       break;
@@ -189,9 +232,7 @@ HPO_HD void BlockValue(Distribution dist, const U32x4& block, uint32_t lane, voi
       *static_cast<float*>(out) =
           static_cast<float>(NormalQuantile(OpenUnitDouble(block.v[2 * lane], block.v[2 * lane + 1])));
       break;
-    case Distribution::kBits32:
-      *static_cast<uint32_t*>(out) = block.v[lane];
-      break;
+    case Distribution::kBits32: *static_cast<uint32_t*>(out) = block.v[lane]; break;
   }
 }
 

@@ -1,6 +1,8 @@
 /**
- * Errors raised by native work. The addon throws a plain Error whose `code` is the stable name of a
- * C++ status (native/common/status.h, StatusCodeName); `fromNativeError` turns it into an
+ * Errors raised by native work. Every error the addon throws or rejects with carries a `code`, the
+ * stable name of a C++ status (native/common/status.h, StatusCodeName): argument errors are
+ * TypeError/RangeError with HPO_INVALID_ARGUMENT (HPO_OUT_OF_BOUNDS for a value outside the unit
+ * cube), failures found while working are plain Errors, which `fromNativeError` turns into an
  * HpoNativeError with that code, so callers can branch on `err.code` (e.g. fall back to the CPU on
  * HPO_CUDA_UNAVAILABLE) and the CLI prints it as a user-facing message.
  */
@@ -16,6 +18,7 @@ export const NATIVE_ERROR_CODES = [
   "HPO_OUT_OF_BOUNDS",
   "HPO_VENDOR_LIBRARY_MISSING",
   "HPO_INTERNAL",
+  "HPO_INVALID_STATE",
 ] as const;
 
 /** A native status code, or HPO_UNKNOWN for an error the addon raised without one. */

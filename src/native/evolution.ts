@@ -9,6 +9,7 @@
  * call with typed arrays and numbers.
  */
 import { HpoError } from "../util/errors.js";
+import { fromNativeError } from "./errors.js";
 import { type Device, loadCpu, loadCuda, resolveDevice } from "./load.js";
 
 /**
@@ -90,7 +91,6 @@ interface NativePopulation {
   setGenes(genes: Float64Array): void;
   generation(): number;
   dispose(): void;
-  _timeEvolve(fitness: Float64Array, operators: Float64Array, reps: number): number;
 }
 
 const native = Symbol("native");
@@ -147,6 +147,15 @@ export function packOperators(partial: Partial<EvolutionOperators>, size: number
   ]);
 }
 
+/** Runs a native call, rethrowing its failure as an HpoNativeError (argument errors pass through). */
+function guard<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    throw fromNativeError(err);
+  }
+}
+
 function toFitness(fitness: ArrayLike<number>, size: number): Float64Array {
   if (fitness === null || typeof fitness !== "object" || typeof fitness.length !== "number")
     throw invalid("fitness", "an array of numbers", fitness);
@@ -198,13 +207,16 @@ export class Population {
     this.size = size;
     this.dim = dim;
     this.device = resolved;
-    this[native] = new Ctor(genes, size, dim, types, levels, seed) as NativePopulation;
+    this[native] = guard(() => new Ctor(genes, size, dim, types, levels, seed) as NativePopulation);
   }
 
   /** Replaces the population by one generation bred from it under `fitness` (lower is better). */
   evolve(fitness: ArrayLike<number>, operators: Partial<EvolutionOperators> = {}): Promise<void> {
     const packed = packOperators(operators, this.size);
-    return this[native].evolve(toFitness(fitness, this.size), packed);
+    const callSite = new Error();
+    return guard(() => this[native].evolve(toFitness(fitness, this.size), packed)).catch((err: unknown) => {
+      throw fromNativeError(err, callSite);
+    });
   }
 
   /**
@@ -222,17 +234,18 @@ export class Population {
     checkInteger("generation", generation, 0, 2 ** 32 - 1);
     checkInteger("first", first, 0, 2 ** 32 - 1);
     checkInteger("count", count, 0, 2 ** 24);
-    return this[native].breed(toFitness(fitness, this.size), packed, generation, first, count);
+    return guard(() => this[native].breed(toFitness(fitness, this.size), packed, generation, first, count));
   }
 
   /** NSGA-II ranking of (rows × m) objectives, all minimized (NaN counts as +Infinity). */
   rank(objectives: readonly (readonly number[])[]): Ranking {
-    return this[native].rank(...packObjectives(objectives));
+    const packed = packObjectives(objectives);
+    return guard(() => this[native].rank(...packed));
   }
 
   /** A copy of the genes, (size × dim) row-major. */
   genes(): Float64Array {
-    return this[native].genes();
+    return guard(() => this[native].genes());
   }
 
   setGenes(genes: ArrayLike<number>): void {
@@ -242,17 +255,7 @@ export class Population {
     copy.forEach((x, i) => {
       if (!(x >= 0 && x <= 1)) throw invalid(`genes[${i}]`, "a number in [0, 1]", x);
     });
-    this[native].setGenes(copy);
-  }
-
-  /**
-   * Diagnostic for benchmarks: runs `reps` generations back to back inside the addon (no JS or
-   * thread-pool overhead; CUDA events on a GPU) and returns the milliseconds per generation.
-   */
-  timeGenerations(fitness: ArrayLike<number>, operators: Partial<EvolutionOperators>, reps: number): number {
-    const packed = packOperators(operators, this.size);
-    checkInteger("reps", reps, 1, 100_000);
-    return this[native]._timeEvolve(toFitness(fitness, this.size), packed, reps) / reps;
+    guard(() => this[native].setGenes(copy));
   }
 
   /** How many generations `evolve` has bred. */
@@ -261,7 +264,7 @@ export class Population {
   }
 
   dispose(): void {
-    this[native].dispose();
+    guard(() => this[native].dispose());
   }
 }
 

@@ -10,6 +10,7 @@
  * clear message); the addon re-checks lengths and types so a direct call cannot crash the process.
  */
 import { HpoError } from "../util/errors.js";
+import { fromNativeError } from "./errors.js";
 import { type Device, loadCpu, loadCuda, resolveDevice } from "./load.js";
 
 export type GpKernel = "matern52" | "matern32" | "rbf";
@@ -258,15 +259,20 @@ export class GaussianProcess {
       }
     }
     if (device === "cpu") Model = loadCpu().GpModel as NativeGpModelClass;
-    const model = new (Model as NativeGpModelClass)(
-      X,
-      y,
-      n,
-      d,
-      KERNELS[kernel],
-      threads,
-      precision === "fp32" ? 1 : 0,
-    );
+    let model: NativeGpModel;
+    try {
+      model = new (Model as NativeGpModelClass)(
+        X,
+        y,
+        n,
+        d,
+        KERNELS[kernel],
+        threads,
+        precision === "fp32" ? 1 : 0,
+      );
+    } catch (err) {
+      throw fromNativeError(err);
+    }
     return new GaussianProcess(model, n, d, kernel, device);
   }
 
@@ -277,7 +283,15 @@ export class GaussianProcess {
 
   /** Runs native calls one after another (the addon refuses overlapping calls on one model). */
   #serial<T>(call: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(call, call);
+    const callSite = new Error();
+    const wrapped = async (): Promise<T> => {
+      try {
+        return await call();
+      } catch (err) {
+        throw fromNativeError(err, callSite);
+      }
+    };
+    const next = this.#queue.then(wrapped, wrapped);
     this.#queue = next.catch(() => undefined);
     return next;
   }

@@ -265,25 +265,6 @@ test("evolve: large populations run off the main thread and give the same bits a
   pop.dispose();
 });
 
-test("timeGenerations runs the same generations as evolve, inside the addon", async () => {
-  const types = [CONTINUOUS, INTEGER, CATEGORICAL];
-  const levels = [0, 5, 3];
-  const a = population(20, types, levels, 8).pop;
-  const b = population(20, types, levels, 8).pop;
-  const fitness = Array.from({ length: 20 }, (_, i) => (i * 7) % 20);
-  const ms = a.timeGenerations(fitness, BASE, 3);
-  assert.ok(ms >= 0);
-  for (let r = 0; r < 3; r++) await b.evolve(fitness, BASE);
-  assert.is(a.generation, 3);
-  assert.equal(a.genes(), b.genes());
-  assert.throws(
-    () => a.timeGenerations(fitness, BASE, 0),
-    /evolution: expected reps to be an integer in \[1, 100000\], got 0/,
-  );
-  a.dispose();
-  b.dispose();
-});
-
 test("same seed gives the same population; another seed another", async () => {
   const make = async (seed: number) => {
     const { pop } = population(30, [CONTINUOUS, INTEGER], [0, 9], seed);
@@ -441,7 +422,7 @@ test("bad arguments are clear errors, from the wrapper and from the addon itself
   const levels = new Int32Array([0]);
   assert.throws(
     () => new Native([0.5], 1, 1, types, levels, 1),
-    (e: Error) => e instanceof TypeError && e.message === "genes must be a Float64Array",
+    (e: Error) => e instanceof TypeError && e.message === "genes must be a Float64Array, got an Array",
   );
   assert.throws(
     () => new Native(new Float64Array(2), 1, 1, types, levels, 1),
@@ -457,7 +438,7 @@ test("bad arguments are clear errors, from the wrapper and from the addon itself
   );
   assert.throws(
     () => new Native(new Float64Array(1), 1.5, 1, types, levels, 1),
-    /n must be an integer in \[1, 1073741824\]/,
+    /n must be an integer from 1 to 1073741824, got 1.5/,
   );
   const raw = new Native(new Float64Array(1), 1, 1, types, levels, 1);
   assert.throws(
