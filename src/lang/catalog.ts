@@ -377,6 +377,7 @@ export const TRAINER_METRICS = [
   "val_recall",
   "val_perplexity",
   "val_token_accuracy",
+  "val_bleu",
   "val_mae",
   "val_rmse",
   "error",

@@ -26,6 +26,7 @@ import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metric
 import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 import { createSchedule, type Schedule } from "./schedules.js";
+import { translationBleu } from "./translate.js";
 import { checkWasmFits, WASM_ABORT, wasmAbortError } from "./wasm-memory.js";
 
 export {
@@ -117,13 +118,17 @@ function evaluateOn(fold: Fold, ds: Dataset, kind: LossKind, batchSize: number):
   const perSample = ds.task === "translation" ? (ds.targetLen ?? 1) : 1;
   for (let s = 0; s < ds.n; s += batchSize) {
     const idx = Int32Array.from({ length: Math.min(batchSize, ds.n - s) }, (_, i) => s + i);
-    const pred = tf.tidy(() => {
+    // Read after tidy: tidy walks every value it returns, a typed array's elements included.
+    const out = tf.tidy(() => {
       const { xs } = batch(ds, idx);
-      return (fold.model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor).dataSync() as Float32Array;
+      return fold.model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor;
     });
+    const pred = out.dataSync() as Float32Array;
+    out.dispose();
     acc.add(pred, ds.y.subarray(s * perSample, (s + idx.length) * perSample));
   }
   const result = acc.result();
+  if (ds.task === "translation") result.bleu = translationBleu(fold.model, ds, batchSize);
   return fold.target && kind !== "crossentropy"
     ? unscaleRegressionMetrics(result, fold.target, kind)
     : result;

@@ -246,7 +246,7 @@ test("char-level LSTM on text reports perplexity", async () => {
   assert.is(activeBackend(), "wasm"); // the one-hot embedding keeps LSTMs on wasm
 });
 
-test("encoder-decoder Transformer and GRU on pairs report token accuracy", async () => {
+test("encoder-decoder Transformer and GRU on pairs report token accuracy and BLEU", async () => {
   const models: Model[] = [
     {
       kind: "template" as const,
@@ -269,6 +269,7 @@ test("encoder-decoder Transformer and GRU on pairs report token accuracy", async
     );
     assert.type(out.val_token_accuracy, "number");
     assert.ok(out.val_perplexity > 1);
+    assert.ok(out.val_bleu >= 0 && out.val_bleu <= 1, `val_bleu ${out.val_bleu}`);
   }
 });
 
