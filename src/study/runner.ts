@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { debuglog } from "node:util";
 import { Worker } from "node:worker_threads";
 import type { Params } from "../plan/types.js";
 import { describeError } from "../util/errors.js";
@@ -52,6 +53,8 @@ interface Channel {
 }
 
 const entry = new URL("./worker-entry.js", import.meta.url);
+const shareEntry = new URL("./share-entry.js", import.meta.url);
+const log = debuglog("hpo");
 
 function threadChannel(): Channel {
   const w = new Worker(entry);
@@ -108,6 +111,8 @@ export class PoolRunner implements TrialRunner {
   private idle: Slot[] = [];
   private busy = new Set<Slot>();
   private closed = false;
+  /** What the source's `share` export returned, computed once before the first trial. */
+  private shared?: Promise<unknown>;
 
   constructor(
     private readonly source: ObjectiveSource,
@@ -182,14 +187,19 @@ export class PoolRunner implements TrialRunner {
         },
       };
       slot.current = cur;
-      slot.channel.post({
-        type: "run",
-        id: job.id,
-        source: this.source,
-        params: job.params,
-        seed: job.seed,
-        trial: job.trial,
-        ...(job.fidelity ? { fidelity: job.fidelity } : {}),
+      this.shared ??= shareOnce(this.source, this.isolate === "thread");
+      void this.shared.then((shared) => {
+        if (slot.current !== cur) return; // stopped while the shared data were read
+        slot.channel.post({
+          type: "run",
+          id: job.id,
+          source: this.source,
+          params: job.params,
+          seed: job.seed,
+          trial: job.trial,
+          ...(job.fidelity ? { fidelity: job.fidelity } : {}),
+          ...(shared !== undefined ? { shared } : {}),
+        });
       });
     });
   }
@@ -200,6 +210,30 @@ export class PoolRunner implements TrialRunner {
     for (const slot of this.idle) slot.channel.kill();
     this.idle = [];
   }
+}
+
+/**
+ * Runs a factory source's `share` export once for the pool (e.g. reading a data set for every worker),
+ * in a worker thread of its own so the study's event loop keeps running. Best effort: a failure
+ * shares nothing, and each worker then meets the problem itself and reports it with its trial.
+ */
+function shareOnce(source: ObjectiveSource, threads: boolean): Promise<unknown> {
+  if (source.kind !== "factory" || !source.share) return Promise.resolve(undefined);
+  const { from, name } = source.share;
+  return new Promise((resolve) => {
+    const w = new Worker(shareEntry, { workerData: { from, name, arg: source.arg, threads } });
+    let settled = false;
+    const settle = (value: unknown, why?: string) => {
+      if (settled) return;
+      settled = true;
+      if (why) log("sharing %s failed: %s", name, why);
+      resolve(threads ? value : undefined);
+      void w.terminate();
+    };
+    w.on("message", (m: { value?: unknown; error?: string }) => settle(m.value, m.error));
+    w.on("error", (err) => settle(undefined, describeError(err)));
+    w.on("exit", (code) => settle(undefined, `the share worker exited with code ${code}`));
+  });
 }
 
 function timeoutOutcome(hooks: RunHooks): TrialOutcome {

@@ -13,15 +13,15 @@ import {
   type TargetScaler,
   unscaleRegressionMetrics,
 } from "../data/normalize.js";
-import { type Reader, loadData } from "../data/index.js";
 import { permutation } from "../data/rng.js";
 import { holdout, kfold, type Split } from "../data/split.js";
-import { type Dataset, type LoadedData, sampleSize, subset } from "../data/types.js";
+import { type Dataset, sampleSize, subset } from "../data/types.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { activeBackend, useBackend } from "./backend.js";
 import { asCall, numArg, strArg } from "./callvalue.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { dataFor } from "./data.js";
 import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
 import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
@@ -60,15 +60,6 @@ export interface TrainOptions {
 
 /** Metrics where smaller is better (for early stopping's direction). */
 const LOWER_IS_BETTER = /(loss|error|perplexity|mae|rmse)$/;
-
-let cache: { key: string; data: LoadedData } | undefined;
-
-/** Reads the data once per process for consecutive trials on the same data. */
-function dataFor(trial: ResolvedTrainer): LoadedData {
-  const key = JSON.stringify(trial.data);
-  if (cache?.key !== key) cache = { key, data: loadData(trial.data.reader as Reader, trial.data.args) };
-  return cache.data;
-}
 
 function num(train: Record<string, Value>, key: string, fallback: number, min = 1): number {
   const v = train[key] ?? fallback;
