@@ -27,7 +27,14 @@ import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 import { createSchedule, type Schedule } from "./schedules.js";
 import { translationBleu } from "./translate.js";
-import { checkWasmFits, WASM_ABORT, wasmAbortError } from "./wasm-memory.js";
+import {
+  activationBytes,
+  checkTrainingMemory,
+  trainingStateBytes,
+  WASM_ABORT,
+  WasmTooSmall,
+  wasmAbortError,
+} from "./wasm-memory.js";
 
 export {
   activeBackend,
@@ -169,10 +176,17 @@ export async function trainTrial(
     return await attempt(trial, watched, opts.checkpoint);
   } catch (err) {
     // `auto` tries wasm first (much faster where it has the kernels); a model that needs a kernel
-    // wasm lacks is retried on cpu, and models of that kind go to cpu from then on.
-    if (choice !== "auto" || backend !== "wasm" || reported || !MISSING_KERNEL.test(describeError(err)))
+    // wasm lacks is retried on cpu, and models of that kind go to cpu from then on; a model too
+    // large for wasm's 4 GB is retried on cpu (the next trial's model may fit again).
+    const tooLarge = err instanceof WasmTooSmall;
+    if (
+      choice !== "auto" ||
+      backend !== "wasm" ||
+      reported ||
+      !(tooLarge || MISSING_KERNEL.test(describeError(err)))
+    )
       throw err;
-    wasmUnsupported.add(kind);
+    if (!tooLarge) wasmUnsupported.add(kind);
     await useBackend("auto", "cpu");
     return attempt(trial, ctx, opts.checkpoint);
   }
@@ -281,14 +295,22 @@ async function run(
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     folds.push({ train: tr, val, test: te, model, opt, schedule, vars, target });
     // Before the other folds' models and any training step: a model too large for the wasm memory
-    // would abort the backend for this worker's later trials too.
-    if (i === 0 && activeBackend() === "wasm")
-      checkWasmFits(
-        countParams(model),
-        opt.slots,
-        splits.length,
-        asCall(train.optimizer, "optimizer")?.call ?? "adam",
+    // would abort the backend for this worker's later trials too, and one too large for the machine
+    // would fail somewhere in its first step with a message that says nothing of its size.
+    if (i === 0) {
+      const params = countParams(model);
+      checkTrainingMemory(
+        {
+          params,
+          stateBytes: trainingStateBytes(params, opt.slots, splits.length),
+          activationBytes: activationBytes(model.layers, Math.min(batchSize, tr.n)),
+          optimizer: asCall(train.optimizer, "optimizer")?.call ?? "adam",
+          folds: splits.length,
+          batch: batchSize,
+        },
+        activeBackend(),
       );
+    }
   }
 
   const es = asCall(train.early_stopping, "early_stopping");

@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ResolvedTrainer, Value } from "../../src/plan/types.js";
 import { type TrialContext, activeBackend, trainTrial } from "../../src/train/index.js";
+import { wasmLimits } from "../../src/train/wasm-memory.js";
 import { HpoError } from "../../src/util/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-train-"));
@@ -342,6 +343,31 @@ test("a model too large for memory fails its trial alone, with a message", async
   assert.is(tf.memory().numTensors, before);
   const next = await trainTrial(spec({}, { epochs: 1 }), ctx().c);
   assert.type(next.val_loss, "number");
+});
+
+test("auto trains a model too large for wasm on cpu; --backend wasm refuses it naming its size", async () => {
+  const saved = wasmLimits.budgetBytes;
+  wasmLimits.budgetBytes = 1_000; // the mlp below needs a few kB: "too large" without building GBs
+  try {
+    const out = await trainTrial(spec({}, { epochs: 1 }), ctx().c, { backend: "auto" });
+    assert.type(out.val_loss, "number");
+    assert.is(activeBackend(), "cpu");
+    try {
+      await trainTrial(spec({}, { epochs: 1 }), ctx({ trial: 4 }).c, { backend: "wasm" });
+      assert.unreachable("expected a refusal");
+    } catch (err) {
+      assert.instance(err, HpoError);
+      assert.match(
+        (err as Error).message,
+        /^this model has \d+ trainable parameters: .* more than the 0\.0 GB hpo allows a model on the wasm backend/,
+      );
+    }
+  } finally {
+    wasmLimits.budgetBytes = saved;
+  }
+  // the next model that fits goes back to wasm
+  await trainTrial(spec({}, { epochs: 1 }), ctx().c, { backend: "auto" });
+  assert.is(activeBackend(), "wasm");
 });
 
 test("bad settings fail the trial with a clear message", async () => {
