@@ -67,6 +67,8 @@ async function study(trials: number, parallel: number, shared = true) {
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   const done = r.trials.filter((t) => t.state === "complete");
+  const failed = r.trials.filter((t) => t.state === "failed");
+  if (failed.length > 0) console.error(`${failed.length} trials failed, e.g.: ${failed[0]?.error}`);
   const best = Math.min(...done.map((t) => t.values![0]!));
   return {
     trials,
