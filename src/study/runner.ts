@@ -113,6 +113,8 @@ export class PoolRunner implements TrialRunner {
   private closed = false;
   /** What the source's `share` export returned, computed once before the first trial. */
   private shared?: Promise<unknown>;
+  /** The thread computing it, ended by close() (a study stopped during a long read). */
+  private sharer?: Worker;
 
   constructor(
     private readonly source: ObjectiveSource,
@@ -187,7 +189,7 @@ export class PoolRunner implements TrialRunner {
         },
       };
       slot.current = cur;
-      this.shared ??= shareOnce(this.source, this.isolate === "thread");
+      this.shared ??= shareOnce(this.source, this.isolate === "thread", (w) => (this.sharer = w));
       void this.shared.then((shared) => {
         if (slot.current !== cur) return; // stopped while the shared data were read
         slot.channel.post({
@@ -206,6 +208,7 @@ export class PoolRunner implements TrialRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    void this.sharer?.terminate();
     for (const slot of [...this.busy]) slot.current?.finish({ kind: "stopped" }, false);
     for (const slot of this.idle) slot.channel.kill();
     this.idle = [];
@@ -217,11 +220,16 @@ export class PoolRunner implements TrialRunner {
  * in a worker thread of its own so the study's event loop keeps running. Best effort: a failure
  * shares nothing, and each worker then meets the problem itself and reports it with its trial.
  */
-function shareOnce(source: ObjectiveSource, threads: boolean): Promise<unknown> {
+function shareOnce(
+  source: ObjectiveSource,
+  threads: boolean,
+  started: (w: Worker) => void,
+): Promise<unknown> {
   if (source.kind !== "factory" || !source.share) return Promise.resolve(undefined);
   const { from, name } = source.share;
   return new Promise((resolve) => {
     const w = new Worker(shareEntry, { workerData: { from, name, arg: source.arg, threads } });
+    started(w);
     let settled = false;
     const settle = (value: unknown, why?: string) => {
       if (settled) return;

@@ -50,4 +50,16 @@ test("a failing or missing `share` shares nothing and the trials still run", asy
   assert.equal(await runFour(new PoolRunner(source(unwritable), "thread")), [-1, -1, -1, -1]);
 });
 
+test("closing the pool during a long `share` stops its trials and ends the share thread", async () => {
+  const log = join(mkdtempSync(join(tmpdir(), "hpo-share-")), "calls");
+  const runner = new PoolRunner(source(log, "slowShare"), "thread");
+  const pending = runner.run({ id: 1, trial: 1, params: {}, seed: 1 }, { onReport: async () => false });
+  await new Promise((r) => setTimeout(r, 200));
+  await runner.close();
+  assert.equal(await pending, { kind: "stopped" });
+  assert.equal(await runner.run({ id: 2, trial: 2, params: {}, seed: 2 }, { onReport: async () => false }), {
+    kind: "stopped",
+  });
+});
+
 test.run();
