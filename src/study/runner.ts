@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { debuglog } from "node:util";
 import { Worker } from "node:worker_threads";
 import type { TrialOutcome } from "../plan/trial.js";
 import type { Params } from "../plan/types.js";
@@ -44,6 +45,8 @@ interface Channel {
 }
 
 const entry = new URL("./worker-entry.js", import.meta.url);
+const shareEntry = new URL("./share-entry.js", import.meta.url);
+const log = debuglog("hpo");
 
 function threadChannel(): Channel {
   const w = new Worker(entry);
@@ -100,6 +103,10 @@ export class PoolRunner implements TrialRunner {
   private idle: Slot[] = [];
   private busy = new Set<Slot>();
   private closed = false;
+  /** What the source's `share` export returned, computed once before the first trial. */
+  private shared?: Promise<unknown>;
+  /** The thread computing it, ended by close() (a study stopped during a long read). */
+  private sharer?: Worker;
 
   constructor(
     private readonly source: ObjectiveSource,
@@ -174,24 +181,59 @@ export class PoolRunner implements TrialRunner {
         },
       };
       slot.current = cur;
-      slot.channel.post({
-        type: "run",
-        id: job.id,
-        source: this.source,
-        params: job.params,
-        seed: job.seed,
-        trial: job.trial,
-        ...(job.fidelity ? { fidelity: job.fidelity } : {}),
+      this.shared ??= shareOnce(this.source, this.isolate === "thread", (w) => (this.sharer = w));
+      void this.shared.then((shared) => {
+        if (slot.current !== cur) return; // stopped while the shared data were read
+        slot.channel.post({
+          type: "run",
+          id: job.id,
+          source: this.source,
+          params: job.params,
+          seed: job.seed,
+          trial: job.trial,
+          ...(job.fidelity ? { fidelity: job.fidelity } : {}),
+          ...(shared !== undefined ? { shared } : {}),
+        });
       });
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    void this.sharer?.terminate();
     for (const slot of [...this.busy]) slot.current?.finish({ kind: "stopped" }, false);
     for (const slot of this.idle) slot.channel.kill();
     this.idle = [];
   }
+}
+
+/**
+ * Runs a factory source's `share` export once for the pool (e.g. reading a data set for every worker),
+ * in a worker thread of its own so the study's event loop keeps running. Best effort: a failure
+ * shares nothing, and each worker then meets the problem itself and reports it with its trial.
+ */
+function shareOnce(
+  source: ObjectiveSource,
+  threads: boolean,
+  started: (w: Worker) => void,
+): Promise<unknown> {
+  if (source.kind !== "factory" || !source.share) return Promise.resolve(undefined);
+  const { from, name } = source.share;
+  return new Promise((resolve) => {
+    const w = new Worker(shareEntry, { workerData: { from, name, arg: source.arg, threads } });
+    started(w);
+    let settled = false;
+    const settle = (value: unknown, why?: string) => {
+      if (settled) return;
+      settled = true;
+      if (why) log("sharing %s failed: %s", name, why);
+      resolve(threads ? value : undefined);
+      void w.terminate();
+    };
+    w.on("message", (m: { value?: unknown; error?: string }) => settle(m.value, m.error));
+    w.on("error", (err) => settle(undefined, describeError(err)));
+    w.on("exit", (code) => settle(undefined, `the share worker exited with code ${code}`));
+  });
 }
 
 function timeoutOutcome(hooks: RunHooks): TrialOutcome {

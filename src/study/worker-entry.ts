@@ -24,7 +24,7 @@ async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
   try {
     const key = JSON.stringify(msg.source);
     let p = loaded.get(key);
-    if (!p) loaded.set(key, (p = loadObjective(msg.source)));
+    if (!p) loaded.set(key, (p = loadObjective(msg.source, msg.shared)));
     fn = await p;
   } catch (err) {
     send({

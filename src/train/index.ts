@@ -13,20 +13,28 @@ import {
   type TargetScaler,
   unscaleRegressionMetrics,
 } from "../data/normalize.js";
-import { type Reader, loadData } from "../data/index.js";
 import { holdout, kfold, type Split } from "../data/split.js";
-import { type Dataset, type LoadedData, subset } from "../data/types.js";
+import { type Dataset, subset } from "../data/types.js";
 import { permutation, rngFor, STREAM } from "../plan/random.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { activeBackend, useBackend } from "./backend.js";
 import { asCall, numArg, strArg } from "./callvalue.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { dataFor, dataSeed } from "./data.js";
 import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
 import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 import { createSchedule, type Schedule } from "./schedules.js";
-import { checkWasmFits, WASM_ABORT, wasmAbortError } from "./wasm-memory.js";
+import { translationBleu } from "./translate.js";
+import {
+  activationBytes,
+  checkTrainingMemory,
+  trainingStateBytes,
+  WASM_ABORT,
+  WasmTooSmall,
+  wasmAbortError,
+} from "./wasm-memory.js";
 
 export {
   activeBackend,
@@ -61,26 +69,10 @@ export interface TrainOptions {
 /** Metrics where smaller is better (for early stopping's direction). */
 const LOWER_IS_BETTER = /(loss|error|perplexity|mae|rmse)$/;
 
-let cache: { key: string; data: LoadedData } | undefined;
-
-/** Reads the data once per process for consecutive trials on the same data (and study seed). */
-function dataFor(trial: ResolvedTrainer): LoadedData {
-  const key = JSON.stringify([trial.data, trial.seed]);
-  if (cache?.key !== key)
-    cache = { key, data: loadData(trial.data.reader as Reader, trial.data.args, dataSeed(trial)) };
-  return cache.data;
-}
-
-/** The seed of the data's shuffles: `shuffle_seed`, else the study seed (never the trial's). */
-function dataSeed(trial: ResolvedTrainer): number {
-  const given = trial.data.args.shuffle_seed;
-  return typeof given === "number" ? given : trial.seed;
-}
-
 /** The seed of the validation split: `validation …(seed = N)`, else the data's seed. */
 function splitSeed(trial: ResolvedTrainer): number {
   const given = trial.validation.options.seed;
-  return typeof given === "number" ? given : dataSeed(trial);
+  return typeof given === "number" ? given : dataSeed(trial.data, trial.seed);
 }
 
 function num(train: Record<string, Value>, key: string, fallback: number, min = 1): number {
@@ -131,13 +123,17 @@ function evaluateOn(fold: Fold, ds: Dataset, kind: LossKind, batchSize: number):
   const perSample = ds.task === "translation" ? (ds.targetLen ?? 1) : 1;
   for (let s = 0; s < ds.n; s += batchSize) {
     const idx = Int32Array.from({ length: Math.min(batchSize, ds.n - s) }, (_, i) => s + i);
-    const pred = tf.tidy(() => {
+    // Read after tidy: tidy walks every value it returns, a typed array's elements included.
+    const out = tf.tidy(() => {
       const { xs } = batch(ds, idx);
-      return (fold.model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor).dataSync() as Float32Array;
+      return fold.model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor;
     });
+    const pred = out.dataSync() as Float32Array;
+    out.dispose();
     acc.add(pred, ds.y.subarray(s * perSample, (s + idx.length) * perSample));
   }
   const result = acc.result();
+  if (ds.task === "translation") result.bleu = translationBleu(fold.model, ds, batchSize);
   return fold.target && kind !== "crossentropy"
     ? unscaleRegressionMetrics(result, fold.target, kind)
     : result;
@@ -187,10 +183,17 @@ export async function trainTrial(
     return await attempt(trial, watched, opts.checkpoint);
   } catch (err) {
     // `auto` tries wasm first (much faster where it has the kernels); a model that needs a kernel
-    // wasm lacks is retried on cpu, and models of that kind go to cpu from then on.
-    if (choice !== "auto" || backend !== "wasm" || reported || !MISSING_KERNEL.test(describeError(err)))
+    // wasm lacks is retried on cpu, and models of that kind go to cpu from then on; a model too
+    // large for wasm's 4 GB is retried on cpu (the next trial's model may fit again).
+    const tooLarge = err instanceof WasmTooSmall;
+    if (
+      choice !== "auto" ||
+      backend !== "wasm" ||
+      reported ||
+      !(tooLarge || MISSING_KERNEL.test(describeError(err)))
+    )
       throw err;
-    wasmUnsupported.add(kind);
+    if (!tooLarge) wasmUnsupported.add(kind);
     await useBackend("auto", "cpu");
     return attempt(trial, ctx, opts.checkpoint);
   }
@@ -299,14 +302,22 @@ async function run(
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     folds.push({ train: tr, val, test: te, model, opt, schedule, vars, target });
     // Before the other folds' models and any training step: a model too large for the wasm memory
-    // would abort the backend for this worker's later trials too.
-    if (i === 0 && activeBackend() === "wasm")
-      checkWasmFits(
-        countParams(model),
-        opt.slots,
-        splits.length,
-        asCall(train.optimizer, "optimizer")?.call ?? "adam",
+    // would abort the backend for this worker's later trials too, and one too large for the machine
+    // would fail somewhere in its first step with a message that says nothing of its size.
+    if (i === 0) {
+      const params = countParams(model);
+      checkTrainingMemory(
+        {
+          params,
+          stateBytes: trainingStateBytes(params, opt.slots, splits.length),
+          activationBytes: activationBytes(model.layers, Math.min(batchSize, tr.n)),
+          optimizer: asCall(train.optimizer, "optimizer")?.call ?? "adam",
+          folds: splits.length,
+          batch: batchSize,
+        },
+        activeBackend(),
       );
+    }
   }
 
   const es = asCall(train.early_stopping, "early_stopping");

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Params, Plan, ResolvedTrainer } from "../plan/types.js";
 import { resolve } from "../plan/resolve.js";
 import { HpoError } from "../util/errors.js";
+import { provideData, type SharedTrainerData } from "./data.js";
 import { trainTrial } from "./index.js";
 
 /** What the study posts to a worker (structured-cloneable). */
@@ -31,10 +32,11 @@ interface TrainerCtx {
 }
 
 /** The objective factory named by the study's `ObjectiveSource` ({ kind: "factory", name: "trainerObjective" }). */
-export function trainerObjective(arg: TrainerObjectiveArg) {
+export function trainerObjective(arg: TrainerObjectiveArg, shared?: SharedTrainerData) {
   const { plan, checkpoints, backend } = arg;
   if (plan.trial.kind !== "trainer")
     throw new HpoError("trainerObjective needs a plan with data, model and train");
+  if (shared) provideData(shared);
   return async (params: Params, ctx: TrainerCtx): Promise<Record<string, number>> => {
     const resolved = resolve(plan, params) as ResolvedTrainer;
     const fidelity = ctx.fidelity;

@@ -1,20 +1,36 @@
-import { test } from "uvu";
-import * as assert from "uvu/assert";
 import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cachedDataset } from "../../src/data/cache.js";
-import type { Dataset } from "../../src/data/types.js";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { cachedData, shareLoaded } from "../../src/data/cache.js";
+import type { LoadedData } from "../../src/data/types.js";
 
-function sample(): Dataset {
+function sample(): LoadedData {
   return {
-    task: "classification",
-    n: 3,
-    inputShape: [2, 2, 1],
-    x: Float32Array.from({ length: 12 }, (_, i) => i / 7),
-    y: Float32Array.from([0, 2, 1]),
-    numClasses: 3,
-    labels: ["a", "b", "c"],
+    train: {
+      task: "classification",
+      n: 3,
+      inputShape: [2, 2, 1],
+      x: Float32Array.from({ length: 12 }, (_, i) => i / 7),
+      y: Float32Array.from([0, 2, 1]),
+      numClasses: 3,
+      labels: ["a", "b", "c"],
+    },
+    test: {
+      task: "translation",
+      n: 1,
+      inputShape: [3],
+      x: Float32Array.from([4, 5, 2]),
+      y: Float32Array.from([6, 2, 0]),
+      decoderInput: Float32Array.from([1, 6, 2]),
+      targetLen: 3,
+      vocabSize: 7,
+      numClasses: 8,
+      features: ["f"],
+      numericColumns: [0],
+    },
+    source: "toy files",
   };
 }
 
@@ -29,58 +45,90 @@ function builder() {
   };
 }
 
-test("a cached dataset is decoded once and read back exactly, as a fresh copy", () => {
+function withDir(fn: (dir: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), "hpo-cache-"));
   try {
+    fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("cached data are decoded once and read back exactly, every field of both parts", () =>
+  withDir((dir) => {
     const { calls, build } = builder();
-    const first = cachedDataset(dir, "toy", "toy@1", build);
-    const second = cachedDataset(dir, "toy", "toy@1", build);
+    const first = cachedData(dir, "toy", "toy@1", build);
+    const second = cachedData(dir, "toy", "toy@1", build);
     assert.is(calls.count, 1, "built once");
-    assert.equal(Array.from(second.x), Array.from(sample().x));
-    assert.equal(Array.from(second.y), [0, 2, 1]);
-    assert.equal(second.inputShape, [2, 2, 1]);
-    assert.equal(second.labels, ["a", "b", "c"]);
-    assert.is(second.task, "classification");
-    assert.is(second.numClasses, 3);
-    assert.is.not(second.x, first.x);
-    assert.equal(readdirSync(dir), ["toy.f32"], "no temporary files left");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    const want = sample();
+    for (const part of ["train", "test"] as const) {
+      const got = second[part];
+      const exp = want[part];
+      assert.ok(got && exp);
+      assert.equal(
+        { ...got, x: [...got.x], y: [...got.y], decoderInput: got.decoderInput && [...got.decoderInput] },
+        {
+          ...exp,
+          x: [...exp.x],
+          y: [...exp.y],
+          decoderInput: exp.decoderInput && [...exp.decoderInput],
+        },
+      );
+    }
+    assert.is(second.source, "toy files");
+    assert.is.not(second.train.x, first.train.x);
+    assert.equal(readdirSync(dir), ["toy.hpodata"], "no temporary files left");
+  }));
+
+test("asked for shared memory, every array is a view of one SharedArrayBuffer, on a hit and on a miss", () =>
+  withDir((dir) => {
+    const { build } = builder();
+    for (let i = 0; i < 2; i++) {
+      const d = cachedData(dir, "toy", "toy@1", build, { shared: true });
+      const buffers = new Set(
+        [d.train.x, d.train.y, d.test?.x, d.test?.y, d.test?.decoderInput].map((a) => a?.buffer),
+      );
+      assert.is(buffers.size, 1);
+      assert.ok([...buffers][0] instanceof SharedArrayBuffer);
+      assert.equal([...(d.test?.decoderInput ?? [])], [1, 6, 2]);
+    }
+    assert.not.ok(cachedData(dir, "toy", "toy@1", build).train.x.buffer instanceof SharedArrayBuffer);
+  }));
+
+test("shareLoaded copies into shared memory once, and keeps data that are shared already", () => {
+  const shared = shareLoaded(sample());
+  assert.ok(shared.train.x.buffer instanceof SharedArrayBuffer);
+  assert.equal([...shared.train.y], [0, 2, 1]);
+  assert.is(shareLoaded(shared), shared);
 });
 
-test("another key, a truncated file or garbage is rebuilt instead of read", () => {
-  const dir = mkdtempSync(join(tmpdir(), "hpo-cache-"));
-  try {
+test("another key, a truncated file or garbage is rebuilt instead of read", () =>
+  withDir((dir) => {
     const { calls, build } = builder();
-    cachedDataset(dir, "toy", "toy@1", build);
-    cachedDataset(dir, "toy", "toy@2", build);
+    cachedData(dir, "toy", "toy@1", build);
+    cachedData(dir, "toy", "toy@2", build);
     assert.is(calls.count, 2, "a new version is decoded again");
-    truncateSync(join(dir, "toy.f32"), 30);
-    assert.is(cachedDataset(dir, "toy", "toy@2", build).n, 3);
+    truncateSync(join(dir, "toy.hpodata"), 30);
+    assert.is(cachedData(dir, "toy", "toy@2", build).train.n, 3);
     assert.is(calls.count, 3, "a truncated file is decoded again");
-    writeFileSync(join(dir, "toy.f32"), "not a cache file");
-    assert.equal(Array.from(cachedDataset(dir, "toy", "toy@2", build).y), [0, 2, 1]);
+    writeFileSync(join(dir, "toy.hpodata"), "not a cache file");
+    assert.equal(Array.from(cachedData(dir, "toy", "toy@2", build).train.y), [0, 2, 1]);
     assert.is(calls.count, 4);
-    cachedDataset(dir, "toy", "toy@2", build);
+    cachedData(dir, "toy", "toy@2", build);
     assert.is(calls.count, 4, "and then read from the rewritten file");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("an unwritable cache folder only costs the decode", () => {
-  const parent = mkdtempSync(join(tmpdir(), "hpo-cache-"));
-  try {
+test("an unwritable cache folder only costs the decode", () =>
+  withDir((parent) => {
     // A file where the folder should be: mkdir fails whoever runs the test (root included).
     writeFileSync(join(parent, "blocked"), "");
     const { calls, build } = builder();
-    assert.is(cachedDataset(join(parent, "blocked"), "toy", "toy@1", build).n, 3);
-    assert.is(cachedDataset(join(parent, "blocked"), "toy", "toy@1", build).n, 3);
+    assert.is(cachedData(join(parent, "blocked"), "toy", "toy@1", build).train.n, 3);
+    assert.ok(
+      cachedData(join(parent, "blocked"), "toy", "toy@1", build, { shared: true }).train.x.buffer instanceof
+        SharedArrayBuffer,
+    );
     assert.is(calls.count, 2);
-  } finally {
-    rmSync(parent, { recursive: true, force: true });
-  }
-});
+  }));
 
 test.run();

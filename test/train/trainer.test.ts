@@ -8,6 +8,7 @@ import type { TrialView } from "../../src/plan/trial.js";
 import type { ResolvedTrainer, Value } from "../../src/plan/types.js";
 import { createPruner } from "../../src/strategies/pruners/index.js";
 import { type TrialContext, activeBackend, trainTrial } from "../../src/train/index.js";
+import { wasmLimits } from "../../src/train/wasm-memory.js";
 import { HpoError } from "../../src/util/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-train-"));
@@ -296,7 +297,7 @@ test("char-level LSTM on text reports perplexity", async () => {
   assert.is(activeBackend(), "wasm"); // the one-hot embedding keeps LSTMs on wasm
 });
 
-test("encoder-decoder Transformer and GRU on pairs report token accuracy", async () => {
+test("encoder-decoder Transformer and GRU on pairs report token accuracy and BLEU", async () => {
   const models: Model[] = [
     {
       kind: "template" as const,
@@ -319,6 +320,7 @@ test("encoder-decoder Transformer and GRU on pairs report token accuracy", async
     );
     assert.type(out.val_token_accuracy, "number");
     assert.ok(out.val_perplexity > 1);
+    assert.ok(out.val_bleu >= 0 && out.val_bleu <= 1, `val_bleu ${out.val_bleu}`);
   }
 });
 
@@ -391,6 +393,31 @@ test("a model too large for memory fails its trial alone, with a message", async
   assert.is(tf.memory().numTensors, before);
   const next = await trainTrial(spec({}, { epochs: 1 }), ctx().c);
   assert.type(next.val_loss, "number");
+});
+
+test("auto trains a model too large for wasm on cpu; --backend wasm refuses it naming its size", async () => {
+  const saved = wasmLimits.budgetBytes;
+  wasmLimits.budgetBytes = 1_000; // the mlp below needs a few kB: "too large" without building GBs
+  try {
+    const out = await trainTrial(spec({}, { epochs: 1 }), ctx().c, { backend: "auto" });
+    assert.type(out.val_loss, "number");
+    assert.is(activeBackend(), "cpu");
+    try {
+      await trainTrial(spec({}, { epochs: 1 }), ctx({ trial: 4 }).c, { backend: "wasm" });
+      assert.unreachable("expected a refusal");
+    } catch (err) {
+      assert.instance(err, HpoError);
+      assert.match(
+        (err as Error).message,
+        /^this model has \d+ trainable parameters: .* more than the 0\.0 GB hpo allows a model on the wasm backend/,
+      );
+    }
+  } finally {
+    wasmLimits.budgetBytes = saved;
+  }
+  // the next model that fits goes back to wasm
+  await trainTrial(spec({}, { epochs: 1 }), ctx().c, { backend: "auto" });
+  assert.is(activeBackend(), "wasm");
 });
 
 test("bad settings fail the trial with a clear message", async () => {

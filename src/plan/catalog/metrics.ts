@@ -42,11 +42,19 @@ export type PredictionMetric = (typeof PREDICTION_METRICS)[number];
 export const RUN_METRICS = ["params", "train_seconds"] as const;
 export type RunMetric = (typeof RUN_METRICS)[number];
 
-/** A metric the trainer reports: a prediction metric on the training, validation or test set, or a run metric. */
+/** Measures of a sequence model's decoded output on the validation set (the translation template's BLEU). */
+export const DECODING_METRICS = ["val_bleu"] as const;
+export type DecodingMetric = (typeof DECODING_METRICS)[number];
+
+/**
+ * A metric the trainer reports: a prediction metric on the training, validation or test set, a decoding
+ * metric, or a run metric.
+ */
 export type TrainerMetric =
   | PredictionMetric
   | `val_${PredictionMetric}`
   | `test_${PredictionMetric}`
+  | DecodingMetric
   | RunMetric;
 
 /** Metrics a goal may name. `test_*` exist too but draw W009 when used as a goal. */
@@ -61,6 +69,7 @@ export const TRAINER_METRICS: TrainerMetric[] = [
   "val_recall",
   "val_perplexity",
   "val_token_accuracy",
+  "val_bleu",
   "val_mae",
   "val_rmse",
   "error",
