@@ -1,27 +1,38 @@
 /**
- * `hpo bench train`: seconds per epoch and training samples per second of small MLP, CNN and LSTM
- * models through the real trainer (trainTrial), per TensorFlow.js backend. A model a backend cannot
- * train (missing kernel or gradient) is listed with its error: that is the op-coverage check behind
- * the default backend choice.
+ * `hpo bench train`: seconds per epoch and training samples per second of the MLP, CNN, LSTM and
+ * Transformer templates through the real trainer (trainTrial), per TensorFlow.js backend, beside
+ * PyTorch on the same models (bench/train_torch.py, run in the same invocation when
+ * `python3 -c "import torch"` works; `--torch off` skips it). A model a backend cannot train (missing
+ * kernel or gradient) is listed with its error: that is the op-coverage check behind `auto`.
  *
- *   node dist/bench/train.js [--backend cpu,wasm,auto] [--models mlp,cnn,lstm] [--n 512] [--epochs 2] [--json]
+ *   node dist/bench/train.js [--backend native,wasm,cpu,auto] [--models mlp,cnn,lstm,transformer]
+ *     [--n 512] [--epochs 2] [--torch auto|off] [--torch-device cpu|cuda] [--json]
+ *
+ * Models (batch 32, Adam 1e-3, 90 % of n trained per epoch; the first epoch is warm-up and not
+ * counted when there are more): mlp 784-128-10 relu; cnn conv3x3(16)-pool2-conv3x3(32)-pool2-
+ * dense64-10 on 28×28×1; lstm char-level (embedding 16, 64 units, T 32); transformer char-level
+ * (2 post-norm encoder layers, 4 heads, d_model 64, d_ff 128, T 32, mean-pooled).
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedTrainer } from "../src/plan/types.js";
 import { activeBackend, describeBackends, trainTrial } from "../src/train/index.js";
 import { describeError } from "../src/util/errors.js";
+import { packageRoot } from "../src/util/package.js";
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const backends = option("backend", "cpu,wasm,auto").split(",");
-const models = option("models", "mlp,cnn,lstm").split(",");
+const backends = option("backend", "native,wasm").split(",");
+const models = option("models", "mlp,cnn,lstm,transformer").split(",");
 const n = Number(option("n", "512"));
 const epochs = Number(option("epochs", "2"));
+const torchMode = option("torch", "auto");
+const torchDevice = option("torch-device", "cpu");
 const json = process.argv.includes("--json");
 
 /** Synthetic data in the real formats: 28×28 IDX images and a text file (seeded, no downloads). */
@@ -74,11 +85,55 @@ function trialFor(model: string, data: { idx: string; text: string }): ResolvedT
       data: { reader: "mnist", args: { path: data.idx } },
       model: { kind: "template", name: "cnn", args: { blocks: 2, filters: [16, 32], kernel: 3, dense: 64 } },
     };
+  const text = { reader: "text" as const, args: { path: data.text, seq_len: 32, level: "char", limit: n } };
+  if (model === "transformer")
+    return {
+      ...base,
+      data: text,
+      model: {
+        kind: "template",
+        name: "transformer",
+        args: { layers: 2, heads: 4, d_model: 64, d_ff: 128, dropout: 0.1 },
+      },
+    };
   return {
     ...base,
-    data: { reader: "text", args: { path: data.text, seq_len: 32, level: "char", limit: n } },
+    data: text,
     model: { kind: "template", name: "rnn", args: { cell: "lstm", layers: 1, units: 64, embedding: 16 } },
   };
+}
+
+interface TorchRow {
+  model: string;
+  samples_per_second?: number;
+  epoch_seconds?: number;
+  params?: number;
+  error?: string;
+}
+interface TorchResult {
+  torch?: string;
+  device?: string;
+  threads?: number;
+  rows?: TorchRow[];
+  error?: string;
+}
+
+/** bench/train_torch.py on the same models and sizes, when PyTorch imports. */
+function runTorch(): TorchResult | undefined {
+  if (torchMode === "off") return undefined;
+  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
+  if (probe.status !== 0) return { error: "python3 -c 'import torch' failed (PyTorch is not installed)" };
+  const script = join(packageRoot(), "bench", "train_torch.py");
+  const args = [script, "--models", models.join(","), "--n", String(n), "--epochs", String(epochs)];
+  const result = spawnSync("python3", [...args, "--device", torchDevice, "--threads", "2"], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) return { error: (result.stderr || String(result.error)).trim().split("\n").pop() };
+  try {
+    return JSON.parse(result.stdout.trim().split("\n").pop() as string) as TorchResult;
+  } catch {
+    return { error: `unreadable output: ${result.stdout.slice(0, 200)}` };
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-bench-train-"));
@@ -128,7 +183,11 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-if (json) process.stdout.write(`${JSON.stringify({ n, epochs, rows }, null, 2)}\n`);
+const peer = runTorch();
+if (json)
+  process.stdout.write(
+    `${JSON.stringify({ n, epochs, rows, ...(peer ? { pytorch: peer } : {}) }, null, 2)}\n`,
+  );
 else {
   console.log(`train bench: ${n} samples (90% trained per epoch), batch 32, ${epochs} epochs`);
   for (const r of rows)
@@ -137,4 +196,30 @@ else {
         ? `  ${r.backend} ${r.model}: FAILED ${r.error}`
         : `  ${r.backend} ${r.model}: ${r.epoch_seconds} s/epoch, ${r.samples_per_second} samples/s (${r.params} params)`,
     );
+  if (peer?.error) console.log(`PyTorch: not run (${peer.error})`);
+  else if (peer?.rows) {
+    console.log(
+      `samples/s beside PyTorch ${peer.torch} (${peer.device}, ${peer.threads} threads), same models:`,
+    );
+    const shown = [...new Set(rows.filter((r) => !r.error).map((r) => String(r.backend)))];
+    const head = ["model", ...shown, "pytorch", ...shown.map((b) => `${b}/pytorch`)];
+    const table = models.map((model) => {
+      const torch = peer.rows?.find((r) => r.model === model);
+      const ours = shown.map((b) => rows.find((r) => r.model === model && r.backend === b && !r.error));
+      const ratio = (o: (typeof ours)[number]) =>
+        o && torch?.samples_per_second
+          ? `${((o.samples_per_second as number) / torch.samples_per_second).toFixed(2)}×`
+          : "-";
+      return [
+        model,
+        ...ours.map((o) => (o ? String(o.samples_per_second) : "-")),
+        torch?.samples_per_second ? String(torch.samples_per_second) : (torch?.error ?? "-"),
+        ...ours.map(ratio),
+      ];
+    });
+    const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+    const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join("  ")}`;
+    console.log(line(head));
+    for (const r of table) console.log(line(r));
+  }
 }

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "nn/nn.h"
+#include "nn/nn_bindings.h"
 #include "registry.h"
 
 namespace {

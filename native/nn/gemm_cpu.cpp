@@ -225,8 +225,9 @@ void sgemm(int M, int N, int K, const float* A, int lda, bool trans_a, const flo
   }
 }
 
-void epilogue(float* C, size_t rows, int cols, const float* bias, int act, float alpha, const float* prelu_alpha,
-              int prelu_len, int threads) {
+void epilogue(float* C, size_t rows, int cols, const EpilogueParams& e, int threads) {
+  const float* bias = e.bias;
+  const int act = e.act;
   if (bias == nullptr && act == kLinear) return;
   const size_t block = 256;
   const int blocks = (int)((rows + block - 1) / block);
@@ -238,9 +239,9 @@ void epilogue(float* C, size_t rows, int cols, const float* bias, int act, float
       if (bias)
         for (int j = 0; j < cols; ++j) c[j] += bias[j];
       if (act == kPrelu) {
-        for (int j = 0; j < cols; ++j) c[j] = activate(act, c[j], prelu_alpha[prelu_len == 1 ? 0 : j]);
+        for (int j = 0; j < cols; ++j) c[j] = activate(act, c[j], e.prelu[e.prelu_len == 1 ? 0 : j]);
       } else if (act != kLinear) {
-        for (int j = 0; j < cols; ++j) c[j] = activate(act, c[j], alpha);
+        for (int j = 0; j < cols; ++j) c[j] = activate(act, c[j], e.alpha);
       }
     }
   });

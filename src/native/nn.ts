@@ -317,3 +317,137 @@ export function assertAvailable(): void {
       hint: "rebuild it with `npm run build:native`",
     });
 }
+
+/** Broadcasting binary ops, numbered as native/nn/nn_math.h's BinaryOp (tfjs kernel names). */
+export const BINARY_OPS = {
+  Add: 0,
+  Sub: 1,
+  Multiply: 2,
+  RealDiv: 3,
+  Maximum: 4,
+  Minimum: 5,
+  SquaredDifference: 6,
+} as const;
+export type BinaryOp = keyof typeof BINARY_OPS;
+
+/** Unary ops, numbered as nn_math.h's UnaryOp (tfjs kernel names; Step takes `alpha`). */
+export const UNARY_OPS = {
+  Relu: 0,
+  Step: 1,
+  Sqrt: 2,
+  Rsqrt: 3,
+  Square: 4,
+  Exp: 5,
+  Log: 6,
+  Neg: 7,
+  Tanh: 8,
+  Sigmoid: 9,
+  Elu: 10,
+  Abs: 11,
+} as const;
+export type UnaryOp = keyof typeof UNARY_OPS;
+
+const MAX_RANK = 8;
+
+/** Row-major strides of `shape` aligned to the right of an output of rank `rank`, 0 where it broadcasts. */
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const strides = new Array<number>(outShape.length).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1, o = outShape.length - 1; i >= 0; i--, o--) {
+    strides[o] = shape[i] === 1 && outShape[o] !== 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+/**
+ * a (op) b with numpy broadcasting to `outShape` (the caller checked the shapes are compatible).
+ * Adjacent axes that both operands traverse alike are merged, so the native loop sees long rows.
+ */
+export function binary(
+  op: BinaryOp,
+  a: Float32Array,
+  aShape: number[],
+  b: Float32Array,
+  bShape: number[],
+  outShape: number[],
+): Float32Array {
+  const total = outShape.reduce((x, y) => x * y, 1);
+  if (a.length !== aShape.reduce((x, y) => x * y, 1))
+    throw invalid("a", `${aShape.join("×")} values`, a.length);
+  if (b.length !== bShape.reduce((x, y) => x * y, 1))
+    throw invalid("b", `${bShape.join("×")} values`, b.length);
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const shape: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  outShape.forEach((d, i) => {
+    if (d === 1) return; // a size-1 axis moves nothing
+    const last = shape.length - 1;
+    if (last >= 0 && as[last] === sa[i] * d && bs[last] === sb[i] * d) {
+      shape[last] *= d;
+      as[last] = sa[i];
+      bs[last] = sb[i];
+    } else {
+      shape.push(d);
+      as.push(sa[i]);
+      bs.push(sb[i]);
+    }
+  });
+  if (shape.length > MAX_RANK)
+    throw invalid("outShape", `at most ${MAX_RANK} axes after merging`, shape.length);
+  const out = new Float32Array(total);
+  loadCpu().nnBinary(
+    BINARY_OPS[op],
+    a,
+    b,
+    out,
+    Int32Array.from(shape),
+    Int32Array.from(as),
+    Int32Array.from(bs),
+  );
+  return out;
+}
+
+/** op(x) elementwise (`alpha`: Step's value for x ≤ 0). */
+export function unary(op: UnaryOp, x: Float32Array, alpha = 0): Float32Array {
+  const out = new Float32Array(x.length);
+  loadCpu().nnUnary(UNARY_OPS[op], x, out, alpha);
+  return out;
+}
+
+/** x viewed as (outer, reduce, inner) summed over the middle axis, times `scale` (1/reduce for a mean). */
+export function sum(x: Float32Array, outer: number, reduce: number, inner: number, scale = 1): Float32Array {
+  checkSize("outer", outer, 0);
+  checkSize("reduce", reduce, 0);
+  checkSize("inner", inner, 0);
+  checkFloat32("x", x, outer * reduce * inner);
+  const out = new Float32Array(outer * inner);
+  loadCpu().nnSum(x, out, outer, reduce, inner, scale);
+  return out;
+}
+
+/** x (shape) with its axes permuted: output axis i is input axis perm[i]. */
+export function transpose(x: Float32Array, shape: number[], perm: number[]): Float32Array {
+  if (shape.length < 1 || shape.length > MAX_RANK)
+    throw invalid("shape", `1 to ${MAX_RANK} axes`, shape.length);
+  checkFloat32(
+    "x",
+    x,
+    shape.reduce((a, b) => a * b, 1),
+  );
+  const out = new Float32Array(x.length);
+  loadCpu().nnTranspose(x, out, Int32Array.from(shape), Int32Array.from(perm));
+  return out;
+}
+
+/** Softmax of each of `rows` rows of `width` values (max-shifted, sums in double). */
+export function softmax(x: Float32Array, rows: number, width: number): Float32Array {
+  checkSize("rows", rows, 0);
+  checkSize("width", width, 1);
+  checkFloat32("x", x, rows * width);
+  const out = new Float32Array(x.length);
+  loadCpu().nnSoftmax(x, out, rows, width);
+  return out;
+}

@@ -2,10 +2,12 @@
  * `hpo-native`: a TensorFlow.js backend whose heavy kernels run in hpo's addon (native/nn/ through
  * src/native/nn.ts). It is the cpu backend (same storage: each tensor's values are a plain
  * Float32Array in `data.get(id).values`, which the addon reads and writes in place) with every cpu
- * kernel copied under the new name and these overridden: BatchMatMul, _FusedMatMul, Conv2D,
- * FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool, AvgPool and their gradients.
- * An override handles NHWC float32 only; any other case (NCHW, int32, a bias it cannot broadcast)
- * runs the saved cpu kernel. Design: training-backend.md in the project's design notes.
+ * kernel copied under the new name and these overridden (NATIVE_KERNELS): BatchMatMul, _FusedMatMul,
+ * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool, AvgPool and their
+ * gradients; broadcasting binary ops, the unary ops training uses, Sum/Mean over contiguous axes,
+ * Softmax and Transpose (native); strided Slice/SplitV and Tile as block copies (TypeScript). An override handles float32
+ * (NHWC for images) only; any other case (NCHW, int32, a bias it cannot broadcast) runs the saved cpu
+ * kernel. Design: training-backend.md in the project's design notes.
  *
  * The name has no underscore: tfjs's kernel registry splits `${backend}_${kernel}` at the first one.
  */
@@ -26,8 +28,8 @@ interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
-/** A native kernel: the output, or undefined to run the cpu kernel instead. */
-type Override = (args: KernelArgs) => tf.TensorInfo | undefined;
+/** A native kernel: the output(s), or undefined to run the cpu kernel instead. */
+type Override = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 
 const values = (backend: CpuBackend, t: tf.TensorInfo) => backend.data.get(t.dataId).values as Float32Array;
 const allFloat32 = (...ts: (tf.TensorInfo | undefined)[]) =>
@@ -230,6 +232,173 @@ function poolGrad(args: KernelArgs, kind: "max" | "avg"): tf.TensorInfo | undefi
   return args.backend.makeTensorInfo(input.shape, "float32", dx);
 }
 
+function binaryOp(op: nn.BinaryOp): Override {
+  return (args) => {
+    const { a, b } = args.inputs;
+    if (!allFloat32(a, b)) return undefined;
+    let outShape: number[];
+    try {
+      outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    } catch {
+      return undefined; // the cpu kernel reports the mismatch
+    }
+    if (size(outShape) === 0) return undefined;
+    const out = nn.binary(op, values(args.backend, a), a.shape, values(args.backend, b), b.shape, outShape);
+    return args.backend.makeTensorInfo(outShape, "float32", out);
+  };
+}
+
+function unaryOp(op: nn.UnaryOp): Override {
+  return (args) => {
+    const { x } = args.inputs;
+    if (!allFloat32(x)) return undefined;
+    const alpha = op === "Step" ? ((args.attrs?.alpha as number | undefined) ?? 0) : 0;
+    return args.backend.makeTensorInfo(x.shape, "float32", nn.unary(op, values(args.backend, x), alpha));
+  };
+}
+
+/**
+ * Sum and Mean over a contiguous run of axes (the bias gradients, LayerNormalization, the loss);
+ * size-1 axes are dropped first, as they do not change the layout.
+ */
+function reduction(mean: boolean): Override {
+  return (args) => {
+    const { x } = args.inputs;
+    if (!allFloat32(x) || size(x.shape) === 0) return undefined;
+    const axes = tf.util.parseAxisParam(args.attrs?.axis as number | number[], x.shape);
+    const reduced = new Set(axes);
+    const dims = x.shape.map((d, i) => ({ d, reduced: reduced.has(i) })).filter((a) => a.d !== 1);
+    const first = dims.findIndex((a) => a.reduced);
+    let last = first;
+    while (last + 1 < dims.length && dims[last + 1].reduced) last++;
+    if (dims.some((a, i) => a.reduced && (i < first || i > last))) return undefined;
+    const outer = first < 0 ? size(dims.map((a) => a.d)) : size(dims.slice(0, first).map((a) => a.d));
+    const reduce = first < 0 ? 1 : size(dims.slice(first, last + 1).map((a) => a.d));
+    const inner = first < 0 ? 1 : size(dims.slice(last + 1).map((a) => a.d));
+    const count = size(axes.map((i) => x.shape[i]));
+    const out = nn.sum(values(args.backend, x), outer, reduce, inner, mean ? 1 / count : 1);
+    const shape = args.attrs?.keepDims
+      ? x.shape.map((d, i) => (reduced.has(i) ? 1 : d))
+      : x.shape.filter((_, i) => !reduced.has(i));
+    return args.backend.makeTensorInfo(shape, "float32", out);
+  };
+}
+
+/** Softmax over the last axis (the only one the cpu kernel supports). */
+function softmax(args: KernelArgs): tf.TensorInfo | undefined {
+  const { logits } = args.inputs;
+  const dim = (args.attrs?.dim as number | undefined) ?? -1;
+  const rank = logits.shape.length;
+  if (!allFloat32(logits) || rank === 0 || (dim !== -1 && dim !== rank - 1) || size(logits.shape) === 0)
+    return undefined;
+  const width = logits.shape[rank - 1];
+  const out = nn.softmax(values(args.backend, logits), size(logits.shape) / width, width);
+  return args.backend.makeTensorInfo(logits.shape, "float32", out);
+}
+
+/** Tile as block copies, one axis at a time from the innermost (the cpu kernel indexes per element). */
+function tile(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs;
+  const reps = args.attrs?.reps as number[];
+  if (!allFloat32(x) || x.shape.length === 0 || reps?.length !== x.shape.length || size(x.shape) === 0)
+    return undefined;
+  let current = values(args.backend, x);
+  const shape = [...x.shape];
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const r = reps[axis];
+    if (r === 1) continue;
+    const block = size(shape.slice(axis));
+    const outer = current.length / block;
+    const next = new Float32Array(current.length * r);
+    for (let o = 0; o < outer; o++) {
+      const src = current.subarray(o * block, (o + 1) * block);
+      for (let k = 0; k < r; k++) next.set(src, (o * r + k) * block);
+    }
+    current = next;
+    shape[axis] *= r;
+  }
+  if (current === values(args.backend, x)) current = current.slice();
+  return args.backend.makeTensorInfo(shape, "float32", current);
+}
+
+function transpose(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs;
+  const perm = args.attrs?.perm as number[];
+  if (!allFloat32(x) || x.shape.length < 2 || x.shape.length > 8 || size(x.shape) === 0) return undefined;
+  const out = nn.transpose(values(args.backend, x), x.shape, perm);
+  return args.backend.makeTensorInfo(
+    perm.map((p) => x.shape[p]),
+    "float32",
+    out,
+  );
+}
+
+/**
+ * A strided slice as row copies (TypedArray.set is a memcpy): the cpu kernel copies a non-contiguous
+ * slice element by element through a TensorBuffer. Contiguous slices stay on cpu, which returns a
+ * view without copying.
+ */
+function sliceValues(x: Float32Array, shape: number[], begin: number[], sizes: number[]): Float32Array {
+  const rank = shape.length;
+  // The run copied at once: the trailing axes taken whole, times the last partial one.
+  let axis = rank - 1;
+  let run = 1;
+  while (axis >= 0 && begin[axis] === 0 && sizes[axis] === shape[axis]) run *= shape[axis--];
+  if (axis < 0) return x.slice();
+  run *= sizes[axis];
+  const strides = new Array<number>(rank).fill(1);
+  for (let i = rank - 2; i >= 0; i--) strides[i] = strides[i + 1] * shape[i + 1];
+  const out = new Float32Array(size(sizes));
+  const rows = out.length / run;
+  const coord = new Array<number>(axis).fill(0);
+  for (let r = 0; r < rows; r++) {
+    let offset = begin[axis] * strides[axis];
+    for (let i = 0; i < axis; i++) offset += (begin[i] + coord[i]) * strides[i];
+    out.set(x.subarray(offset, offset + run), r * run);
+    for (let i = axis - 1; i >= 0; i--) {
+      if (++coord[i] < sizes[i]) break;
+      coord[i] = 0;
+    }
+  }
+  return out;
+}
+
+function slice(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs;
+  if (!allFloat32(x) || x.shape.length === 0) return undefined;
+  const [begin, sizes] = tf.slice_util.parseSliceParams(
+    x as unknown as tf.Tensor,
+    args.attrs?.begin as number[],
+    args.attrs?.size as number[],
+  );
+  if (tf.slice_util.isSliceContinous(x.shape, begin, sizes) || size(sizes) === 0) return undefined;
+  return args.backend.makeTensorInfo(
+    sizes,
+    "float32",
+    sliceValues(values(args.backend, x), x.shape, begin, sizes),
+  );
+}
+
+function splitV(args: KernelArgs): tf.TensorInfo[] | undefined {
+  const { x } = args.inputs;
+  if (!allFloat32(x) || x.shape.length === 0) return undefined;
+  const axis = tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0];
+  const splits = tf.backend_util.prepareSplitSize(
+    x as unknown as tf.Tensor,
+    args.attrs?.numOrSizeSplits as number[],
+    axis,
+  );
+  const begin = new Array<number>(x.shape.length).fill(0);
+  const xs = values(args.backend, x);
+  return splits.map((s) => {
+    const sizes = [...x.shape];
+    sizes[axis] = s;
+    const part = sliceValues(xs, x.shape, begin, sizes);
+    begin[axis] += s;
+    return args.backend.makeTensorInfo(sizes, "float32", part);
+  });
+}
+
 /** The overridden kernels, by tfjs kernel name. */
 export const NATIVE_KERNELS: Record<string, Override> = {
   BatchMatMul: (a) => matMul(a, false),
@@ -242,6 +411,15 @@ export const NATIVE_KERNELS: Record<string, Override> = {
   AvgPool: (a) => pool(a, "avg"),
   MaxPoolGrad: (a) => poolGrad(a, "max"),
   AvgPoolGrad: (a) => poolGrad(a, "avg"),
+  ...Object.fromEntries(Object.keys(nn.BINARY_OPS).map((op) => [op, binaryOp(op as nn.BinaryOp)])),
+  ...Object.fromEntries(Object.keys(nn.UNARY_OPS).map((op) => [op, unaryOp(op as nn.UnaryOp)])),
+  Sum: reduction(false),
+  Mean: reduction(true),
+  Transpose: transpose,
+  Softmax: softmax,
+  Tile: tile,
+  Slice: slice,
+  SplitV: splitV as unknown as Override,
 };
 
 /**
@@ -260,13 +438,18 @@ function registerTileGradient(): void {
       return {
         x: () => {
           const dyt = dy as tf.Tensor;
+          // Size-1 parts are left out, so the summed axes are as few (and as contiguous) as can be.
           const split: number[] = [];
           const axes: number[] = [];
           x.shape.forEach((d, i) => {
-            axes.push(split.length);
-            split.push(reps[i], d);
+            if (reps[i] !== 1) {
+              axes.push(split.length);
+              split.push(reps[i]);
+            }
+            if (d !== 1) split.push(d);
           });
-          return tf.sum(tf.reshape(dyt, split), axes);
+          if (axes.length === 0) return tf.reshape(dyt, x.shape);
+          return tf.reshape(tf.sum(tf.reshape(dyt, split), axes), x.shape);
         },
       };
     },

@@ -352,6 +352,144 @@ test("MaxPool ignores NaN as tfjs does and keeps the first maximum of ties", asy
   await same("NaN and ties", (t) => tf.maxPool(t as tf.Tensor4D, 2, 2, "valid"), [x]);
 });
 
+// ---- elementwise, reductions, data movement ---------------------------------------------------------
+test("binary ops with every broadcasting pattern, gradients included", async () => {
+  const shapes: [number[], number[]][] = [
+    [
+      [7, 5],
+      [7, 5],
+    ],
+    [[7, 5], []],
+    [[1], [3, 4]],
+    [[2, 3, 4, 5], [5]],
+    [
+      [2, 3, 4, 5],
+      [1, 3, 1, 5],
+    ],
+    [
+      [4, 1, 6],
+      [1, 5, 1],
+    ],
+    [
+      [3, 300, 70],
+      [3, 1, 70],
+    ],
+  ];
+  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+    ["add", tf.add],
+    ["sub", tf.sub],
+    ["mul", tf.mul],
+    ["div", tf.div],
+    ["maximum", tf.maximum],
+    ["minimum", tf.minimum],
+    ["squaredDifference", tf.squaredDifference],
+  ];
+  for (const [sa, sb] of shapes)
+    for (const [name, op] of ops) {
+      const b = random(sb);
+      if (name === "div")
+        b.values.forEach((v, i) => {
+          b.values[i] = v < 0 ? v - 0.5 : v + 0.5;
+        });
+      await same(`${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, op, [random(sa), b], {
+        // tfjs has no broadcasting gradient for squaredDifference, nor a useful one for maximum/minimum
+        grads:
+          !["maximum", "minimum"].includes(name) && (name !== "squaredDifference" || sa.join() === sb.join()),
+      });
+    }
+  const nan = random([2, 3]);
+  nan.values[1] = Number.NaN;
+  await same("maximum with NaN", tf.maximum, [nan, random([3])], { grads: false });
+});
+
+test("unary ops match, NaN included; Step keeps its alpha", async () => {
+  const x = random([5, 301], 3);
+  x.values[7] = Number.NaN;
+  const positive: Input = { values: x.values.map((v) => Math.abs(v) + 0.1), shape: x.shape };
+  const ops: [string, (t: tf.Tensor) => tf.Tensor, Input][] = [
+    ["relu", tf.relu, x],
+    ["sqrt", tf.sqrt, positive],
+    ["rsqrt", tf.rsqrt, positive],
+    ["square", tf.square, x],
+    ["exp", tf.exp, x],
+    ["log", tf.log, positive],
+    ["neg", tf.neg, x],
+    ["tanh", tf.tanh, x],
+    ["sigmoid", tf.sigmoid, x],
+    ["elu", tf.elu, x],
+    ["abs", tf.abs, x],
+    ["step", (t) => tf.step(t, 0.25), x],
+  ];
+  for (const [name, op, input] of ops) await same(name, op, [input], { grads: false });
+  const clean = random([4, 9], 3);
+  for (const [name, op] of ops.filter(([n]) => !["sqrt", "rsqrt", "log", "step", "abs"].includes(n)))
+    await same(`${name} gradient`, op, [clean]);
+});
+
+test("Sum and Mean over contiguous axes (keepDims too); other axes fall back", async () => {
+  const x = random([4, 6, 5, 3]);
+  for (const axis of [0, 3, -1, [0, 1], [1, 2], [0, 1, 2], [1, 2, 3], [0, 1, 2, 3]] as (
+    | number
+    | number[]
+  )[]) {
+    for (const keepDims of [false, true]) {
+      await same(`sum ${JSON.stringify(axis)} ${keepDims}`, (t) => tf.sum(t, axis, keepDims), [x], {
+        reduction: 360,
+      });
+      await same(`mean ${JSON.stringify(axis)} ${keepDims}`, (t) => tf.mean(t, axis, keepDims), [x], {
+        reduction: 360,
+      });
+    }
+  }
+  await same("sum over axes 0 and 2", (t) => tf.sum(t, [0, 2]), [x]);
+  await same("sum of everything, long", (t) => tf.sum(t), [random([70000])], { reduction: 70000 });
+});
+
+test("Transpose, strided Slice and SplitV move the same values", async () => {
+  const x = random([3, 4, 5, 6]);
+  for (const perm of [
+    [0, 2, 1, 3],
+    [3, 2, 1, 0],
+    [0, 1, 3, 2],
+    [1, 0, 2, 3],
+  ])
+    await same(`transpose ${perm}`, (t) => tf.transpose(t, perm), [x]);
+  await same("slice last axis", (t) => tf.slice(t, [0, 0, 0, 2], [3, 4, 5, 3]), [x]);
+  await same("slice middle", (t) => tf.slice(t, [1, 1, 2, 0], [2, 2, 3, 6]), [x]);
+  await same("slice contiguous (cpu view)", (t) => tf.slice(t, [1, 0, 0, 0], [2, 4, 5, 6]), [x]);
+  await same(
+    "splitV last axis",
+    (t) =>
+      tf.concat(
+        tf.split(t, [1, 3, 2], 3).map((p, i) => tf.mul(p, i + 1)),
+        3,
+      ),
+    [x],
+  );
+  await same("split middle axis", (t) => tf.stack(tf.split(t, 2, 1)), [x]);
+});
+
+test("Softmax over the last axis and Tile match cpu, with gradients", async () => {
+  await same("softmax 4-D", (t) => tf.softmax(t), [random([3, 4, 7, 9], 5)]);
+  await same("softmax 2-D", (t) => tf.softmax(t), [random([5, 1000], 5)]);
+  for (const [shape, reps] of [
+    [
+      [3, 1, 4],
+      [2, 5, 3],
+    ],
+    [
+      [4, 5],
+      [3, 1],
+    ],
+    [
+      [2, 3, 1],
+      [1, 1, 64],
+    ],
+    [[7], [1]],
+  ] as [number[], number[]][])
+    await same(`tile ${shape} × ${reps}`, (t) => tf.tile(t, reps), [random(shape)]);
+});
+
 // ---- the Tile gradient ------------------------------------------------------------------------------
 test("Tile's gradient (reshape + sum) equals tfjs's slice-and-add one", async () => {
   const x = random([3, 1, 4]);
