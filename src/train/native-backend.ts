@@ -32,8 +32,15 @@ interface KernelArgs {
 type Override = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 
 const values = (backend: CpuBackend, t: tf.TensorInfo) => backend.data.get(t.dataId).values as Float32Array;
-const allFloat32 = (...ts: (tf.TensorInfo | undefined)[]) =>
-  ts.every((t) => t === undefined || t.dtype === "float32");
+/**
+ * Float32 tensors whose values are a Float32Array: the cpu backend may keep another array type under a
+ * float32 tensor (a cast from bool keeps the Uint8Array), which the native kernels must not read.
+ */
+const allFloat32 = (backend: CpuBackend, ...ts: (tf.TensorInfo | undefined)[]) =>
+  ts.every(
+    (t) =>
+      t === undefined || (t.dtype === "float32" && backend.data.get(t.dataId).values instanceof Float32Array),
+  );
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** A per-channel vector for an epilogue: shape [..1.., n] (or one value when `allowScalar`), else null. */
@@ -46,7 +53,7 @@ function channelVector(
   if (t === undefined) return undefined;
   const count = size(t.shape);
   const vector = count === n && (t.shape.length === 0 || t.shape[t.shape.length - 1] === n);
-  if (t.dtype !== "float32" || !(vector || (allowScalar && count === 1))) return null;
+  if (!allFloat32(backend, t) || !(vector || (allowScalar && count === 1))) return null;
   return values(backend, t);
 }
 
@@ -69,7 +76,7 @@ function fusedEpilogue(args: KernelArgs, channels: number): nn.Epilogue | null {
 /** BatchMatMul and _FusedMatMul: rank ≥ 2, transposes on the last two axes, numpy batch broadcasting. */
 function matMul(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
   const { a, b } = args.inputs;
-  if (!allFloat32(a, b) || a.shape.length < 2 || b.shape.length < 2) return undefined;
+  if (!allFloat32(args.backend, a, b) || a.shape.length < 2 || b.shape.length < 2) return undefined;
   const transposeA = Boolean(args.attrs?.transposeA);
   const transposeB = Boolean(args.attrs?.transposeB);
   const ra = a.shape.length;
@@ -164,7 +171,12 @@ function convInfo(args: KernelArgs, xShape: number[], filterShape: number[], dil
 
 function conv2d(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
   const { x, filter } = args.inputs;
-  if (!isNhwc(args) || !allFloat32(x, filter) || x.shape.length !== 4 || filter.shape.length !== 4)
+  if (
+    !isNhwc(args) ||
+    !allFloat32(args.backend, x, filter) ||
+    x.shape.length !== 4 ||
+    filter.shape.length !== 4
+  )
     return undefined;
   if (filter.shape[2] !== x.shape[3]) return undefined;
   const info = convInfo(args, x.shape, filter.shape, args.attrs?.dilations ?? 1);
@@ -177,7 +189,12 @@ function conv2d(args: KernelArgs, fused: boolean): tf.TensorInfo | undefined {
 function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo | undefined {
   const { dy, filter } = args.inputs;
   const inputShape = args.attrs?.inputShape as number[];
-  if (!isNhwc(args) || !allFloat32(dy, filter) || dy.shape.length !== 4 || inputShape?.length !== 4)
+  if (
+    !isNhwc(args) ||
+    !allFloat32(args.backend, dy, filter) ||
+    dy.shape.length !== 4 ||
+    inputShape?.length !== 4
+  )
     return undefined;
   const info = convInfo(args, inputShape, filter.shape, 1);
   if (size(dy.shape) !== size(info.outShape) || dy.shape[3] !== info.outChannels) return undefined;
@@ -188,7 +205,7 @@ function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo | undefined {
 function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | undefined {
   const { x, dy } = args.inputs;
   const filterShape = args.attrs?.filterShape as number[];
-  if (!isNhwc(args) || !allFloat32(x, dy) || x.shape.length !== 4 || filterShape?.length !== 4)
+  if (!isNhwc(args) || !allFloat32(args.backend, x, dy) || x.shape.length !== 4 || filterShape?.length !== 4)
     return undefined;
   const info = convInfo(args, x.shape, filterShape, 1);
   if (size(dy.shape) !== size(info.outShape) || dy.shape[3] !== info.outChannels) return undefined;
@@ -210,7 +227,7 @@ function poolInfo(args: KernelArgs, xShape: number[]) {
 
 function pool(args: KernelArgs, kind: "max" | "avg"): tf.TensorInfo | undefined {
   const { x } = args.inputs;
-  if (!allFloat32(x) || x.shape.length !== 4) return undefined;
+  if (!allFloat32(args.backend, x) || x.shape.length !== 4) return undefined;
   const info = poolInfo(args, x.shape);
   return args.backend.makeTensorInfo(
     info.outShape,
@@ -221,7 +238,7 @@ function pool(args: KernelArgs, kind: "max" | "avg"): tf.TensorInfo | undefined 
 
 function poolGrad(args: KernelArgs, kind: "max" | "avg"): tf.TensorInfo | undefined {
   const { dy, input } = args.inputs;
-  if (!allFloat32(dy, input) || input.shape.length !== 4) return undefined;
+  if (!allFloat32(args.backend, dy, input) || input.shape.length !== 4) return undefined;
   const info = poolInfo(args, input.shape);
   if (size(dy.shape) !== size(info.outShape)) return undefined;
   const g = geometry(info);
@@ -235,7 +252,7 @@ function poolGrad(args: KernelArgs, kind: "max" | "avg"): tf.TensorInfo | undefi
 function binaryOp(op: nn.BinaryOp): Override {
   return (args) => {
     const { a, b } = args.inputs;
-    if (!allFloat32(a, b)) return undefined;
+    if (!allFloat32(args.backend, a, b)) return undefined;
     let outShape: number[];
     try {
       outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
@@ -251,7 +268,7 @@ function binaryOp(op: nn.BinaryOp): Override {
 function unaryOp(op: nn.UnaryOp): Override {
   return (args) => {
     const { x } = args.inputs;
-    if (!allFloat32(x)) return undefined;
+    if (!allFloat32(args.backend, x)) return undefined;
     const alpha = op === "Step" ? ((args.attrs?.alpha as number | undefined) ?? 0) : 0;
     return args.backend.makeTensorInfo(x.shape, "float32", nn.unary(op, values(args.backend, x), alpha));
   };
@@ -264,7 +281,7 @@ function unaryOp(op: nn.UnaryOp): Override {
 function reduction(mean: boolean): Override {
   return (args) => {
     const { x } = args.inputs;
-    if (!allFloat32(x) || size(x.shape) === 0) return undefined;
+    if (!allFloat32(args.backend, x) || size(x.shape) === 0) return undefined;
     const axes = tf.util.parseAxisParam(args.attrs?.axis as number | number[], x.shape);
     const reduced = new Set(axes);
     const dims = x.shape.map((d, i) => ({ d, reduced: reduced.has(i) })).filter((a) => a.d !== 1);
@@ -289,7 +306,12 @@ function softmax(args: KernelArgs): tf.TensorInfo | undefined {
   const { logits } = args.inputs;
   const dim = (args.attrs?.dim as number | undefined) ?? -1;
   const rank = logits.shape.length;
-  if (!allFloat32(logits) || rank === 0 || (dim !== -1 && dim !== rank - 1) || size(logits.shape) === 0)
+  if (
+    !allFloat32(args.backend, logits) ||
+    rank === 0 ||
+    (dim !== -1 && dim !== rank - 1) ||
+    size(logits.shape) === 0
+  )
     return undefined;
   const width = logits.shape[rank - 1];
   const out = nn.softmax(values(args.backend, logits), size(logits.shape) / width, width);
@@ -300,7 +322,12 @@ function softmax(args: KernelArgs): tf.TensorInfo | undefined {
 function tile(args: KernelArgs): tf.TensorInfo | undefined {
   const { x } = args.inputs;
   const reps = args.attrs?.reps as number[];
-  if (!allFloat32(x) || x.shape.length === 0 || reps?.length !== x.shape.length || size(x.shape) === 0)
+  if (
+    !allFloat32(args.backend, x) ||
+    x.shape.length === 0 ||
+    reps?.length !== x.shape.length ||
+    size(x.shape) === 0
+  )
     return undefined;
   let current = values(args.backend, x);
   const shape = [...x.shape];
@@ -324,7 +351,8 @@ function tile(args: KernelArgs): tf.TensorInfo | undefined {
 function transpose(args: KernelArgs): tf.TensorInfo | undefined {
   const { x } = args.inputs;
   const perm = args.attrs?.perm as number[];
-  if (!allFloat32(x) || x.shape.length < 2 || x.shape.length > 8 || size(x.shape) === 0) return undefined;
+  if (!allFloat32(args.backend, x) || x.shape.length < 2 || x.shape.length > 8 || size(x.shape) === 0)
+    return undefined;
   const out = nn.transpose(values(args.backend, x), x.shape, perm);
   return args.backend.makeTensorInfo(
     perm.map((p) => x.shape[p]),
@@ -365,7 +393,7 @@ function sliceValues(x: Float32Array, shape: number[], begin: number[], sizes: n
 
 function slice(args: KernelArgs): tf.TensorInfo | undefined {
   const { x } = args.inputs;
-  if (!allFloat32(x) || x.shape.length === 0) return undefined;
+  if (!allFloat32(args.backend, x) || x.shape.length === 0) return undefined;
   const [begin, sizes] = tf.slice_util.parseSliceParams(
     x as unknown as tf.Tensor,
     args.attrs?.begin as number[],
@@ -381,7 +409,7 @@ function slice(args: KernelArgs): tf.TensorInfo | undefined {
 
 function splitV(args: KernelArgs): tf.TensorInfo[] | undefined {
   const { x } = args.inputs;
-  if (!allFloat32(x) || x.shape.length === 0) return undefined;
+  if (!allFloat32(args.backend, x) || x.shape.length === 0) return undefined;
   const axis = tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0];
   const splits = tf.backend_util.prepareSplitSize(
     x as unknown as tf.Tensor,

@@ -490,6 +490,25 @@ test("Softmax over the last axis and Tile match cpu, with gradients", async () =
     await same(`tile ${shape} × ${reps}`, (t) => tf.tile(t, reps), [random(shape)]);
 });
 
+test("a float32 tensor over another array type (a cast from bool) runs the cpu kernel", async () => {
+  await same(
+    "cast mask × x",
+    (x, y) => tf.mul(tf.cast(tf.greater(x, 0), "float32"), y),
+    [random([4, 6]), random([6])],
+    {
+      grads: false,
+    },
+  );
+  await same(
+    "cast mask matMul",
+    (x, y) => tf.matMul(tf.cast(tf.greater(x, 0), "float32"), y),
+    [random([4, 6]), random([6, 3])],
+    {
+      grads: false,
+    },
+  );
+});
+
 // ---- the Tile gradient ------------------------------------------------------------------------------
 test("Tile's gradient (reshape + sum) equals tfjs's slice-and-add one", async () => {
   const x = random([3, 1, 4]);
