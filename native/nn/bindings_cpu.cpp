@@ -27,9 +27,16 @@
 namespace hpo::nn {
 namespace {
 
+// std::thread::hardware_concurrency reads sysfs on every call (about 10 µs, more than a small
+// kernel): asked once.
+int Threads() {
+  static const int threads = hardware_threads();
+  return threads;
+}
+
 Napi::Value MatMul(const Napi::CallbackInfo& info) {
   const MatMulCall c = MatMulArgs(info);
-  const int threads = hardware_threads();
+  const int threads = Threads();
   const size_t a_size = (size_t)c.M * c.K, b_size = (size_t)c.K * c.N, c_size = (size_t)c.M * c.N;
   const int lda = c.trans_a ? c.M : c.K, ldb = c.trans_b ? c.K : c.N;
   const double flops = 2.0 * c.M * c.N * (double)c.K;
@@ -52,7 +59,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   const float* filter = FloatArg(info, 1, "filter", g.filter_size());
   float* y = FloatArg(info, 2, "y", g.y_size());
   const EpilogueParams e = EpilogueArgs(info, 4, g.out_c);
-  const int threads = hardware_threads();
+  const int threads = Threads();
   conv2d_forward(y, x, filter, g, threads);
   epilogue(y, g.y_size() / g.out_c, g.out_c, e, threads);
   return info.Env().Undefined();
@@ -63,7 +70,7 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   const float* dy = FloatArg(info, 0, "dy", g.y_size());
   const float* filter = FloatArg(info, 1, "filter", g.filter_size());
   float* dx = FloatArg(info, 2, "dx", g.x_size());
-  conv2d_backprop_input(dx, dy, filter, g, hardware_threads());
+  conv2d_backprop_input(dx, dy, filter, g, Threads());
   return info.Env().Undefined();
 }
 
@@ -72,7 +79,7 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   const float* x = FloatArg(info, 0, "x", g.x_size());
   const float* dy = FloatArg(info, 1, "dy", g.y_size());
   float* dfilter = FloatArg(info, 2, "dfilter", g.filter_size());
-  conv2d_backprop_filter(dfilter, x, dy, g, hardware_threads());
+  conv2d_backprop_filter(dfilter, x, dy, g, Threads());
   return info.Env().Undefined();
 }
 
@@ -84,13 +91,13 @@ ConvGeometry PoolGeometryArg(const Napi::CallbackInfo& info, size_t index) {
 
 Napi::Value MaxPool(const Napi::CallbackInfo& info) {
   const ConvGeometry g = PoolGeometryArg(info, 2);
-  max_pool(FloatArg(info, 1, "y", g.y_size()), FloatArg(info, 0, "x", g.x_size()), g, hardware_threads());
+  max_pool(FloatArg(info, 1, "y", g.y_size()), FloatArg(info, 0, "x", g.x_size()), g, Threads());
   return info.Env().Undefined();
 }
 
 Napi::Value AvgPool(const Napi::CallbackInfo& info) {
   const ConvGeometry g = PoolGeometryArg(info, 2);
-  avg_pool(FloatArg(info, 1, "y", g.y_size()), FloatArg(info, 0, "x", g.x_size()), g, hardware_threads());
+  avg_pool(FloatArg(info, 1, "y", g.y_size()), FloatArg(info, 0, "x", g.x_size()), g, Threads());
   return info.Env().Undefined();
 }
 
@@ -98,14 +105,14 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   const ConvGeometry g = PoolGeometryArg(info, 3);
   const float* dy = FloatArg(info, 0, "dy", g.y_size());
   const float* x = FloatArg(info, 1, "x", g.x_size());
-  max_pool_grad(FloatArg(info, 2, "dx", g.x_size()), dy, x, g, hardware_threads());
+  max_pool_grad(FloatArg(info, 2, "dx", g.x_size()), dy, x, g, Threads());
   return info.Env().Undefined();
 }
 
 Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
   const ConvGeometry g = PoolGeometryArg(info, 2);
   const float* dy = FloatArg(info, 0, "dy", g.y_size());
-  avg_pool_grad(FloatArg(info, 1, "dx", g.x_size()), dy, g, hardware_threads());
+  avg_pool_grad(FloatArg(info, 1, "dx", g.x_size()), dy, g, Threads());
   return info.Env().Undefined();
 }
 
@@ -134,7 +141,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   float* out = FloatArg(info, 3, "out", (size_t)total);
   if (total > 0 && (a_last >= (double)a.length || b_last >= (double)b.length))
     ThrowRange(env, "aStrides/bStrides reach past the end of a or b");
-  binary(op, out, a.data, b.data, rank, shape.data, a_strides.data, b_strides.data, hardware_threads());
+  binary(op, out, a.data, b.data, rank, shape.data, a_strides.data, b_strides.data, Threads());
   return env.Undefined();
 }
 
@@ -142,7 +149,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   const int op = (int)IntArg(info, 0, "op", 0, kUnaryOpCount - 1);
   auto x = TypedArrayArg<float>(info, 1, "x");
   float* out = FloatArg(info, 2, "out", x.length);
-  unary(op, out, x.data, x.length, (float)NumberArg(info, 3, "alpha"), hardware_threads());
+  unary(op, out, x.data, x.length, (float)NumberArg(info, 3, "alpha"), Threads());
   return info.Env().Undefined();
 }
 
@@ -153,7 +160,7 @@ Napi::Value Sum(const Napi::CallbackInfo& info) {
   if ((double)outer * reduce * inner > kMaxElements) ThrowRange(info.Env(), "outer * reduce * inner is too large");
   const float* x = FloatArg(info, 0, "x", outer * reduce * inner);
   float* out = FloatArg(info, 1, "out", outer * inner);
-  reduce_sum(out, x, outer, reduce, inner, NumberArg(info, 5, "scale"), hardware_threads());
+  reduce_sum(out, x, outer, reduce, inner, NumberArg(info, 5, "scale"), Threads());
   return info.Env().Undefined();
 }
 
@@ -175,7 +182,7 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
   if (total > kMaxElements) ThrowRange(env, "shape describes more than 2^31 - 1 elements");
   const float* x = FloatArg(info, 0, "x", (size_t)total);
   float* out = FloatArg(info, 1, "out", (size_t)total);
-  transpose(out, x, rank, shape.data, perm.data, hardware_threads());
+  transpose(out, x, rank, shape.data, perm.data, Threads());
   return env.Undefined();
 }
 
@@ -184,7 +191,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   const size_t width = CountArg(info, 3, "width", kMaxElements);
   if (width < 1 || (double)rows * width > kMaxElements) ThrowRange(info.Env(), "rows * width must be 1 to 2^31 - 1");
   const float* x = FloatArg(info, 0, "x", rows * width);
-  softmax(FloatArg(info, 1, "out", rows * width), x, rows, (int)width, hardware_threads());
+  softmax(FloatArg(info, 1, "out", rows * width), x, rows, (int)width, Threads());
   return info.Env().Undefined();
 }
 

@@ -14,6 +14,7 @@
  * threshold, `HPO_NN_DEVICE=cpu` keeps everything on the CPU.
  */
 import { HpoError } from "../util/errors.js";
+import { fromNativeError } from "./errors.js";
 import { type CpuModule, type CudaModule, cudaStatus, loadCpu, loadCuda } from "./load.js";
 
 /** The fused activations, numbered as native/nn/nn_math.h's Activation. */
@@ -180,6 +181,15 @@ function moduleFor(flops: number, device: NnDevice): CpuModule | CudaModule {
   return cuda && flops >= cudaMinFlops() ? cuda : loadCpu();
 }
 
+/** Calls an addon function; a failure on the device (a CUDA status) becomes an HpoNativeError. */
+function run(mod: CpuModule | CudaModule, name: string, args: unknown[]): void {
+  try {
+    mod[name](...args);
+  } catch (err) {
+    throw fromNativeError(err);
+  }
+}
+
 /** "auto": the GPU above the threshold when usable; "cpu"/"cuda" force one (tests compare them). */
 export type NnDevice = "auto" | "cpu" | "cuda";
 
@@ -222,8 +232,8 @@ export function matMul(
     s.aBatches,
     s.bBatches,
   );
-  const mod = moduleFor(2 * batch * s.m * s.n * s.k, device);
-  mod.nnMatMul(a, b, out, dims, s.aIndex, s.bIndex, ...epilogueArgs(epilogue, s.n));
+  const args = [a, b, out, dims, s.aIndex, s.bIndex, ...epilogueArgs(epilogue, s.n)];
+  run(moduleFor(2 * batch * s.m * s.n * s.k, device), "nnMatMul", args);
   return out;
 }
 
@@ -241,7 +251,13 @@ export function conv2d(
   checkFloat32("x", x, xSize(g));
   checkFloat32("filter", filter, filterSize(g));
   const y = new Float32Array(ySize(g));
-  moduleFor(convFlops(g), device).nnConv2d(x, filter, y, geometry, ...epilogueArgs(epilogue, g.outChannels));
+  run(moduleFor(convFlops(g), device), "nnConv2d", [
+    x,
+    filter,
+    y,
+    geometry,
+    ...epilogueArgs(epilogue, g.outChannels),
+  ]);
   return y;
 }
 
@@ -256,7 +272,7 @@ export function conv2dBackpropInput(
   checkFloat32("dy", dy, ySize(g));
   checkFloat32("filter", filter, filterSize(g));
   const dx = new Float32Array(xSize(g));
-  moduleFor(convFlops(g), device).nnConv2dBackpropInput(dy, filter, dx, geometry);
+  run(moduleFor(convFlops(g), device), "nnConv2dBackpropInput", [dy, filter, dx, geometry]);
   return dx;
 }
 
@@ -271,7 +287,7 @@ export function conv2dBackpropFilter(
   checkFloat32("x", x, xSize(g));
   checkFloat32("dy", dy, ySize(g));
   const dfilter = new Float32Array(filterSize(g));
-  moduleFor(convFlops(g), device).nnConv2dBackpropFilter(x, dy, dfilter, geometry);
+  run(moduleFor(convFlops(g), device), "nnConv2dBackpropFilter", [x, dy, dfilter, geometry]);
   return dfilter;
 }
 
@@ -372,18 +388,36 @@ export function binary(
   bShape: number[],
   outShape: number[],
 ): Float32Array {
-  const total = outShape.reduce((x, y) => x * y, 1);
-  if (a.length !== aShape.reduce((x, y) => x * y, 1))
-    throw invalid("a", `${aShape.join("×")} values`, a.length);
-  if (b.length !== bShape.reduce((x, y) => x * y, 1))
-    throw invalid("b", `${bShape.join("×")} values`, b.length);
+  const total = size(outShape);
+  if (a.length !== size(aShape)) throw invalid("a", `${aShape.join("×")} values`, a.length);
+  if (b.length !== size(bShape)) throw invalid("b", `${bShape.join("×")} values`, b.length);
+  const out = new Float32Array(total);
+  const code = BINARY_OPS[op];
+  // The common cases without building strides: equal shapes, or a scalar on one side.
+  if (a.length === total && b.length === total && sameShape(aShape, bShape)) {
+    loadCpu().nnBinary(code, a, b, out, Int32Array.of(total), ONE, ONE);
+    return out;
+  }
+  if ((a.length === 1 && b.length === total) || (b.length === 1 && a.length === total)) {
+    loadCpu().nnBinary(
+      code,
+      a,
+      b,
+      out,
+      Int32Array.of(total),
+      a.length === 1 ? ZERO : ONE,
+      b.length === 1 ? ZERO : ONE,
+    );
+    return out;
+  }
   const sa = broadcastStrides(aShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
   const shape: number[] = [];
   const as: number[] = [];
   const bs: number[] = [];
-  outShape.forEach((d, i) => {
-    if (d === 1) return; // a size-1 axis moves nothing
+  for (let i = 0; i < outShape.length; i++) {
+    const d = outShape[i];
+    if (d === 1) continue; // a size-1 axis moves nothing
     const last = shape.length - 1;
     if (last >= 0 && as[last] === sa[i] * d && bs[last] === sb[i] * d) {
       shape[last] *= d;
@@ -394,21 +428,22 @@ export function binary(
       as.push(sa[i]);
       bs.push(sb[i]);
     }
-  });
+  }
   if (shape.length > MAX_RANK)
     throw invalid("outShape", `at most ${MAX_RANK} axes after merging`, shape.length);
-  const out = new Float32Array(total);
-  loadCpu().nnBinary(
-    BINARY_OPS[op],
-    a,
-    b,
-    out,
-    Int32Array.from(shape),
-    Int32Array.from(as),
-    Int32Array.from(bs),
-  );
+  loadCpu().nnBinary(code, a, b, out, Int32Array.from(shape), Int32Array.from(as), Int32Array.from(bs));
   return out;
 }
+
+const ONE = Int32Array.of(1);
+const ZERO = Int32Array.of(0);
+const size = (shape: readonly number[]) => {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+};
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** op(x) elementwise (`alpha`: Step's value for x ≤ 0). */
 export function unary(op: UnaryOp, x: Float32Array, alpha = 0): Float32Array {
