@@ -6,7 +6,7 @@
  * kernel or gradient) is listed with its error: that is the op-coverage check behind `auto`.
  *
  *   node dist/bench/train.js [--backend native,wasm,cpu,auto] [--models mlp,cnn,lstm,transformer]
- *     [--n 512] [--epochs 2] [--torch auto|off] [--torch-device cpu|cuda] [--json]
+ *     [--n 512] [--epochs 2] [--torch auto|off] [--torch-device cpu|cuda] [--torch-threads 2] [--json]
  *
  * Models (batch 32, Adam 1e-3, 90 % of n trained per epoch; the first epoch is warm-up and not
  * counted when there are more): mlp 784-128-10 relu; cnn conv3x3(16)-pool2-conv3x3(32)-pool2-
@@ -36,6 +36,7 @@ const n = Number(option("n", "512"));
 const epochs = Number(option("epochs", "2"));
 const torchMode = option("torch", "auto");
 const torchDevice = option("torch-device", "cpu");
+const torchThreads = option("torch-threads", "2");
 const json = process.argv.includes("--json");
 
 /** Synthetic data in the real formats: 28×28 IDX images and a text file (seeded, no downloads). */
@@ -163,7 +164,7 @@ function runTorch(): TorchResult | undefined {
     };
   const script = join(packageRoot(), "bench", "train_torch.py");
   const args = [script, "--models", models.join(","), "--n", String(n), "--epochs", String(epochs)];
-  const result = spawnSync(python, [...args, "--device", torchDevice, "--threads", "2"], {
+  const result = spawnSync(python, [...args, "--device", torchDevice, "--threads", torchThreads], {
     encoding: "utf8",
   });
   if (result.status !== 0) return { error: (result.stderr || String(result.error)).trim().split("\n").pop() };

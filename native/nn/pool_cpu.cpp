@@ -40,21 +40,23 @@ int pool_threads(const ConvGeometry& g, int threads) {
   return g.y_size() * (size_t)g.filter_h * g.filter_w >= 65536 ? threads : 1;
 }
 
-// Index into x of the first maximum of window `w` for channel c, or -1 when none exceeds -Infinity.
-inline long first_max(const float* image, const ConvGeometry& g, const Window& w, int c, float* value) {
-  float best = -std::numeric_limits<float>::infinity();
-  long where = -1;
+// The first maximum of window `w` for every channel at once (channels innermost, so the loads are
+// contiguous): best[c] and where[c] (an index into the image, -1 when nothing exceeds -Infinity).
+inline void first_max(const float* image, const ConvGeometry& g, const Window& w, float* best, long* where) {
+  for (int c = 0; c < g.in_c; ++c) {
+    best[c] = -std::numeric_limits<float>::infinity();
+    where[c] = -1;
+  }
   for (int iy = w.y0; iy < w.y1; iy += g.dilation_h)
     for (int ix = w.x0; ix < w.x1; ix += g.dilation_w) {
-      const long at = ((long)iy * g.in_w + ix) * g.in_c + c;
-      const float pixel = image[at];
-      if (pixel > best) {
-        best = pixel;
-        where = at;
-      }
+      const long at = ((long)iy * g.in_w + ix) * g.in_c;
+      const float* pixel = image + at;
+      for (int c = 0; c < g.in_c; ++c)
+        if (pixel[c] > best[c]) {
+          best[c] = pixel[c];
+          where[c] = at + c;
+        }
     }
-  *value = best;
-  return where;
 }
 
 }  // namespace
@@ -63,10 +65,10 @@ void max_pool(float* y, const float* x, const ConvGeometry& g, int threads) {
   parallel_for(g.batch * g.out_h, pool_threads(g, threads), [&](int line) {
     const int b = line / g.out_h, oy = line % g.out_h;
     const float* image = x + (size_t)b * g.in_h * g.in_w * g.in_c;
+    std::vector<long> where(g.in_c);
     for (int ox = 0; ox < g.out_w; ++ox) {
       const Window w = window_of(g, oy, ox);
-      float* out = y + (((size_t)b * g.out_h + oy) * g.out_w + ox) * g.out_c;
-      for (int c = 0; c < g.in_c; ++c) first_max(image, g, w, c, out + c);
+      first_max(image, g, w, y + (((size_t)b * g.out_h + oy) * g.out_w + ox) * g.out_c, where.data());
     }
   });
 }
@@ -97,15 +99,15 @@ void max_pool_grad(float* dx, const float* dy, const float* x, const ConvGeometr
     const size_t image_size = (size_t)g.in_h * g.in_w * g.in_c;
     const float* image = x + b * image_size;
     float* grad = dx + b * image_size;
+    std::vector<float> best(g.in_c);
+    std::vector<long> where(g.in_c);
     for (int oy = 0; oy < g.out_h; ++oy)
       for (int ox = 0; ox < g.out_w; ++ox) {
         const Window w = window_of(g, oy, ox);
         const float* upstream = dy + (((size_t)b * g.out_h + oy) * g.out_w + ox) * g.out_c;
-        for (int c = 0; c < g.in_c; ++c) {
-          float value;
-          const long at = first_max(image, g, w, c, &value);
-          if (at >= 0) grad[at] += upstream[c];
-        }
+        first_max(image, g, w, best.data(), where.data());
+        for (int c = 0; c < g.in_c; ++c)
+          if (where[c] >= 0) grad[where[c]] += upstream[c];
       }
   });
 }
