@@ -5,9 +5,9 @@
  * kernel copied under the new name and these overridden (NATIVE_KERNELS): BatchMatMul, _FusedMatMul,
  * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool, AvgPool and their
  * gradients; broadcasting binary ops, the unary ops training uses, Sum/Mean over contiguous axes,
- * Softmax and Transpose (native); strided Slice/SplitV and Tile as block copies (TypeScript). An override handles float32
- * (NHWC for images) only; any other case (NCHW, int32, a bias it cannot broadcast) runs the saved cpu
- * kernel. Design: training-backend.md in the project's design notes.
+ * Softmax and Transpose (native); strided Slice/SplitV and Tile as block copies (TypeScript). An
+ * override handles float32 (NHWC for images) only; any other case (NCHW, int32, a bias it cannot
+ * broadcast) runs the saved cpu kernel. Design: training-backend.md in the project's design notes.
  *
  * The name has no underscore: tfjs's kernel registry splits `${backend}_${kernel}` at the first one.
  */
