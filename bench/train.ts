@@ -1,31 +1,46 @@
 /**
- * `hpo bench train`: seconds per epoch and training samples per second of small MLP, CNN and LSTM
- * models through the real trainer (trainTrial), per TensorFlow.js backend. A model a backend cannot
- * train (missing kernel or gradient) is listed with its error: that is the op-coverage check behind
- * the default backend choice.
+ * `hpo bench train`: seconds per epoch and training samples per second of the MLP, CNN, LSTM and
+ * Transformer templates through the real trainer (trainTrial), per TensorFlow.js backend, beside
+ * PyTorch on the same models (bench/train_torch.py, run in the same invocation when
+ * `python3 -c "import torch"` works, or the interpreter HPO_PYTHON names; `--torch off` skips it). A model a backend cannot train (missing
+ * kernel or gradient) is listed with its error: that is the op-coverage check behind `auto`.
  *
- *   node dist/bench/train.js [--backend cpu,wasm,auto] [--models mlp,cnn,lstm] [--n 512] [--epochs 2] [--json]
+ *   node dist/bench/train.js [--backend native,wasm,cpu,auto] [--models mlp,cnn,lstm,transformer]
+ *     [--n 512] [--epochs 2] [--torch auto|off] [--torch-device cpu|cuda] [--torch-threads 2] [--json]
+ *
+ * Models (batch 32, Adam 1e-3, 90 % of n trained per epoch; the first epoch is warm-up and not
+ * counted when there are more): mlp 784-128-10 relu; cnn conv3x3(16)-pool2-conv3x3(32)-pool2-
+ * dense64-10 on 28×28×1; lstm char-level (embedding 16, 64 units, T 32); transformer char-level
+ * (2 post-norm encoder layers, 4 heads, d_model 64, d_ff 128, T 32, mean-pooled). `--models cifar`
+ * adds examples/cifar10-cnn.hpo's model at its smallest configuration (conv3x3(32) ×2, pool 2,
+ * conv3x3(32), dropout 0.2, dense 10 on 32×32×3) and the time of one 50,000-image epoch extrapolated
+ * from the measured samples/s.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedTrainer } from "../src/plan/types.js";
 import { activeBackend, describeBackends, trainTrial } from "../src/train/index.js";
 import { describeError } from "../src/util/errors.js";
+import { packageRoot } from "../src/util/package.js";
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const backends = option("backend", "cpu,wasm,auto").split(",");
-const models = option("models", "mlp,cnn,lstm").split(",");
+const backends = option("backend", "native,wasm").split(",");
+const models = option("models", "mlp,cnn,lstm,transformer").split(",");
 const n = Number(option("n", "512"));
 const epochs = Number(option("epochs", "2"));
+const torchMode = option("torch", "auto");
+const torchDevice = option("torch-device", "cpu");
+const torchThreads = option("torch-threads", "2");
 const json = process.argv.includes("--json");
 
 /** Synthetic data in the real formats: 28×28 IDX images and a text file (seeded, no downloads). */
-function writeData(dir: string): { idx: string; text: string } {
+function writeData(dir: string): { idx: string; text: string; cifar: string } {
   const idx = join(dir, "idx");
   mkdirSync(idx);
   const head = (dims: number[]) => {
@@ -50,13 +65,22 @@ function writeData(dir: string): { idx: string; text: string } {
   }
   writeFileSync(join(idx, "train-images-idx3-ubyte"), Buffer.concat([head([n, 28, 28]), img]));
   writeFileSync(join(idx, "train-labels-idx1-ubyte"), Buffer.concat([head([n]), lab]));
+  // CIFAR-10's binary format: per record one label byte and 3072 pixel bytes.
+  const cifar = join(dir, "cifar10");
+  mkdirSync(cifar);
+  const records = Buffer.alloc(n * 3073);
+  for (let i = 0; i < n; i++) {
+    records[i * 3073] = i % 10;
+    for (let p = 1; p < 3073; p++) records[i * 3073 + p] = rand();
+  }
+  writeFileSync(join(cifar, "data_batch_1.bin"), records);
   const text = join(dir, "text.txt");
   const words = ["to", "be", "or", "not", "that", "is", "the", "question", "whether", "tis", "nobler"];
   writeFileSync(text, Array.from({ length: n + 400 }, () => words[rand() % words.length]).join(" "));
-  return { idx, text };
+  return { idx, text, cifar };
 }
 
-function trialFor(model: string, data: { idx: string; text: string }): ResolvedTrainer {
+function trialFor(model: string, data: { idx: string; text: string; cifar: string }): ResolvedTrainer {
   const base = {
     kind: "trainer" as const,
     train: { optimizer: { call: "adam", args: [], kwargs: { lr: 0.001 } }, epochs, batch_size: 32 },
@@ -75,11 +99,81 @@ function trialFor(model: string, data: { idx: string; text: string }): ResolvedT
       data: { reader: "mnist", args: { path: data.idx } },
       model: { kind: "template", name: "cnn", args: { blocks: 2, filters: [16, 32], kernel: 3, dense: 64 } },
     };
+  if (model === "cifar") {
+    // examples/cifar10-cnn.hpo's model at its smallest configuration (3 blocks of 32 3×3 filters).
+    const conv = { name: "conv2d", args: { filters: 32, kernel: 3, padding: "same", activation: "relu" } };
+    return {
+      ...base,
+      data: { reader: "cifar10", args: { path: data.cifar } },
+      model: {
+        kind: "layers",
+        autoOutput: false,
+        layers: [
+          { name: "input", args: { shape: [32, 32, 3] } },
+          conv,
+          conv,
+          { name: "maxpool2d", args: { pool: 2 } },
+          conv,
+          { name: "flatten", args: {} },
+          { name: "dropout", args: { rate: 0.2 } },
+          { name: "dense", args: { units: 10, activation: "softmax" } },
+        ],
+      },
+    } as ResolvedTrainer;
+  }
+  const text = { reader: "text" as const, args: { path: data.text, seq_len: 32, level: "char", limit: n } };
+  if (model === "transformer")
+    return {
+      ...base,
+      data: text,
+      model: {
+        kind: "template",
+        name: "transformer",
+        args: { layers: 2, heads: 4, d_model: 64, d_ff: 128, dropout: 0.1 },
+      },
+    };
   return {
     ...base,
-    data: { reader: "text", args: { path: data.text, seq_len: 32, level: "char", limit: n } },
+    data: text,
     model: { kind: "template", name: "rnn", args: { cell: "lstm", layers: 1, units: 64, embedding: 16 } },
   };
+}
+
+interface TorchRow {
+  model: string;
+  samples_per_second?: number;
+  epoch_seconds?: number;
+  params?: number;
+  error?: string;
+}
+interface TorchResult {
+  torch?: string;
+  device?: string;
+  threads?: number;
+  rows?: TorchRow[];
+  error?: string;
+}
+
+/** bench/train_torch.py on the same models and sizes, when PyTorch imports. */
+function runTorch(): TorchResult | undefined {
+  if (torchMode === "off") return undefined;
+  const python = process.env.HPO_PYTHON || "python3";
+  const probe = spawnSync(python, ["-c", "import torch"], { encoding: "utf8" });
+  if (probe.status !== 0)
+    return {
+      error: `${python} -c 'import torch' failed (PyTorch is not installed there; HPO_PYTHON picks the interpreter)`,
+    };
+  const script = join(packageRoot(), "bench", "train_torch.py");
+  const args = [script, "--models", models.join(","), "--n", String(n), "--epochs", String(epochs)];
+  const result = spawnSync(python, [...args, "--device", torchDevice, "--threads", torchThreads], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) return { error: (result.stderr || String(result.error)).trim().split("\n").pop() };
+  try {
+    return JSON.parse(result.stdout.trim().split("\n").pop() as string) as TorchResult;
+  } catch {
+    return { error: `unreadable output: ${result.stdout.slice(0, 200)}` };
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-bench-train-"));
@@ -129,7 +223,11 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-if (json) process.stdout.write(`${JSON.stringify({ n, epochs, rows }, null, 2)}\n`);
+const peer = runTorch();
+if (json)
+  process.stdout.write(
+    `${JSON.stringify({ n, epochs, rows, ...(peer ? { pytorch: peer } : {}) }, null, 2)}\n`,
+  );
 else {
   console.log(`train bench: ${n} samples (90% trained per epoch), batch 32, ${epochs} epochs`);
   for (const r of rows)
@@ -138,4 +236,34 @@ else {
         ? `  ${r.backend} ${r.model}: FAILED ${r.error}`
         : `  ${r.backend} ${r.model}: ${r.epoch_seconds} s/epoch, ${r.samples_per_second} samples/s (${r.params} params)`,
     );
+  for (const r of rows.filter((x) => x.model === "cifar" && !x.error))
+    console.log(
+      `  ${r.backend} cifar: one epoch of 50,000 images ≈ ${Math.round(50000 / (r.samples_per_second as number))} s (extrapolated)`,
+    );
+  if (peer?.error) console.log(`PyTorch: not run (${peer.error})`);
+  else if (peer?.rows) {
+    console.log(
+      `samples/s beside PyTorch ${peer.torch} (${peer.device}, ${peer.threads} threads), same models:`,
+    );
+    const shown = [...new Set(rows.filter((r) => !r.error).map((r) => String(r.backend)))];
+    const head = ["model", ...shown, "pytorch", ...shown.map((b) => `${b}/pytorch`)];
+    const table = models.map((model) => {
+      const torch = peer.rows?.find((r) => r.model === model);
+      const ours = shown.map((b) => rows.find((r) => r.model === model && r.backend === b && !r.error));
+      const ratio = (o: (typeof ours)[number]) =>
+        o && torch?.samples_per_second
+          ? `${((o.samples_per_second as number) / torch.samples_per_second).toFixed(2)}×`
+          : "-";
+      return [
+        model,
+        ...ours.map((o) => (o ? String(o.samples_per_second) : "-")),
+        torch?.samples_per_second ? String(torch.samples_per_second) : (torch?.error ?? "-"),
+        ...ours.map(ratio),
+      ];
+    });
+    const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+    const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join("  ")}`;
+    console.log(line(head));
+    for (const r of table) console.log(line(r));
+  }
 }

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "nn/nn_bindings.h"
 #include "registry.h"
 
 namespace {
@@ -68,6 +69,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   hpo::RegisterRngCuda(env, exports);
   hpo::evo::RegisterEvoCuda(env, exports);
   hpo::RegisterGpCuda(env, exports);
+  hpo::nn::RegisterNnCuda(env, exports);
   return exports;
 }
 

@@ -19,7 +19,8 @@ export const BENCHMARKS: Record<string, string> = {
   strategies: "search quality of random, qmc, tpe, evolution and bayes on standard test functions",
   rng: "Philox4x32-10 stream throughput per distribution (CPU and CUDA)",
   report: "fANOVA parameter importance and HTML report rendering on synthetic studies",
-  train: "built-in trainer: seconds per epoch of small MLP, CNN and LSTM models per TensorFlow.js backend",
+  train:
+    "built-in trainer: samples/s of the MLP, CNN, LSTM and Transformer templates per TensorFlow.js backend, beside PyTorch",
   examples:
     "the d2l example: trials per hour with parallel 1 and 2, best validation error with 5 and 20 trials",
 };

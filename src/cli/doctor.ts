@@ -17,13 +17,16 @@ export const TFJS_BACKENDS = [
 ] as const;
 
 /**
- * The backend the built-in trainer's `auto` takes given what imports (the order of
- * src/train/backend.ts; not imported here because it loads TensorFlow.js).
+ * The backend the built-in trainer's `auto` takes given what imports and whether the CPU addon has
+ * the training kernels (the order of src/train/backend.ts; not imported here because it loads
+ * TensorFlow.js).
  */
-export function trainerAutoBackend(tfjs: DoctorFacts["tfjs"]): string {
+export function trainerAutoBackend(tfjs: DoctorFacts["tfjs"], trainingKernels = false): string {
   const ok = (name: string) => tfjs.some((t) => t.name === name && t.importable);
   if (ok("@tensorflow/tfjs-node-gpu")) return "tensorflow-gpu (@tensorflow/tfjs-node-gpu)";
   if (ok("@tensorflow/tfjs-node")) return "tensorflow (@tensorflow/tfjs-node)";
+  if (trainingKernels && ok("@tensorflow/tfjs"))
+    return "native (hpo-native: @tensorflow/tfjs with matmul, conv and pooling in hpo's addon)";
   if (ok("@tensorflow/tfjs-backend-wasm"))
     return "wasm (and cpu for models that need kernels wasm lacks, e.g. conv2d gradients)";
   if (ok("@tensorflow/tfjs")) return "cpu (@tensorflow/tfjs)";
@@ -45,6 +48,8 @@ export interface DoctorFacts {
       hardwareThreads?: number;
       /** The Philox known-answer self-test: the native math gives the published result. */
       selfTest?: "passed" | "failed";
+      /** The addon has the training kernels behind `--backend native` (native/nn). */
+      trainingKernels?: boolean;
       error?: string;
     };
     cuda: {
@@ -90,11 +95,13 @@ function installedVersion(name: string): string | undefined {
 function cpuFacts(): DoctorFacts["addon"]["cpu"] {
   const path = modulePath("hpo_cpu");
   try {
-    const info = loadCpu().buildInfo();
+    const addon = loadCpu();
+    const info = addon.buildInfo();
     // Random123's first known answer: counter 0, key 0.
     const block = Array.from(philoxBlock([0, 0, 0, 0], [0, 0]));
     const passed = block.join(",") === [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8].join(",");
-    return { path, loaded: true, ...info, selfTest: passed ? "passed" : "failed" };
+    const trainingKernels = typeof addon.nnMatMul === "function";
+    return { path, loaded: true, ...info, selfTest: passed ? "passed" : "failed", trainingKernels };
   } catch (err) {
     return { path, loaded: false, error: describeError(err) };
   }
@@ -255,7 +262,7 @@ export function formatFacts(f: DoctorFacts): string {
     if (i === 0) row("tfjs", text);
     else more(text);
   });
-  row("trainer", `--backend auto uses ${trainerAutoBackend(f.tfjs)}`);
+  row("trainer", `--backend auto uses ${trainerAutoBackend(f.tfjs, f.addon.cpu.trainingKernels)}`);
   f.storage.forEach((s, i) => {
     const text = s.loads
       ? `${s.name}${s.version ? ` ${s.version}` : ""}: ok${s.detail ? ` (${s.detail})` : ""}`

@@ -55,7 +55,7 @@ function runOptions(cmd: Command): Command {
     .addOption(
       // The names of src/train/backend.ts (not imported here: it loads TensorFlow.js).
       new Option("--backend <name>", "TensorFlow.js backend of built-in trainer studies")
-        .choices(["auto", "tensorflow-gpu", "tensorflow", "cpu", "wasm"])
+        .choices(["auto", "tensorflow-gpu", "tensorflow", "native", "cpu", "wasm"])
         .env("HPO_TF_BACKEND"),
     )
     .addHelpText("after", EXIT_HELP);

@@ -1,20 +1,23 @@
 /**
  * TensorFlow.js backend choice. The native bindings (`@tensorflow/tfjs-node-gpu`, then
  * `@tensorflow/tfjs-node`) are optional peer packages: their install downloads libtensorflow, so
- * they are only imported dynamically and a failed import degrades to the portable backends of
- * `@tensorflow/tfjs`. Measured on this machine (bench/train.ts), `wasm` trains a dense model about
+ * they are only imported dynamically and a failed import degrades to the backends hpo ships.
+ * `native` is hpo's own (`hpo-native`, src/train/native-backend.ts): the cpu backend with its heavy
+ * kernels in hpo's addon, so it runs every model `cpu` runs, much faster (bench/train.ts). `auto`
+ * takes tensorflow-gpu, tensorflow, native, then the portable ones: `wasm` trains a dense model about
  * 8× faster than the plain-JS `cpu` backend but has no kernels for some gradients (Conv2DBackpropFilter,
- * UnsortedSegmentSum behind embeddings), while `cpu` runs everything. So `auto` without a native
- * binding uses wasm for a model until it meets a missing kernel, then cpu for that kind of model
- * (see trainTrial, which retries such a trial on cpu).
+ * UnsortedSegmentSum behind embeddings), so without the addon `auto` uses wasm for a model until it
+ * meets a missing kernel, then cpu for that kind of model (see trainTrial, which retries such a trial
+ * on cpu).
  */
 import * as tf from "@tensorflow/tfjs";
-import { HpoError } from "../util/errors.js";
+import { HpoError, describeError } from "../util/errors.js";
+import { NATIVE_BACKEND, registerNativeBackend } from "./native-backend.js";
 
-export type BackendName = "tensorflow-gpu" | "tensorflow" | "cpu" | "wasm";
+export type BackendName = "tensorflow-gpu" | "tensorflow" | "native" | "cpu" | "wasm";
 
 /** The backend names a user may pass to `--backend` (`auto` = the best that loads). */
-export const BACKEND_CHOICES = ["auto", "tensorflow-gpu", "tensorflow", "cpu", "wasm"] as const;
+export const BACKEND_CHOICES = ["auto", "tensorflow-gpu", "tensorflow", "native", "cpu", "wasm"] as const;
 
 export interface BackendInfo {
   name: BackendName;
@@ -47,6 +50,20 @@ async function loadWasm(): Promise<boolean> {
   return wasmLoaded;
 }
 
+/** Registers hpo-native once: null when it is ready, else why not (the addon's load error). */
+let nativeError: string | null | undefined;
+function nativeUnavailable(): string | null {
+  if (nativeError === undefined) {
+    try {
+      registerNativeBackend();
+      nativeError = null;
+    } catch (err) {
+      nativeError = describeError(err);
+    }
+  }
+  return nativeError;
+}
+
 /** What each backend is on this machine, in preference order, for `hpo doctor`. */
 export async function describeBackends(): Promise<BackendInfo[]> {
   const out: BackendInfo[] = [];
@@ -59,6 +76,15 @@ export async function describeBackends(): Promise<BackendInfo[]> {
       note: r.ok ? undefined : `not installed or failed to load (${r.error})`,
     });
   }
+  const nativeWhy = nativeUnavailable();
+  out.push({
+    name: "native",
+    package: "hpo's addon (build/Release/hpo_cpu.node)",
+    available: nativeWhy === null,
+    note:
+      nativeWhy ??
+      "auto's first choice without tfjs-node: the cpu kernels, with matmul, conv and pooling native",
+  });
   out.push({ name: "cpu", package: "@tensorflow/tfjs", available: true, note: "portable default" });
   const wasm = await loadWasm();
   out.push({
@@ -88,9 +114,9 @@ let active: BackendName | undefined;
 const nativeFailed = new Set<string>();
 
 /**
- * Selects and initialises a backend: `auto` (or undefined) takes the first native binding that
- * loads, else `wasm` (when it loads and `portable` is not "cpu"), else `cpu`. Asking for a backend
- * that cannot load is an HpoError.
+ * Selects and initialises a backend: `auto` (or undefined) takes the first tfjs-node binding that
+ * loads, else `native` (hpo's addon), else `wasm` (when it loads and `portable` is not "cpu"), else
+ * `cpu`. Asking for a backend that cannot load is an HpoError.
  */
 export async function useBackend(
   choice: string = "auto",
@@ -101,7 +127,7 @@ export async function useBackend(
       hint: `choose one of ${BACKEND_CHOICES.join(", ")}`,
     });
   if (active !== undefined && choice === active) return active;
-  if (active?.startsWith("tensorflow") && choice === "auto") return active;
+  if ((active?.startsWith("tensorflow") || active === "native") && choice === "auto") return active;
   const candidates = choice === "auto" ? NATIVE : NATIVE.filter((n) => n.name === choice);
   for (const n of candidates) {
     if (nativeFailed.has(n.pkg)) continue;
@@ -116,6 +142,18 @@ export async function useBackend(
         `backend \`${choice}\` is not available: ${n.pkg} ${r.ok ? "did not initialise" : r.error}`,
       );
     nativeFailed.add(n.pkg); // a failed import is not retried for every trial
+  }
+  if (choice === "native" || choice === "auto") {
+    const why = nativeUnavailable();
+    if (why === null && (await trySetBackend(NATIVE_BACKEND))) {
+      active = "native";
+      tf.env().set("PROD", true);
+      return active;
+    }
+    if (choice === "native")
+      throw new HpoError(`backend \`native\` is not available: ${why ?? "hpo-native did not initialise"}`, {
+        hint: "build hpo's addon with `npm run build:native`, or choose --backend wasm or cpu",
+      });
   }
   const target = choice === "auto" ? (portable === "wasm" && (await loadWasm()) ? "wasm" : "cpu") : choice;
   if (active === target) return active;

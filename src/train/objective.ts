@@ -17,7 +17,7 @@ export interface TrainerObjectiveArg {
   plan: Plan;
   /** Folder of this study's checkpoints (one sub-folder per trial); only multi-fidelity studies use it. */
   checkpoints: string;
-  /** `--backend`: auto (default), wasm, cpu, tensorflow (tfjs-node) or tensorflow-gpu. */
+  /** `--backend`: auto (default), native (hpo's addon), wasm, cpu, tensorflow (tfjs-node) or tensorflow-gpu. */
   backend?: string;
 }
 

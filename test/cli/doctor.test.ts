@@ -123,6 +123,15 @@ test("the trainer's auto backend follows what imports: native first, then wasm, 
   assert.match(trainerAutoBackend(facts([...TFJS_BACKENDS])), /^tensorflow-gpu/);
   assert.match(trainerAutoBackend(facts(["@tensorflow/tfjs-node", "@tensorflow/tfjs"])), /^tensorflow \(/);
   assert.match(trainerAutoBackend(facts(["@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs"])), /^wasm/);
+  // hpo's own backend comes after tfjs-node and before wasm when the addon has the training kernels
+  assert.match(
+    trainerAutoBackend(facts(["@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs"]), true),
+    /^native/,
+  );
+  assert.match(
+    trainerAutoBackend(facts(["@tensorflow/tfjs-node", "@tensorflow/tfjs"]), true),
+    /^tensorflow \(/,
+  );
   assert.match(trainerAutoBackend(facts(["@tensorflow/tfjs"])), /^cpu/);
   assert.match(trainerAutoBackend(facts([])), /^none/);
 });

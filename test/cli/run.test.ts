@@ -67,7 +67,7 @@ test("--backend reaches the trial workers (as HPO_TF_BACKEND) and only takes kno
   assert.equal(end.values, { value: 1 });
   const bad = hpo("run", spec, "--backend", "gpu");
   assert.is.not(bad.status, 0);
-  assert.match(bad.stderr, /Allowed choices are auto, tensorflow-gpu, tensorflow, cpu, wasm/);
+  assert.match(bad.stderr, /Allowed choices are auto, tensorflow-gpu, tensorflow, native, cpu, wasm/);
 });
 
 test("a changed plan is refused with the diff; --new-study starts afresh", () => {

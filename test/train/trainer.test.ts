@@ -123,9 +123,9 @@ test("trains an MLP on CSV data and reports every epoch's metrics", async () => 
   assert.is(out.params, 5 * 8 + 8 + 8 * 2 + 2); // features a, b, c, kind=x, kind=y
 });
 
-test("is deterministic for a seed; auto picks wasm for a dense model", async () => {
+test("is deterministic for a seed; auto picks hpo's native backend for a dense model", async () => {
   const a = await trainTrial(spec(), ctx().c);
-  assert.is(activeBackend(), "wasm");
+  assert.is(activeBackend(), "native");
   const b = await trainTrial(spec(), ctx().c);
   assert.is(a.val_loss, b.val_loss);
   const other = await trainTrial(spec(), ctx({ seed: 2 }).c);
@@ -294,7 +294,7 @@ test("char-level LSTM on text reports perplexity", async () => {
   );
   const out = await trainTrial(t, ctx().c);
   assert.ok(Math.abs(out.val_perplexity - Math.exp(out.val_loss)) < 1e-6);
-  assert.is(activeBackend(), "wasm"); // the one-hot embedding keeps LSTMs on wasm
+  assert.is(activeBackend(), "native"); // auto prefers hpo's backend to wasm when the addon loads
 });
 
 test("encoder-decoder Transformer and GRU on pairs report token accuracy and BLEU", async () => {
@@ -337,8 +337,9 @@ test("CNN template and an explicit layer list on IDX images", async () => {
     ctx().c,
   );
   assert.type(cnn.val_accuracy, "number");
-  // auto tried wasm, met its missing conv2d gradient kernel and retrained the trial on cpu
-  assert.is(activeBackend(), "cpu");
+  // auto takes hpo's backend, which has every kernel (the conv2d gradients natively); without the
+  // addon it would try wasm and retrain on cpu (test/train/backend.test.ts covers that choice)
+  assert.is(activeBackend(), "native");
   const layers: Layer[] = [
     { name: "conv2d", args: { filters: 4, kernel: 3, padding: "same", activation: "relu" } },
     { name: "batchnorm", args: {} },
