@@ -45,10 +45,8 @@ void im2col(float* P, const float* x, const ConvGeometry& g, int b0, int images,
         for (int fx = 0; fx < g.filter_w; ++fx) {
           const int ix = conv_source(ox, g.stride_w, g.pad_left, fx, g.dilation_w);
           float* dst = row + im2col_column(fy, fx, 0, g.filter_w, g.in_c);
-          if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w)
-            std::memset(dst, 0, row_span);
-          else
-            std::memcpy(dst, image + ((size_t)iy * g.in_w + ix) * g.in_c, row_span);
+          if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) std::memset(dst, 0, row_span);
+          else std::memcpy(dst, image + ((size_t)iy * g.in_w + ix) * g.in_c, row_span);
         }
       }
     }
@@ -118,8 +116,8 @@ void conv2d_backprop_filter(float* dfilter, const float* x, const float* dy, con
   for (int b0 = 0; b0 < g.batch; b0 += chunk) {
     const int images = std::min(chunk, g.batch - b0);
     im2col(P.data(), x, g, b0, images, threads);
-    sgemm(K, g.out_c, images * pixels, P.data(), K, true, dy + (size_t)b0 * pixels * g.out_c, g.out_c, false,
-          dfilter, g.out_c, b0 > 0, threads);
+    sgemm(K, g.out_c, images * pixels, P.data(), K, true, dy + (size_t)b0 * pixels * g.out_c, g.out_c, false, dfilter,
+          g.out_c, b0 > 0, threads);
   }
 }
 

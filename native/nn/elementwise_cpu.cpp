@@ -48,19 +48,23 @@ void binary_row(float* out, const float* a, const float* b, int n, int sa, int s
 }
 
 using BinaryRow = void (*)(float*, const float*, const float*, int, int, int);
-const BinaryRow kBinaryRows[kBinaryOpCount] = {binary_row<kAdd>,     binary_row<kSub>,     binary_row<kMul>,
-                                                binary_row<kDiv>,     binary_row<kMaximum>, binary_row<kMinimum>,
-                                                binary_row<kSquaredDifference>};
+const BinaryRow kBinaryRows[kBinaryOpCount] = {binary_row<kAdd>,
+                                               binary_row<kSub>,
+                                               binary_row<kMul>,
+                                               binary_row<kDiv>,
+                                               binary_row<kMaximum>,
+                                               binary_row<kMinimum>,
+                                               binary_row<kSquaredDifference>};
 
 template <int OP>
 void unary_block(float* out, const float* x, size_t n, float alpha) {
   for (size_t i = 0; i < n; ++i) out[i] = unary_op(OP, x[i], alpha);
 }
 using UnaryBlock = void (*)(float*, const float*, size_t, float);
-const UnaryBlock kUnaryBlocks[kUnaryOpCount] = {
-    unary_block<kReluOp>, unary_block<kStep>,       unary_block<kSqrt>,  unary_block<kRsqrt>,
-    unary_block<kSquare>, unary_block<kExp>,        unary_block<kLog>,   unary_block<kNeg>,
-    unary_block<kTanh>,   unary_block<kSigmoidOp>, unary_block<kEluOp>, unary_block<kAbs>};
+const UnaryBlock kUnaryBlocks[kUnaryOpCount] = {unary_block<kReluOp>,    unary_block<kStep>,   unary_block<kSqrt>,
+                                                unary_block<kRsqrt>,     unary_block<kSquare>, unary_block<kExp>,
+                                                unary_block<kLog>,       unary_block<kNeg>,    unary_block<kTanh>,
+                                                unary_block<kSigmoidOp>, unary_block<kEluOp>,  unary_block<kAbs>};
 
 }  // namespace
 
@@ -161,8 +165,7 @@ void transpose(float* out, const float* x, int rank, const int* x_shape, const i
       }
       float* dst = out + r * width;
       const float* src = x + offset;
-      if (inner == 1)
-        std::memcpy(dst, src, sizeof(float) * width);
+      if (inner == 1) std::memcpy(dst, src, sizeof(float) * width);
       else
         for (int i = 0; i < width; ++i) dst[i] = src[(size_t)i * inner];
     }

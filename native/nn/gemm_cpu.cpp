@@ -21,10 +21,10 @@
 namespace hpo::nn {
 namespace {
 
-constexpr int NR = 16;             // columns per packed B panel and per tile
-constexpr int KC = 256;            // K block: an MR x KC strip of A and a KC x 16 panel stay in L1/L2
-constexpr int MC_TILES = 8;        // row block per task: MC_TILES strips of MR rows
-constexpr int NC = 256;            // column block per task
+constexpr int NR = 16;       // columns per packed B panel and per tile
+constexpr int KC = 256;      // K block: an MR x KC strip of A and a KC x 16 panel stay in L1/L2
+constexpr int MC_TILES = 8;  // row block per task: MC_TILES strips of MR rows
+constexpr int NC = 256;      // column block per task
 constexpr double kParallelFlops = 2e6;
 
 // Tile = Ap (MR x kc, k-major) * Bp (kc x 16, k-major); written to C (rows x cols of it), added to C
@@ -182,8 +182,8 @@ std::vector<float>& scratch_b() {
 
 }  // namespace
 
-void sgemm(int M, int N, int K, const float* A, int lda, bool trans_a, const float* B, int ldb, bool trans_b,
-           float* C, int ldc, bool accumulate, int threads) {
+void sgemm(int M, int N, int K, const float* A, int lda, bool trans_a, const float* B, int ldb, bool trans_b, float* C,
+           int ldc, bool accumulate, int threads) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     if (!accumulate)

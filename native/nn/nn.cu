@@ -21,10 +21,10 @@
 #include "nn/nn_math.h"
 
 // Returns a failed Status from the enclosing function.
-#define HPO_NN_TRY(expr)                               \
-  do {                                                 \
-    ::hpo::Status hpo_nn_status_ = (expr);             \
-    if (!hpo_nn_status_.ok()) return hpo_nn_status_;  \
+#define HPO_NN_TRY(expr)                             \
+  do {                                               \
+    ::hpo::Status hpo_nn_status_ = (expr);           \
+    if (!hpo_nn_status_.ok()) return hpo_nn_status_; \
   } while (0)
 
 namespace hpo::nn {
@@ -168,9 +168,9 @@ Status Gemm(int M, int N, int K, const float* A, int lda, bool ta, size_t a_stri
   if (M == 0 || N == 0) return Status::Ok();
   const dim3 grid((N + BN - 1) / BN, (M + BM - 1) / BM, batch);
   const int add = accumulate ? 1 : 0;
-#define HPO_NN_SGEMM(TA, TB)                                                                                     \
-  sgemm_kernel1<TA, TB><<<grid, 256>>>(M, N, K, A, lda, a_stride, B, ldb, b_stride, C, ldc, c_stride, a_index, \
-                                       b_index, add)
+#define HPO_NN_SGEMM(TA, TB) \
+  sgemm_kernel1<TA, TB>      \
+      <<<grid, 256>>>(M, N, K, A, lda, a_stride, B, ldb, b_stride, C, ldc, c_stride, a_index, b_index, add)
   if (!ta && !tb) HPO_NN_SGEMM(false, false);
   else if (!ta && tb) HPO_NN_SGEMM(false, true);
   else if (ta && !tb) HPO_NN_SGEMM(true, false);

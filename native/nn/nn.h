@@ -15,8 +15,8 @@ namespace hpo::nn {
 // C (M x N, leading dimension ldc) = [C +] op(A) op(B), op(A) M x K, op(B) K x N; op transposes when
 // asked: A(r, k) = trans_a ? A[k * lda + r] : A[r * lda + k], B(k, n) likewise. `threads` host
 // threads at most (1 = the calling thread only).
-void sgemm(int M, int N, int K, const float* A, int lda, bool trans_a, const float* B, int ldb, bool trans_b,
-           float* C, int ldc, bool accumulate, int threads);
+void sgemm(int M, int N, int K, const float* A, int lda, bool trans_a, const float* B, int ldb, bool trans_b, float* C,
+           int ldc, bool accumulate, int threads);
 
 // The fused epilogue over C (rows x cols): C[r][c] = act(C[r][c] + bias[c], alpha_c) with bias null
 // for none, alpha_c = prelu[c] (prelu_len == cols), prelu[0] (prelu_len == 1) or `alpha` (leakyrelu).

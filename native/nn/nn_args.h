@@ -21,8 +21,7 @@ inline float* FloatArg(const Napi::CallbackInfo& info, size_t index, const char*
 }
 
 // A Float32Array of 1 or `n` elements, or null/undefined (nullptr, length 0).
-inline const float* OptionalVector(const Napi::CallbackInfo& info, size_t index, const char* name, int n,
-                                   int* length) {
+inline const float* OptionalVector(const Napi::CallbackInfo& info, size_t index, const char* name, int n, int* length) {
   Napi::Value value = ArgAt(info, index);
   *length = 0;
   if (value.IsNull() || value.IsUndefined()) return nullptr;
@@ -53,9 +52,9 @@ inline ConvGeometry GeometryArg(const Napi::CallbackInfo& info, size_t index) {
   auto arg = TypedArrayArg<int32_t>(info, index, "geometry", ArrayRequirements::Length(ConvGeometry::kFields));
   const int32_t* v = arg.data;
   static const char* const names[ConvGeometry::kFields] = {
-      "batch",       "inHeight",     "inWidth",     "inChannels",   "outHeight",      "outWidth",
-      "outChannels", "filterHeight", "filterWidth", "strideHeight", "strideWidth",    "dilationHeight",
-      "dilationWidth", "padTop",     "padLeft"};
+      "batch",       "inHeight",       "inWidth",       "inChannels",  "outHeight",
+      "outWidth",    "outChannels",    "filterHeight",  "filterWidth", "strideHeight",
+      "strideWidth", "dilationHeight", "dilationWidth", "padTop",      "padLeft"};
   for (int i = 0; i < ConvGeometry::kFields; ++i) {
     const int min = i >= 13 ? 0 : 1;
     if (v[i] < min)

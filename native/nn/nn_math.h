@@ -58,8 +58,18 @@ HPO_HD float binary_op(int op, float a, float b) {
 // Unary ops (tfjs kernel names). tfjs computes these in float64 and rounds; the float versions differ
 // by an ulp or so. Step: NaN stays NaN, else x > 0 ? 1 : alpha.
 enum UnaryOp : int {
-  kReluOp = 0, kStep = 1, kSqrt = 2, kRsqrt = 3, kSquare = 4, kExp = 5, kLog = 6, kNeg = 7, kTanh = 8,
-  kSigmoidOp = 9, kEluOp = 10, kAbs = 11,
+  kReluOp = 0,
+  kStep = 1,
+  kSqrt = 2,
+  kRsqrt = 3,
+  kSquare = 4,
+  kExp = 5,
+  kLog = 6,
+  kNeg = 7,
+  kTanh = 8,
+  kSigmoidOp = 9,
+  kEluOp = 10,
+  kAbs = 11,
 };
 constexpr int kUnaryOpCount = 12;
 

@@ -4,12 +4,13 @@
 // where a CUDA device is usable (`npm run test:gpu`); elsewhere it reports a skip with the reason.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { seededUniform } from "../../src/data/rng.js";
+import { rngFor } from "../../src/plan/random.js";
 import { cudaStatus } from "../../src/native/load.js";
 import * as nn from "../../src/native/nn.js";
 import { skipWithReason } from "../helpers/skip.js";
 
-const uniform = seededUniform(16);
+const testRng = rngFor(16);
+const uniform = () => testRng.uniform();
 const random = (n: number) => Float32Array.from({ length: n }, () => 2 * uniform() - 1);
 
 /** max|cuda − cpu| ≤ 1e-5 · K^½ · max(1, max|cpu|): both sum K fp32 products, in different orders. */

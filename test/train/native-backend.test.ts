@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { seededUniform } from "../../src/data/rng.js";
+import { rngFor } from "../../src/plan/random.js";
 import type { Dataset } from "../../src/data/types.js";
 import { loadCpu } from "../../src/native/load.js";
 import * as nn from "../../src/native/nn.js";
@@ -21,7 +21,9 @@ interface Input {
   dtype?: "float32" | "int32";
 }
 
-const uniform = seededUniform(20261206);
+// Test data only: a fixed generator, not a stream of any study.
+const testRng = rngFor(20261206);
+const uniform = () => testRng.uniform();
 function random(shape: number[], scale = 1): Input {
   const n = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(n);
