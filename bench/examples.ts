@@ -13,16 +13,20 @@ import type { Plan } from "../src/plan/types.js";
 import { MemoryStorage } from "../src/storage/memory.js";
 import { defaultStudyDeps } from "../src/cli/compose.js";
 import { runStudy } from "../src/study/loop.js";
+import { benchArgs } from "./args.js";
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+const values = benchArgs({
+  limit: { type: "string", default: "2000", help: "examples the data is limited to" },
+  "speed-trials": { type: "string", default: "6", help: "trials per speed run" },
+  quality: { type: "string", default: "5,20", help: "trial counts of the quality runs" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
+const option = (name: "limit" | "speed-trials" | "quality", _fallback?: string): string => values[name];
 
 const limit = Number(option("limit", "2000"));
 const speedTrials = Number(option("speed-trials", "6"));
 const quality = option("quality", "5,20").split(",").map(Number);
-const json = process.argv.includes("--json");
+const json = values.json;
 
 const file = fileURLToPath(new URL("../../examples/fashion-softmax.hpo", import.meta.url));
 const text = readFileSync(file, "utf8").replace(/^data (\w+)\(/m, `data $1(limit = ${limit}, `);

@@ -12,17 +12,22 @@ import { join } from "node:path";
 import type { ResolvedTrainer } from "../src/plan/types.js";
 import { activeBackend, describeBackends, trainTrial } from "../src/train/index.js";
 import { describeError } from "../src/util/errors.js";
+import { benchArgs } from "./args.js";
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+const values = benchArgs({
+  backend: { type: "string", default: "cpu,wasm,auto", help: "TensorFlow.js backends, comma-separated" },
+  models: { type: "string", default: "mlp,cnn,lstm", help: "models, comma-separated" },
+  n: { type: "string", default: "512", help: "examples" },
+  epochs: { type: "string", default: "2", help: "epochs per model" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
+const option = (name: "backend" | "models" | "n" | "epochs", _fallback?: string): string => values[name];
 
 const backends = option("backend", "cpu,wasm,auto").split(",");
 const models = option("models", "mlp,cnn,lstm").split(",");
 const n = Number(option("n", "512"));
 const epochs = Number(option("epochs", "2"));
-const json = process.argv.includes("--json");
+const json = values.json;
 
 /** Synthetic data in the real formats: 28×28 IDX images and a text file (seeded, no downloads). */
 function writeData(dir: string): { idx: string; text: string } {
