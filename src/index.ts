@@ -41,8 +41,11 @@ export function createStudy(
  * each naming its entry (`space[1] (lr): error[E040]: low 1 must be below high 0`).
  */
 export function planFromOptions(options: StudyOptions): Plan {
-  const input: unknown[] = Array.isArray(options.space) ? options.space : [];
-  const checked = checkSpaceInput(options.space);
+  const hint = "parameters are { name, kind: float | int | categorical | normal | fixed, … } (docs/api.md)";
+  if (!Array.isArray(options.space))
+    throw new HpoError(`study \`${options.study}\`: \`space\` must be a list of parameters`, { hint });
+  const input: unknown[] = options.space;
+  const checked = checkSpaceInput(input);
   const diagnostics = [...checked.diagnostics];
   const extra: string[] = [];
   const strategy = typeof options.strategy === "string" ? { name: options.strategy } : options.strategy;
@@ -59,7 +62,7 @@ export function planFromOptions(options: StudyOptions): Plan {
     const n = errors.length;
     throw new HpoError(
       `study \`${options.study}\` has ${n} error${n === 1 ? "" : "s"} in its options:\n${describeInputDiagnostics(errors, input, extra)}`,
-      { hint: "parameters are { name, kind: float | int | categorical | normal | fixed, … } (docs/api.md)" },
+      { hint },
     );
   }
   return buildPlan({ ...options, space: checked.space });

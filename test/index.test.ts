@@ -68,6 +68,13 @@ test("an unknown kind is an error naming the parameter and suggesting the kind, 
     /space\[0\] \(units\): error\[E023\]: unknown distribution `integer`; did you mean `int`\?/,
   );
   assert.match(err.hint ?? "", /docs\/api\.md/);
+  const notList = await rejection({ study: "flat", space: "x1" as unknown as hpo.ParamInput[] });
+  assert.match(notList.message, /`space` must be a list of parameters/);
+  const nameless = await rejection({
+    study: "nameless",
+    space: [{ kind: "float", low: 0, high: 1 } as unknown as hpo.ParamInput],
+  });
+  assert.match(nameless.message, /space\[0\]: error\[E093\]: a parameter needs a `name`/);
 });
 
 test("range, step, choice and field errors carry the language's codes, all listed at once", async () => {
