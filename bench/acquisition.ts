@@ -19,23 +19,21 @@
  *        [--population 256] [--generations 16] [--seed-pool 1024] [--device cpu|cuda] [--json]
  */
 import { rngFor } from "../src/plan/random.js";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args.js";
 import { type AcquisitionOptions, GaussianProcess } from "../src/native/gp.js";
 import { Population } from "../src/native/evolution.js";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
 
-const { values } = parseArgs({
-  options: {
-    seeds: { type: "string", default: "10" },
-    history: { type: "string", default: "100" },
-    candidates: { type: "string", default: "2048" },
-    population: { type: "string", default: "256" },
-    generations: { type: "string", default: "16" },
-    "seed-pool": { type: "string", default: "1024" },
-    device: { type: "string", default: "cpu" },
-    functions: { type: "string", default: "hartmann6,ackley,levy,rosenbrock" },
-    json: { type: "boolean", default: false },
-  },
+const values = benchArgs({
+  seeds: { type: "string", default: "10", help: "seeds per function" },
+  history: { type: "string", default: "100", help: "random points the GP is fitted on" },
+  candidates: { type: "string", default: "2048", help: "random candidates" },
+  population: { type: "string", default: "256", help: "evolved population size" },
+  generations: { type: "string", default: "16", help: "generations" },
+  "seed-pool": { type: "string", default: "1024", help: "uniform points the population is seeded from" },
+  device: { type: "string", default: "cpu", help: "cpu or cuda" },
+  functions: { type: "string", default: "hartmann6,ackley,levy,rosenbrock", help: "test functions" },
+  json: { type: "boolean", default: false, help: "print JSON" },
 });
 const integer = (name: string, min: number): number => {
   const v = Number(values[name as keyof typeof values]);

@@ -19,13 +19,23 @@ import { performance } from "node:perf_hooks";
 import { Population } from "../src/native/evolution.js";
 import { cudaStatus } from "../src/native/load.js";
 import { packageRoot } from "../src/util/package.js";
+import { benchArgs } from "./args.js";
 
 type Dev = "cpu" | "cuda";
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
-}
+const values = benchArgs({
+  device: { type: "string", default: "cpu,cuda", help: "devices, comma-separated" },
+  sizes: { type: "string", default: "1000,10000,100000,1000000", help: "population sizes" },
+  "cpu-max": { type: "string", default: "100000", help: "largest population the CPU runs" },
+  genes: { type: "string", default: "20", help: "genes per individual" },
+  rank: { type: "string", default: "10000,100000", help: "sizes ranked by NSGA-II" },
+  objectives: { type: "string", default: "2,3", help: "objective counts ranked" },
+  reps: { type: "string", default: "5", help: "runs per timing (the median is reported)" },
+  torch: { type: "boolean", default: false, help: "also time bench/evolution_torch.py (PyTorch)" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
+const option = (name: Exclude<keyof typeof values, "torch" | "json">, _fallback?: string): string =>
+  values[name];
 const list = (s: string) => s.split(",").filter(Boolean);
 const numbers = (s: string) => list(s).map(Number);
 
@@ -36,8 +46,8 @@ const genes = Number(option("genes", "20"));
 const rankSizes = numbers(option("rank", "10000,100000"));
 const objectiveCounts = numbers(option("objectives", "2,3"));
 const reps = Number(option("reps", "5"));
-const json = process.argv.includes("--json");
-const torch = process.argv.includes("--torch");
+const json = values.json;
+const torch = values.torch;
 const CPU_RANK_MAX = 100_000;
 
 function lcg(seed: number): () => number {

@@ -19,19 +19,26 @@ import type { Plan } from "../src/plan/types.js";
 import { MemoryStorage } from "../src/storage/memory.js";
 import { defaultStudyDeps } from "../src/cli/compose.js";
 import { runStudy, type StudyDeps } from "../src/study/loop.js";
+import { benchArgs } from "./args.js";
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+const values = benchArgs({
+  limit: { type: "string", default: "2000", help: "examples the data is limited to" },
+  "speed-trials": { type: "string", default: "6", help: "trials per speed run" },
+  repeat: { type: "string", default: "1", help: "speed runs per setting (the best is kept)" },
+  quality: { type: "string", default: "5,20", help: "trial counts of the quality runs, or none" },
+  unshared: { type: "boolean", default: false, help: "also run with every worker reading the data itself" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
+const option = (name: "limit" | "speed-trials" | "repeat" | "quality", _fallback?: string): string =>
+  values[name];
 
 const limit = Number(option("limit", "2000"));
 const speedTrials = Number(option("speed-trials", "6"));
 const repeat = Number(option("repeat", "1"));
 const qualityArg = option("quality", "5,20");
 const quality = qualityArg === "none" ? [] : qualityArg.split(",").map(Number);
-const unshared = process.argv.includes("--unshared");
-const json = process.argv.includes("--json");
+const unshared = values.unshared;
+const json = values.json;
 
 /** The study's deps without the data sharing: every worker reads the data itself. */
 const unsharedDeps: StudyDeps = {

@@ -7,11 +7,13 @@
 import { availableParallelism, loadavg } from "node:os";
 import { GCProfiler } from "node:v8";
 import { compileSource } from "../src/lang/index.js";
+import { benchArgs } from "./args.js";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const values = benchArgs({
+  runs: { type: "string", default: "15", help: "runs (median and minimum reported)" },
+  lines: { type: "string", default: "2000", help: "lines of the generated spec" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
 
 /** A trainer spec with many hyperparameters, constraints and a long layer list, about `lines` lines. */
 export function generateSpec(lines: number): string {
@@ -55,8 +57,8 @@ export function generateSpec(lines: number): string {
   return out.join("\n");
 }
 
-const runs = Math.max(1, arg("--runs", 15));
-const text = generateSpec(arg("--lines", 2000));
+const runs = Math.max(1, Number(values.runs));
+const text = generateSpec(Number(values.lines));
 const warmup = 2;
 const wall: number[] = [];
 const cpu: number[] = [];
@@ -96,7 +98,7 @@ const report = {
   errors,
   goal_ms: 100,
 };
-if (process.argv.includes("--json")) console.log(JSON.stringify(report));
+if (values.json) console.log(JSON.stringify(report));
 else
   console.log(
     `lang: check + compile of a ${report.lines}-line spec over ${runs} runs: wall median ${report.median_ms} ms, min ${report.min_ms} ms; ` +

@@ -5,6 +5,9 @@ import type { StudyData, TrialRecord } from "../src/report/data.js";
 import { rngFor } from "../src/plan/random.js";
 import { parameterImportance } from "../src/report/importance.js";
 import { renderReport } from "../src/report/render.js";
+import { benchArgs } from "./args.js";
+
+const values = benchArgs({ json: { type: "boolean", default: false, help: "print JSON" } });
 
 function syntheticStudy(nTrials: number, nNumeric: number, nChoices: number): StudyData {
   const rng = rngFor(1);
@@ -60,7 +63,7 @@ for (const [nTrials, nNumeric, nChoices] of [
   const render = measure(() => renderReport(data, { importance: [{ reason: "timed separately" }] }));
   rows.push({ nTrials, nParams: nNumeric + 1, importance, render });
 }
-if (process.argv.includes("--json")) console.log(JSON.stringify(rows, null, 2));
+if (values.json) console.log(JSON.stringify(rows, null, 2));
 else
   for (const r of rows)
     console.log(

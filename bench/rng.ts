@@ -6,17 +6,15 @@
  *   node dist/bench/rng.js [--device cpu,cuda] [--count 10000000] [--repeat 3] [--json]
  *   (or: hpo bench rng …)
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args.js";
 import { cudaStatus } from "../src/native/load.js";
 import { philox, philoxSync, type PhiloxDistribution } from "../src/native/rng.js";
 
-const { values } = parseArgs({
-  options: {
-    device: { type: "string" },
-    count: { type: "string", default: "10000000" },
-    repeat: { type: "string", default: "3" },
-    json: { type: "boolean", default: false },
-  },
+const values = benchArgs({
+  device: { type: "string", help: "devices, comma-separated (default: cpu, and cuda when usable)" },
+  count: { type: "string", default: "10000000", help: "values per draw" },
+  repeat: { type: "string", default: "3", help: "repeats (the best is reported)" },
+  json: { type: "boolean", default: false, help: "print JSON" },
 });
 
 const count = Number(values.count);

@@ -16,14 +16,17 @@ import type { Storage } from "../src/storage/types.js";
 import { defaultCliDeps } from "../src/cli/compose.js";
 import { runStudy } from "../src/study/loop.js";
 import type { Plan } from "../src/plan/types.js";
+import { benchArgs } from "./args.js";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const trials = arg("trials", 10_000);
-const workerTrials = arg("worker-trials", 2_000);
-const json = process.argv.includes("--json");
+const values = benchArgs({
+  trials: { type: "string", default: "10000", help: "trials in process" },
+  "worker-trials": { type: "string", default: "2000", help: "trials through worker threads" },
+  "durable-trials": { type: "string", default: "2000", help: "most trials of the durable SQLite run" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
+const trials = Number(values.trials);
+const workerTrials = Number(values["worker-trials"]);
+const json = values.json;
 const dir = mkdtempSync(join(tmpdir(), "hpo-bench-runtime-"));
 const objectivePath = join(dir, "objective.mjs");
 writeFileSync(objectivePath, "export default (p) => p.x1 * p.x1 + p.x2;\n");
@@ -98,7 +101,12 @@ const sqlite = (sync: SqliteSync) => () => new SqliteStorage(join(dir, `${sync}-
 const rows: Row[] = [];
 rows.push(await measure("memory", () => new MemoryStorage(), "inline", trials));
 rows.push(
-  await measure("sqlite (durable)", sqlite("full"), "inline", Math.min(trials, arg("durable-trials", 2_000))),
+  await measure(
+    "sqlite (durable)",
+    sqlite("full"),
+    "inline",
+    Math.min(trials, Number(values["durable-trials"])),
+  ),
 );
 rows.push(await measure("sqlite synchronous=normal", sqlite("normal"), "inline", trials));
 rows.push(await measure("memory", () => new MemoryStorage(), "thread", workerTrials));

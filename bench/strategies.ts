@@ -1,8 +1,6 @@
 /**
  * `hpo bench strategies`: the search quality of every single-objective strategy on the standard test
- * functions: bench/surrogate-quality.ts with all of them (random, qmc, tpe, evolution, bayes) unless
- * --strategies says otherwise. Same options and output.
+ * functions: bench/surrogate-quality.ts, whose --strategies default is all of them (random, qmc, tpe,
+ * evolution, bayes) when it runs as this program. Same options and output.
  */
-if (!process.argv.includes("--strategies"))
-  process.argv.push("--strategies", "random,qmc,tpe,evolution,bayes");
 await import("./surrogate-quality.js");

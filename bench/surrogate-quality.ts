@@ -9,21 +9,28 @@
  *   node dist/bench/surrogate-quality.js [--trials 60] [--seeds 10] [--strategies bayes,tpe,random]
  *                                        [--functions branin,hartmann6,...] [--json]
  */
-import { parseArgs } from "node:util";
+import { basename } from "node:path";
+import { benchArgs } from "./args.js";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
 import type { ParamSpec } from "../src/plan/types.js";
 import type { StrategyName } from "../src/plan/types.js";
 import { createStrategy } from "../src/strategies/index.js";
 import type { TrialView } from "../src/strategies/types.js";
 
-const { values } = parseArgs({
-  options: {
-    trials: { type: "string", default: "60" },
-    seeds: { type: "string", default: "10" },
-    strategies: { type: "string", default: "bayes,tpe,random" },
-    functions: { type: "string", default: "branin,hartmann6,rosenbrock,ackley,levy" },
-    json: { type: "boolean", default: false },
+const values = benchArgs({
+  trials: { type: "string", default: "60", help: "trials per run" },
+  seeds: { type: "string", default: "10", help: "seeds per strategy and function" },
+  strategies: {
+    type: "string",
+    // `hpo bench strategies` is this program with every single-objective strategy.
+    default:
+      basename(process.argv[1] ?? "") === "strategies.js"
+        ? "random,qmc,tpe,evolution,bayes"
+        : "bayes,tpe,random",
+    help: "strategies, comma-separated",
   },
+  functions: { type: "string", default: "branin,hartmann6,rosenbrock,ackley,levy", help: "test functions" },
+  json: { type: "boolean", default: false, help: "print JSON" },
 });
 const trials = Number(values.trials);
 const seeds = Number(values.seeds);

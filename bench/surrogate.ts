@@ -14,7 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args.js";
 import { GaussianProcess } from "../src/native/gp.js";
 import { cudaStatus } from "../src/native/load.js";
 import type { ParamSpec } from "../src/plan/types.js";
@@ -22,18 +22,16 @@ import { createBayes } from "../src/strategies/bayes.js";
 import type { TrialView } from "../src/strategies/types.js";
 import { packageRoot } from "../src/util/package.js";
 
-const { values } = parseArgs({
-  options: {
-    device: { type: "string" },
-    n: { type: "string", default: "100,500,1000,2000" },
-    d: { type: "string", default: "10" },
-    dtype: { type: "string", default: "f64" },
-    candidates: { type: "string", default: "10000" },
-    repeat: { type: "string", default: "5" },
-    "fit-max-n": { type: "string", default: "1000" },
-    "no-scipy": { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-  },
+const values = benchArgs({
+  device: { type: "string", help: "devices to time, comma-separated (default: cpu, and cuda when usable)" },
+  n: { type: "string", default: "100,500,1000,2000", help: "numbers of observations" },
+  d: { type: "string", default: "10", help: "dimensions" },
+  dtype: { type: "string", default: "f64", help: "f64 or f32" },
+  candidates: { type: "string", default: "10000", help: "posterior points" },
+  repeat: { type: "string", default: "5", help: "repeats per timing (the median is reported)" },
+  "fit-max-n": { type: "string", default: "1000", help: "largest n that gets a full fit" },
+  "no-scipy": { type: "boolean", default: false, help: "skip the numpy/scipy comparison" },
+  json: { type: "boolean", default: false, help: "print JSON" },
 });
 
 function fail(message: string): never {

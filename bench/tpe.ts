@@ -16,12 +16,20 @@ import type { ParamSpec, Params } from "../src/plan/types.js";
 import { sampleConfiguration } from "../src/space/index.js";
 import { createStrategy } from "../src/strategies/index.js";
 import type { TrialView } from "../src/strategies/types.js";
+import { benchArgs } from "./args.js";
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? (process.argv[i + 1] as string) : fallback;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
+const values = benchArgs({
+  n: { type: "string", default: "100,1000", help: "completed trials before the timed asks" },
+  repeats: { type: "string", default: "100", help: "timed asks" },
+  seeds: { type: "string", default: "10", help: "seeds of the quality runs" },
+  trials: { type: "string", default: "200", help: "trials of the quality runs" },
+  "skip-quality": { type: "boolean", default: false, help: "time asks only" },
+  optuna: { type: "string", default: "", help: "python with optuna, to run bench/tpe_optuna.py beside" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
+const arg = (name: "n" | "repeats" | "seeds" | "trials" | "optuna", _fallback: string): string =>
+  values[name];
+const flag = (name: "json" | "skip-quality") => values[name];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

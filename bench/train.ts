@@ -24,11 +24,24 @@ import type { ResolvedTrainer } from "../src/plan/types.js";
 import { activeBackend, describeBackends, trainTrial } from "../src/train/index.js";
 import { describeError } from "../src/util/errors.js";
 import { packageRoot } from "../src/util/package.js";
+import { benchArgs } from "./args.js";
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+const values = benchArgs({
+  backend: { type: "string", default: "native,wasm", help: "TensorFlow.js backends, comma-separated" },
+  models: {
+    type: "string",
+    default: "mlp,cnn,lstm,transformer",
+    help: "models, comma-separated (mlp, cnn, lstm, transformer, cifar)",
+  },
+  n: { type: "string", default: "512", help: "examples" },
+  epochs: { type: "string", default: "2", help: "epochs per model" },
+  torch: { type: "string", default: "auto", help: "the PyTorch peer: auto (when torch imports) or off" },
+  "torch-device": { type: "string", default: "cpu", help: "the PyTorch peer's device: cpu or cuda" },
+  "torch-threads": { type: "string", default: "2", help: "the PyTorch peer's threads" },
+  json: { type: "boolean", default: false, help: "print JSON" },
+});
+type Option = "backend" | "models" | "n" | "epochs" | "torch" | "torch-device" | "torch-threads";
+const option = (name: Option, _fallback?: string): string => values[name];
 
 const backends = option("backend", "native,wasm").split(",");
 const models = option("models", "mlp,cnn,lstm,transformer").split(",");
@@ -37,7 +50,7 @@ const epochs = Number(option("epochs", "2"));
 const torchMode = option("torch", "auto");
 const torchDevice = option("torch-device", "cpu");
 const torchThreads = option("torch-threads", "2");
-const json = process.argv.includes("--json");
+const json = values.json;
 
 /** Synthetic data in the real formats: 28×28 IDX images and a text file (seeded, no downloads). */
 function writeData(dir: string): { idx: string; text: string; cifar: string } {

@@ -4,10 +4,12 @@
  * pruners and objectives (src/cli/compose.ts) into the study runtime, which receives them as deps.
  */
 import { defaultStudyDeps } from "./cli/compose.js";
+import { checkCallInput, checkSpaceInput, describeInputDiagnostics } from "./lang/space-input.js";
 import type { Plan } from "./plan/types.js";
 import type { Storage } from "./storage/types.js";
 import type { StudyDeps } from "./study/loop.js";
-import { type StudyOptions, Study, planFromOptions } from "./study/study.js";
+import { type StudyOptions, Study, planFromOptions as buildPlan } from "./study/study.js";
+import { HpoError } from "./util/errors.js";
 
 /** Where a study handle keeps its trials, and (optionally) other strategies than hpo's own. */
 export interface CreateStudyOptions {
@@ -24,8 +26,46 @@ export function createStudy(
   planOrOptions: Plan | StudyOptions,
   opts: CreateStudyOptions = {},
 ): Promise<Study> {
-  const plan = "version" in planOrOptions ? planOrOptions : planFromOptions(planOrOptions);
+  let plan: Plan;
+  try {
+    plan = "version" in planOrOptions ? planOrOptions : planFromOptions(planOrOptions);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return Study.open(plan, { ...opts, deps: opts.deps ?? defaultStudyDeps });
+}
+
+/**
+ * The Plan of a study described in code. Its space, strategy and pruner are checked as a `.hpo`
+ * file's are (the same checks, codes and suggestions); problems throw one HpoError listing them all,
+ * each naming its entry (`space[1] (lr): error[E040]: low 1 must be below high 0`).
+ */
+export function planFromOptions(options: StudyOptions): Plan {
+  const hint = "parameters are { name, kind: float | int | categorical | normal | fixed, … } (docs/api.md)";
+  if (!Array.isArray(options.space))
+    throw new HpoError(`study \`${options.study}\`: \`space\` must be a list of parameters`, { hint });
+  const input: unknown[] = options.space;
+  const checked = checkSpaceInput(input);
+  const diagnostics = [...checked.diagnostics];
+  const extra: string[] = [];
+  const strategy = typeof options.strategy === "string" ? { name: options.strategy } : options.strategy;
+  if (strategy) {
+    extra.push("strategy");
+    diagnostics.push(...checkCallInput("strategy", strategy, input.length + extra.length));
+  }
+  if (options.pruner) {
+    extra.push("pruner");
+    diagnostics.push(...checkCallInput("pruner", options.pruner, input.length + extra.length));
+  }
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || !checked.space) {
+    const n = errors.length;
+    throw new HpoError(
+      `study \`${options.study}\` has ${n} error${n === 1 ? "" : "s"} in its options:\n${describeInputDiagnostics(errors, input, extra)}`,
+      { hint },
+    );
+  }
+  return buildPlan({ ...options, space: checked.space });
 }
 
 /** Opens a stored study by name. */
@@ -37,8 +77,9 @@ export function loadStudy(
 }
 
 export {
-  planFromOptions,
   Study,
+  toStudyTrial,
+  type StudyTrial,
   type AskedTrial,
   type ParamInput,
   type StudyHandleOptions,

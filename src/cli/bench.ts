@@ -25,7 +25,17 @@ export const BENCHMARKS: Record<string, string> = {
     "the d2l example: trials per hour with parallel 1 and 2, best validation error with 5 and 20 trials",
 };
 
-/** `hpo bench NAME [options…]`: runs one benchmark; its options are passed through. */
+/** The benchmarks with what each measures, one per line. */
+function benchmarkList(): string {
+  const width = Math.max(...Object.keys(BENCHMARKS).map((k) => k.length));
+  const rows = Object.entries(BENCHMARKS).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
+  return `Benchmarks (\`hpo bench NAME --help\` lists a benchmark's options):\n${rows.join("\n")}\n`;
+}
+
+/**
+ * `hpo bench NAME [options…]`: runs one benchmark; its options are passed through to the program,
+ * which parses them (bench/args.ts: `hpo bench NAME --help`, unknown options are usage errors).
+ */
 export function registerBench(program: Command): void {
   program
     .command("bench")
@@ -34,13 +44,18 @@ export function registerBench(program: Command): void {
     .argument("[options...]", "options of that benchmark (e.g. --device cpu,cuda --n 1000,2000 --json)")
     .allowUnknownOption(true)
     .helpOption(false)
-    .action((name: string, options: string[]) => {
-      if (!Object.hasOwn(BENCHMARKS, name)) {
-        const list = Object.entries(BENCHMARKS)
-          .map(([k, v]) => `${k} (${v})`)
-          .join("; ");
-        throw new HpoError(`unknown benchmark \`${name}\``, { hint: `benchmarks: ${list}` });
+    .action((name: string, options: string[], _flags: unknown, cmd: Command) => {
+      // The command's own help is off so that `hpo bench NAME --help` reaches the program; without a
+      // NAME, `--help` is the list of benchmarks.
+      if (name === "--help" || name === "-h") {
+        process.stdout.write(`${cmd.helpInformation()}\n${benchmarkList()}\n`);
+        return;
       }
+      if (!Object.hasOwn(BENCHMARKS, name))
+        throw new HpoError(`unknown benchmark \`${name}\``, {
+          hint: `benchmarks: ${Object.keys(BENCHMARKS).join(", ")}`,
+          exitCode: 2,
+        });
       const script = join(packageRoot(), "dist", "bench", `${name}.js`);
       if (!existsSync(script))
         throw new HpoError(`benchmark \`${name}\` is not built (no ${script}); run \`npm run build\``);

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { bestTrials, formatNumber } from "../study/results.js";
 import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
 import { HpoError } from "../util/errors.js";
+import { coloursFor } from "./colour.js";
 
 /** `hpo best SPEC`: the best configuration (or the Pareto set of a multi-objective study). */
 export function registerBest(program: Command, deps: CliDepsLoader = loadDefaultDeps): void {
@@ -29,9 +30,10 @@ export function registerBest(program: Command, deps: CliDepsLoader = loadDefault
           process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
           return;
         }
+        const c = coloursFor(process.stdout);
         for (const e of entries) {
           const values = Object.entries(e.values)
-            .map(([k, v]) => `${k} = ${formatNumber(v)}`)
+            .map(([k, v]) => `${k} = ${c.bold(c.green(formatNumber(v)))}`)
             .join(", ");
           process.stdout.write(`trial ${e.trial}: ${values}\n${JSON.stringify(e.params, null, 2)}\n`);
         }

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { compileFile, formatDiagnostics } from "../lang/index.js";
+import { paintDiagnostics } from "./colour.js";
+import { requireSpecFile } from "./spec-path.js";
 
 /** `hpo check FILE…`: exit 0 when valid, 1 on errors (or warnings with --strict); --json for editors. */
 export function registerCheck(program: Command): void {
@@ -11,13 +13,15 @@ export function registerCheck(program: Command): void {
     .option("--strict", "count warnings as errors")
     .option("--fast", "skip the slow checks (satisfiability, shapes): for editors")
     .action((files: string[], opts: { json?: boolean; strict?: boolean; fast?: boolean }) => {
+      for (const f of files) requireSpecFile(f);
       const all = [];
       let failed = false;
       for (const f of files) {
         const { diagnostics, source } = compileFile(f, { fast: opts.fast });
         all.push(...diagnostics);
         if (diagnostics.some((d) => d.severity === "error" || opts.strict)) failed = true;
-        if (!opts.json && diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics, source));
+        if (!opts.json && diagnostics.length)
+          process.stderr.write(paintDiagnostics(formatDiagnostics(diagnostics, source)));
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
       else if (!failed)

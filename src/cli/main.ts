@@ -1,7 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { commandRegistrars } from "./commands.js";
+import { coloursFor } from "./colour.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { packageVersion } from "../util/package.js";
+
+/** The exit code of a usage error (bad command line), as POSIX utilities use it. */
+export const USAGE_EXIT = 2;
 
 /** Builds the `hpo` program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -9,31 +13,49 @@ export function buildProgram(): Command {
     .description("Declarative, type-checked hyperparameter optimization")
     .version(packageVersion())
     .option("--debug", "print stack traces of internal errors")
-    .showHelpAfterError()
+    .configureOutput({
+      outputError: (text, write) =>
+        write(text.replace(/^error:/, `${coloursFor(process.stderr).red("error")}:`)),
+    })
     .exitOverride();
   for (const register of commandRegistrars) register(program);
   return program;
 }
 
+/** `hpo SUB --help` for the subcommand argv names (the first word that is one), else `hpo --help`. */
+export function helpPointer(program: Command, argv: string[]): string {
+  const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  const sub = argv.slice(2).find((a) => names.has(a));
+  return `run \`hpo ${sub ? `${sub} ` : ""}--help\` for usage`;
+}
+
 /** Entry point of bin/hpo.js: runs the CLI and turns errors into messages and exit codes. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  const c = coloursFor(process.stderr);
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // Help and --version end with 0; `hpo` alone prints the help as its error; anything else was a
+      // bad command line: commander printed the problem, and one line says where the usage is.
+      if (err.exitCode === 0) process.exitCode = 0;
+      else {
+        if (err.code !== "commander.help") process.stderr.write(`${helpPointer(program, argv)}\n`);
+        process.exitCode = USAGE_EXIT;
+      }
       return;
     }
     const debug = argv.includes("--debug");
     if (err instanceof HpoError) {
-      process.stderr.write(`hpo: error: ${err.message}\n`);
-      if (err.hint) process.stderr.write(`  = help: ${err.hint}\n`);
+      process.stderr.write(`hpo: ${c.bold(c.red("error"))}: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`  = ${c.cyan("help")}: ${err.hint}\n`);
+      if (err.exitCode === USAGE_EXIT) process.stderr.write(`${helpPointer(program, argv)}\n`);
       if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
       process.exitCode = err.exitCode;
       return;
     }
-    process.stderr.write(`hpo: internal error: ${describeError(err)}\n`);
+    process.stderr.write(`hpo: ${c.bold(c.red("internal error"))}: ${describeError(err)}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     else process.stderr.write("  (run again with --debug for the stack trace)\n");
     process.exitCode = 70;

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { compileFile, formatDiagnostics } from "../lang/index.js";
+import { paintDiagnostics } from "./colour.js";
+import { requireSpecFile } from "./spec-path.js";
 
 /** `hpo plan FILE`: the compiled Plan as JSON (stable key order: the compiler builds it in one order). */
 export function registerPlan(program: Command): void {
@@ -8,8 +10,9 @@ export function registerPlan(program: Command): void {
     .description("print the Plan a .hpo file compiles to, as JSON")
     .argument("<file>", "the .hpo file")
     .action((file: string) => {
+      requireSpecFile(file);
       const { plan, diagnostics, source } = compileFile(file);
-      if (diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics, source));
+      if (diagnostics.length) process.stderr.write(paintDiagnostics(formatDiagnostics(diagnostics, source)));
       if (!plan) {
         process.exitCode = 1;
         return;

@@ -18,10 +18,17 @@ Exit codes:
   0    the study reached its budget (trials or time) or the strategy had nothing more to try
   1    an error (bad spec, storage, objective module…)
   3    the study stopped because max_failed trials failed
+  2    a usage error (unknown option, missing argument)
   130  interrupted by Ctrl-C (first: running trials finished; second: they were interrupted)
+  143  terminated by SIGTERM (running trials finished, as after one Ctrl-C)
 
 Ctrl-C once stops asking for trials and waits for the running ones; twice stops them now (they are
-marked failed and do not count against the budget). Running again resumes the study.`;
+marked failed and do not count against the budget). SIGTERM (what a supervisor sends) drains like
+the first Ctrl-C; a second signal of either kind stops the running trials. Running again resumes the
+study.`;
+
+/** The exit code of a run a signal ended: 128 + the signal's number, as shells report it. */
+export const SIGNAL_EXIT: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, SIGTERM: 143 };
 
 export interface RunFlags {
   storage?: string;
@@ -82,8 +89,16 @@ export async function runFromCli(
   const output = new RunOutput(mode, plan);
   const drain = new AbortController();
   const stop = new AbortController();
-  const onSigint = () => (drain.signal.aborted ? stop.abort() : drain.abort());
-  const onSigterm = () => stop.abort();
+  // The first signal drains (no new trials; running ones finish), a second stops them now. Which
+  // signal came first decides the exit code: 130 for Ctrl-C, 143 for a supervisor's SIGTERM.
+  let first: "SIGINT" | "SIGTERM" | undefined;
+  const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
+    first ??= name;
+    if (drain.signal.aborted) stop.abort();
+    else drain.abort();
+  };
+  const onSigint = onSignal("SIGINT");
+  const onSigterm = onSignal("SIGTERM");
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   try {
@@ -101,7 +116,8 @@ export async function runFromCli(
       onEvent: (e) => output.event(e),
     });
     output.summary(result.reason, result.trials);
-    return EXIT_CODES[result.reason];
+    const code = EXIT_CODES[result.reason];
+    return code === EXIT_CODES.interrupted && first ? SIGNAL_EXIT[first] : code;
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);

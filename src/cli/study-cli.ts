@@ -5,6 +5,7 @@ import type { Storage, StudyRecord } from "../storage/types.js";
 import { type SpecCompiler, loadPlan } from "../study/load-plan.js";
 import type { StudyDeps } from "../study/loop.js";
 import { HpoError } from "../util/errors.js";
+import { requireSpecFile } from "./spec-path.js";
 
 /** What the study commands need beside the runtime: the strategies and objectives, and the compiler. */
 export interface CliDeps {
@@ -31,6 +32,7 @@ export async function openSpec(
   storageUrl: string | undefined,
   deps: CliDeps,
 ): Promise<{ plan: Plan; storage: Storage }> {
+  requireSpecFile(spec);
   const plan = loadPlan(spec, deps.compileSpec);
   const storage = await openStorage(storageUrl ?? plan.storage);
   return { plan: storageUrl ? { ...plan, storage: storageUrl } : plan, storage };

@@ -35,7 +35,7 @@ export const CATALOGUE = {
   E020: "unknown name `{n}`{best}",
   E021: "hyperparameter `{n}` is already declared at {l}:{c}",
   E022: "`{n}` is used before its declaration at {l}:{c}",
-  E023: "unknown {kind} `{f}`{best} ({kind}s: {list})",
+  E023: "unknown {kind} `{f}`{best} (known: {list})",
   E024: "`{f}` has no argument `{a}`; it takes {list}",
   E025: "`{f}` needs `{a}`",
   E026: "`{f}` takes at most {n} positional argument{s}",
@@ -110,18 +110,27 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return best ? `; did you mean \`${best}\`?` : "";
 }
 
-/** The candidate within edit distance max(1, len/3) of `word`, if any (ties: first listed). */
+/**
+ * The candidate within edit distance max(1, len/3) of `word`, if any (ties: first listed); failing
+ * that, one that the word abbreviates or extends by a suffix of at least 3 letters' stem (`val_acc`
+ * for `val_accuracy`, `bayesian` for `bayes`), since those are far by edits but plainly meant.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  let stem: string | undefined;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const lc = c.toLowerCase();
+    const d = editDistance(w, lc);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
+    const [short, long] = w.length <= lc.length ? [w, lc] : [lc, w];
+    if (stem === undefined && short.length >= 3 && short !== long && long.startsWith(short)) stem = c;
   }
-  return best;
+  return best ?? stem;
 }
 
 /** Damerau–Levenshtein (optimal string alignment) distance: a swap of two letters counts once. */

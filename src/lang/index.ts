@@ -107,6 +107,11 @@ function endOfText(text: string): Span {
   return { line, col, endLine: line, endCol: col + 1, offset: text.length, endOffset: text.length + 1 };
 }
 
+/** E011 at an opening bracket. */
+function unclosedAt(t: IToken, report: Reporter): void {
+  report.add("E011", tokenSpan(t), { open: t.image, l: t.startLine ?? 1, c: t.startColumn ?? 1 });
+}
+
 /** Lexing (E001), unclosed brackets (E011) and parse errors (E010). */
 function syntaxDiagnostics(
   text: string,
@@ -140,15 +145,17 @@ function syntaxDiagnostics(
       case "}":
       case ")":
       case "]": {
-        const top = stack[stack.length - 1];
-        if (top && BRACKETS[top.image] === image) stack.pop();
+        // A closer that matches an opener further down closes it, and the openers above it are the
+        // ones never closed: `space { x = f(1, 2 }` leaves `(` open, not `{`.
+        const at = stack.findLastIndex((o) => BRACKETS[o.image] === image);
+        if (at < 0) break;
+        for (const open of stack.splice(at).slice(1)) unclosedAt(open, report);
         break;
       }
     }
   }
   const unclosed = stack.length > 0;
-  for (const t of stack)
-    report.add("E011", tokenSpan(t), { open: t.image, l: t.startLine ?? 1, c: t.startColumn ?? 1 });
+  for (const t of stack) unclosedAt(t, report);
   let lastLine = -1;
   for (const e of parseErrors) {
     const t = e.token;

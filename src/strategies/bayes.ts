@@ -1,7 +1,7 @@
 import { STREAM, permutation, rngFor } from "../plan/random.js";
 import { debuglog } from "node:util";
 import { GaussianProcess, type GpFitResult, type GpHyperparameters } from "../native/gp.js";
-import { resolveDevice } from "../native/load.js";
+import { loadCpu, resolveDevice } from "../native/load.js";
 import { type OptionsFor, readOptions } from "../plan/options.js";
 import type { Params } from "../plan/types.js";
 import { decode, encode, sampleConfiguration, satisfiesConstraints } from "../space/index.js";
@@ -78,6 +78,9 @@ class BayesStrategy implements Strategy {
   readonly #plain: boolean;
 
   constructor(init: StrategyInit) {
+    // The GP needs the native addon only after the initial random trials; load it now so a missing
+    // build fails the study as it opens (with loadCpu's fix) rather than at its eleventh trial.
+    loadCpu();
     this.#init = init;
     this.#options = readOptions("bayes", init.options);
     this.#features = featureMap(init.space);

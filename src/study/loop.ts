@@ -426,8 +426,8 @@ export function describeReason(reason: StopReason): string {
     case "exhausted":
       return "the strategy has nothing more to try";
     case "interrupted":
-      return "interrupted (Ctrl-C): running trials were allowed to finish";
+      return "interrupted (Ctrl-C or SIGTERM): running trials were allowed to finish";
     case "stopped":
-      return "stopped (second Ctrl-C): running trials were interrupted";
+      return "stopped (a second Ctrl-C or SIGTERM): running trials were interrupted";
   }
 }

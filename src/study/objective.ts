@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { extname, isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Params, Value } from "../plan/types.js";
@@ -91,7 +92,7 @@ export async function loadObjective(source: ObjectiveSource, shared?: unknown): 
       mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
     }
   } catch (err) {
-    throw new HpoError(`cannot load the objective module \`${path}\`: ${describeError(err)}`, { cause: err });
+    throw loadError(path, err);
   }
   // tsImport of a CommonJS-flavoured TS file may nest the default export once more.
   let fn = mod.default;
@@ -111,4 +112,42 @@ async function loadBuiltin(source: Extract<ObjectiveSource, { kind: "builtin" }>
     throw new HpoError(`\`${source.from}\` is not a module of built-in objectives`);
   builtinObjective(source.name); // an unknown name fails the load, once, rather than every trial
   return (params) => evaluateBuiltin(source.name, source.args, params);
+}
+
+/**
+ * Why a module failed to load, as an HpoError: a syntax error gets its FILE:LINE:COL (Node's import()
+ * of an ES module reports none, so `node --check` is asked, only on this failure path), and ES module
+ * syntax in a file Node reads as CommonJS gets the two ways to declare it a module.
+ */
+function loadError(path: string, err: unknown): HpoError {
+  if (!(err instanceof SyntaxError)) {
+    return new HpoError(`cannot load the objective module \`${path}\`: ${describeError(err)}`, {
+      cause: err,
+    });
+  }
+  const where = syntaxErrorPosition(path);
+  const at = where ? `${path}:${where.line}:${where.col}` : path;
+  const esmInCjs =
+    /Cannot use import statement outside a module|Unexpected token 'export'/.test(err.message) &&
+    (extname(path) === ".js" || extname(path) === ".cjs");
+  return new HpoError(`syntax error in the objective module ${at}: ${err.message}`, {
+    cause: err,
+    ...(esmInCjs
+      ? {
+          hint: 'this file uses ES module syntax (import/export) but Node loads it as CommonJS: rename it to `.mjs`, or set `"type": "module"` in the nearest package.json',
+        }
+      : {}),
+  });
+}
+
+/** LINE and COL of the first syntax error in a JavaScript file, from `node --check`'s report. */
+export function syntaxErrorPosition(path: string): { line: number; col: number } | undefined {
+  const r = spawnSync(process.execPath, ["--check", path], { encoding: "utf8", timeout: 10_000 });
+  const lines = (r.stderr ?? "").split("\n");
+  const head = lines.findIndex((l) => l.startsWith(`${path}:`));
+  if (head < 0) return undefined;
+  const line = Number(lines[head]!.slice(path.length + 1));
+  const caret = lines[head + 2]?.indexOf("^") ?? -1;
+  if (!Number.isInteger(line) || line < 1) return undefined;
+  return { line, col: caret >= 0 ? caret + 1 : 1 };
 }

@@ -1,10 +1,12 @@
-import { type TrialOutcome, judgeTrial } from "../plan/trial.js";
+import { type TrialOutcome, type TrialState, judgeTrial } from "../plan/trial.js";
 import type {
   BudgetSpec,
   Direction,
   Expr,
   ObjectiveSpec,
+  Params,
   ParamSpec,
+  Scalar,
   Plan,
   PrunerSpec,
   StrategyName,
@@ -20,12 +22,67 @@ import { type StudyDeps, type StudyRunResult, openStudy, runStudy } from "./loop
 import type { ObjectiveFn } from "./objective.js";
 import { bestTrials } from "./results.js";
 
-/** A parameter as the programmatic API takes it: the Plan's own ParamSpec (the Plan holds no source positions). */
-export type ParamInput = ParamSpec;
+/**
+ * A parameter as the programmatic API takes it: the Plan's ParamSpec with the language's defaults
+ * left optional (`log` false, an int's `step` 1, `ordered` false). `createStudy` checks it as a
+ * `.hpo` space is checked (src/lang/space-input.ts) and fills the defaults.
+ */
+export type ParamInput = { name: string; condition?: Expr } & (
+  | { kind: "float"; low: number; high: number; log?: boolean; step?: number }
+  | { kind: "int"; low: number; high: number; log?: boolean; step?: number }
+  | { kind: "categorical"; choices: Scalar[]; ordered?: boolean }
+  | { kind: "normal"; mean: number; sd: number }
+  | { kind: "fixed"; value: Scalar }
+);
+
+/** A trial as the programmatic API returns it (`best()`, `trials()`, `tell()`): no storage internals. */
+export interface StudyTrial {
+  /** 0-based, in creation order. */
+  number: number;
+  state: TrialState;
+  /** The active parameters (an inactive conditional one is absent). */
+  params: Params;
+  /** Each objective's value by its metric name; set when the trial is complete. */
+  values?: Record<string, number>;
+  /** Everything the objective returned, by name (objectives and any extra metrics). */
+  metrics?: Record<string, number>;
+  /** The values reported with `ctx.report(step, value)` (first objective), steps ascending. */
+  intermediate: { step: number; value: number }[];
+  /** Why the trial failed or was pruned, for the user. */
+  error?: string;
+  /** Multi-fidelity strategies: the resource it ran to and the trial it continued. */
+  fidelity?: { resource: number; resumedFrom?: number };
+  startedAt: Date;
+  finishedAt?: Date;
+  /** Wall seconds from start to finish; absent while running. */
+  durationSeconds?: number;
+}
+
+/** A stored trial in the API's shape (values keyed by the objectives' metrics). */
+export function toStudyTrial(t: TrialRecord, objectives: ObjectiveSpec[]): StudyTrial {
+  const out: StudyTrial = {
+    number: t.number,
+    state: t.state,
+    params: t.params,
+    intermediate: t.intermediate,
+    startedAt: new Date(t.startedAt),
+  };
+  if (t.values) out.values = Object.fromEntries(objectives.map((o, i) => [o.metric, t.values![i]!]));
+  const metrics = t.attributes["metrics"];
+  if (metrics && typeof metrics === "object") out.metrics = metrics as Record<string, number>;
+  if (t.error !== undefined) out.error = t.error;
+  if (t.fidelity) out.fidelity = t.fidelity;
+  if (t.finishedAt !== undefined) {
+    out.finishedAt = new Date(t.finishedAt);
+    out.durationSeconds = (t.finishedAt - t.startedAt) / 1000;
+  }
+  return out;
+}
 
 /** A study described in code rather than in a .hpo file. */
 export interface StudyOptions {
   study: string;
+  /** The parameters, checked as a `.hpo` space is (unknown kinds, ranges, steps…). */
   space: ParamInput[];
   constraints?: Expr[];
   /** Several goals; or use `direction` (and `metric`, default "value") for one. */
@@ -69,7 +126,7 @@ export function planFromOptions(o: StudyOptions): Plan {
     study: o.study,
     seed: o.seed ?? 0,
     source: { file: "", sha256: "" },
-    space: o.space,
+    space: o.space as ParamSpec[],
     constraints: o.constraints ?? [],
     trial: { kind: "evaluate" },
     objectives,
@@ -131,7 +188,7 @@ export class Study {
   }
 
   /** Records a trial's result; a non-finite or missing value fails the trial with the reason. */
-  async tell(trial: number | AskedTrial, result: TellResult): Promise<TrialRecord> {
+  async tell(trial: number | AskedTrial, result: TellResult): Promise<StudyTrial> {
     const number = typeof trial === "number" ? trial : trial.number;
     const rec = (await this.storage.getTrials(this.studyId)).find((t) => t.number === number);
     if (!rec) throw new HpoError(`study \`${this.name}\` has no trial ${number}`);
@@ -153,7 +210,7 @@ export class Study {
     );
     const done = (await this.storage.getTrial(rec.id))!;
     this.strategy?.tell?.(toTrialView(done));
-    return done;
+    return toStudyTrial(done, this.plan.objectives);
   }
 
   /** Runs `fn` on trials until the budget (or the given `trials`) is spent, `parallel` at a time. */
@@ -177,13 +234,15 @@ export class Study {
     });
   }
 
-  async trials(): Promise<TrialRecord[]> {
-    return this.storage.getTrials(this.studyId);
+  /** Every trial of the study, in creation order. */
+  async trials(): Promise<StudyTrial[]> {
+    return (await this.storage.getTrials(this.studyId)).map((t) => toStudyTrial(t, this.plan.objectives));
   }
 
-  /** The best trial (single objective), or the Pareto front (several). */
-  async best(): Promise<TrialRecord[]> {
-    return bestTrials(await this.trials(), this.plan.objectives);
+  /** The best trial (single objective: a list of one, empty before any completes), or the Pareto front (several). */
+  async best(): Promise<StudyTrial[]> {
+    const trials = await this.storage.getTrials(this.studyId);
+    return bestTrials(trials, this.plan.objectives).map((t) => toStudyTrial(t, this.plan.objectives));
   }
 
   async close(): Promise<void> {

@@ -101,7 +101,7 @@ test("the programmatic API uses hpo's own strategies by default", async () => {
   });
   const r = await study.optimize(({ x }) => ((x as number) - 1) ** 2, { trials: 30 });
   assert.is(r.trials.length, 30);
-  assert.ok((await study.best())[0]!.values![0]! < 0.5);
+  assert.ok((await study.best())[0]!.values!["value"]! < 0.5);
 });
 
 test.run();

@@ -75,7 +75,12 @@ test("hpo fmt: --check reports, fmt rewrites, and a second run changes nothing",
   );
   const c = hpo("fmt", "--check", p);
   assert.is(c.status, 1);
-  assert.match(c.stdout, /would be reformatted/);
+  // The diff goes to stdout (a patch), the verdict to stderr (it moved there with the diff).
+  assert.match(c.stderr, /would be reformatted/);
+  assert.match(c.stdout, /^--- .*messy\.hpo\n\+\+\+ .*messy\.hpo\t\(formatted\)\n@@ -1,1 \+1,10 @@\n/m);
+  assert.match(c.stdout, /^-study t evaluate branin space\{/m);
+  assert.match(c.stdout, /^\+ {2}x1 = uniform\(-5, 10\)$/m);
+  assert.not.match(c.stdout, /\x1b\[/);
   assert.is(hpo("fmt", p).status, 0);
   assert.is(
     readFileSync(p, "utf8"),

@@ -58,4 +58,16 @@ test("a spec with errors prints the formatted diagnostics and exits 1, without a
   assert.not.match(r.stderr, /\n\s+at /);
 });
 
+test("bayes without the native addon fails as the study opens, before any trial, naming the fix", () => {
+  const r = spawnSync(
+    process.execPath,
+    [bin, "run", example("branin-bayes.hpo"), "--storage", "memory:", "--json"],
+    { encoding: "utf8", env: { ...process.env, HPO_NATIVE_CPU_PATH: join(dir, "missing", "hpo_cpu.node") } },
+  );
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^hpo: error: the native addon is not built/);
+  assert.match(r.stderr, /= help: HPO_NATIVE_CPU_PATH names a file that does not exist/);
+  assert.not.match(r.stdout, /"event":"trial_start"/);
+});
+
 test.run();

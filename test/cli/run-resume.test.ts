@@ -73,4 +73,29 @@ test("the first Ctrl-C lets running trials finish, the second interrupts them; e
   assert.match(last.error ?? "", /interrupted/);
 });
 
+test("SIGTERM drains like the first Ctrl-C and exits 143; a second signal interrupts the running trials", async () => {
+  const { spec, db } = writePlan({
+    trial: { kind: "evaluate", module: fixture("slow.mjs") },
+    budget: { trials: 40, parallel: 2 },
+  });
+  const once = start("run", spec, "--json");
+  await once.waitFor((l) => ends(l) >= 1);
+  once.child.kill("SIGTERM");
+  assert.is(await exited(once.child), 143);
+  assert.ok(once.lines.some((l) => l.includes('"event":"draining"')));
+  assert.ok((await storedTrials(db)).every((t) => t.state === "complete"));
+
+  const { spec: spec2, db: db2 } = writePlan({
+    trial: { kind: "evaluate", module: fixture("faulty.mjs") },
+    budget: { trials: 40, parallel: 1 },
+  });
+  const twice = start("run", spec2, "--json");
+  await twice.waitFor((l) => l.some((x) => x.includes('"event":"trial_start","number":4')));
+  twice.child.kill("SIGTERM");
+  await twice.waitFor((l) => l.some((x) => x.includes('"event":"draining"')));
+  twice.child.kill("SIGTERM");
+  assert.is(await exited(twice.child), 143);
+  assert.match((await storedTrials(db2)).at(-1)!.error ?? "", /interrupted/);
+});
+
 test.run();

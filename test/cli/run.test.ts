@@ -103,7 +103,8 @@ test("bad storage paths, corrupt databases and bad specs are clear errors withou
     ],
     [["run", spec, "--storage", "ftp://x"], /^hpo: error: unknown storage `ftp:\/\/x`/],
     [["run", bad], /^hpo: error: .*bad\.json` is not an hpo Plan: `study` must be a non-empty string/],
-    [["run", join(dir, "missing.json")], /^hpo: error: cannot read/],
+    // A missing command-line spec has its own message since issue 21 (was "cannot read").
+    [["run", join(dir, "missing.json")], /^hpo: error: no such file `.*missing\.json`/],
     [["status", spec, "--storage", "memory:"], /^hpo: error: no study `test_study` in memory:/],
     [["worker", spec, "--storage", "memory:"], /^hpo: error: no study `test_study` in memory:/],
   ];

@@ -246,7 +246,7 @@ const expected: Record<string, [number, number, string]> = {
   E004: [9, 17, "unknown unit `x`: durations use ms, s, m, h, d (e.g. `90m`)"],
   E005: [6, 16, "unknown escape `\\q`"],
   E010: [6, 20, "expected `}`, found `)`"],
-  E011: [3, 7, "`{` opened at 3:7 is never closed"],
+  E011: [6, 14, "`(` opened at 6:14 is never closed"],
   E012: [11, 1, "`seed` is given twice (first at 10:1)"],
   E013: [10, 1, "unknown declaration `stratgy`; did you mean `strategy`?"],
   E014: [6, 3, "`seed` is a reserved word and cannot name a hyperparameter"],
@@ -258,7 +258,7 @@ const expected: Record<string, [number, number, string]> = {
   E023: [
     6,
     7,
-    "unknown distribution `logunifrm`; did you mean `loguniform`? (distributions: uniform, loguniform, int, choice, ordinal, normal, fixed)",
+    "unknown distribution `logunifrm`; did you mean `loguniform`? (known: uniform, loguniform, int, choice, ordinal, normal, fixed)",
   ],
   E024: [6, 21, "`uniform` has no argument `stpe`; it takes `low`, `high`, `step`"],
   E025: [6, 7, "`uniform` needs `high`"],

@@ -29,7 +29,7 @@ test("ask/tell by hand stores each trial and its value", async () => {
     ["complete", "complete", "complete", "pruned", "failed"],
   );
   const [best] = await study.best();
-  assert.is(best!.values![0], Math.min(...trials.slice(0, 3).map((t) => t.values![0]!)));
+  assert.is(best!.values!["value"], Math.min(...trials.slice(0, 3).map((t) => t.values!["value"]!)));
 });
 
 test("optimize runs a function to the trial count, in parallel, and loadStudy reads it back", async () => {
