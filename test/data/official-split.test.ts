@@ -13,7 +13,7 @@ function idx(dims: number[], data: number[]): Buffer {
   const head = Buffer.alloc(4 + 4 * dims.length);
   head[2] = 8;
   head[3] = dims.length;
-  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+  for (const [i, d] of dims.entries()) head.writeUInt32BE(d, 4 + 4 * i);
   return Buffer.concat([head, Buffer.from(data)]);
 }
 
