@@ -3,6 +3,7 @@ import { bestTrials, formatNumber } from "../study/results.js";
 import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
 import { HpoError } from "../util/errors.js";
 import { coloursFor } from "./colour.js";
+import { fidelityText, trialRungs } from "./run-output.js";
 
 /** `hpo best SPEC`: the best configuration (or the Pareto set of a multi-objective study). */
 export function registerBest(program: Command, deps: CliDepsLoader = loadDefaultDeps): void {
@@ -18,15 +19,27 @@ export function registerBest(program: Command, deps: CliDepsLoader = loadDefault
       try {
         const study = await requireStudy(storage, plan);
         const objectives = study.plan.objectives;
-        const best = bestTrials(await storage.getTrials(study.id), objectives);
+        const trials = await storage.getTrials(study.id);
+        const best = bestTrials(trials, objectives);
         if (best.length === 0) throw new HpoError(`study \`${study.name}\` has no complete trial yet`);
+        const rungs = trialRungs(trials);
         const entries = best.map((t) => ({
           trial: t.number,
+          // Multi-fidelity: which rung, and which trial it continued (one configuration, several rows).
+          ...(t.fidelity
+            ? {
+                rung: rungs.get(t.number),
+                epochs: t.fidelity.resource,
+                ...(t.fidelity.resumedFrom !== undefined ? { continues: t.fidelity.resumedFrom } : {}),
+              }
+            : {}),
           values: Object.fromEntries(objectives.map((o, i) => [o.metric, t.values![i]!])),
           params: t.params,
+          text: fidelityText(t, rungs.get(t.number)),
         }));
         if (flags.json) {
-          const value = objectives.length > 1 ? entries : entries[0];
+          const json = entries.map(({ text: _, ...e }) => e);
+          const value = objectives.length > 1 ? json : json[0];
           process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
           return;
         }
@@ -35,7 +48,8 @@ export function registerBest(program: Command, deps: CliDepsLoader = loadDefault
           const values = Object.entries(e.values)
             .map(([k, v]) => `${k} = ${c.bold(c.green(formatNumber(v)))}`)
             .join(", ");
-          process.stdout.write(`trial ${e.trial}: ${values}\n${JSON.stringify(e.params, null, 2)}\n`);
+          const where = e.text ? ` (${e.text})` : "";
+          process.stdout.write(`trial ${e.trial}${where}: ${values}\n${JSON.stringify(e.params, null, 2)}\n`);
         }
       } finally {
         await storage.close();

@@ -171,6 +171,33 @@ function readSourceCached(
 }
 
 /**
+ * Checks that `split = "official"` can be honoured: the IDX files' own train/test split, nothing else
+ * (`loaded` undefined: before reading, when only the path is known).
+ */
+function officialSplit(
+  reader: Reader,
+  path: string | undefined,
+  loaded: LoadedData | undefined,
+  args: Record<string, Value>,
+): void {
+  const fetch = `run \`hpo data fetch ${reader}\` and pass path = "<folder>" (the IDX files keep the official split)`;
+  if (path === undefined)
+    throw new HpoError(
+      `${reader}(split = "official") needs the IDX files: the npm package keeps no train/test split`,
+      { hint: fetch },
+    );
+  if (args.test !== undefined)
+    throw new HpoError(
+      `${reader}(split = "official") takes its test split from the t10k files: drop \`test\``,
+    );
+  if (loaded && !loaded.test)
+    throw new HpoError(
+      `${reader}(split = "official"): no t10k-images/t10k-labels IDX files in ${path}, only the training files`,
+      { hint: fetch },
+    );
+}
+
+/**
  * Loads `reader(args)`. `test` may be a fraction (split off the training pool with `shuffle_seed`,
  * default `seed`) or a path read by the same reader; `limit` keeps the first N samples of each part.
  */
@@ -188,10 +215,13 @@ export function loadData(
   const path = str(args, "path", reader);
   if (path === undefined && reader !== "mnist" && reader !== "fashion_mnist")
     throw new HpoError(`${reader}() needs \`path\``);
+  const official = str(args, "split", reader) === "official";
+  if (official) officialSplit(reader, path, undefined, args);
   const loaded =
     path === undefined && (reader === "mnist" || reader === "fashion_mnist")
       ? readNpmDatasetCached(reader, { shared: opts.shared })
       : readSourceCached(reader, path as string, args, opts);
+  if (official) officialSplit(reader, path, loaded, args);
   const limit = num(args, "limit", reader);
   const cut = (ds: Dataset) =>
     limit !== undefined && limit < ds.n

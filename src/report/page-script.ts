@@ -2,14 +2,18 @@
  * The report page's own script (plain browser JavaScript, run after the bundled ECharts). It reads the
  * study from the `hpo-data` JSON element and draws every plot with the SVG renderer. User text reaches
  * the page only as SVG text nodes (ECharts sets textContent) or through `esc` in tooltips, which ECharts
- * inserts as HTML. Kept as a string: the package's TypeScript has no DOM types.
+ * inserts as HTML. Kept as a string: the package's TypeScript has no DOM types. Numbers are formatted
+ * by the report's one formatter (format.ts), inlined from its source.
  */
+import { formatNumber } from "./format.js";
+
 export const PAGE_SCRIPT = `(function () {
   "use strict";
   var data = JSON.parse(document.getElementById("hpo-data").textContent);
   var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
-  function num(v) { return typeof v === "number" ? (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toPrecision(6))) : esc(v); }
+  var formatNumber = ${formatNumber.toString()};
+  function num(v) { return typeof v === "number" ? formatNumber(v) : esc(v); }
   var STATE_COLORS = { complete: "#1c7ed6", pruned: "#e8590c", failed: "#c92a2a", running: "#868e96" };
   var charts = [];
   function draw(id, option) {
@@ -20,6 +24,7 @@ export const PAGE_SCRIPT = `(function () {
     c.setOption(option);
     charts.push(c);
     el.setAttribute("data-rendered", "true");
+    return c;
   }
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 
@@ -36,7 +41,9 @@ export const PAGE_SCRIPT = `(function () {
     return p.kind === "categorical" ? String(v) : v;
   }
 
-  // Optimization history, one chart per objective, with the best value so far.
+  // Optimization history, one chart per objective, with the best value so far; a log-scale toggle
+  // (for early outliers that squash the axis) where every value is positive.
+  var historyCharts = [];
   objectives.forEach(function (o, k) {
     var best = null;
     var points = [], line = [];
@@ -46,34 +53,67 @@ export const PAGE_SCRIPT = `(function () {
       points.push([t.number, v]);
       line.push([t.number, best]);
     });
-    draw("chart-history-" + k, {
+    var chart = draw("chart-history-" + k, {
       tooltip: { trigger: "item", formatter: function (p) { return "trial " + p.value[0] + "<br>" + esc(p.seriesName) + ": " + num(p.value[1]); } },
       legend: { top: 0 },
       grid: { left: 70, right: 20, top: 40, bottom: 50 },
       xAxis: { axisLine: { onZero: false }, type: "value", name: "trial", nameLocation: "middle", nameGap: 28, minInterval: 1 },
-      yAxis: { axisLine: { onZero: false }, type: "value", name: o.metric, scale: true },
+      yAxis: { axisLine: { onZero: false }, type: "value", name: o.metric, scale: true, axisLabel: { formatter: formatNumber } },
       series: [
         { name: o.metric, type: "scatter", data: points, symbolSize: 7, itemStyle: { color: STATE_COLORS.complete } },
         { name: "best so far", type: "line", step: "end", data: line, showSymbol: false, lineStyle: { color: "#e03131", width: 2 }, itemStyle: { color: "#e03131" } },
       ],
     });
+    if (chart) historyCharts.push(chart);
   });
+  var logToggle = document.getElementById("history-log");
+  if (logToggle) {
+    var positive = scored.every(function (t) { return t.values.every(function (v) { return v > 0; }); });
+    logToggle.disabled = !positive;
+    if (!positive) logToggle.parentNode.title = "a log scale needs every value above zero";
+    logToggle.addEventListener("change", function () {
+      historyCharts.forEach(function (c) { c.setOption({ yAxis: { type: logToggle.checked ? "log" : "value" } }); });
+    });
+  }
 
-  // Parallel coordinates: every parameter, then the first objective.
+  // Parallel coordinates: every parameter, then the first objective. A conditional parameter's absent
+  // value gets its own place below the axis's real values (an "absent" category, or an "absent" tick
+  // under a numeric axis), so it never reads as a real value.
   if (scored.length > 0 && data.params.length > 0) {
+    var ABSENT = "(absent)";
+    var absentAt = [];
     var dims = data.params.map(function (p, i) {
       var a = axisFor(p);
-      return { dim: i, name: p.name, type: a.type, data: a.data, scale: true };
+      var present = scored.map(function (t) { return paramValue(p, t); }).filter(function (v) { return v !== null; });
+      var absent = present.length < scored.length;
+      var dim = { dim: i, name: p.name, type: a.type, data: a.data, scale: true };
+      if (!absent) return dim;
+      if (a.type === "category") {
+        dim.data = [ABSENT].concat(a.data);
+        absentAt[i] = ABSENT;
+        dim.axisLabel = { color: function (v) { return v === ABSENT ? "#adb5bd" : "#495057"; } };
+        return dim;
+      }
+      var lo = present.length ? Math.min.apply(null, present) : 1, hi = present.length ? Math.max.apply(null, present) : 1;
+      var place = a.type === "log" ? lo / Math.pow(hi / lo || 10, 0.2) : lo - 0.2 * (hi - lo || Math.abs(lo) || 1);
+      dim.min = place;
+      absentAt[i] = place;
+      // Ticks between the absent place and the lowest real value would read as real values: unlabelled.
+      dim.axisLabel = { showMinLabel: true, formatter: function (v) { return Math.abs(v - place) <= 1e-9 * Math.max(1, Math.abs(place)) ? ABSENT : v < lo ? "" : formatNumber(v); } };
+      return dim;
     });
-    dims.push({ dim: data.params.length, name: objectives[0].metric, type: "value", scale: true });
+    var valueDim = data.params.length;
+    dims.push({ dim: valueDim, name: objectives[0].metric, type: "value", scale: true, axisLabel: { formatter: formatNumber } });
     var values = scored.map(function (t) { return t.values[0]; });
     var rows = scored.map(function (t) {
-      return data.params.map(function (p) { return paramValue(p, t); }).concat([t.values[0]]);
+      var row = data.params.map(function (p, i) { var v = paramValue(p, t); return v === null ? absentAt[i] : v; }).concat([t.values[0]]);
+      return row;
     });
     draw("chart-parallel", {
       parallelAxis: dims,
-      parallel: { left: 60, right: 90, top: 50, bottom: 30 },
-      visualMap: { type: "continuous", dimension: data.params.length, precision: 3, min: Math.min.apply(null, values), max: Math.max.apply(null, values), right: 0, top: "middle", calculable: true, inRange: { color: objectives[0].direction === "minimize" ? ["#1c7ed6", "#ced4da"] : ["#ced4da", "#1c7ed6"] } },
+      // The colour scale sits under the plot, so its labels never overlap the last axis.
+      parallel: { left: 60, right: 60, top: 50, bottom: 80 },
+      visualMap: { type: "continuous", dimension: valueDim, precision: 3, min: Math.min.apply(null, values), max: Math.max.apply(null, values), orient: "horizontal", left: "center", bottom: 5, itemWidth: 12, itemHeight: 200, text: [objectives[0].metric, ""], formatter: formatNumber, calculable: true, inRange: { color: objectives[0].direction === "minimize" ? ["#1c7ed6", "#ced4da"] : ["#ced4da", "#1c7ed6"] } },
       series: [{ type: "parallel", data: rows, lineStyle: { width: 1.5, opacity: 0.6 } }],
     });
   }

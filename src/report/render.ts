@@ -19,6 +19,7 @@ import {
   stateCounts,
 } from "./data.js";
 import { escapeHtml, inlineScript, jsonForScript } from "./escape.js";
+import { formatNumber } from "./format.js";
 import { type ExportFormat, exportTrials, fileStem } from "./export.js";
 import { type ImportanceResult, parameterImportance } from "./importance.js";
 import { PAGE_SCRIPT } from "./page-script.js";
@@ -70,12 +71,7 @@ function pageParams(data: StudyData): PageParam[] {
   });
 }
 
-const fmt = (v: number) =>
-  Number.isInteger(v)
-    ? String(v)
-    : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3
-      ? v.toExponential(4)
-      : String(+v.toPrecision(6));
+const fmt = formatNumber;
 const show = (v: Scalar | undefined) => (v === undefined ? "" : typeof v === "number" ? fmt(v) : String(v));
 
 function cell(text: string, sortValue: string | number = text, cls = ""): string {
@@ -102,7 +98,7 @@ function trialTable(data: StudyData, params: string[]): string {
           const v = t.values?.[i];
           return v === undefined || !Number.isFinite(v) ? cell("", "") : cell(fmt(v), v);
         }),
-        d === undefined ? cell("", "") : cell(d.toFixed(2), d),
+        d === undefined ? cell("", "") : cell(fmt(+d.toFixed(2)), d),
         ...params.map((p) => {
           const v = Object.hasOwn(t.params, p) ? t.params[p] : undefined;
           return cell(show(v), v === undefined ? "" : typeof v === "number" ? v : String(v));
@@ -170,6 +166,7 @@ table{border-collapse:collapse;font-size:12.5px;width:100%}th,td{border-bottom:1
 th{cursor:pointer;background:#f8f9fa;position:sticky;top:0}th[data-order=asc]::after{content:" ▲"}th[data-order=desc]::after{content:" ▼"}
 td.error{white-space:pre-wrap;color:#c92a2a;max-width:420px}.table-wrap{max-height:520px;overflow:auto}
 .state-complete{color:#1c7ed6}.state-pruned{color:#e8590c}.state-failed{color:#c92a2a}.state-running{color:#868e96}
+.toggle{font-size:13px;color:#495057;user-select:none}.toggle input{vertical-align:middle}
 pre{background:#f8f9fa;padding:12px;overflow:auto;font-size:12.5px}footer{color:#868e96;margin-top:32px;font-size:12px}`;
 
 const scriptHash = (code: string) => `'sha256-${createHash("sha256").update(code, "utf8").digest("base64")}'`;
@@ -210,7 +207,9 @@ export function renderReport(data: StudyData, options: RenderOptions = {}): stri
       "Optimization history",
       scored.length === 0
         ? note("No trial has completed yet.")
-        : objectives.map((_, k) => `<div class="chart" id="chart-history-${k}"></div>`).join(""),
+        : // Early outliers squash the axis: the page script enables the toggle when every value is positive.
+          '<label class="toggle"><input type="checkbox" id="history-log" disabled> log scale</label>' +
+            objectives.map((_, k) => `<div class="chart" id="chart-history-${k}"></div>`).join(""),
     ),
   );
   if (objectives.length >= 2)

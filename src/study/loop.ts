@@ -40,10 +40,14 @@ export type StudyEvent =
       /** The time budget in seconds, if any. */
       timeSeconds?: number;
       parallel: number;
+      /** The trials stored before this run (a resumed study's history: its elapsed time, its rungs). */
+      trials: readonly TrialRecord[];
     }
   | { type: "recovered"; trials: number[] }
   | { type: "trial-start"; trial: TrialRecord }
   | { type: "trial-end"; trial: TrialRecord }
+  /** A running trial's intermediate report (e.g. the trainer's epoch): `value` is the first objective's. */
+  | { type: "trial-report"; trial: number; step: number; value: number }
   | { type: "draining"; running: number }
   | { type: "stopping"; running: number }
   | { type: "end"; reason: StopReason };
@@ -162,6 +166,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     limit,
     ...(plan.budget.timeSeconds !== undefined ? { timeSeconds: plan.budget.timeSeconds } : {}),
     parallel,
+    trials: [...history.records],
   });
 
   const strategy = deps.createStrategy(plan.strategy, strategyInit(plan));
@@ -215,6 +220,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
           const v = typeof values === "number" ? values : values[metrics[0] as string];
           if (typeof v !== "number" || !Number.isFinite(v) || !Number.isFinite(step)) return false;
           await storage.reportIntermediate(rec.id, step, v);
+          emit({ type: "trial-report", trial: rec.number, step, value: v });
           const view = history.addIntermediate(rec.number, step, v);
           const direction = plan.objectives[0]?.direction ?? "minimize";
           if (view === undefined || pruner === undefined) return false;

@@ -212,6 +212,39 @@ if (!existsSync(CHROMIUM)) {
     await empty.page.close();
   });
 
+  test("absent conditional values sit on their own place below the parallel axes", async () => {
+    const data = smallStudy();
+    delete data.trials[0].params.act; // categorical: an "(absent)" category
+    delete data.trials[4].params.lr; // numeric (log): an "(absent)" tick under the axis
+    const { page, errors } = await open("absent", data);
+    const labels = await page.$$eval("#chart-parallel svg text", (ts) => ts.map((t) => t.textContent));
+    assert.is(labels.filter((l) => l === "(absent)").length, 2, labels.join("|"));
+    assert.equal(errors, []);
+    await page.close();
+  });
+
+  test("the history axis switches to a log scale, offered only when every value is positive", async () => {
+    const data = smallStudy();
+    data.trials[0].values = [500]; // an early outlier
+    const { page, errors } = await open("log", data);
+    const ticks = () => page.$$eval("#chart-history-0 svg text", (ts) => ts.map((t) => t.textContent ?? ""));
+    assert.not.ok(await page.$eval("#history-log", (e) => (e as unknown as { disabled: boolean }).disabled));
+    assert.not.ok((await ticks()).includes("0.1"));
+    await page.check("#history-log");
+    const logTicks = await ticks();
+    // Decades of a log axis: 0.1, 1, 10, 100, 1000 (ECharts groups thousands: "1,000").
+    for (const t of ["0.1", "1", "10", "100"]) assert.ok(logTicks.includes(t), logTicks.join("|"));
+    assert.equal(errors, []);
+    await page.close();
+
+    data.trials[1].values = [-1];
+    const negative = await open("nolog", data);
+    assert.ok(
+      await negative.page.$eval("#history-log", (e) => (e as unknown as { disabled: boolean }).disabled),
+    );
+    await negative.page.close();
+  });
+
   test("hostile names show as text and run nothing", async () => {
     const { page, errors } = await open("hostile", hostileStudy());
     assert.is(await page.evaluate("window.__pwned"), undefined);

