@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { bestTrials, formatNumber } from "../study/results.js";
+import { bestTrials } from "../study/results.js";
+import { formatNumber } from "../util/format.js";
 import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
 import { HpoError } from "../util/errors.js";
 import { coloursFor } from "./colour.js";

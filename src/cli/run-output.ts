@@ -4,7 +4,8 @@ import { resolve } from "../plan/resolve.js";
 import type { ObjectiveSpec, Plan, ResolvedTrainer } from "../plan/types.js";
 import type { TrialRecord } from "../storage/types.js";
 import { type StopReason, type StudyEvent, describeReason } from "../study/loop.js";
-import { bestTrials, formatNumber, rankTrials, trialJson } from "../study/results.js";
+import { bestTrials, rankTrials, trialJson } from "../study/results.js";
+import { formatNumber } from "../util/format.js";
 
 export type OutputMode = "bar" | "lines" | "json" | "quiet";
 

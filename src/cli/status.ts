@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { bestTrials, countStates, formatNumber } from "../study/results.js";
+import { bestTrials, countStates } from "../study/results.js";
+import { formatNumber } from "../util/format.js";
 import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
 
 /** `hpo status SPEC`: how far a study is: trials per state, budget, best value, running trials. */

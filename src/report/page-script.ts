@@ -5,7 +5,7 @@
  * inserts as HTML. Kept as a string: the package's TypeScript has no DOM types. Numbers are formatted
  * by the report's one formatter (format.ts), inlined from its source.
  */
-import { formatNumber } from "./format.js";
+import { formatNumber } from "../util/format.js";
 
 export const PAGE_SCRIPT = `(function () {
   "use strict";

@@ -19,7 +19,7 @@ import {
   stateCounts,
 } from "./data.js";
 import { escapeHtml, inlineScript, jsonForScript } from "./escape.js";
-import { formatNumber } from "./format.js";
+import { formatNumber } from "../util/format.js";
 import { type ExportFormat, exportTrials, fileStem } from "./export.js";
 import { type ImportanceResult, parameterImportance } from "./importance.js";
 import { PAGE_SCRIPT } from "./page-script.js";

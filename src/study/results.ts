@@ -60,11 +60,3 @@ export function trialJson(t: TrialRecord, objectives: readonly ObjectiveSpec[]):
   if (t.attributes["retryOf"] !== undefined) out["retry_of"] = t.attributes["retryOf"];
   return out;
 }
-
-/** A number short enough for a table or a progress line. */
-export function formatNumber(v: number | undefined): string {
-  if (v === undefined) return "";
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
-}

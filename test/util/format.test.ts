@@ -1,9 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { formatNumber } from "../../src/report/format.js";
+import { formatNumber } from "../../src/util/format.js";
 import { PAGE_SCRIPT } from "../../src/report/page-script.js";
 
-test("the report formats every number one way", () => {
+test("hpo formats every number one way, in the terminal and the report", () => {
+  assert.is(formatNumber(undefined), "");
   assert.is(formatNumber(3), "3");
   assert.is(formatNumber(12345), "12345");
   assert.is(formatNumber(0.1234567), "0.123457");
