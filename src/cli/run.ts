@@ -29,6 +29,7 @@ export interface RunFlags {
   isolate?: "thread" | "process";
   parallel?: number;
   trials?: number;
+  trialMemory?: number;
   quiet?: boolean;
   json?: boolean;
   backend?: string;
@@ -44,9 +45,17 @@ function positiveInt(v: string): number {
 function runOptions(cmd: Command): Command {
   return storageOption(cmd)
     .addOption(
-      new Option("--isolate <how>", "run trials in worker threads or child processes")
+      new Option(
+        "--isolate <how>",
+        "run trials in child processes (a runaway trial fails alone) or worker threads",
+      )
         .choices(["thread", "process"])
-        .default("thread"),
+        .default("process"),
+    )
+    .option(
+      "--trial-memory <mb>",
+      "JavaScript heap limit of each trial's worker, in MB (default 2048)",
+      positiveInt,
     )
     .option("--parallel <n>", "trials at once in this process (default: the budget's parallel)", positiveInt)
     .option("--trials <n>", "trial budget of the study (default: the budget's trials)", positiveInt)
@@ -96,6 +105,7 @@ export async function runFromCli(
       trials: flags.trials,
       parallel: flags.parallel,
       isolate: flags.isolate,
+      ...(flags.trialMemory !== undefined ? { trialMemoryMb: flags.trialMemory } : {}),
       drain: drain.signal,
       stop: stop.signal,
       onEvent: (e) => output.event(e),

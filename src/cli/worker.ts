@@ -17,9 +17,17 @@ export function registerWorker(program: Command, deps: CliDepsLoader = loadDefau
       .argument("<spec>", "the .hpo file (or Plan JSON) of the study"),
   )
     .addOption(
-      new Option("--isolate <how>", "run trials in worker threads or child processes")
+      new Option(
+        "--isolate <how>",
+        "run trials in child processes (a runaway trial fails alone) or worker threads",
+      )
         .choices(["thread", "process"])
-        .default("thread"),
+        .default("process"),
+    )
+    .option(
+      "--trial-memory <mb>",
+      "JavaScript heap limit of each trial's worker, in MB (default 2048)",
+      positiveInt,
     )
     .option("--parallel <n>", "trials at once in this process (default: the budget's parallel)", positiveInt)
     .option("--quiet", "print only the final summary")

@@ -45,25 +45,62 @@ interface Channel {
 
 const entry = new URL("./worker-entry.js", import.meta.url);
 
-function threadChannel(): Channel {
-  const w = new Worker(entry);
+/** JS heap of one trial worker by default (MB): a runaway objective fails its trial near here. */
+export const DEFAULT_TRIAL_MEMORY_MB = 2048;
+
+/** What the user sees when a trial exhausted its heap. */
+function outOfMemory(memoryMb: number): string {
+  return `the trial ran out of memory (JavaScript heap over ${memoryMb} MB; raise it with --trial-memory)`;
+}
+
+/**
+ * A worker thread. Its heap limit holds for gradual growth, but V8 aborts the whole process on some
+ * allocation patterns (one huge array) despite resourceLimits: use process isolation for untrusted code.
+ */
+function threadChannel(memoryMb: number): Channel {
+  const w = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
   let lastError = "";
-  w.on("error", (err) => (lastError = describeError(err)));
+  w.on(
+    "error",
+    (err) =>
+      (lastError =
+        (err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? outOfMemory(memoryMb)
+          : describeError(err)),
+  );
   return {
     post: (msg) => w.postMessage(msg),
     kill: () => void w.terminate(),
     onMessage: (fn) => w.on("message", fn),
     onExit: (fn) =>
       w.on("exit", (code) =>
-        fn(lastError ? `the worker crashed: ${lastError}` : `the worker exited with code ${code}`),
+        fn(
+          lastError.startsWith("the trial ran out")
+            ? lastError
+            : lastError
+              ? `the worker crashed: ${lastError}`
+              : `the worker exited with code ${code}`,
+        ),
       ),
   };
 }
 
-function processChannel(): Channel {
+/**
+ * A child process with its own heap limit: a trial that exhausts it ends only this process. Its
+ * stderr is passed through except V8's out-of-memory dump, which becomes the trial's failure reason.
+ */
+function processChannel(memoryMb: number): Channel {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith("--max-old-space-size"));
   const child: ChildProcess = fork(fileURLToPath(entry), [], {
     serialization: "advanced",
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", "inherit", "pipe", "ipc"],
+    execArgv: [...execArgv, `--max-old-space-size=${memoryMb}`],
+  });
+  let oom = false;
+  child.stderr?.on("data", (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (!oom && /<--- Last few GCs --->|heap out of memory|Reached heap limit/.test(text)) oom = true;
+    if (!oom) process.stderr.write(chunk);
   });
   return {
     post: (msg) => child.connected && child.send(msg),
@@ -72,9 +109,11 @@ function processChannel(): Channel {
     onExit: (fn) =>
       child.on("exit", (code, signal) =>
         fn(
-          signal
-            ? `the worker process was killed by ${signal}`
-            : `the worker process exited with code ${code}`,
+          oom
+            ? outOfMemory(memoryMb)
+            : signal
+              ? `the worker process was killed by ${signal}`
+              : `the worker process exited with code ${code}`,
         ),
       ),
   };
@@ -103,11 +142,12 @@ export class PoolRunner implements TrialRunner {
 
   constructor(
     private readonly source: ObjectiveSource,
-    private readonly isolate: "thread" | "process" = "thread",
+    private readonly isolate: "thread" | "process" = "process",
+    private readonly memoryMb = DEFAULT_TRIAL_MEMORY_MB,
   ) {}
 
   private spawn(): Slot {
-    const channel = this.isolate === "process" ? processChannel() : threadChannel();
+    const channel = this.isolate === "process" ? processChannel(this.memoryMb) : threadChannel(this.memoryMb);
     const slot: Slot = { channel, dead: false };
     channel.onMessage((msg) => this.onMessage(slot, msg));
     channel.onExit((why) => {
