@@ -136,7 +136,8 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
   const { plan, storage, deps } = opts;
   const emit = opts.onEvent ?? (() => {});
   const { study, resumed } = await openStudy(storage, plan, opts);
-  const limit = opts.trials ?? plan.budget.trials;
+  // A joining worker follows the study's stored budget, not the trials of its own copy of the spec.
+  const limit = opts.trials ?? (opts.join ? study.plan.budget.trials : plan.budget.trials);
   const parallel = Math.max(1, Math.floor(opts.parallel ?? plan.budget.parallel ?? 1));
   const timeoutMs =
     plan.budget.trialTimeoutSeconds !== undefined ? plan.budget.trialTimeoutSeconds * 1000 : undefined;
