@@ -52,7 +52,8 @@ for (const file of files) {
   }
   const ok = out.code === 0;
   if (!ok) failed++;
-  const skips = out.text.split("\n").filter((l) => l.includes("skip:"));
+  // Skips (with their reason) and reported-not-failed findings are shown even when the file passed.
+  const skips = out.text.split("\n").filter((l) => l.includes("skip:") || l.includes("report:"));
   console.log(`${ok ? "ok  " : "FAIL"} faults/${file} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   for (const s of skips) console.log(`     ${s.trim()}`);
   if (!ok) console.log(out.text.replace(/\x1b\[[0-9;]*m/g, ""));

@@ -6,7 +6,8 @@ import { createSandbox, pgUnavailable } from "../helpers/pg-sandbox.js";
 import { testPlan } from "../helpers/runtime-plans.js";
 import { skipWithReason } from "../helpers/skip.js";
 
-const fast = { attempts: 8, baseDelayMs: 20, maxDelayMs: 200 };
+// Many quick attempts: the test terminates connections far more often than any real outage would.
+const fast = { attempts: 40, baseDelayMs: 20, maxDelayMs: 200 };
 
 test("connection-loss errors are told from bad statements", () => {
   assert.ok(
@@ -37,7 +38,7 @@ else {
       const killer = (async () => {
         while (!stop) {
           kills += await box.terminate();
-          await new Promise((r) => setTimeout(r, 15));
+          await new Promise((r) => setTimeout(r, 40));
         }
       })();
       const work = async (w: number) => {
@@ -49,9 +50,12 @@ else {
           assert.ok(await storage.finishTrial(t.id, { state: "complete", values: [i] }));
         }
       };
-      await Promise.all([work(0), work(1), work(2), work(3)]);
-      stop = true;
-      await killer;
+      try {
+        await Promise.all([work(0), work(1), work(2), work(3)]);
+      } finally {
+        stop = true;
+        await killer;
+      }
       const trials = await storage.getTrials(study.id);
       assert.is(trials.length, 100, "one trial per createTrial, none doubled by a retry");
       assert.equal(
