@@ -113,7 +113,7 @@ test("the TS Philox reference and the deterministic elementary functions agree w
   for (let i = 0; i < 500; i++) {
     const base = 0.05 + rand() * 3;
     for (const exponent of [1, 2, 16, -16, 21, -64, 2.5, -7.25, 65, 1 / 16]) {
-      const want = base ** exponent;
+      const want = Math.pow(base, exponent);
       const got = pow(base, exponent);
       assert.ok(
         Math.abs(got - want) <= 5e-14 * Math.abs(want),
