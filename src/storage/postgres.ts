@@ -135,8 +135,23 @@ export class PostgresStorage implements Storage {
     );
   }
 
-  /** Not retried: a server that does not answer at the start is reported at once. */
+  /**
+   * A connection lost during the migration is retried; a server that does not answer at all
+   * (refused, unknown host, connect timeout) is reported at once.
+   */
   private async migrate(): Promise<void> {
+    const absent = (err: unknown) =>
+      ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"].includes(String((err as { code?: unknown })?.code)) ||
+      /timeout exceeded when trying to connect/i.test(String((err as { message?: unknown })?.message));
+    await withRetry(
+      () => this.migrateOnce(),
+      (err) => isConnectionLoss(err) && !absent(err),
+      (err) => err,
+      this.policy,
+    );
+  }
+
+  private async migrateOnce(): Promise<void> {
     await this.tx(async (c) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
       await c.query("CREATE TABLE IF NOT EXISTS hpo_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
