@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type StopReason, runStudy } from "../study/loop.js";
+import { ISOLATIONS, type Isolation } from "../study/runner.js";
 import { type OutputMode, RunOutput } from "./run-output.js";
 import { type CliDepsLoader, loadDefaultDeps, openSpec, storageOption } from "./study-cli.js";
 
@@ -33,9 +34,10 @@ export const SIGNAL_EXIT: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, 
 export interface RunFlags {
   storage?: string;
   newStudy?: boolean;
-  isolate?: "thread" | "process";
+  isolate?: Isolation;
   parallel?: number;
   trials?: number;
+  trialMemory?: number;
   quiet?: boolean;
   json?: boolean;
   backend?: string;
@@ -51,9 +53,17 @@ function positiveInt(v: string): number {
 function runOptions(cmd: Command): Command {
   return storageOption(cmd)
     .addOption(
-      new Option("--isolate <how>", "run trials in worker threads or child processes")
-        .choices(["thread", "process"])
-        .default("thread"),
+      new Option(
+        "--isolate <how>",
+        "where trials run: auto (a user module in child processes, so a runaway trial fails alone; hpo's own objectives in worker threads), process or thread",
+      )
+        .choices([...ISOLATIONS])
+        .default("auto"),
+    )
+    .option(
+      "--trial-memory <mb>",
+      "JavaScript heap limit of each trial's worker, in MB (default 2048)",
+      positiveInt,
     )
     .option("--parallel <n>", "trials at once in this process (default: the budget's parallel)", positiveInt)
     .option("--trials <n>", "trial budget of the study (default: the budget's trials)", positiveInt)
@@ -111,6 +121,7 @@ export async function runFromCli(
       trials: flags.trials,
       parallel: flags.parallel,
       isolate: flags.isolate,
+      ...(flags.trialMemory !== undefined ? { trialMemoryMb: flags.trialMemory } : {}),
       drain: drain.signal,
       stop: stop.signal,
       onEvent: (e) => output.event(e),

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { STALE_MS, isAbandoned } from "../study/liveness.js";
 import { bestTrials, countStates } from "../study/results.js";
 import { formatNumber } from "../util/format.js";
 import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
@@ -21,6 +22,9 @@ export function registerStatus(program: Command, deps: CliDepsLoader = loadDefau
         const best = bestTrials(trials, study.plan.objectives);
         const budget = plan.budget.trials;
         const counted = trials.filter((t) => t.attributes["abandoned"] !== true).length;
+        // Running trials whose process is gone (dead pid here, or an old heartbeat): the next run retries them.
+        const now = Date.now();
+        const lost = new Set(trials.filter((t) => isAbandoned(t, now, STALE_MS)).map((t) => t.number));
         if (flags.json) {
           process.stdout.write(
             `${JSON.stringify({
@@ -31,6 +35,7 @@ export function registerStatus(program: Command, deps: CliDepsLoader = loadDefau
               counted,
               budget: budget ?? null,
               states: counts,
+              lost: [...lost],
               best: best.map((t) => ({ number: t.number, values: t.values, params: t.params })),
             })}\n`,
           );
@@ -50,7 +55,9 @@ export function registerStatus(program: Command, deps: CliDepsLoader = loadDefau
           lines.push(`pareto   ${best.length} trials (${best.map((t) => t.number).join(", ")})`);
         const running = trials.filter((t) => t.state === "running");
         if (running.length)
-          lines.push(`running  ${running.map((t) => `${t.number} (${t.worker ?? "?"})`).join(", ")}`);
+          lines.push(
+            `running  ${running.map((t) => `${t.number} (${t.worker ?? "?"}${lost.has(t.number) ? ", lost: its process is gone" : ""})`).join(", ")}`,
+          );
         process.stdout.write(`${lines.join("\n")}\n`);
       } finally {
         await storage.close();

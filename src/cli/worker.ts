@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { ISOLATIONS } from "../study/runner.js";
 import { runFromCli, type RunFlags } from "./run.js";
 import { type CliDepsLoader, loadDefaultDeps, storageOption } from "./study-cli.js";
 
@@ -17,9 +18,17 @@ export function registerWorker(program: Command, deps: CliDepsLoader = loadDefau
       .argument("<spec>", "the .hpo file (or Plan JSON) of the study"),
   )
     .addOption(
-      new Option("--isolate <how>", "run trials in worker threads or child processes")
-        .choices(["thread", "process"])
-        .default("thread"),
+      new Option(
+        "--isolate <how>",
+        "where trials run: auto (a user module in child processes, so a runaway trial fails alone; hpo's own objectives in worker threads), process or thread",
+      )
+        .choices([...ISOLATIONS])
+        .default("auto"),
+    )
+    .option(
+      "--trial-memory <mb>",
+      "JavaScript heap limit of each trial's worker, in MB (default 2048)",
+      positiveInt,
     )
     .option("--parallel <n>", "trials at once in this process (default: the budget's parallel)", positiveInt)
     .option("--quiet", "print only the final summary")

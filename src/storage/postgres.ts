@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Plan } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
@@ -10,6 +11,7 @@ import {
   trialFromRow,
 } from "./rows.js";
 import type { TrialResult } from "../plan/trial.js";
+import { type RetryPolicy, DEFAULT_RETRY, storageFailure, withRetry } from "./retry.js";
 import type { NewTrial, Storage, StudyRecord, TrialRecord } from "./types.js";
 
 /** Schema migrations, applied in order; `hpo_meta.schema_version` records how many ran. Append only. */
@@ -45,7 +47,44 @@ const MIGRATIONS: string[] = [
      value DOUBLE PRECISION NOT NULL,
      PRIMARY KEY (trial_id, step)
    );`,
+  // Each createTrial carries a request id, so a retry after a lost reply finds its trial instead of
+  // taking a second number.
+  `ALTER TABLE hpo_trials ADD COLUMN request TEXT;
+   CREATE UNIQUE INDEX hpo_trials_request ON hpo_trials (study_id, request) WHERE request IS NOT NULL;`,
 ];
+
+/** SQLSTATEs that a new connection (or a new try) may cure: connection loss, shutdown, conflicts. */
+const TRANSIENT_SQLSTATE = new Set(["57P01", "57P02", "57P03", "40001", "40P01", "53300"]);
+const TRANSIENT_ERRNO = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+
+/** Whether a failure is the connection going away (or a server restarting) rather than a bad statement. */
+export function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === "string" ? e.code : "";
+  if (TRANSIENT_SQLSTATE.has(code) || TRANSIENT_ERRNO.has(code) || code.startsWith("08")) return true;
+  const message = typeof e?.message === "string" ? e.message : "";
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
+    message,
+  );
+}
+
+/** The server a connection string names, as `host:port/database` (never the user or password). */
+export function serverOf(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.hostname || u.searchParams.get("host") || "localhost";
+    return `${host}:${u.port || "5432"}${u.pathname || "/"}`;
+  } catch {
+    return redact(url);
+  }
+}
 
 /** Any constant: serializes concurrent migrations of one database. */
 const MIGRATION_LOCK = 0x68706f;
@@ -58,13 +97,18 @@ export class PostgresStorage implements Storage {
   private constructor(
     readonly url: string,
     private readonly pool: pg.Pool,
+    private readonly policy: RetryPolicy,
   ) {}
 
   /** Connects and brings the schema up to date; a server that does not answer is a clear HpoError. */
-  static async open(url: string): Promise<PostgresStorage> {
+  static async open(url: string, policy: RetryPolicy = DEFAULT_RETRY): Promise<PostgresStorage> {
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
-    pool.on("error", () => {}); // an idle client dropped by the server: the next query reconnects
-    const storage = new PostgresStorage(url, pool);
+    // An idle client dropped by the server: the pool discards it and the next query reconnects.
+    pool.on("error", () => {});
+    // A client in use that loses its connection: without a listener its 'error' event would kill the
+    // process; its query fails on its own and is retried by run().
+    pool.on("connect", (client) => client.on("error", () => {}));
+    const storage = new PostgresStorage(url, pool, policy);
     try {
       await storage.migrate();
     } catch (err) {
@@ -80,7 +124,34 @@ export class PostgresStorage implements Storage {
     return storage;
   }
 
+  /** Runs one storage call, retrying it on a lost connection; a final failure names the server. */
+  private run<T>(what: string, fn: (attempt: number) => Promise<T>): Promise<T> {
+    return withRetry(
+      fn,
+      isConnectionLoss,
+      (err, attempts) =>
+        storageFailure(`at PostgreSQL server ${serverOf(this.url)} (${what})`, err, attempts),
+      this.policy,
+    );
+  }
+
+  /**
+   * A connection lost during the migration is retried; a server that does not answer at all
+   * (refused, unknown host, connect timeout) is reported at once.
+   */
   private async migrate(): Promise<void> {
+    const absent = (err: unknown) =>
+      ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"].includes(String((err as { code?: unknown })?.code)) ||
+      /timeout exceeded when trying to connect/i.test(String((err as { message?: unknown })?.message));
+    await withRetry(
+      () => this.migrateOnce(),
+      (err) => isConnectionLoss(err) && !absent(err),
+      (err) => err,
+      this.policy,
+    );
+  }
+
+  private async migrateOnce(): Promise<void> {
     await this.tx(async (c) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
       await c.query("CREATE TABLE IF NOT EXISTS hpo_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -102,56 +173,103 @@ export class PostgresStorage implements Storage {
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await c.query("BEGIN");
       const out = await fn(c);
       await c.query("COMMIT");
       return out;
     } catch (err) {
-      await c.query("ROLLBACK").catch(() => {});
+      if (isConnectionLoss(err)) broken = err instanceof Error ? err : new Error(String(err));
+      else await c.query("ROLLBACK").catch(() => {});
       throw err;
     } finally {
-      c.release();
+      // A client whose connection broke is destroyed, not handed to the next caller.
+      c.release(broken);
     }
   }
 
   async getStudy(name: string): Promise<StudyRecord | undefined> {
-    const r = await this.pool.query<StudyRow>("SELECT * FROM hpo_studies WHERE name = $1", [name]);
-    return r.rows[0] && studyFromRow(r.rows[0]);
+    return this.run("read a study", async () => {
+      const r = await this.pool.query<StudyRow>("SELECT * FROM hpo_studies WHERE name = $1", [name]);
+      return r.rows[0] && studyFromRow(r.rows[0]);
+    });
   }
 
   async createStudy(name: string, plan: Plan): Promise<StudyRecord> {
-    try {
-      const r = await this.pool.query<StudyRow>(
-        "INSERT INTO hpo_studies (name, plan, created_at) VALUES ($1, $2, $3) RETURNING *",
-        [name, toJson(plan), Date.now()],
-      );
-      return studyFromRow(r.rows[0]!);
-    } catch (err) {
-      if ((err as { code?: string }).code === "23505") throw new HpoError(`study \`${name}\` already exists`);
-      throw err;
-    }
+    const json = toJson(plan);
+    return this.run("create a study", async (attempt) => {
+      try {
+        const r = await this.pool.query<StudyRow>(
+          "INSERT INTO hpo_studies (name, plan, created_at) VALUES ($1, $2, $3) RETURNING *",
+          [name, json, Date.now()],
+        );
+        return studyFromRow(r.rows[0]!);
+      } catch (err) {
+        if ((err as { code?: string }).code !== "23505") throw err;
+        // A retry whose first try committed before its reply was lost finds its own study.
+        const mine =
+          attempt > 0
+            ? await this.pool.query<StudyRow>("SELECT * FROM hpo_studies WHERE name = $1", [name])
+            : undefined;
+        if (mine?.rows[0] && mine.rows[0].plan === json) return studyFromRow(mine.rows[0]);
+        throw new HpoError(`study \`${name}\` already exists`);
+      }
+    });
   }
 
   async renameStudy(name: string, newName: string): Promise<void> {
-    try {
-      const r = await this.pool.query("UPDATE hpo_studies SET name = $1 WHERE name = $2", [newName, name]);
-      if (r.rowCount === 0) throw new HpoError(`no study named \`${name}\``);
-    } catch (err) {
-      if ((err as { code?: string }).code === "23505")
-        throw new HpoError(`study \`${newName}\` already exists`);
-      throw err;
-    }
+    await this.run("rename a study", async (attempt) => {
+      try {
+        const r = await this.pool.query("UPDATE hpo_studies SET name = $1 WHERE name = $2", [newName, name]);
+        if (r.rowCount !== 0) return;
+        // A retry after a lost reply: the first try renamed it.
+        if (
+          attempt > 0 &&
+          (await this.pool.query("SELECT 1 FROM hpo_studies WHERE name = $1", [newName])).rowCount
+        )
+          return;
+        throw new HpoError(`no study named \`${name}\``);
+      } catch (err) {
+        if ((err as { code?: string }).code === "23505")
+          throw new HpoError(`study \`${newName}\` already exists`);
+        throw err;
+      }
+    });
   }
 
   async listStudies(): Promise<StudyRecord[]> {
-    const r = await this.pool.query<StudyRow>("SELECT * FROM hpo_studies ORDER BY id");
-    return r.rows.map(studyFromRow);
+    return this.run("list studies", async () => {
+      const r = await this.pool.query<StudyRow>("SELECT * FROM hpo_studies ORDER BY id");
+      return r.rows.map(studyFromRow);
+    });
   }
 
   async createTrial(studyId: number, trial: NewTrial, limit?: number): Promise<TrialRecord | undefined> {
     const now = Date.now();
+    const request = randomUUID();
+    return this.run("start a trial", (attempt) =>
+      this.createTrialOnce(studyId, trial, limit, now, request, attempt),
+    );
+  }
+
+  private async createTrialOnce(
+    studyId: number,
+    trial: NewTrial,
+    limit: number | undefined,
+    now: number,
+    request: string,
+    attempt: number,
+  ): Promise<TrialRecord | undefined> {
     return this.tx(async (c) => {
+      if (attempt > 0) {
+        // The first try may have committed before its reply was lost: then that trial is the answer.
+        const prior = await c.query<TrialRow>(
+          "SELECT * FROM hpo_trials WHERE study_id = $1 AND request = $2",
+          [studyId, request],
+        );
+        if (prior.rows[0]) return trialFromRow(prior.rows[0], []);
+      }
       const r = await c.query<{ next: number; counted: number }>(
         "SELECT next_number AS next, counted FROM hpo_studies WHERE id = $1 FOR UPDATE",
         [studyId],
@@ -165,8 +283,8 @@ export class PostgresStorage implements Storage {
         [studyId],
       );
       const ins = await c.query<TrialRow>(
-        `INSERT INTO hpo_trials (study_id, number, state, params, attributes, worker, fidelity, started_at, heartbeat)
-         VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $7) RETURNING *`,
+        `INSERT INTO hpo_trials (study_id, number, state, params, attributes, worker, fidelity, started_at, heartbeat, request)
+         VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $7, $8) RETURNING *`,
         [
           studyId,
           Number(next),
@@ -175,6 +293,7 @@ export class PostgresStorage implements Storage {
           trial.worker,
           trial.fidelity ? toJson(trial.fidelity) : null,
           now,
+          request,
         ],
       );
       return trialFromRow(ins.rows[0]!, []);
@@ -182,25 +301,45 @@ export class PostgresStorage implements Storage {
   }
 
   async reportIntermediate(trialId: number, step: number, value: number): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO hpo_intermediate (trial_id, step, value) VALUES ($1, $2, $3)
-       ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value`,
-      [trialId, step, value],
+    // An upsert per (trial, step): repeating it changes nothing.
+    await this.run("record an intermediate value", () =>
+      this.pool.query(
+        `INSERT INTO hpo_intermediate (trial_id, step, value) VALUES ($1, $2, $3)
+         ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value`,
+        [trialId, step, value],
+      ),
     );
   }
 
   async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
     if (trialIds.length === 0) return;
-    await this.pool.query("UPDATE hpo_trials SET heartbeat = $1 WHERE id = ANY($2) AND state = 'running'", [
-      now,
-      trialIds,
-    ]);
+    await this.run("refresh heartbeats", () =>
+      this.pool.query("UPDATE hpo_trials SET heartbeat = $1 WHERE id = ANY($2) AND state = 'running'", [
+        now,
+        trialIds,
+      ]),
+    );
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<boolean> {
+    const finishedAt = Date.now();
+    return this.run("store a trial's result", (attempt) =>
+      this.finishTrialOnce(trialId, result, finishedAt, attempt),
+    );
+  }
+
+  private async finishTrialOnce(
+    trialId: number,
+    result: TrialResult,
+    finishedAt: number,
+    attempt: number,
+  ): Promise<boolean> {
     return this.tx(async (c) => {
       const r = await c.query<TrialRow>("SELECT * FROM hpo_trials WHERE id = $1 FOR UPDATE", [trialId]);
       const row = r.rows[0];
+      // A retry whose first try committed before its reply was lost finds its own result stored.
+      if (attempt > 0 && row && Number(row.finished_at) === finishedAt && row.state === result.state)
+        return true;
       if (row?.state !== "running") return false;
       const attributes = { ...JSON.parse(row.attributes), ...(result.attributes ?? {}) };
       const counted = attributes.abandoned === true ? 0 : 1;
@@ -215,7 +354,7 @@ export class PostgresStorage implements Storage {
           result.error ?? null,
           toJson(attributes),
           counted,
-          Date.now(),
+          finishedAt,
           trialId,
         ],
       );
@@ -224,6 +363,10 @@ export class PostgresStorage implements Storage {
   }
 
   async getTrials(studyId: number): Promise<TrialRecord[]> {
+    return this.run("read trials", () => this.getTrialsOnce(studyId));
+  }
+
+  private async getTrialsOnce(studyId: number): Promise<TrialRecord[]> {
     return this.tx(async (c) => {
       const rows = await c.query<TrialRow>("SELECT * FROM hpo_trials WHERE study_id = $1 ORDER BY number", [
         studyId,
@@ -239,6 +382,10 @@ export class PostgresStorage implements Storage {
   }
 
   async getTrial(trialId: number): Promise<TrialRecord | undefined> {
+    return this.run("read a trial", () => this.getTrialOnce(trialId));
+  }
+
+  private async getTrialOnce(trialId: number): Promise<TrialRecord | undefined> {
     const r = await this.pool.query<TrialRow>("SELECT * FROM hpo_trials WHERE id = $1", [trialId]);
     if (!r.rows[0]) return undefined;
     const inter = await this.pool.query<{ trial_id: string; step: number; value: number }>(

@@ -12,6 +12,7 @@ import {
   trialFromRow,
 } from "./rows.js";
 import type { TrialResult } from "../plan/trial.js";
+import { type RetryPolicy, storageFailure, withRetry } from "./retry.js";
 import type { NewTrial, Storage, StudyRecord, TrialRecord } from "./types.js";
 
 /**
@@ -74,11 +75,14 @@ export class SqliteStorage implements Storage {
   constructor(
     readonly path: string,
     private readonly sync: SqliteSync = "full",
+    /** Busy timeout of each statement, then retries of the whole write (tests shorten both). */
+    busyTimeoutMs = 10_000,
+    private readonly retry: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000 },
   ) {
     this.url = `sqlite:${path}${sync === "full" ? "" : `?synchronous=${sync}`}`;
     try {
       if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path, { timeout: 10_000 });
+      this.db = new Database(path, { timeout: busyTimeoutMs });
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
@@ -143,6 +147,19 @@ export class SqliteStorage implements Storage {
       .immediate();
   }
 
+  /**
+   * Runs a write; a database still locked by another process after the busy timeout is retried a
+   * few times (a failed transaction changed nothing), then is a clean error naming the file.
+   */
+  private busy<T>(what: string, fn: () => T): Promise<T> {
+    return withRetry(
+      async () => fn(),
+      (err) => String((err as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY"),
+      (err, attempts) => storageFailure(`\`${this.path}\` (${what})`, err, attempts),
+      this.retry,
+    );
+  }
+
   async getStudy(name: string): Promise<StudyRecord | undefined> {
     const row = this.stmts.studyByName.get(name);
     return row && studyFromRow(row);
@@ -181,26 +198,28 @@ export class SqliteStorage implements Storage {
 
   async createTrial(studyId: number, trial: NewTrial, limit?: number): Promise<TrialRecord | undefined> {
     const now = Date.now();
-    const created = this.db
-      .transaction(() => {
-        const study = this.stmts.nextNumber.get(studyId);
-        if (!study) throw new HpoError(`no study with id ${studyId}`);
-        const { next, counted } = study;
-        if (limit !== undefined && counted >= limit) return undefined;
-        this.stmts.takeNumber.run(studyId);
-        const r = this.stmts.insertTrial.run(
-          studyId,
-          next,
-          toJson(trial.params),
-          toJson(trial.attributes ?? {}),
-          trial.worker,
-          trial.fidelity ? toJson(trial.fidelity) : null,
-          now,
-          now,
-        );
-        return { id: Number(r.lastInsertRowid), number: next };
-      })
-      .immediate();
+    const created = await this.busy("start a trial", () =>
+      this.db
+        .transaction(() => {
+          const study = this.stmts.nextNumber.get(studyId);
+          if (!study) throw new HpoError(`no study with id ${studyId}`);
+          const { next, counted } = study;
+          if (limit !== undefined && counted >= limit) return undefined;
+          this.stmts.takeNumber.run(studyId);
+          const r = this.stmts.insertTrial.run(
+            studyId,
+            next,
+            toJson(trial.params),
+            toJson(trial.attributes ?? {}),
+            trial.worker,
+            trial.fidelity ? toJson(trial.fidelity) : null,
+            now,
+            now,
+          );
+          return { id: Number(r.lastInsertRowid), number: next };
+        })
+        .immediate(),
+    );
     if (!created) return undefined;
     const t: TrialRecord = {
       id: created.id,
@@ -219,13 +238,15 @@ export class SqliteStorage implements Storage {
   }
 
   async reportIntermediate(trialId: number, step: number, value: number): Promise<void> {
-    this.stmts.report.run(trialId, step, value);
+    await this.busy("record an intermediate value", () => this.stmts.report.run(trialId, step, value));
   }
 
   async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
-    this.db.transaction(() => {
-      for (const id of trialIds) this.stmts.heartbeat.run(now, id);
-    })();
+    await this.busy("refresh heartbeats", () =>
+      this.db.transaction(() => {
+        for (const id of trialIds) this.stmts.heartbeat.run(now, id);
+      })(),
+    );
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<boolean> {
@@ -246,7 +267,7 @@ export class SqliteStorage implements Storage {
       );
       return true;
     });
-    return this.durably(() => finish.immediate());
+    return this.busy("store a trial's result", () => this.durably(() => finish.immediate()));
   }
 
   async getTrials(studyId: number): Promise<TrialRecord[]> {

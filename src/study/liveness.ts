@@ -33,8 +33,28 @@ function splitWorker(w: string): [string, string] {
 }
 
 /**
+ * How many times one configuration is retried after the processes running it died. Bounded so that a
+ * configuration that kills its host (a native crash under thread isolation) cannot loop forever.
+ */
+export const MAX_RETRIES = 5;
+
+/** How many retries a trial is (0 for an original), counting older records without `attempt` as 1. */
+export function retryAttempt(t: Pick<TrialRecord, "attributes">): number {
+  const a = t.attributes["attempt"];
+  if (typeof a === "number") return a;
+  return t.attributes["retryOf"] === undefined ? 0 : 1;
+}
+
+/** The attributes of the retry of an abandoned trial: the original's number and the attempt. */
+export function retryAttributes(t: Pick<TrialRecord, "attributes" | "number">): Record<string, number> {
+  const root = t.attributes["retryOf"];
+  return { retryOf: typeof root === "number" ? root : t.number, attempt: retryAttempt(t) + 1 };
+}
+
+/**
  * Marks trials left running by dead processes as failed (not counted against the budget) and returns
- * the configurations to retry: each abandoned trial once, a retry that is abandoned again not at all.
+ * the configurations to retry: each abandoned trial, including a retry that was itself abandoned, up
+ * to MAX_RETRIES times per configuration.
  * Only the process whose update wins retries a trial, so two resuming processes never both do.
  */
 export async function recoverAbandoned(
@@ -51,7 +71,7 @@ export async function recoverAbandoned(
       error: `abandoned: the process running it (${t.worker ?? "unknown"}) stopped`,
       attributes: { abandoned: true },
     });
-    if (won && t.attributes["retryOf"] === undefined) retry.push(t);
+    if (won && retryAttempt(t) < MAX_RETRIES) retry.push(t);
   }
   return retry;
 }

@@ -10,10 +10,10 @@ import {
 } from "../storage/types.js";
 import { type Pruner, type Strategy, type StrategyInit, strategyInit } from "../strategies/types.js";
 import { HpoError } from "../util/errors.js";
-import { HEARTBEAT_MS, STALE_MS, recoverAbandoned, workerId } from "./liveness.js";
+import { HEARTBEAT_MS, STALE_MS, recoverAbandoned, retryAttributes, workerId } from "./liveness.js";
 import type { ObjectiveFn, ObjectiveSource } from "./objective.js";
 import { planDifferences } from "./plan-diff.js";
-import { InlineRunner, PoolRunner, type TrialRunner } from "./runner.js";
+import { InlineRunner, type Isolation, PoolRunner, type TrialRunner } from "./runner.js";
 
 /** What the study loop needs from the rest of hpo, injected so the loop is testable alone. */
 export interface StudyDeps {
@@ -63,8 +63,10 @@ export interface RunStudyOptions {
   /** Overrides of the Plan's budget. */
   trials?: number;
   parallel?: number;
-  /** Where trials run: worker threads (default) or child processes. Ignored with `objective`. */
-  isolate?: "thread" | "process";
+  /** Where trials run (runner.ts `isolationFor`; default `auto`). Ignored with `objective`. */
+  isolate?: Isolation;
+  /** JS heap limit of each trial worker in MB (default DEFAULT_TRIAL_MEMORY_MB). */
+  trialMemoryMb?: number;
   /** Run this function in-process instead of the Plan's objective (the programmatic API). */
   objective?: ObjectiveFn;
   /** Aborted: stop asking for trials and wait for the running ones. */
@@ -84,6 +86,11 @@ export interface StudyRunResult {
   /** How many trials this run finished. */
   ran: number;
 }
+
+/** How often a process whose budget is taken checks whether its peers' trials have ended. */
+const PEER_POLL_MS = 1_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** How often another process's new trials are read back from storage for the strategy. */
 const REFRESH_MS = 1_000;
@@ -133,7 +140,8 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
   const { plan, storage, deps } = opts;
   const emit = opts.onEvent ?? (() => {});
   const { study, resumed } = await openStudy(storage, plan, opts);
-  const limit = opts.trials ?? plan.budget.trials;
+  // A joining worker follows the study's stored budget, not the trials of its own copy of the spec.
+  const limit = opts.trials ?? (opts.join ? study.plan.budget.trials : plan.budget.trials);
   const parallel = Math.max(1, Math.floor(opts.parallel ?? plan.budget.parallel ?? 1));
   const timeoutMs =
     plan.budget.trialTimeoutSeconds !== undefined ? plan.budget.trialTimeoutSeconds * 1000 : undefined;
@@ -173,7 +181,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
   const pruner = deps.createPruner(plan.pruner);
   const runner: TrialRunner = opts.objective
     ? new InlineRunner(opts.objective)
-    : new PoolRunner(deps.objectiveSource(plan), opts.isolate ?? "thread");
+    : new PoolRunner(deps.objectiveSource(plan), opts.isolate ?? "auto", opts.trialMemoryMb);
 
   const running = new Map<number, Promise<void>>();
   let fatal: unknown;
@@ -255,13 +263,21 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     running.set(rec.id, p);
   };
 
+  /** Whether other processes still run trials of this study (after failing those of dead ones). */
+  const peersRunning = async (): Promise<boolean> => {
+    await history.refresh();
+    await recover();
+    if (retries.length > 0) return true;
+    return history.records.some((t) => t?.state === "running" && t.worker !== me);
+  };
+
   /** Starts up to `free` trials; false once the budget is full or the strategy has nothing to offer. */
   const fill = async (free: number): Promise<"ok" | "full" | "empty"> => {
     while (retries.length > 0 && free > 0) {
       const old = retries.shift()!;
       const rec = await storage.createTrial(
         study.id,
-        { params: old.params, worker: me, attributes: { retryOf: old.number }, fidelity: old.fidelity },
+        { params: old.params, worker: me, attributes: retryAttributes(old), fidelity: old.fidelity },
         limit,
       );
       if (!rec) return "full";
@@ -300,18 +316,23 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
         else if (plan.budget.maxFailed !== undefined && history.failed() >= plan.budget.maxFailed)
           reason = "max-failed";
       }
-      let asked: "ok" | "full" | "empty" | "idle" = "idle";
+      let asked: "ok" | "full" | "empty" | "idle" | "peers" = "idle";
       if (reason === undefined && running.size < parallel) {
         asked = await fill(parallel - running.size);
-        if (asked === "full") reason = "trials";
-        else if (asked === "empty" && running.size === 0) reason = "exhausted";
+        // The budget is taken, but a peer's trials may still fail or be abandoned (a peer killed in
+        // the last seconds): wait for them so that their retries run and the budget ends exact.
+        if (asked === "full") {
+          if (await peersRunning()) asked = "peers";
+          else reason = "trials";
+        } else if (asked === "empty" && running.size === 0) reason = "exhausted";
       }
       if (running.size === 0) {
         if (reason !== undefined || fatal !== undefined) break;
+        if (asked === "peers") await Promise.race([woken(), sleep(PEER_POLL_MS)]);
         continue;
       }
       // Wait for a trial to end (or a signal, or the deadline) unless there is room to start more now.
-      if (reason !== undefined || running.size >= parallel || asked === "empty") {
+      if (reason !== undefined || running.size >= parallel || asked === "empty" || asked === "peers") {
         const wait = woken();
         await Promise.race([wait, ...running.values()]);
       }

@@ -48,25 +48,62 @@ const entry = new URL("./worker-entry.js", import.meta.url);
 const shareEntry = new URL("./share-entry.js", import.meta.url);
 const log = debuglog("hpo");
 
-function threadChannel(): Channel {
-  const w = new Worker(entry);
+/** JS heap of one trial worker by default (MB): a runaway objective fails its trial near here. */
+export const DEFAULT_TRIAL_MEMORY_MB = 2048;
+
+/** What the user sees when a trial exhausted its heap. */
+function outOfMemory(memoryMb: number): string {
+  return `the trial ran out of memory (JavaScript heap over ${memoryMb} MB; raise it with --trial-memory)`;
+}
+
+/**
+ * A worker thread. Its heap limit holds for gradual growth, but V8 aborts the whole process on some
+ * allocation patterns (one huge array) despite resourceLimits: use process isolation for untrusted code.
+ */
+function threadChannel(memoryMb: number): Channel {
+  const w = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
   let lastError = "";
-  w.on("error", (err) => (lastError = describeError(err)));
+  w.on(
+    "error",
+    (err) =>
+      (lastError =
+        (err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? outOfMemory(memoryMb)
+          : describeError(err)),
+  );
   return {
     post: (msg) => w.postMessage(msg),
     kill: () => void w.terminate(),
     onMessage: (fn) => w.on("message", fn),
     onExit: (fn) =>
       w.on("exit", (code) =>
-        fn(lastError ? `the worker crashed: ${lastError}` : `the worker exited with code ${code}`),
+        fn(
+          lastError.startsWith("the trial ran out")
+            ? lastError
+            : lastError
+              ? `the worker crashed: ${lastError}`
+              : `the worker exited with code ${code}`,
+        ),
       ),
   };
 }
 
-function processChannel(): Channel {
+/**
+ * A child process with its own heap limit: a trial that exhausts it ends only this process. Its
+ * stderr is passed through except V8's out-of-memory dump, which becomes the trial's failure reason.
+ */
+function processChannel(memoryMb: number): Channel {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith("--max-old-space-size"));
   const child: ChildProcess = fork(fileURLToPath(entry), [], {
     serialization: "advanced",
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", "inherit", "pipe", "ipc"],
+    execArgv: [...execArgv, `--max-old-space-size=${memoryMb}`],
+  });
+  let oom = false;
+  child.stderr?.on("data", (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (!oom && /<--- Last few GCs --->|heap out of memory|Reached heap limit/.test(text)) oom = true;
+    if (!oom) process.stderr.write(chunk);
   });
   return {
     post: (msg) => child.connected && child.send(msg),
@@ -75,9 +112,11 @@ function processChannel(): Channel {
     onExit: (fn) =>
       child.on("exit", (code, signal) =>
         fn(
-          signal
-            ? `the worker process was killed by ${signal}`
-            : `the worker process exited with code ${code}`,
+          oom
+            ? outOfMemory(memoryMb)
+            : signal
+              ? `the worker process was killed by ${signal}`
+              : `the worker process exited with code ${code}`,
         ),
       ),
   };
@@ -95,6 +134,21 @@ interface Slot {
   dead: boolean;
 }
 
+/** Where trials run: `auto` (the default) is `process` for a user's module and `thread` for hpo's own objectives. */
+export type Isolation = "auto" | "thread" | "process";
+export const ISOLATIONS: readonly Isolation[] = ["auto", "thread", "process"];
+
+/**
+ * A user module runs in a child process: a heap it exhausts (which can abort a whole process despite
+ * a worker thread's resource limits) then fails that trial alone. hpo's trainer and built-in test
+ * functions run in worker threads, which share the trainer's data without copies (a trainer model's
+ * size is checked before it trains).
+ */
+export function isolationFor(source: ObjectiveSource, isolate: Isolation): "thread" | "process" {
+  if (isolate !== "auto") return isolate;
+  return source.kind === "module" ? "process" : "thread";
+}
+
 /**
  * A pool of isolated workers (threads or processes) that each run one trial at a time. A worker whose
  * trial crashed or hung is killed and replaced, so one bad trial never takes the study down.
@@ -110,11 +164,15 @@ export class PoolRunner implements TrialRunner {
 
   constructor(
     private readonly source: ObjectiveSource,
-    private readonly isolate: "thread" | "process" = "thread",
+    private readonly isolate: Isolation = "auto",
+    private readonly memoryMb = DEFAULT_TRIAL_MEMORY_MB,
   ) {}
 
   private spawn(): Slot {
-    const channel = this.isolate === "process" ? processChannel() : threadChannel();
+    const channel =
+      isolationFor(this.source, this.isolate) === "process"
+        ? processChannel(this.memoryMb)
+        : threadChannel(this.memoryMb);
     const slot: Slot = { channel, dead: false };
     channel.onMessage((msg) => this.onMessage(slot, msg));
     channel.onExit((why) => {

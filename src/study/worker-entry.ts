@@ -7,8 +7,21 @@ import { HpoError, describeError } from "../util/errors.js";
 import { type ObjectiveFn, type TrialContext, loadObjective } from "./objective.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
+/**
+ * A child whose study process is gone (killed, even by kill -9) has nobody to report to: it exits
+ * quietly instead of finishing a trial whose result would be lost, or printing an EPIPE stack.
+ */
+function orphaned(): never {
+  process.exit(0);
+}
+
 const send: (msg: FromWorker) => void = isMainThread
-  ? (msg) => process.send?.(msg)
+  ? (msg) => {
+      if (!process.connected) orphaned();
+      process.send?.(msg, undefined, {}, (err) => {
+        if (err) orphaned();
+      });
+    }
   : (msg) => parentPort?.postMessage(msg);
 
 const loaded = new Map<string, Promise<ObjectiveFn>>();
@@ -80,5 +93,7 @@ function onMessage(msg: ToWorker): void {
 if (isMainThread) {
   process.on("message", (m) => onMessage(m as ToWorker));
   // The study process went away (even kill -9): nothing is left to report to.
-  process.on("disconnect", () => process.exit(0));
+  process.on("disconnect", orphaned);
+  // A send that fails after the channel closed is reported here as well as to its callback.
+  process.on("error", orphaned);
 } else parentPort?.on("message", onMessage);

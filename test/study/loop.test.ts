@@ -6,6 +6,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStorage } from "../../src/storage/memory.js";
 import { SqliteStorage } from "../../src/storage/sqlite.js";
+import { MAX_RETRIES } from "../../src/study/liveness.js";
 import { runStudy, type StudyEvent } from "../../src/study/loop.js";
 import { rejects, testPlan } from "../helpers/runtime-plans.js";
 import { fixture, listStrategy, testDeps, thresholdPruner } from "../helpers/runtime-deps.js";
@@ -172,7 +173,7 @@ test("trials left running by a dead process are failed and their configurations 
   assert.is(r.trials.length, 4);
 });
 
-test("a stale heartbeat marks another host's trial abandoned; a retry abandoned again is not retried", async () => {
+test("a stale heartbeat marks another host's trial abandoned; a retry abandoned again is retried again", async () => {
   const storage = new MemoryStorage();
   const plan = testPlan({ trial: moduleTrial("quadratic.mjs"), budget: { trials: 2 } });
   const study = await storage.createStudy(plan.study, plan);
@@ -183,14 +184,39 @@ test("a stale heartbeat marks another host's trial abandoned; a retry abandoned 
     attributes: { retryOf: 7 },
   });
   await storage.heartbeat([stale!.id], Date.now() - 120_000);
+  // The live peer finishes its trial a moment later; the run waits for it before ending.
+  const peerDone = setTimeout(
+    () => void storage.finishTrial(fresh!.id, { state: "complete", values: [1] }),
+    1_500,
+  );
   const r = await runStudy({ plan, storage, deps: testDeps(), staleMs: 60_000 });
+  clearTimeout(peerDone);
   // The fresh one belongs to a live process elsewhere: left alone (it counts, so one new trial runs).
-  assert.is(r.trials[0]!.state, "running");
+  assert.is(r.trials[0]!.state, "complete", "the run waited for the live peer's trial");
   assert.is(r.trials[1]!.state, "failed");
   assert.match(r.trials[1]!.error ?? "", /abandoned: the process running it \(elsewhere:2\) stopped/);
   assert.is(r.trials.length, 3);
-  assert.is(r.trials[2]!.attributes["retryOf"], undefined);
+  // Changed on purpose (issue 22): repeated kills used to drop such configurations for good.
+  assert.equal(r.trials[2]!.params, { x1: 2, x2: 2 });
+  assert.is(r.trials[2]!.attributes["retryOf"], 7);
+  assert.is(r.trials[2]!.attributes["attempt"], 2);
   void fresh;
+});
+
+test("a configuration abandoned MAX_RETRIES times after its first run is not retried again", async () => {
+  const storage = new MemoryStorage();
+  const plan = testPlan({ trial: moduleTrial("quadratic.mjs"), budget: { trials: 1 } });
+  const study = await storage.createStudy(plan.study, plan);
+  const stale = await storage.createTrial(study.id, {
+    params: { x1: 2, x2: 2 },
+    worker: "elsewhere:2",
+    attributes: { retryOf: 0, attempt: MAX_RETRIES },
+  });
+  await storage.heartbeat([stale!.id], Date.now() - 120_000);
+  const r = await runStudy({ plan, storage, deps: testDeps(), staleMs: 60_000 });
+  assert.is(r.trials[0]!.state, "failed");
+  assert.is(r.trials.length, 2);
+  assert.is(r.trials[1]!.attributes["retryOf"], undefined, "a fresh configuration, not a retry");
 });
 
 test("a peer that stops heartbeating during the run is noticed and its trial retried", async () => {
