@@ -12,6 +12,8 @@ export interface CsvOptions {
   target: string;
   features?: string[];
   categorical?: string[];
+  /** Forces the task; by default numeric targets are regression and any other classification. */
+  task?: "classification" | "regression";
 }
 
 export function readCsv(path: string, opts: CsvOptions): Dataset {
@@ -42,7 +44,12 @@ export function readCsv(path: string, opts: CsvOptions): Dataset {
       throw new HpoError(`${path}: row ${i + 2} has no value for target \`${opts.target}\``);
     return v;
   });
-  const classify = categorical.has(opts.target) || !targets.every(isNumber);
+  const classify =
+    opts.task === undefined
+      ? categorical.has(opts.target) || !targets.every(isNumber)
+      : opts.task === "classification";
+  if (!classify && !targets.every(isNumber))
+    throw new HpoError(`${path}: task = "regression" needs numbers in target \`${opts.target}\``);
   const labels = classify ? [...new Set(targets)].sort(compareLabels) : undefined;
   const y = Float32Array.from(targets, (t) => (labels ? labels.indexOf(t) : Number(t)));
 

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { READERS, type ReaderName } from "../plan/catalog.js";
+import { readArgs } from "../plan/options.js";
 import type { Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { cachedData, dataCacheDir, shareLoaded } from "./cache.js";
@@ -26,34 +27,11 @@ export { type Dataset, type LoadedData, type Task, subset, sampleSize } from "./
 /** A data reader of the catalogue; `readSource` handles every one (TypeScript checks the switch is exhaustive). */
 export type Reader = ReaderName;
 
-function str(args: Record<string, Value>, key: string, reader: string, required: true): string;
-function str(args: Record<string, Value>, key: string, reader: string, required?: false): string | undefined;
-function str(args: Record<string, Value>, key: string, reader: string, required = false): string | undefined {
-  const v = args[key];
-  if (v === undefined) {
-    if (required) throw new HpoError(`${reader}() needs \`${key}\``);
-    return undefined;
-  }
-  if (typeof v !== "string")
-    throw new HpoError(`${reader}(${key}) must be a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function num(args: Record<string, Value>, key: string, reader: string): number | undefined {
-  const v = args[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v))
-    throw new HpoError(`${reader}(${key}) must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function strList(args: Record<string, Value>, key: string, reader: string): string[] | undefined {
-  const v = args[key];
-  if (v === undefined) return undefined;
-  const list = Array.isArray(v) ? v : [v];
-  if (!list.every((s) => typeof s === "string"))
-    throw new HpoError(`${reader}(${key}) must be a list of column names`);
-  return list as string[];
+/** A list of column names. */
+function columns(what: string, v: readonly Value[] | undefined): string[] | undefined {
+  if (v !== undefined && !v.every((s) => typeof s === "string"))
+    throw new HpoError(`${what} must be a list of column names`);
+  return v as string[] | undefined;
 }
 
 /** Reads one source (a folder or a file) with the reader's own arguments. */
@@ -64,39 +42,43 @@ function readSource(reader: Reader, path: string, args: Record<string, Value>): 
       return readIdxDir(path);
     case "cifar10":
       return readCifar10Dir(path);
-    case "csv":
+    case "csv": {
+      const a = readArgs("reader", reader, args);
       return {
         train: readCsv(path, {
-          target: str(args, "target", reader, true),
-          features: strList(args, "features", reader),
-          categorical: strList(args, "categorical", reader),
-        }),
-        source: path,
-      };
-    case "text": {
-      const level = str(args, "level", reader) ?? "char";
-      if (level !== "char" && level !== "word")
-        throw new HpoError(`text(level) must be "char" or "word", got ${JSON.stringify(level)}`);
-      return {
-        train: readTextData(path, {
-          seqLen: num(args, "seq_len", reader) ?? Number.NaN,
-          level,
-          step: num(args, "step", reader),
-          limit: num(args, "limit", reader),
+          target: a.target,
+          features: columns("csv(features)", a.features),
+          categorical: columns("csv(categorical)", a.categorical),
+          task: a.task as "classification" | "regression" | undefined,
         }),
         source: path,
       };
     }
-    case "pairs":
+    case "text": {
+      const a = readArgs("reader", reader, args);
       return {
-        train: readPairs(path, {
-          maxLen: num(args, "max_len", reader) ?? Number.NaN,
-          sourceCol: num(args, "source_col", reader),
-          targetCol: num(args, "target_col", reader),
-          limit: num(args, "limit", reader),
+        train: readTextData(path, {
+          seqLen: a.seq_len,
+          level: (a.level ?? "char") as "char" | "word",
+          step: a.step,
+          limit: a.limit,
         }),
         source: path,
       };
+    }
+    case "pairs": {
+      const a = readArgs("reader", reader, args);
+      return {
+        train: readPairs(path, {
+          maxLen: a.max_len,
+          sourceCol: a.source_col,
+          targetCol: a.target_col,
+          separator: a.separator,
+          limit: a.limit,
+        }),
+        source: path,
+      };
+    }
   }
 }
 
@@ -105,9 +87,9 @@ const PARSE_ARGS: Record<Reader, string[]> = {
   mnist: [],
   fashion_mnist: [],
   cifar10: [],
-  csv: ["target", "features", "categorical"],
+  csv: ["target", "features", "categorical", "task"],
   text: ["seq_len", "level", "step", "limit"],
-  pairs: ["max_len", "source_col", "target_col", "limit"],
+  pairs: ["max_len", "source_col", "target_col", "separator", "limit"],
 };
 
 /** Sources smaller than this are parsed every time: reading them is as fast as reading their cache. */
@@ -212,17 +194,18 @@ export function loadData(
     throw new HpoError(`unknown data reader \`${reader}\``, {
       hint: `readers: ${Object.keys(READERS).join(", ")}`,
     });
-  const path = str(args, "path", reader);
+  const common = readArgs("reader", reader, args);
+  const path = common.path;
   if (path === undefined && reader !== "mnist" && reader !== "fashion_mnist")
     throw new HpoError(`${reader}() needs \`path\``);
-  const official = str(args, "split", reader) === "official";
+  const official = (common as { split?: string }).split === "official";
   if (official) officialSplit(reader, path, undefined, args);
   const loaded =
     path === undefined && (reader === "mnist" || reader === "fashion_mnist")
       ? readNpmDatasetCached(reader, { shared: opts.shared })
       : readSourceCached(reader, path as string, args, opts);
   if (official) officialSplit(reader, path, loaded, args);
-  const limit = num(args, "limit", reader);
+  const limit = common.limit;
   const cut = (ds: Dataset) =>
     limit !== undefined && limit < ds.n
       ? subset(
@@ -232,11 +215,11 @@ export function loadData(
       : ds;
   let train = cut(loaded.train);
   let test = loaded.test ? cut(loaded.test) : undefined;
-  const testArg = args.test;
+  const testArg = common.test;
   if (typeof testArg === "number") {
     if (!(testArg > 0 && testArg < 1))
       throw new HpoError(`${reader}(test) must be a fraction in (0, 1), got ${testArg}`);
-    const perm = permutation(train.n, rngFor(num(args, "shuffle_seed", reader) ?? seed, STREAM.dataTest));
+    const perm = permutation(train.n, rngFor(common.shuffle_seed ?? seed, STREAM.dataTest));
     const nTest = Math.max(1, Math.round(train.n * testArg));
     test = subset(train, perm.subarray(0, nTest));
     train = subset(train, perm.subarray(nTest));

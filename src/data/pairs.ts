@@ -18,6 +18,8 @@ export interface PairsOptions {
   maxLen: number;
   sourceCol?: number;
   targetCol?: number;
+  /** Between the columns (default a tab). */
+  separator?: string;
   limit?: number;
 }
 
@@ -30,16 +32,18 @@ export function readPairs(path: string, opts: PairsOptions): Dataset {
     throw new HpoError(`pairs(max_len) must be an integer >= 2, got ${opts.maxLen}`);
   const sc = opts.sourceCol ?? 0;
   const tc = opts.targetCol ?? 1;
+  const sep = opts.separator ?? "\t";
+  if (sep === "") throw new HpoError("pairs(separator) must not be empty");
   const lines = readText(path)
     .split(/\r?\n/)
     .filter((l) => l.trim() !== "");
   const pairs: [string[], string[]][] = [];
   for (const [i, line] of lines.entries()) {
     if (opts.limit !== undefined && pairs.length >= opts.limit) break;
-    const cols = line.split("\t");
+    const cols = line.split(sep);
     if (cols.length <= Math.max(sc, tc))
       throw new HpoError(
-        `${path}: line ${i + 1} has ${cols.length} tab-separated columns, needs ${Math.max(sc, tc) + 1}`,
+        `${path}: line ${i + 1} has ${cols.length} ${sep === "\t" ? "tab" : JSON.stringify(sep)}-separated columns, needs ${Math.max(sc, tc) + 1}`,
       );
     pairs.push([tokenizeSentence(cols[sc]), tokenizeSentence(cols[tc])]);
   }

@@ -1,12 +1,15 @@
 /**
- * The one reader of strategy and pruner options: checks a Plan's options against the catalogue
- * (src/plan/catalog/options.ts) and returns them typed and complete. The compiler has already checked
- * and defaulted them; this guards programmatic callers and hand-edited or older Plans with the same
- * rules, so whatever `hpo check` accepts is what a strategy accepts.
+ * The one reader of options and call arguments: checks a Plan's strategy and pruner options, and the
+ * arguments of its layers, templates, readers, optimizers, schedules and callbacks, against the
+ * catalogue (src/plan/catalog/) and returns them typed. The compiler has already checked them; this
+ * guards programmatic callers and hand-edited or older Plans with the same rules, so whatever
+ * `hpo check` accepts is what the runtime accepts, and the runtime can read no argument the
+ * catalogue does not declare (the returned type has no such key).
  */
+import { CALL_TABLES, type CallKind } from "./catalog/calls.js";
 import { OPTION_TABLES, type OptionOwner } from "./catalog/options.js";
-import type { OptionSpec, OptionsOf, OptionTable } from "./catalog/spec.js";
-import type { Value } from "./types.js";
+import type { ArgSpec, ArgsOf, FunctionSpec, OptionSpec, OptionsOf, OptionTable } from "./catalog/spec.js";
+import type { CallValue, Value } from "./types.js";
 import { HpoError } from "../util/errors.js";
 
 /** The typed options of `owner` (a strategy or a pruner). */
@@ -42,6 +45,99 @@ export function readOptions<N extends OptionOwner>(
       );
   }
   return out as OptionsFor<N>;
+}
+
+/** The names of the calls of one kind, e.g. the layers. */
+export type CallName<K extends CallKind> = keyof (typeof CALL_TABLES)[K] & string;
+
+/** The typed arguments of call `name` of kind `kind`. */
+export type ArgsFor<K extends CallKind, N extends CallName<K>> = (typeof CALL_TABLES)[K][N] extends {
+  args: readonly ArgSpec[];
+}
+  ? ArgsOf<(typeof CALL_TABLES)[K][N]>
+  : never;
+
+/**
+ * The named arguments of `kind` `name` (a layer, template, reader, …), checked against its entry:
+ * an argument it does not declare, a missing required one, a wrong type, a number out of range or a
+ * string outside its choices is an HpoError naming the call and the argument. Absent optional
+ * arguments stay undefined: their fallbacks depend on the data (a vocabulary, an input width).
+ */
+export function readArgs<K extends CallKind, N extends CallName<K>>(
+  kind: K,
+  name: N,
+  args: Readonly<Record<string, Value>> | undefined,
+): ArgsFor<K, N> {
+  const table = CALL_TABLES[kind] as Record<string, FunctionSpec>;
+  if (!Object.hasOwn(table, name))
+    throw new HpoError(`unknown ${kind} \`${name}\``, { hint: `${kind}s: ${Object.keys(table).join(", ")}` });
+  const spec = table[name];
+  const given = args ?? {};
+  for (const key of Object.keys(given))
+    if (!spec.args.some((s) => s.name === key))
+      throw new HpoError(`${name}() has no argument \`${key}\``, {
+        hint: spec.args.length
+          ? `its arguments: ${spec.args.map((s) => s.name).join(", ")}`
+          : `\`${name}\` takes no arguments`,
+      });
+  const out: Record<string, Value> = {};
+  for (const s of spec.args) {
+    const v = given[s.name];
+    if (v === undefined) {
+      if (s.required) throw new HpoError(`${name}() needs \`${s.name}\``);
+      continue;
+    }
+    out[s.name] = checkedArg(`${name}(${s.name})`, s, v);
+  }
+  return out as ArgsFor<K, N>;
+}
+
+/**
+ * `readArgs` for a call that stays symbolic in the Plan (`adam(lr = 0.01)`): its positional
+ * arguments bind to the entry's arguments in order first.
+ */
+export function readCall<K extends CallKind, N extends CallName<K>>(
+  kind: K,
+  name: N,
+  call: Pick<CallValue, "args" | "kwargs">,
+): ArgsFor<K, N> {
+  const spec = (CALL_TABLES[kind] as Record<string, FunctionSpec>)[name];
+  const named: Record<string, Value> = { ...call.kwargs };
+  const most = spec?.positional ?? 0;
+  if (call.args.length > most)
+    throw new HpoError(
+      `${name}() takes ${most === 0 ? "no" : `at most ${most}`} positional argument${most === 1 ? "" : "s"}, got ${call.args.length}`,
+    );
+  call.args.forEach((v, i) => {
+    const key = (spec as FunctionSpec).args[i].name;
+    if (Object.hasOwn(named, key)) throw new HpoError(`${name}(${key}) is given twice`);
+    named[key] = v;
+  });
+  return readArgs(kind, name, named);
+}
+
+/** `v` if it fits argument `spec`; otherwise an HpoError that says what `where` needs. */
+function checkedArg(where: string, spec: ArgSpec, v: Value): Value {
+  const number = (x: Value) =>
+    checked(where, { ...spec, type: spec.type === "int" ? "int" : "number", default: 0 }, x);
+  switch (spec.type) {
+    case "bool":
+      return checked(where, { type: "bool", default: false }, v);
+    case "string":
+      if (typeof v !== "string") throw new HpoError(`${where} must be a string, got ${show(v)}`);
+      return spec.oneOf ? checked(where, { type: "string", default: "", oneOf: spec.oneOf }, v) : v;
+    case "number":
+    case "int":
+      return number(v);
+    case "list":
+      if (!Array.isArray(v)) throw new HpoError(`${where} must be a list, got ${show(v)}`);
+      return v;
+    case "number|list":
+      for (const x of Array.isArray(v) ? v : [v]) number(x);
+      return v;
+    default:
+      return v;
+  }
 }
 
 /** `v` if it fits `spec`; otherwise an HpoError that says what `where` needs. */

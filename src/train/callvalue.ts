@@ -1,4 +1,5 @@
-/** Reading the arguments of a CallValue (`adam(lr = 0.01)`) with checks that name the call. */
+/** CallValues of `train { … }` settings (`adam(lr = 0.01)`, `early_stopping(patience = 3)`). */
+import { readCall } from "../plan/options.js";
 import type { CallValue, Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 
@@ -12,31 +13,19 @@ export function asCall(v: Value | undefined, what: string): CallValue | undefine
   );
 }
 
-/** Named argument `key` (or positional argument `index`) as a number, with a default. */
-export function numArg(c: CallValue, key: string, index: number, fallback?: number): number {
-  const v = c.kwargs[key] ?? c.args[index];
-  if (v === undefined) {
-    if (fallback === undefined) throw new HpoError(`${c.call}() needs \`${key}\``);
-    return fallback;
-  }
-  if (typeof v === "boolean") return v ? 1 : 0;
-  if (typeof v !== "number" || !Number.isFinite(v))
-    throw new HpoError(`${c.call}(${key}) must be a number, got ${JSON.stringify(v)}`);
-  return v;
+/** How `train { early_stopping = early_stopping(…) }` stops: its arguments, defaults filled in. */
+export interface EarlyStopping {
+  monitor: string;
+  patience: number;
+  minDelta: number;
 }
 
-export function strArg(c: CallValue, key: string, index: number, fallback: string): string {
-  const v = c.kwargs[key] ?? c.args[index];
-  if (v === undefined) return fallback;
-  if (typeof v !== "string")
-    throw new HpoError(`${c.call}(${key}) must be a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-export function boolArg(c: CallValue, key: string, index: number, fallback: boolean): boolean {
-  const v = c.kwargs[key] ?? c.args[index];
-  if (v === undefined) return fallback;
-  if (typeof v !== "boolean")
-    throw new HpoError(`${c.call}(${key}) must be true or false, got ${JSON.stringify(v)}`);
-  return v;
+/** The early-stopping setting, read through the catalogue's `early_stopping` entry. */
+export function readEarlyStopping(v: Value | undefined): EarlyStopping | undefined {
+  const c = asCall(v, "early_stopping");
+  if (c === undefined) return undefined;
+  if (c.call !== "early_stopping")
+    throw new HpoError(`unknown callback \`${c.call}\``, { hint: "callbacks: early_stopping" });
+  const a = readCall("callback", "early_stopping", c);
+  return { monitor: a.monitor ?? "val_loss", patience: a.patience, minDelta: a.min_delta ?? 0 };
 }

@@ -19,7 +19,7 @@ import { permutation, rngFor, STREAM } from "../plan/random.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { activeBackend, useBackend } from "./backend.js";
-import { asCall, numArg, strArg } from "./callvalue.js";
+import { asCall, readEarlyStopping } from "./callvalue.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { dataFor, dataSeed } from "./data.js";
 import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
@@ -320,10 +320,8 @@ async function run(
     }
   }
 
-  const es = asCall(train.early_stopping, "early_stopping");
-  const monitor = es ? strArg(es, "monitor", 0, "val_loss") : "";
-  const patience = es ? numArg(es, "patience", 1, 3) : 0;
-  const minDelta = es ? numArg(es, "min_delta", 2, 0) : 0;
+  const es = readEarlyStopping(train.early_stopping);
+  const { monitor, patience, minDelta } = es ?? { monitor: "", patience: 0, minDelta: 0 };
   const lowerBetter = LOWER_IS_BETTER.test(monitor);
   let best = Number.POSITIVE_INFINITY;
   let stale = 0;

@@ -14,6 +14,7 @@ import {
   TEMPLATES,
   type TemplateName,
 } from "../plan/catalog.js";
+import { type ArgsFor, readArgs } from "../plan/options.js";
 import type { ResolvedTrainer, Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { MultiHeadAttention } from "./layers/attention.js";
@@ -40,67 +41,28 @@ const ACTIVATION_IDS: Record<ActivationName, string> = {
 
 type Args = Record<string, Value>;
 type ActivationId = Parameters<typeof tf.layers.activation>[0]["activation"];
+type TemplateArgs<N extends TemplateName> = ArgsFor<"template", N>;
 
-/** Reads layer/template arguments with messages that name the layer. */
-class ArgReader {
-  constructor(
-    private readonly owner: string,
-    private readonly args: Args,
-  ) {}
-  has(key: string): boolean {
-    return this.args[key] !== undefined;
-  }
-  num(key: string, fallback?: number): number {
-    const v = this.args[key];
-    if (v === undefined) {
-      if (fallback === undefined) throw new HpoError(`${this.owner}() needs \`${key}\``);
-      return fallback;
-    }
-    if (typeof v !== "number" || !Number.isFinite(v))
-      throw new HpoError(`${this.owner}(${key}) must be a number, got ${JSON.stringify(v)}`);
-    return v;
-  }
-  int(key: string, fallback?: number, min = 1): number {
-    const v = this.num(key, fallback);
-    if (!Number.isInteger(v) || v < min)
-      throw new HpoError(`${this.owner}(${key}) must be an integer >= ${min}, got ${v}`);
-    return v;
-  }
-  nums(key: string, fallback: number[]): number[] {
-    const v = this.args[key];
-    if (v === undefined) return fallback;
-    const list = Array.isArray(v) ? v : [v];
-    if (!list.every((x) => typeof x === "number" && Number.isInteger(x) && x > 0))
-      throw new HpoError(`${this.owner}(${key}) must be a positive integer or a list of them`);
-    return list as number[];
-  }
-  str(key: string, fallback: string): string {
-    const v = this.args[key];
-    if (v === undefined) return fallback;
-    if (typeof v !== "string")
-      throw new HpoError(`${this.owner}(${key}) must be a string, got ${JSON.stringify(v)}`);
-    return v;
-  }
-  bool(key: string, fallback: boolean): boolean {
-    const v = this.args[key];
-    if (v === undefined) return fallback;
-    if (typeof v !== "boolean") throw new HpoError(`${this.owner}(${key}) must be true or false`);
-    return v;
-  }
-  activation(key = "activation", fallback = "linear"): ActivationId {
-    const name = this.str(key, fallback);
-    const id = Object.hasOwn(ACTIVATION_IDS, name) ? ACTIVATION_IDS[name as ActivationName] : undefined;
-    if (!id)
-      throw new HpoError(`${this.owner}(${key}): unknown activation "${name}"`, {
-        hint: `activations: ${Object.keys(ACTIVATION_IDS).join(", ")}`,
-      });
-    return id as ActivationId;
-  }
-  rate(key: string, fallback = 0): number {
-    const v = this.num(key, fallback);
-    if (v < 0 || v >= 1) throw new HpoError(`${this.owner}(${key}) must be in [0, 1), got ${v}`);
-    return v;
-  }
+/** The tfjs identifier of a catalogue activation (`readArgs` has checked the name). */
+function activation(name: string | undefined, fallback: ActivationName): ActivationId {
+  return ACTIVATION_IDS[(name ?? fallback) as ActivationName] as ActivationId;
+}
+
+/** A count or a list of counts (`units = [128, 64]`), as a list of whole numbers ≥ `min`. */
+function counts(owner: string, v: number | readonly Value[], min = 1): number[] {
+  const list = Array.isArray(v) ? v : [v];
+  if (!list.every((x) => typeof x === "number" && Number.isInteger(x) && x >= min))
+    throw new HpoError(
+      `${owner} must be a whole number ≥ ${min} or a list of them, got ${JSON.stringify(v)}`,
+    );
+  return list as number[];
+}
+
+/** Dropout rates must stay below 1 (a rate of 1 drops everything). */
+function rate(owner: string, v: number | undefined, fallback = 0): number {
+  const r = v ?? fallback;
+  if (r >= 1) throw new HpoError(`${owner} must be below 1, got ${r}`);
+  return r;
 }
 
 /** Seeds for initializers and dropout, in build order. */
@@ -151,14 +113,14 @@ function build(spec: ResolvedTrainer["model"], ds: Dataset, seed: number): Built
   const notes: string[] = [];
   const b = new Builder(seeds, ds);
   if (spec.kind === "template") {
-    const a = new ArgReader(spec.name, spec.args);
     if (ds.task === "translation") {
-      if (spec.name === "transformer") return { model: b.transformerSeq2seq(a), notes };
-      if (spec.name === "rnn") return { model: b.rnnSeq2seq(a), notes };
+      if (spec.name === "transformer")
+        return { model: b.transformerSeq2seq(readArgs("template", "transformer", spec.args)), notes };
+      if (spec.name === "rnn") return { model: b.rnnSeq2seq(readArgs("template", "rnn", spec.args)), notes };
       throw new HpoError(`model ${spec.name}() cannot translate pairs data: use rnn() or transformer()`);
     }
     const input = tf.input({ shape: ds.inputShape });
-    const body = b.template(spec.name, a, input);
+    const body = b.template(spec.name, spec.args, input);
     return { model: tf.model({ inputs: input, outputs: b.output(body, notes) }), notes };
   }
   if (ds.task === "translation")
@@ -168,7 +130,7 @@ function build(spec: ResolvedTrainer["model"], ds: Dataset, seed: number): Built
   for (const l of spec.layers) {
     if (!Object.hasOwn(LAYERS, l.name)) throw unknownName("layer", l.name as never, LAYERS);
     const name = l.name as LayerName;
-    if (name === "input") shape = new ArgReader("input", l.args).nums("shape", ds.inputShape);
+    if (name === "input") shape = counts("input(shape)", readArgs("layer", "input", l.args).shape);
     else layers.push({ name, args: l.args });
   }
   if (sizeOf(shape) !== sizeOf(ds.inputShape))
@@ -179,7 +141,7 @@ function build(spec: ResolvedTrainer["model"], ds: Dataset, seed: number): Built
   let x: tf.SymbolicTensor = input;
   layers.forEach((l, i) => {
     const nextRecurrent = layers.slice(i + 1).some((n) => ["lstm", "gru", "simplernn"].includes(n.name));
-    x = b.layer(l.name, new ArgReader(l.name, l.args), x, nextRecurrent);
+    x = b.layer(l.name, l.args, x, nextRecurrent);
   });
   if (spec.autoOutput) x = b.output(x, notes);
   else checkOutput(x, ds);
@@ -249,15 +211,16 @@ class Builder {
     return this.apply(tf.layers.reshape({ targetShape: target }), x);
   }
 
-  template(name: TemplateName, a: ArgReader, input: tf.SymbolicTensor): tf.SymbolicTensor {
+  template(name: TemplateName, args: Args, input: tf.SymbolicTensor): tf.SymbolicTensor {
     switch (name) {
       case "mlp": {
-        const n = a.int("layers", 1);
-        const given = a.nums("units", [64]);
+        const a = readArgs("template", "mlp", args);
+        const n = a.layers ?? 1;
+        const given = counts("mlp(units)", a.units ?? 64);
         const units = given.length === 1 ? Array(n).fill(given[0]) : given;
-        const act = a.activation("activation", "relu");
-        const drop = a.rate("dropout");
-        const bn = a.bool("batch_norm", false);
+        const act = activation(a.activation, "relu");
+        const drop = rate("mlp(dropout)", a.dropout);
+        const bn = a.batch_norm ?? false;
         let x = isTokens(this.ds) ? this.sequence(input, 32) : input;
         if (x.shape.length > 2) x = this.apply(tf.layers.flatten(), x);
         for (const u of units) {
@@ -272,13 +235,14 @@ class Builder {
         return x;
       }
       case "cnn": {
-        const blocks = a.int("blocks", 2);
-        const filters = a.nums("filters", [32]);
-        const kernel = a.int("kernel", 3);
-        const pool = a.int("pool", 2);
-        const act = a.activation("activation", "relu");
-        const drop = a.rate("dropout");
-        const hidden = a.int("dense", 128, 0);
+        const a = readArgs("template", "cnn", args);
+        const blocks = a.blocks ?? 2;
+        const filters = counts("cnn(filters)", a.filters ?? 32);
+        const kernel = a.kernel ?? 3;
+        const pool = a.pool ?? 2;
+        const act = activation(a.activation, "relu");
+        const drop = rate("cnn(dropout)", a.dropout);
+        const hidden = counts("cnn(dense)", a.dense ?? 128, 0).filter((u) => u > 0);
         let x: tf.SymbolicTensor = input;
         const image = this.ds.inputShape.length === 3;
         if (!image) x = this.sequence(input, 32);
@@ -304,20 +268,23 @@ class Builder {
         }
         x = this.apply(tf.layers.flatten(), x);
         x = this.dropout(drop, x);
-        if (hidden > 0) x = this.dropout(drop, this.dense(hidden, act, x));
+        for (const u of hidden) x = this.dropout(drop, this.dense(u, act, x));
         return x;
       }
       case "rnn": {
-        const cell = a.str("cell", "lstm");
-        const n = a.int("layers", 1);
-        const units = a.int("units", 64);
-        const drop = a.rate("dropout");
-        let x = this.sequence(input, a.int("embedding", 32));
+        const a = readArgs("template", "rnn", args);
+        const cell = a.cell ?? "lstm";
+        const n = a.layers ?? 1;
+        const units = a.units ?? 64;
+        const drop = rate("rnn(dropout)", a.dropout);
+        let x = this.sequence(input, a.embedding ?? 32);
         for (let i = 0; i < n; i++) x = this.dropout(drop, this.recurrent(cell, units, i < n - 1, x));
         return x;
       }
       case "transformer": {
-        const { layers, heads, dModel, dFf, drop, maxLen } = this.transformerArgs(a);
+        const { layers, heads, dModel, dFf, drop, maxLen } = this.transformerArgs(
+          readArgs("template", "transformer", args),
+        );
         let x = this.sequence(input, dModel);
         if (!isTokens(this.ds)) x = this.dense(dModel, "linear", x);
         x = this.apply(new PositionalEncoding({ maxLen }), x);
@@ -344,25 +311,25 @@ class Builder {
       case "gru":
         return this.apply(tf.layers.gru(args), x);
       case "simple":
-      case "simplernn":
+      case "simplernn": // the layer's name, which layer lists use
         return this.apply(tf.layers.simpleRNN(args), x);
       default:
         throw new HpoError(`rnn(cell) must be "lstm", "gru" or "simple", got "${cell}"`);
     }
   }
 
-  transformerArgs(a: ArgReader) {
-    const heads = a.int("heads", 4);
-    const dModel = a.int("d_model", 64);
+  transformerArgs(a: TemplateArgs<"transformer">) {
+    const heads = a.heads ?? 4;
+    const dModel = a.d_model ?? 64;
     if (dModel % heads !== 0)
       throw new HpoError(`transformer(d_model = ${dModel}) must be divisible by heads = ${heads}`);
     return {
-      layers: a.int("layers", 2),
+      layers: a.layers ?? 2,
       heads,
       dModel,
-      dFf: a.int("d_ff", dModel * 2),
-      drop: a.rate("dropout", 0.1),
-      maxLen: a.int("max_len", Math.max(this.ds.inputShape[0], this.ds.targetLen ?? 0)),
+      dFf: a.d_ff ?? dModel * 2,
+      drop: rate("transformer(dropout)", a.dropout, 0.1),
+      maxLen: a.max_len ?? Math.max(this.ds.inputShape[0], this.ds.targetLen ?? 0),
     };
   }
 
@@ -439,7 +406,7 @@ class Builder {
   }
 
   /** Encoder-decoder Transformer (teacher forcing): [source ids, decoder input ids] → [T, vocab] softmax. */
-  transformerSeq2seq(a: ArgReader): tf.LayersModel {
+  transformerSeq2seq(a: TemplateArgs<"transformer">): tf.LayersModel {
     const { layers, heads, dModel, dFf, drop, maxLen } = this.transformerArgs(a);
     const { src, tgt } = this.seq2seqInputs();
     let e = this.embed(this.ds.vocabSize ?? 4, dModel, src);
@@ -453,12 +420,12 @@ class Builder {
   }
 
   /** Encoder-decoder RNN (teacher forcing): the encoder's final state starts the decoder. */
-  rnnSeq2seq(a: ArgReader): tf.LayersModel {
-    const cell = a.str("cell", "lstm");
-    const n = a.int("layers", 1);
-    const units = a.int("units", 64);
-    const emb = a.int("embedding", 32);
-    const drop = a.rate("dropout");
+  rnnSeq2seq(a: TemplateArgs<"rnn">): tf.LayersModel {
+    const cell = a.cell ?? "lstm";
+    const n = a.layers ?? 1;
+    const units = a.units ?? 64;
+    const emb = a.embedding ?? 32;
+    const drop = rate("rnn(dropout)", a.dropout);
     const { src, tgt } = this.seq2seqInputs();
     let e = this.embed(this.ds.vocabSize ?? 4, emb, src);
     for (let i = 0; i < n - 1; i++) e = this.dropout(drop, this.recurrent(cell, units, true, e));
@@ -471,8 +438,7 @@ class Builder {
       const args = { ...rnnArgs(), returnSequences, returnState };
       if (cell === "lstm") return tf.layers.lstm(args);
       if (cell === "gru") return tf.layers.gru(args);
-      if (cell === "simple" || cell === "simplernn") return tf.layers.simpleRNN(args);
-      throw new HpoError(`rnn(cell) must be "lstm", "gru" or "simple", got "${cell}"`);
+      return tf.layers.simpleRNN(args);
     };
     const encoded = make(false, true).apply(e) as tf.SymbolicTensor[];
     const states = encoded.slice(1);
@@ -487,36 +453,35 @@ class Builder {
   /** One explicit layer. `beforeRecurrent`: a later recurrent layer needs this one's full sequence. */
   layer(
     name: Exclude<LayerName, "input">,
-    a: ArgReader,
+    args: Args,
     x: tf.SymbolicTensor,
     beforeRecurrent: boolean,
   ): tf.SymbolicTensor {
-    const padding = (): "valid" | "same" => {
-      const p = a.str("padding", "valid");
-      if (p !== "valid" && p !== "same") throw new HpoError(`${name}(padding) must be "valid" or "same"`);
-      return p;
-    };
-    const units = () => a.int("units");
+    const width = () => x.shape[x.shape.length - 1] as number;
     switch (name) {
-      case "dense":
+      case "dense": {
+        const a = readArgs("layer", name, args);
         return this.apply(
           tf.layers.dense({
-            units: units(),
-            activation: a.activation(),
+            units: a.units,
+            activation: activation(a.activation, "linear"),
+            useBias: a.use_bias ?? true,
             kernelInitializer: this.seeds.glorot(),
           }),
           x,
         );
+      }
       case "conv1d":
       case "conv2d": {
+        const a = readArgs("layer", name, args);
         const conv = name === "conv1d" ? tf.layers.conv1d : tf.layers.conv2d;
         return this.apply(
           conv({
-            filters: a.int("filters"),
-            kernelSize: a.int("kernel", 3),
-            strides: a.int("stride", 1),
-            padding: padding(),
-            activation: a.activation(),
+            filters: a.filters,
+            kernelSize: a.kernel,
+            strides: a.stride ?? 1,
+            padding: (a.padding ?? "valid") as "valid" | "same",
+            activation: activation(a.activation, "linear"),
             kernelInitializer: this.seeds.glorot(),
           }),
           x,
@@ -524,74 +489,104 @@ class Builder {
       }
       case "maxpool2d":
       case "avgpool2d": {
-        const pool = a.int("pool", 2);
-        const args = { poolSize: pool, strides: a.int("stride", pool), padding: padding() };
+        const a = readArgs("layer", name, args);
+        const pool = a.pool ?? 2;
+        const opts = {
+          poolSize: pool,
+          strides: a.stride ?? pool,
+          padding: (a.padding ?? "valid") as "valid" | "same",
+        };
         return this.apply(
-          name === "maxpool2d" ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args),
+          name === "maxpool2d" ? tf.layers.maxPooling2d(opts) : tf.layers.averagePooling2d(opts),
           x,
         );
       }
       case "globalavgpool":
+        readArgs("layer", name, args);
         return this.apply(
           x.shape.length === 4 ? tf.layers.globalAveragePooling2d({}) : tf.layers.globalAveragePooling1d(),
           x,
         );
       case "flatten":
+        readArgs("layer", name, args);
         return this.apply(tf.layers.flatten(), x);
       case "dropout":
-        return this.dropout(a.rate("rate", 0.5), x);
+        return this.dropout(rate("dropout(rate)", readArgs("layer", name, args).rate), x);
       case "batchnorm":
-        return this.apply(tf.layers.batchNormalization({ momentum: a.num("momentum", 0.99) }), x);
+        return this.apply(
+          tf.layers.batchNormalization({ momentum: readArgs("layer", name, args).momentum ?? 0.99 }),
+          x,
+        );
       case "layernorm":
-        return this.apply(tf.layers.layerNormalization({ epsilon: a.num("epsilon", 1e-3) }), x);
-      case "embedding":
+        return this.apply(
+          tf.layers.layerNormalization({ epsilon: readArgs("layer", name, args).epsilon ?? 1e-3 }),
+          x,
+        );
+      case "embedding": {
+        const a = readArgs("layer", name, args);
         return this.apply(
           new TokenEmbedding({
-            inputDim: a.int("input_dim", this.ds.vocabSize ?? this.ds.numClasses),
-            outputDim: a.int("output_dim", a.int("units", 32)),
+            inputDim: a.vocab ?? this.ds.vocabSize ?? this.ds.numClasses,
+            outputDim: a.units,
             seed: this.seeds.next(),
           }),
           x,
         );
+      }
       case "lstm":
       case "gru":
       case "simplernn": {
-        let h = this.recurrent(name, units(), a.bool("return_sequences", beforeRecurrent), x);
-        h = this.dropout(a.rate("dropout"), h);
-        return h;
+        const a = readArgs("layer", name, args);
+        const h = this.recurrent(name, a.units, a.return_sequences ?? beforeRecurrent, x);
+        return this.dropout(rate(`${name}(dropout)`, a.dropout), h);
       }
-      case "attention":
+      case "attention": {
+        const a = readArgs("layer", name, args);
+        if (a.d_model !== undefined && a.d_model % a.heads !== 0)
+          throw new HpoError(`attention(d_model = ${a.d_model}) must be divisible by heads = ${a.heads}`);
         return this.apply(
           new MultiHeadAttention({
-            numHeads: a.int("heads", 1),
-            keyDim: a.has("key_dim") ? a.int("key_dim") : undefined,
-            causal: a.bool("causal", false),
-            dropout: a.rate("dropout"),
+            numHeads: a.heads,
+            keyDim: a.d_model === undefined ? undefined : a.d_model / a.heads,
+            causal: a.causal ?? false,
+            dropout: rate("attention(dropout)", a.dropout),
             seed: this.seeds.next(),
           }),
           x,
         );
+      }
       case "transformer_encoder":
-      case "transformer_decoder":
+      case "transformer_decoder": {
+        const a = readArgs("layer", name, args);
+        const d = a.d_model ?? width();
+        if (d % a.heads !== 0)
+          throw new HpoError(`${name}(d_model = ${d}) must be divisible by heads = ${a.heads}`);
+        const h = d === width() ? x : this.dense(d, "linear", x);
         // In a layer list there is no separate encoder memory: the decoder is the causal (GPT-style) block.
         return this.encoderBlock(
-          x,
-          a.int("heads", 4),
-          a.int("d_ff", 2 * (x.shape[x.shape.length - 1] as number)),
-          a.rate("dropout", 0.1),
+          h,
+          a.heads,
+          a.d_ff ?? 2 * d,
+          rate(`${name}(dropout)`, a.dropout, 0.1),
           undefined,
           name === "transformer_decoder",
         );
-      case "positional_encoding":
+      }
+      case "positional_encoding": {
+        const a = readArgs("layer", name, args);
         return this.apply(
           new PositionalEncoding({
-            maxLen: a.int("max_len", x.shape[1] as number),
-            trainable: a.bool("trainable", true),
+            maxLen: a.max_len ?? (x.shape[1] as number),
+            trainable: a.trainable ?? true,
           }),
           x,
         );
+      }
       case "activation":
-        return this.apply(tf.layers.activation({ activation: a.activation("activation", "relu") }), x);
+        return this.apply(
+          tf.layers.activation({ activation: activation(readArgs("layer", name, args).activation, "relu") }),
+          x,
+        );
       default:
         throw unknownName("layer", name, LAYERS);
     }

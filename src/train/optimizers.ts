@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { OptimizerName } from "../plan/catalog.js";
 import type { CallValue } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
-import { boolArg, numArg } from "./callvalue.js";
+import { type ArgsFor, readCall } from "../plan/options.js";
 
 export interface Optimizer {
   optimizer: tf.Optimizer;
@@ -17,47 +17,52 @@ export interface Optimizer {
 }
 
 /** A tf.train optimizer for a call, and how many state tensors it keeps per weight. */
-type Build = (c: CallValue, lr: number) => { opt: tf.Optimizer; slots: number };
+type Build<N extends OptimizerName> = (a: ArgsFor<"optimizer", N>) => { opt: tf.Optimizer; slots: number };
 
 /** The optimizers by the catalogue's names: TypeScript checks each has a builder, and no other. */
-const BUILDERS: Record<OptimizerName, Build> = {
-  sgd: (c, lr) => {
-    const momentum = numArg(c, "momentum", 1, 0);
-    const nesterov = boolArg(c, "nesterov", 2, false);
+const BUILDERS: { [N in OptimizerName]: Build<N> } = {
+  sgd: (a) => {
+    const momentum = a.momentum ?? 0;
+    const nesterov = a.nesterov ?? false;
     const withMomentum = momentum > 0 || nesterov;
     return {
-      opt: withMomentum ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr),
+      opt: withMomentum ? tf.train.momentum(a.lr, momentum, nesterov) : tf.train.sgd(a.lr),
       slots: withMomentum ? 1 : 0,
     };
   },
-  adam: (c, lr) => ({
-    opt: tf.train.adam(
-      lr,
-      numArg(c, "beta1", 1, 0.9),
-      numArg(c, "beta2", 2, 0.999),
-      numArg(c, "epsilon", 3, 1e-7),
-    ),
+  adam: (a) => ({
+    opt: tf.train.adam(a.lr, a.beta1 ?? 0.9, a.beta2 ?? 0.999, a.epsilon ?? 1e-7),
     slots: 2,
   }),
-  rmsprop: (c, lr) => ({
-    opt: tf.train.rmsprop(lr, numArg(c, "rho", 1, 0.9), numArg(c, "momentum", 2, 0), 1e-7),
-    slots: 2,
-  }),
-  adagrad: (_c, lr) => ({ opt: tf.train.adagrad(lr), slots: 1 }),
-  adadelta: (c, lr) => ({ opt: tf.train.adadelta(lr, numArg(c, "rho", 1, 0.95), 1e-7), slots: 2 }),
+  rmsprop: (a) => ({ opt: tf.train.rmsprop(a.lr, a.rho ?? 0.9, a.momentum ?? 0, 1e-7), slots: 2 }),
+  adagrad: (a) => ({ opt: tf.train.adagrad(a.lr), slots: 1 }),
+  adadelta: (a) => ({ opt: tf.train.adadelta(a.lr, a.rho ?? 0.95, 1e-7), slots: 2 }),
 };
+
+/** The learning rate of a bare optimizer name (`optimizer = "adam"`) or of no optimizer at all. */
+const DEFAULT_LR: Record<OptimizerName, number> = {
+  sgd: 0.01,
+  adam: 0.001,
+  rmsprop: 0.001,
+  adagrad: 0.001,
+  adadelta: 1,
+};
+
+function build<N extends OptimizerName>(name: N, c: CallValue) {
+  const given =
+    c.args.length === 0 && c.kwargs.lr === undefined ? { lr: DEFAULT_LR[name], ...c.kwargs } : c.kwargs;
+  const a = readCall("optimizer", name, { args: c.args, kwargs: given });
+  return { ...(BUILDERS[name] as Build<N>)(a), lr: (a as ArgsFor<"optimizer", OptimizerName>).lr };
+}
 
 /** Builds `spec` (default adam(lr = 0.001)). */
 export function createOptimizer(spec: CallValue | undefined): Optimizer {
   const c = spec ?? { call: "adam", args: [], kwargs: {} };
-  const build = Object.hasOwn(BUILDERS, c.call) ? BUILDERS[c.call as OptimizerName] : undefined;
-  if (!build)
+  if (!Object.hasOwn(BUILDERS, c.call))
     throw new HpoError(`unknown optimizer \`${c.call}\``, {
       hint: `optimizers: ${Object.keys(BUILDERS).join(", ")}`,
     });
-  const lr = numArg(c, "lr", 0, c.call === "adadelta" ? 1 : c.call === "sgd" ? 0.01 : 0.001);
-  if (!(lr > 0)) throw new HpoError(`${c.call}(lr) must be positive, got ${lr}`);
-  const { opt, slots } = build(c, lr);
+  const { opt, slots, lr } = build(c.call as OptimizerName, c);
   return {
     optimizer: opt,
     lr,

@@ -6,7 +6,7 @@
 import type { ScheduleName } from "../plan/catalog.js";
 import type { CallValue } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
-import { numArg, strArg } from "./callvalue.js";
+import { type ArgsFor, readCall } from "../plan/options.js";
 
 export interface Schedule {
   /** True when the rate changes every step (cyclic), not only at epoch starts. */
@@ -15,15 +15,14 @@ export interface Schedule {
   rate(epoch: number, step: number): number;
 }
 
-/** A schedule from its call, the initial rate and the number of epochs. */
-type Build = (c: CallValue, lr: number, epochs: number) => Schedule;
+/** A schedule from its arguments, the initial rate and the number of epochs. */
+type Build<N extends ScheduleName> = (a: ArgsFor<"schedule", N>, lr: number, epochs: number) => Schedule;
 
 /** The schedules by the catalogue's names: TypeScript checks each has a builder, and no other. */
-const BUILDERS: Record<ScheduleName, Build> = {
+const BUILDERS: { [N in ScheduleName]: Build<N> } = {
   constant: (_c, lr) => ({ perStep: false, rate: () => lr }),
-  time_decay: (c, lr) => {
+  time_decay: ({ decay }, lr) => {
     // lr_e = lr_(e-1) / (1 + e * decay)
-    const decay = numArg(c, "decay", 0);
     return {
       perStep: false,
       rate: (e) => {
@@ -33,17 +32,12 @@ const BUILDERS: Record<ScheduleName, Build> = {
       },
     };
   },
-  step_decay: (c, lr) => {
+  step_decay: ({ rate, every, start = 0 }, lr) => {
     // lr_e = lr * rate ^ floor((e + 1 - start) / every)
-    const rate = numArg(c, "rate", 0);
-    const every = numArg(c, "every", 1);
-    const start = numArg(c, "start", 2, 0);
-    if (every <= 0) throw new HpoError(`step_decay(every) must be positive, got ${every}`);
     return { perStep: false, rate: (e) => lr * rate ** Math.floor((e + 1 - start) / every) };
   },
-  exponential_decay: (c, lr) => {
+  exponential_decay: ({ decay }, lr) => {
     // lr_e = lr_(e-1) * exp(-e * decay)
-    const decay = numArg(c, "decay", 0);
     return {
       perStep: false,
       rate: (e) => {
@@ -53,15 +47,8 @@ const BUILDERS: Record<ScheduleName, Build> = {
       },
     };
   },
-  cyclic: (c) => {
+  cyclic: ({ min_lr: min, max_lr: max, period, mode = "triangular" }) => {
     // Smith's triangular policy: one full triangle (up then down) every `period` steps.
-    const min = numArg(c, "min_lr", 0);
-    const max = numArg(c, "max_lr", 1);
-    const period = numArg(c, "period", 2);
-    const mode = strArg(c, "mode", 3, "triangular");
-    if (period < 2) throw new HpoError(`cyclic(period) must be at least 2 steps, got ${period}`);
-    if (mode !== "triangular" && mode !== "triangular2")
-      throw new HpoError(`cyclic(mode) must be "triangular" or "triangular2", got ${JSON.stringify(mode)}`);
     const half = period / 2;
     return {
       perStep: true,
@@ -73,10 +60,8 @@ const BUILDERS: Record<ScheduleName, Build> = {
       },
     };
   },
-  cosine: (c, lr, epochs) => {
+  cosine: ({ min_lr: min = 0, warmup = 0 }, lr, epochs) => {
     // Linear warm-up to lr over `warmup` epochs, then half a cosine down to min_lr at the last epoch.
-    const min = numArg(c, "min_lr", 0, 0);
-    const warmup = numArg(c, "warmup", 1, 0);
     return {
       perStep: false,
       rate: (e) => {
@@ -91,10 +76,13 @@ const BUILDERS: Record<ScheduleName, Build> = {
 /** Builds the schedule `spec` for initial rate `lr` over `epochs` epochs (undefined = constant). */
 export function createSchedule(spec: CallValue | undefined, lr: number, epochs: number): Schedule {
   const c = spec ?? { call: "constant", args: [], kwargs: {} };
-  const build = Object.hasOwn(BUILDERS, c.call) ? BUILDERS[c.call as ScheduleName] : undefined;
-  if (!build)
+  if (!Object.hasOwn(BUILDERS, c.call))
     throw new HpoError(`unknown schedule \`${c.call}\``, {
       hint: `schedules: ${Object.keys(BUILDERS).join(", ")}`,
     });
-  return build(c, lr, epochs);
+  return build(c.call as ScheduleName, c, lr, epochs);
+}
+
+function build<N extends ScheduleName>(name: N, c: CallValue, lr: number, epochs: number): Schedule {
+  return (BUILDERS[name] as Build<N>)(readCall("schedule", name, c), lr, epochs);
 }

@@ -51,7 +51,7 @@ test("adam, rmsprop, adagrad and adadelta use the rate set by a schedule", () =>
     close(b / a, 0.5);
   }
   assert.throws(() => createOptimizer(call("lamb", { lr: 0.1 })), /unknown optimizer `lamb`/);
-  assert.throws(() => createOptimizer(call("adam", { lr: -1 })), /adam\(lr\) must be positive/);
+  assert.throws(() => createOptimizer(call("adam", { lr: -1 })), /adam\(lr\) must be above 0, got -1/);
 });
 
 test("optimizers free all their tensors", () => {

@@ -276,7 +276,10 @@ test("no tensors leak across many trials with every optimizer, schedules and cli
           epochs: 2,
           optimizer,
           gradient_clip: 1,
-          schedule: call(i % 2 ? "cyclic" : "cosine", { min_lr: 0.001, max_lr: 0.1, period: 4, warmup: 1 }),
+          schedule:
+            i % 2
+              ? call("cyclic", { min_lr: 0.001, max_lr: 0.1, period: 4 })
+              : call("cosine", { min_lr: 0.001, warmup: 1 }),
         },
       ),
       ctx({ trial: i }).c,
@@ -357,7 +360,7 @@ test("CNN template and an explicit layer list on IDX images", async () => {
 
 test("attention, positional encoding and transformer blocks in a layer list", async () => {
   const layers: Layer[] = [
-    { name: "embedding", args: { output_dim: 8 } },
+    { name: "embedding", args: { units: 8 } },
     { name: "positional_encoding", args: {} },
     { name: "attention", args: { heads: 2 } },
     { name: "layernorm", args: {} },

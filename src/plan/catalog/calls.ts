@@ -4,7 +4,7 @@
  * losses their string arguments name. The runtime keys its implementations by these names
  * (`Record<LayerName, …>` and the like), so a name is added here or nowhere.
  */
-import { a, type ArgSpec, type FunctionSpec, pos, prob } from "./spec.js";
+import { a, type FunctionSpec, pos, prob } from "./spec.js";
 
 export const DISTRIBUTIONS: Record<string, FunctionSpec> = {
   uniform: {
@@ -73,6 +73,8 @@ const readers = {
       a("path", "string", { required: true }),
       pos("seq_len", { required: true }),
       a("level", "string", { oneOf: ["char", "word"] }),
+      // Distance between window starts: > 1 thins overlapping windows of a long text.
+      pos("step"),
       ...COMMON_DATA,
     ],
     positional: 2,
@@ -83,6 +85,7 @@ const readers = {
       pos("max_len", { required: true }),
       a("source_col", "int", { min: 0 }),
       a("target_col", "int", { min: 0 }),
+      // Between the source and the target column; a tab when absent.
       a("separator", "string"),
       ...COMMON_DATA,
     ],
@@ -117,11 +120,13 @@ const templates = {
   cnn: {
     args: [
       pos("blocks"),
-      pos("filters"),
+      // One count for every block, or one per block (the last repeats).
+      a("filters", "number|list"),
       pos("kernel"),
       a("pool", "int", { min: 1 }),
       ACT,
       prob("dropout"),
+      // The hidden dense layers of the head: a width, a list of widths, or 0 for none.
       a("dense", "number|list"),
     ],
   },
@@ -142,18 +147,19 @@ export type TemplateName = keyof typeof templates;
 export const TEMPLATES: Record<string, FunctionSpec> = templates;
 
 const PADDING = a("padding", "string", { oneOf: ["valid", "same"] });
-const RECURRENT: FunctionSpec = {
+const RECURRENT = {
   args: [pos("units", { required: true }), a("return_sequences", "bool"), prob("dropout")],
   positional: 1,
-};
-const CONV: FunctionSpec = {
+} satisfies FunctionSpec;
+const CONV = {
   args: [pos("filters", { required: true }), pos("kernel", { required: true }), pos("stride"), PADDING, ACT],
   positional: 2,
-};
-const BLOCK: FunctionSpec = {
+} satisfies FunctionSpec;
+// `d_model`: the block's width; an input of another width is projected to it first.
+const BLOCK = {
   args: [pos("heads", { required: true }), pos("d_model"), pos("d_ff"), prob("dropout")],
   positional: 1,
-};
+} satisfies FunctionSpec;
 const layers = {
   input: { args: [a("shape", "list", { required: true })], positional: 1 },
   dense: { args: [pos("units", { required: true }), ACT, a("use_bias", "bool")], positional: 1 },
@@ -164,22 +170,27 @@ const layers = {
   globalavgpool: { args: [] },
   flatten: { args: [] },
   dropout: { args: [prob("rate", { required: true })], positional: 1 },
-  batchnorm: { args: [] },
-  layernorm: { args: [] },
+  batchnorm: { args: [prob("momentum")] },
+  layernorm: { args: [a("epsilon", "number", { min: 0, exclusiveLow: true })] },
+  // `vocab`: the number of token ids (the data's vocabulary when absent).
   embedding: { args: [pos("units", { required: true }), pos("vocab")], positional: 1 },
   lstm: RECURRENT,
   gru: RECURRENT,
   simplernn: RECURRENT,
-  attention: { args: [pos("heads", { required: true }), pos("d_model"), prob("dropout")], positional: 1 },
+  // `d_model`: the inner width, heads × key size (the input's width when absent).
+  attention: {
+    args: [pos("heads", { required: true }), pos("d_model"), prob("dropout"), a("causal", "bool")],
+    positional: 1,
+  },
   transformer_encoder: BLOCK,
   transformer_decoder: BLOCK,
-  positional_encoding: { args: [pos("max_len")], positional: 1 },
+  positional_encoding: { args: [pos("max_len"), a("trainable", "bool")], positional: 1 },
   activation: { args: [{ ...ACT, required: true }], positional: 1 },
 } satisfies Record<string, FunctionSpec>;
 export type LayerName = keyof typeof layers;
 export const LAYERS: Record<string, FunctionSpec> = layers;
 
-const LR: ArgSpec = a("lr", "number", { required: true, min: 0, exclusiveLow: true });
+const LR = a("lr", "number", { required: true, min: 0, exclusiveLow: true });
 const optimizers = {
   sgd: { args: [LR, prob("momentum"), a("nesterov", "bool")], positional: 1 },
   adam: { args: [LR, prob("beta1"), prob("beta2"), a("epsilon", "number", { min: 0 })], positional: 1 },
@@ -217,7 +228,7 @@ const schedules = {
 export type ScheduleName = keyof typeof schedules;
 export const SCHEDULES: Record<string, FunctionSpec> = schedules;
 
-export const CALLBACKS: Record<string, FunctionSpec> = {
+const callbacks = {
   early_stopping: {
     args: [
       a("monitor", "string"),
@@ -226,7 +237,23 @@ export const CALLBACKS: Record<string, FunctionSpec> = {
     ],
     positional: 3,
   },
-};
+} satisfies Record<string, FunctionSpec>;
+export type CallbackName = keyof typeof callbacks;
+export const CALLBACKS: Record<string, FunctionSpec> = callbacks;
+
+/**
+ * The typed tables the runtime reads arguments through (src/plan/options.ts `readArgs`), by kind of
+ * call. The checker reads the same objects through the `Record<string, FunctionSpec>` views above.
+ */
+export const CALL_TABLES = {
+  reader: readers,
+  template: templates,
+  layer: layers,
+  optimizer: optimizers,
+  schedule: schedules,
+  callback: callbacks,
+} as const;
+export type CallKind = keyof typeof CALL_TABLES;
 
 export const VALIDATIONS: Record<string, FunctionSpec> = {
   holdout: {

@@ -1,4 +1,5 @@
 /** The shapes every catalogue entry is written in: what a call accepts and what an option holds. */
+import type { Value } from "../types.js";
 
 /** The type an argument expects. `number|list` accepts either (e.g. mlp `units`). */
 export type ArgType =
@@ -12,9 +13,9 @@ export type ArgType =
   | "call"
   | "any";
 
-export interface ArgSpec {
-  name: string;
-  type: ArgType;
+export interface ArgSpec<N extends string = string, T extends ArgType = ArgType> {
+  name: N;
+  type: T;
   required?: boolean;
   /** Filled into the Plan when absent (strategies and pruners). */
   default?: number | string | boolean;
@@ -34,17 +35,44 @@ export interface FunctionSpec {
   variadic?: boolean;
 }
 
-/** Builds an argument; the short helpers below name the common shapes. */
-export const a = (name: string, type: ArgType, extra: Partial<ArgSpec> = {}): ArgSpec => ({
-  name,
-  type,
-  ...extra,
-});
+type Extra = Partial<Omit<ArgSpec, "name" | "type">>;
+
+/**
+ * Builds an argument; the short helpers below name the common shapes. The name, type and `required`
+ * stay literal types, so the runtime's reader (src/plan/options.ts `readArgs`) types a call's
+ * arguments from its entry: reading an argument the catalogue does not declare does not compile.
+ */
+export const a = <N extends string, T extends ArgType, const E extends Extra = object>(
+  name: N,
+  type: T,
+  extra?: E,
+): ArgSpec<N, T> & E => ({ name, type, ...(extra as E) });
 /** A number in [0, 1]. */
-export const prob = (name: string, extra: Partial<ArgSpec> = {}) =>
-  a(name, "number", { min: 0, max: 1, ...extra });
+export const prob = <N extends string, const E extends Extra = object>(name: N, extra?: E) =>
+  a(name, "number", { min: 0, max: 1, ...(extra as E) });
 /** A whole number ≥ 1. */
-export const pos = (name: string, extra: Partial<ArgSpec> = {}) => a(name, "int", { min: 1, ...extra });
+export const pos = <N extends string, const E extends Extra = object>(name: N, extra?: E) =>
+  a(name, "int", { min: 1, ...(extra as E) });
+
+/** The runtime value of one argument: numbers, strings and booleans as such, anything else a Value. */
+export type ArgValue<S> = S extends { type: "number" | "int" }
+  ? number
+  : S extends { type: "string" }
+    ? string
+    : S extends { type: "bool" }
+      ? boolean
+      : S extends { type: "list" }
+        ? readonly Value[]
+        : S extends { type: "number|list" }
+          ? number | readonly Value[]
+          : Value;
+
+/** The arguments a call's entry declares: required ones always present, the others maybe absent. */
+export type ArgsOf<F extends { args: readonly ArgSpec[] }> = {
+  readonly [S in F["args"][number] as S["name"]]: S extends { required: true }
+    ? ArgValue<S>
+    : ArgValue<S> | undefined;
+};
 
 /**
  * One option of a strategy or pruner: always defaulted (the compiler fills the default into the Plan),
