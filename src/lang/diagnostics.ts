@@ -81,6 +81,7 @@ export const CATALOGUE = {
   E091: "storage must be `sqlite:PATH`, `memory:` or `postgresql://…`",
   E092: "no file `{p}` (paths are relative to the spec)",
   E093: "{what}",
+  E094: "budget `{a}` needs a finite value, but `{expr}` has none: {why}",
   W001: "the learning-rate range of `{n}` goes above 1 (high {high})",
   W002: "`{n}` is a float: an equality test on it is almost never true",
   W003: "hyperparameter `{n}` is not used by any model, train or data setting",
