@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { commandRegistrars } from "./commands.js";
+import { storageFailure } from "../storage/errors.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { packageVersion } from "../util/package.js";
 
@@ -20,12 +21,15 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      process.exitCode = thrown.exitCode;
       return;
     }
     const debug = argv.includes("--debug");
+    // A storage failure that reached here unnamed (disk full, locked, read-only…) still gets its
+    // clear message and documented exit code rather than "internal error".
+    const err = storageFailure(thrown) ?? thrown;
     if (err instanceof HpoError) {
       process.stderr.write(`hpo: error: ${err.message}\n`);
       if (err.hint) process.stderr.write(`  = help: ${err.hint}\n`);

@@ -12,7 +12,7 @@ export function registerStatus(program: Command, deps: CliDepsLoader = loadDefau
   )
     .option("--json", "print the status as JSON")
     .action(async (spec: string, flags: { storage?: string; json?: boolean }) => {
-      const { plan, storage } = await openSpec(spec, flags.storage, await deps());
+      const { plan, storage } = await openSpec(spec, flags.storage, await deps(), { readOnly: true });
       try {
         const study = await requireStudy(storage, plan);
         const trials = await storage.getTrials(study.id);

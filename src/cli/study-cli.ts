@@ -25,14 +25,18 @@ export function storageOption(cmd: Command): Command {
   );
 }
 
-/** The Plan a SPEC names and the storage its study lives in (`--storage` first, then the Plan's). */
+/**
+ * The Plan a SPEC names and the storage its study lives in (`--storage` first, then the Plan's).
+ * `readOnly` for the commands that only look: a spec never run leaves no empty database behind.
+ */
 export async function openSpec(
   spec: string,
   storageUrl: string | undefined,
   deps: CliDeps,
+  options: { readOnly?: boolean } = {},
 ): Promise<{ plan: Plan; storage: Storage }> {
   const plan = loadPlan(spec, deps.compileSpec);
-  const storage = await openStorage(storageUrl ?? plan.storage);
+  const storage = await openStorage(storageUrl ?? plan.storage, process.cwd(), options);
   return { plan: storageUrl ? { ...plan, storage: storageUrl } : plan, storage };
 }
 

@@ -16,7 +16,7 @@ export function registerTrials(program: Command, deps: CliDepsLoader = loadDefau
       new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
     )
     .action(async (spec: string, flags: { storage?: string; format: "table" | "csv" | "json" }) => {
-      const { plan, storage } = await openSpec(spec, flags.storage, await deps());
+      const { plan, storage } = await openSpec(spec, flags.storage, await deps(), { readOnly: true });
       try {
         const study = await requireStudy(storage, plan);
         const trials = await storage.getTrials(study.id);

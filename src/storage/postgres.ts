@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { Plan } from "../plan/types.js";
+import { redactStorageUrl } from "../plan/storage-url.js";
 import { HpoError, describeError } from "../util/errors.js";
 import {
   type StudyRow,
@@ -55,10 +56,14 @@ const MIGRATION_LOCK = 0x68706f;
  * while holding the study row's lock (SELECT … FOR UPDATE), so concurrent workers never collide.
  */
 export class PostgresStorage implements Storage {
+  /** The connection string with its password hidden: messages print it (the pool keeps the real one). */
+  readonly url: string;
   private constructor(
-    readonly url: string,
+    url: string,
     private readonly pool: pg.Pool,
-  ) {}
+  ) {
+    this.url = redactStorageUrl(url);
+  }
 
   /** Connects and brings the schema up to date; a server that does not answer is a clear HpoError. */
   static async open(url: string): Promise<PostgresStorage> {
@@ -71,7 +76,7 @@ export class PostgresStorage implements Storage {
       await pool.end().catch(() => {});
       if (err instanceof HpoError) throw err;
       throw new HpoError(
-        `cannot use the PostgreSQL study database \`${redact(url)}\`: ${describeError(err)}`,
+        `cannot use the PostgreSQL study database \`${redactStorageUrl(url)}\`: ${describeError(err)}`,
         {
           cause: err,
         },
@@ -251,9 +256,4 @@ export class PostgresStorage implements Storage {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-/** Hides a password in a connection string before it is printed. */
-export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, "$1:***@");
 }

@@ -1,8 +1,13 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Plan } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
+import {
+  EXIT_STORAGE,
+  assertSameFile,
+  fileIdentity,
+  prepareDatabaseFolder,
+  storageFailure,
+} from "./errors.js";
 import {
   type StudyRow,
   type TrialRow,
@@ -71,25 +76,43 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmts;
 
+  /** The file's device and inode when opened, to notice it deleted or replaced mid-run. */
+  private readonly identity: string | undefined;
+
+  /** `readOnly`: for the commands that only read (status, best, trials, report): creates nothing. */
   constructor(
     readonly path: string,
     private readonly sync: SqliteSync = "full",
+    options: { readOnly?: boolean } = {},
   ) {
     this.url = `sqlite:${path}${sync === "full" ? "" : `?synchronous=${sync}`}`;
+    const readOnly = options.readOnly === true && path !== ":memory:";
+    if (readOnly && fileIdentity(path) === undefined)
+      throw new HpoError(`no study database at \`${path}\`: nothing has run yet`, {
+        hint: "run the spec first with `hpo run SPEC`",
+      });
     try {
-      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path, { timeout: 10_000 });
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
+      if (path !== ":memory:" && !readOnly) prepareDatabaseFolder(path);
+      this.db = new Database(path, { timeout: 10_000, readonly: readOnly, fileMustExist: readOnly });
+      if (!readOnly) {
+        this.db.pragma("journal_mode = WAL");
+        this.db.pragma("synchronous = NORMAL");
+      }
       this.db.pragma("foreign_keys = ON");
-      this.migrate();
+      if (readOnly) this.requireCurrentSchema();
+      else this.migrate();
     } catch (err) {
       if (err instanceof HpoError) throw err;
-      throw new HpoError(`cannot open the study database \`${path}\`: ${describeError(err)}`, {
-        hint: "check the path, or move a damaged file aside so hpo can create a new one",
-        cause: err,
-      });
+      throw (
+        storageFailure(err, path, { opening: true }) ??
+        new HpoError(`cannot open the study database \`${path}\`: ${describeError(err)}`, {
+          hint: "check the path, or move a damaged file aside so hpo can create a new one",
+          exitCode: EXIT_STORAGE,
+          cause: err,
+        })
+      );
     }
+    this.identity = path === ":memory:" ? undefined : fileIdentity(path);
     const db = this.db;
     this.stmts = {
       studyByName: db.prepare<[string], StudyRow>("SELECT * FROM hpo_studies WHERE name = ?"),
@@ -123,6 +146,24 @@ export class SqliteStorage implements Storage {
          WHERE id = ? AND state = 'running'`,
       ),
     };
+  }
+
+  /** A read-only open cannot migrate: an older file is read by running the spec once (which upgrades it). */
+  private requireCurrentSchema(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version !== MIGRATIONS.length)
+      throw new HpoError(
+        `the study database \`${this.path}\` has schema version ${version}, but this hpo reads ${MIGRATIONS.length}`,
+        {
+          hint: version < MIGRATIONS.length ? "`hpo run SPEC` upgrades it" : "upgrade hpo",
+          exitCode: EXIT_STORAGE,
+        },
+      );
+  }
+
+  /** Throws a clear error when the file was deleted or replaced under us (see assertSameFile). */
+  private checkFile(): void {
+    if (this.identity !== undefined) assertSameFile(this.path, this.identity);
   }
 
   private migrate(): void {
@@ -180,6 +221,7 @@ export class SqliteStorage implements Storage {
   }
 
   async createTrial(studyId: number, trial: NewTrial, limit?: number): Promise<TrialRecord | undefined> {
+    this.checkFile();
     const now = Date.now();
     const created = this.db
       .transaction(() => {
@@ -223,12 +265,14 @@ export class SqliteStorage implements Storage {
   }
 
   async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
+    this.checkFile();
     this.db.transaction(() => {
       for (const id of trialIds) this.stmts.heartbeat.run(now, id);
     })();
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<boolean> {
+    this.checkFile();
     const finish = this.db.transaction(() => {
       const row = this.stmts.trial.get(trialId);
       if (row?.state !== "running") return false;

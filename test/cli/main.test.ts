@@ -1,7 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BENCHMARKS } from "../../src/cli/bench.js";
 
@@ -34,6 +36,40 @@ test("--version prints the package version", () => {
   const r = hpo("--version");
   assert.is(r.status, 0);
   assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+$/);
+});
+
+test("status, best and trials on a never-run spec create nothing and say so", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hpo-readonly-"));
+  try {
+    const spec = join(dir, "s.hpo");
+    writeFileSync(
+      spec,
+      "study never\nevaluate branin\nspace {\n  x1 = uniform(-5, 10)\n  x2 = uniform(0, 15)\n}\nobjective minimize value\nbudget { trials = 3 }\n",
+    );
+    for (const cmd of ["status", "best", "trials"]) {
+      const r = hpo(cmd, spec);
+      assert.is(r.status, 1, cmd);
+      assert.match(r.stderr, /nothing has run yet/, cmd);
+    }
+    assert.equal(readdirSync(dir), ["s.hpo"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a storage path that cannot be created is exit 74 with a message, not an internal error", () => {
+  const r = hpo(
+    "run",
+    fileURLToPath(new URL("../../../examples/branin.hpo", import.meta.url)),
+    "--storage",
+    "sqlite:/proc/hpo-none/x/s.db",
+  );
+  assert.is(r.status, 74);
+  assert.match(
+    r.stderr,
+    /^hpo: error: cannot open the study database `\/proc\/hpo-none\/x\/s.db`: its folder cannot be created/,
+  );
+  assert.not.match(r.stderr, /internal error/);
 });
 
 test.run();
