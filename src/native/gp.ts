@@ -236,7 +236,7 @@ export function checkGpMemory(
 ): void {
   const needed = gpMemoryBytes(n, precision);
   if (available > 0 && needed > available) {
-    const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+    const gib = (b: number) => Math.round(b / 2 ** 30);
     throw new HpoNativeError(
       "HPO_OUT_OF_MEMORY",
       `GaussianProcess: a GP on ${n} points needs about ${gib(needed)} GiB (${SQUARE_MATRICES} n x n ${precision} matrices); ` +
