@@ -1,6 +1,13 @@
 import type { Command } from "commander";
 import { bestTrials, countStates, formatNumber } from "../study/results.js";
-import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
+import {
+  type CliDepsLoader,
+  loadDefaultDeps,
+  openSpec,
+  requireStudy,
+  storageOption,
+  warnIfPlanDiffers,
+} from "./study-cli.js";
 
 /** `hpo status SPEC`: how far a study is: trials per state, budget, best value, running trials. */
 export function registerStatus(program: Command, deps: CliDepsLoader = loadDefaultDeps): void {
@@ -15,6 +22,7 @@ export function registerStatus(program: Command, deps: CliDepsLoader = loadDefau
       const { plan, storage } = await openSpec(spec, flags.storage, await deps(), { readOnly: true });
       try {
         const study = await requireStudy(storage, plan);
+        warnIfPlanDiffers(study, plan);
         const trials = await storage.getTrials(study.id);
         const counts = countStates(trials);
         const best = bestTrials(trials, study.plan.objectives);

@@ -72,4 +72,25 @@ test("a storage path that cannot be created is exit 74 with a message, not an in
   assert.not.match(r.stderr, /internal error/);
 });
 
+test("status and trials warn when the spec's plan differs from the stored study", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hpo-diff-"));
+  try {
+    const text = (high: number) =>
+      `study d\nevaluate branin\nspace {\n  x1 = uniform(-5, 10)\n  x2 = uniform(0, ${high})\n}\nobjective minimize value\nbudget { trials = 2 }\n`;
+    const spec = join(dir, "s.hpo");
+    writeFileSync(spec, text(15));
+    assert.is(hpo("run", spec, "--quiet").status, 0);
+    assert.not.match(hpo("status", spec).stderr, /warning/);
+    writeFileSync(spec, text(12));
+    for (const cmd of ["status", "trials"]) {
+      const r = hpo(cmd, spec);
+      assert.is(r.status, 0, cmd);
+      assert.match(r.stderr, /^hpo: warning: the spec's plan differs from the stored study `d`/, cmd);
+      assert.match(r.stderr, /x2\]\.high: 15 → 12/, cmd);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
