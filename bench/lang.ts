@@ -2,16 +2,24 @@
  * `hpo bench lang`: checks and compiles a generated 2,000-line spec (goal: under 100 ms) and reports
  * the median and minimum of wall and CPU time, the time spent in garbage collection, and the machine's
  * load average, since on a shared machine wall time also counts the other processes.
- * Usage: node dist/bench/lang.js [--runs N] [--lines N] [--json]
+ * With `--per-byte`, it instead measures time per byte on valid specs and on seeded garbage of growing
+ * size up to the 1 MiB limit: a per-byte cost that stays flat as the size grows says the front end is
+ * linear (broken files once parsed in quadratic time: 1 MB of garbage took 74 s).
+ * Usage: node dist/bench/lang.js [--runs N] [--lines N] [--json] [--per-byte]
  */
 import { availableParallelism, loadavg } from "node:os";
 import { GCProfiler } from "node:v8";
-import { compileSource } from "../src/lang/index.js";
+import { MAX_SPEC_BYTES, compileSource } from "../src/lang/index.js";
 import { benchArgs } from "./args.js";
 
 const values = benchArgs({
-  runs: { type: "string", default: "15", help: "runs (median and minimum reported)" },
+  runs: { type: "string", help: "runs (median and minimum reported; default 15, or 3 with --per-byte)" },
   lines: { type: "string", default: "2000", help: "lines of the generated spec" },
+  "per-byte": {
+    type: "boolean",
+    default: false,
+    help: "time per byte of garbage and valid specs up to the size limit",
+  },
   json: { type: "boolean", default: false, help: "print JSON" },
 });
 
@@ -57,7 +65,66 @@ export function generateSpec(lines: number): string {
   return out.join("\n");
 }
 
-const runs = Math.max(1, Number(values.runs));
+/** Printable ASCII with some newlines, from a fixed seed: the same garbage on every run. */
+export function generateGarbage(bytes: number, seed = 1): string {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < bytes; i++)
+    out.push(next() < 0.03 ? "\n" : String.fromCharCode(32 + Math.floor(next() * 95)));
+  return out.join("");
+}
+
+/** Microseconds per byte of the fastest of `runs` compiles of `text`. */
+function microsPerByte(text: string, runs: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    compileSource(text, "bench.hpo");
+    best = Math.min(best, performance.now() - t0);
+  }
+  return (best * 1000) / Buffer.byteLength(text);
+}
+
+if (values["per-byte"]) {
+  const runs = Math.max(1, Number(values.runs ?? 3));
+  const sizes = [MAX_SPEC_BYTES / 16, MAX_SPEC_BYTES / 4, MAX_SPEC_BYTES - 1];
+  const valid = generateSpec(40_000);
+  const rows = sizes.map((bytes) => {
+    // A valid spec cut at a line end to the size (still valid up to its last complete declaration).
+    const v = valid.slice(0, valid.lastIndexOf("\n", bytes));
+    return {
+      bytes,
+      garbage_us_per_byte: Number(microsPerByte(generateGarbage(bytes), runs).toFixed(3)),
+      valid_us_per_byte: Number(microsPerByte(v, runs).toFixed(3)),
+    };
+  });
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  const report = {
+    rows,
+    // 1 means linear; the quadratic parser gave about 16 here.
+    garbage_growth: Number((last.garbage_us_per_byte / first.garbage_us_per_byte).toFixed(2)),
+    valid_growth: Number((last.valid_us_per_byte / first.valid_us_per_byte).toFixed(2)),
+    load_1min: Number(loadavg()[0]!.toFixed(2)),
+  };
+  if (values.json) console.log(JSON.stringify(report));
+  else {
+    for (const r of rows)
+      console.log(
+        `lang per byte: ${r.bytes} bytes: garbage ${r.garbage_us_per_byte} µs/byte, valid ${r.valid_us_per_byte} µs/byte`,
+      );
+    console.log(
+      `per-byte growth from ${first.bytes} to ${last.bytes} bytes: garbage ×${report.garbage_growth}, valid ×${report.valid_growth} (1 = linear; load ${report.load_1min})`,
+    );
+  }
+  process.exit(0);
+}
+
+const runs = Math.max(1, Number(values.runs ?? 15));
 const text = generateSpec(Number(values.lines));
 const warmup = 2;
 const wall: number[] = [];

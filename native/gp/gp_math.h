@@ -122,15 +122,24 @@ HPO_HD double log1mexp(double w) { return w > -kLn2 ? log(-expm1(w)) : log1p(-ex
 
 // log h(z), h(z) = phi(z) + z Phi(z): Ament et al. 2023, Eq. 9 (BoTorch's _log_ei_helper).
 // `tail_switch` is -1/sqrt(eps): -1e6 in fp64, -1e3 in fp32.
-HPO_HD double log_h(double z, double tail_switch = -1e6) {
-  if (z > -1.0) return log(normal_pdf(z) + z * normal_cdf(z));
+// log h(z) + z^2 / 2 for z <= -1: the left tail without its Gaussian factor, finite for every finite z
+// (z^2 itself overflows past |z| ~ 1.3e154, and the ratios below must not subtract two infinities).
+HPO_HD double log_h_scaled_tail(double z, double tail_switch = -1e6) {
   if (z > tail_switch) {
     double az = -z;
     double w = log(erfcx_nonneg(az * kInvSqrt2) * az) + kHalfLogPiOver2;
-    return -0.5 * z * z - kHalfLog2Pi + log1mexp(w);
+    return -kHalfLog2Pi + log1mexp(w);
   }
-  return -0.5 * z * z - kHalfLog2Pi - 2.0 * log(-z);
+  return -kHalfLog2Pi - 2.0 * log(-z);
 }
+
+HPO_HD double log_h(double z, double tail_switch = -1e6) {
+  if (z > -1.0) return log(normal_pdf(z) + z * normal_cdf(z));
+  return log_h_scaled_tail(z, tail_switch) - 0.5 * z * z;
+}
+
+// The largest partial derivative LogEI reports (see acquisition_value).
+constexpr double kMaxAcqPartial = 1e150;
 
 // An acquisition value at posterior mean `mu` and standard deviation `sigma` (> 0), with its partial
 // derivatives with respect to mu and sigma.
@@ -148,11 +157,21 @@ HPO_HD AcqValue acquisition_value(int kind, double mu, double sigma, double best
   double z = (mu - best) / sigma;
   if (kind == kLogEi) {
     double lh = log_h(z);
-    double ratio_cdf = exp(log_normal_cdf(z) - lh);           // Phi / h
-    double ratio_pdf = exp(-0.5 * z * z - kHalfLog2Pi - lh);  // phi / h
+    double ratio_cdf, ratio_pdf;  // Phi / h and phi / h
+    if (z > -1.0) {
+      ratio_cdf = exp(log_normal_cdf(z) - lh);
+      ratio_pdf = exp(-0.5 * z * z - kHalfLog2Pi - lh);
+    } else {
+      // Both sides scaled by exp(z^2 / 2): at extreme z the unscaled logs are both -inf (NaN ratios).
+      double scaled = log_h_scaled_tail(z);
+      ratio_cdf = exp(log(0.5 * erfcx_nonneg(-z * kInvSqrt2)) - scaled);
+      ratio_pdf = exp(-kHalfLog2Pi - scaled);
+    }
     out.value = log(sigma) + lh;
-    out.d_mu = ratio_cdf / sigma;
-    out.d_sigma = ratio_pdf / sigma;
+    // Far in the left tail phi / h ~ z^2 overflows: saturate both partials so the chain rule's sums
+    // and products stay finite (an infinite partial times a zero derivative was a NaN gradient).
+    out.d_mu = fmin(ratio_cdf / sigma, kMaxAcqPartial);
+    out.d_sigma = fmin(ratio_pdf / sigma, kMaxAcqPartial);
   } else if (kind == kEi) {
     double cdf = normal_cdf(z);
     double pdf = normal_pdf(z);

@@ -16,7 +16,7 @@ export function registerBest(program: Command, deps: CliDepsLoader = loadDefault
   )
     .option("--json", "print JSON: {trial, values, params} (a list of them for several objectives)")
     .action(async (spec: string, flags: { storage?: string; json?: boolean }) => {
-      const { plan, storage } = await openSpec(spec, flags.storage, await deps());
+      const { plan, storage } = await openSpec(spec, flags.storage, await deps(), { readOnly: true });
       try {
         const study = await requireStudy(storage, plan);
         const objectives = study.plan.objectives;

@@ -18,7 +18,8 @@ export function registerCheck(program: Command): void {
       let failed = false;
       for (const f of files) {
         const { diagnostics, source } = compileFile(f, { fast: opts.fast });
-        all.push(...diagnostics);
+        // No spread: a file of garbage yields more diagnostics than a call's argument list can hold.
+        for (const d of diagnostics) all.push(d);
         if (diagnostics.some((d) => d.severity === "error" || opts.strict)) failed = true;
         if (!opts.json && diagnostics.length)
           process.stderr.write(paintDiagnostics(formatDiagnostics(diagnostics, source)));

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { commandRegistrars } from "./commands.js";
 import { coloursFor } from "./colour.js";
+import { storageFailure } from "../storage/errors.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { packageVersion } from "../util/package.js";
 
@@ -35,8 +36,9 @@ export async function main(argv: string[]): Promise<void> {
   const c = coloursFor(process.stderr);
   try {
     await program.parseAsync(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      const err = thrown;
       // Help and --version end with 0; `hpo` alone prints the help as its error; anything else was a
       // bad command line: commander printed the problem, and one line says where the usage is.
       if (err.exitCode === 0) process.exitCode = 0;
@@ -47,6 +49,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const debug = argv.includes("--debug");
+    // A storage failure that reached here unnamed (disk full, locked, read-only…) still gets its
+    // clear message and documented exit code rather than "internal error".
+    const err = storageFailure(thrown) ?? thrown;
     if (err instanceof HpoError) {
       process.stderr.write(`hpo: ${c.bold(c.red("error"))}: ${err.message}\n`);
       if (err.hint) process.stderr.write(`  = ${c.cyan("help")}: ${err.hint}\n`);

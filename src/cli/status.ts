@@ -2,7 +2,14 @@ import type { Command } from "commander";
 import { STALE_MS, isAbandoned } from "../study/liveness.js";
 import { bestTrials, countStates } from "../study/results.js";
 import { formatNumber } from "../util/format.js";
-import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
+import {
+  type CliDepsLoader,
+  loadDefaultDeps,
+  openSpec,
+  requireStudy,
+  storageOption,
+  warnIfPlanDiffers,
+} from "./study-cli.js";
 
 /** `hpo status SPEC`: how far a study is: trials per state, budget, best value, running trials. */
 export function registerStatus(program: Command, deps: CliDepsLoader = loadDefaultDeps): void {
@@ -14,9 +21,10 @@ export function registerStatus(program: Command, deps: CliDepsLoader = loadDefau
   )
     .option("--json", "print the status as JSON")
     .action(async (spec: string, flags: { storage?: string; json?: boolean }) => {
-      const { plan, storage } = await openSpec(spec, flags.storage, await deps());
+      const { plan, storage } = await openSpec(spec, flags.storage, await deps(), { readOnly: true });
       try {
         const study = await requireStudy(storage, plan);
+        warnIfPlanDiffers(study, plan);
         const trials = await storage.getTrials(study.id);
         const counts = countStates(trials);
         const best = bestTrials(trials, study.plan.objectives);

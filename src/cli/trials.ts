@@ -2,7 +2,14 @@ import { type Command, Option } from "commander";
 import { studyDataFrom } from "../report/convert.js";
 import { exportTrials } from "../report/export.js";
 import { trialTable } from "./run-output.js";
-import { type CliDepsLoader, loadDefaultDeps, openSpec, requireStudy, storageOption } from "./study-cli.js";
+import {
+  type CliDepsLoader,
+  loadDefaultDeps,
+  openSpec,
+  requireStudy,
+  storageOption,
+  warnIfPlanDiffers,
+} from "./study-cli.js";
 
 /** `hpo trials SPEC --format table|csv|json`: every trial of a study. */
 export function registerTrials(program: Command, deps: CliDepsLoader = loadDefaultDeps): void {
@@ -16,9 +23,10 @@ export function registerTrials(program: Command, deps: CliDepsLoader = loadDefau
       new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
     )
     .action(async (spec: string, flags: { storage?: string; format: "table" | "csv" | "json" }) => {
-      const { plan, storage } = await openSpec(spec, flags.storage, await deps());
+      const { plan, storage } = await openSpec(spec, flags.storage, await deps(), { readOnly: true });
       try {
         const study = await requireStudy(storage, plan);
+        warnIfPlanDiffers(study, plan);
         const trials = await storage.getTrials(study.id);
         const stored = study.plan;
         if (flags.format === "json" || flags.format === "csv") {

@@ -94,7 +94,8 @@ export function sampleValue(p: ParamSpec, rand: () => number): Scalar {
 }
 
 export function sampleConfiguration(space: ParamSpec[], rand: () => number): Params {
-  const out: Params = {};
+  // Keyed by the user's names: no prototype, so a hyperparameter named `__proto__` is an own value.
+  const out: Params = Object.create(null);
   for (const p of space) {
     if (p.condition && !holds(p.condition, out)) continue;
     out[p.name] = sampleValue(p, rand);
@@ -125,7 +126,7 @@ export function enumerate(
   const index = new Array(chosen.length).fill(0);
   for (let n = 0; n < total; n++) {
     // applyConditions fused in: names are unique and a condition reads only earlier parameters.
-    const config: Params = {};
+    const config: Params = Object.create(null); // user names as keys (see sampleConfiguration)
     for (let i = 0; i < chosen.length; i++) {
       const p = chosen[i]!;
       if (p.condition && !holds(p.condition, config)) continue;

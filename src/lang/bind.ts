@@ -9,6 +9,7 @@ import type { AstCall, AstExpr, Setting, Span } from "./ast.js";
 import type { ArgSpec, FunctionSpec, TestFunction } from "../plan/catalog.js";
 import { describeWant } from "./exprcheck.js";
 import { lower, names, show } from "./lower.js";
+import { evaluate, ExprError } from "../plan/expr.js";
 import { constant, hasError } from "./space.js";
 
 /** A call's bound arguments lowered to Plan expressions; those with a syntax error are left out. */
@@ -59,7 +60,7 @@ export function knownSettings(settings: Setting[], table: Record<string, ArgSpec
 
 /** A budget setting's problem: the diagnostic the budget check reports. */
 export interface SettingProblem {
-  code: "E030" | "E034" | "E035" | "E046";
+  code: "E030" | "E034" | "E035" | "E046" | "E094";
   span: Span;
   args: Record<string, string | number>;
 }
@@ -75,12 +76,22 @@ export function budgetValue(
 ): { value: number } | { problem: SettingProblem } | undefined {
   const read = names(value);
   if (read.length > 0) return { problem: { code: "E034", span: read[0]!.span, args: { n: name } } };
-  const v = constant(value, name);
-  if (v === undefined) return undefined;
+  if (hasError(value)) return undefined;
   const isDuration = value.kind === "dur" || containsDuration(value);
   const problem = (code: SettingProblem["code"], args: SettingProblem["args"]) => ({
     problem: { code, span: value.span, args },
   });
+  // A value that cannot be computed (`60 / 0`) or is not finite would leave the Plan without this
+  // limit, so a study with `trials = 60 / 0` would run unbounded: it is an error, not a silent drop.
+  let v: unknown;
+  try {
+    v = evaluate(lower(value), {});
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    return problem("E094", { a: name, expr: show(value), why: err.message });
+  }
+  if (typeof v === "number" && !Number.isFinite(v))
+    return problem("E094", { a: name, expr: show(value), why: `it is ${v}` });
   if (spec.type === "duration" && !isDuration)
     return problem("E035", { what: `\`${name}\` expects a duration such as \`2h\`` });
   if (spec.type !== "duration" && isDuration)

@@ -9,7 +9,7 @@ import type { ObjectiveSpec } from "../plan/types.js";
 import type { AstFile, Decl, DeclKind, Span } from "./ast.js";
 import { READERS, TEMPLATES, TEST_FUNCTIONS, TRAINER_METRICS } from "../plan/catalog.js";
 import { ExprChecker } from "./exprcheck.js";
-import type { Reporter } from "./report.js";
+import { type Reporter, TOO_DEEP, isStackOverflow } from "./report.js";
 import { checkSpace, constant, type SpaceResult } from "./space.js";
 import { SpaceValues } from "./values.js";
 
@@ -75,10 +75,12 @@ export function resolve(ast: AstFile, ctx: CompileContext, report: Reporter): Ch
   try {
     space = checkSpace(spaceDecl?.items ?? [], report);
   } catch (err) {
-    report.add("E000", spaceDecl?.span ?? FIRST, {
-      check: "space",
-      error: err instanceof Error ? err.message : String(err),
-    });
+    if (isStackOverflow(err)) report.add("E017", spaceDecl?.span ?? FIRST, TOO_DEEP);
+    else
+      report.add("E000", spaceDecl?.span ?? FIRST, {
+        check: "space",
+        error: err instanceof Error ? err.message : String(err),
+      });
   }
   const exprs = new ExprChecker(space.params, space.space, report, space.declared);
   const seed = seedOf(decls.get("seed") as DeclOf<"seed"> | undefined);

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IToken } from "chevrotain";
-import { parseHpo } from "../../grammar/index.js";
+import { MAX_CHAIN, MAX_NESTING, parseHpo } from "../../grammar/index.js";
 import type { Plan } from "../plan/types.js";
 import type { AstFile, Span } from "./ast.js";
 import { AstBuilder, tokenSpan } from "./build.js";
@@ -13,11 +13,14 @@ import { type CompileContext, resolve } from "./checked.js";
 import { runChecks } from "./checks/index.js";
 import { compile } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { Reporter } from "./report.js";
+import { FIRST_CHAR, Reporter, TOO_DEEP, isStackOverflow } from "./report.js";
 
 export type { Diagnostic } from "./diagnostics.js";
 export { formatDiagnostics } from "./render.js";
 export { formatSource } from "./format.js";
+
+/** The largest spec the front end reads: far above any real one, it bounds the time a check can take. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
 
 export interface CompileOptions {
   /** Skip the slow checks (E051, E052, W007, E063, E064 and unused-parameter W003): for editors. */
@@ -41,21 +44,27 @@ export function compileSource(
   options: CompileOptions = {},
 ): { plan?: Plan; diagnostics: Diagnostic[] } {
   const report = new Reporter(file);
+  // A UTF-8 byte-order mark (some Windows editors write one) is not part of the text.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_SPEC_BYTES) {
+    report.add("E006", FIRST_CHAR, { size: bytes, max: MAX_SPEC_BYTES });
+    return { diagnostics: report.diagnostics };
+  }
   try {
     const ast = parseToAst(text, report);
+    if (!ast) return { diagnostics: report.diagnostics };
     const sha256 = createHash("sha256").update(text).digest("hex");
     const plan = compileAst(ast, { file, sha256, fast: options.fast }, report);
     const diagnostics = sortDiagnostics(report.diagnostics);
     return plan && !diagnostics.some((d) => d.severity === "error") ? { plan, diagnostics } : { diagnostics };
   } catch (err) {
-    report.add(
-      "E000",
-      { line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 },
-      {
+    if (isStackOverflow(err)) report.add("E017", FIRST_CHAR, TOO_DEEP);
+    else
+      report.add("E000", FIRST_CHAR, {
         check: "front end",
         error: err instanceof Error ? err.message : String(err),
-      },
-    );
+      });
     return { diagnostics: report.diagnostics };
   }
 }
@@ -64,8 +73,16 @@ export function compileSource(
  * Text → AST with the syntax diagnostics. A function of its own so that the CST and tokens are garbage
  * once it returns: kept alive through the checks, they were copied by every young-generation GC.
  */
-function parseToAst(text: string, report: Reporter): AstFile {
+function parseToAst(text: string, report: Reporter): AstFile | undefined {
   const parsed = parseHpo(text);
+  // Not parsed: the one problem to fix first, without the noise of a file that seems empty.
+  if (parsed.tooDeep) {
+    report.add("E017", tokenSpan(parsed.tooDeep), {
+      what: "brackets, prefix operators or operator chains",
+      max: `${MAX_NESTING} levels, ${MAX_CHAIN} operators`,
+    });
+    return undefined;
+  }
   syntaxDiagnostics(text, parsed.tokens, parsed.lexErrors, parsed.parseErrors, report);
   return new AstBuilder(report).file(parsed.cst);
 }

@@ -161,6 +161,11 @@ function toFitness(fitness: ArrayLike<number>, size: number): Float64Array {
     throw invalid("fitness", "an array of numbers", fitness);
   if (fitness.length !== size)
     throw invalid("fitness", `${size} values (one per individual)`, fitness.length);
+  // Float64Array.from would turn "3" into 3 and "abc" into NaN (a failed individual) without a word.
+  if (!(fitness instanceof Float64Array || fitness instanceof Float32Array))
+    for (let i = 0; i < size; i++)
+      if (typeof fitness[i] !== "number")
+        throw invalid(`fitness[${i}]`, "a number (NaN for a failed individual)", fitness[i]);
   // NaN marks a failed individual: it loses every tournament (kept as is).
   return Float64Array.from(fitness);
 }
@@ -173,6 +178,8 @@ export class Population {
   private readonly [native]: NativePopulation;
 
   constructor(options: PopulationOptions) {
+    if (options === null || typeof options !== "object")
+      throw invalid("options", "an object with size, types, genes and seed", options);
     // 1. defaults
     const device = options.device ?? "cpu";
     // 2. validation

@@ -10,8 +10,9 @@
  * clear message); the addon re-checks lengths and types so a direct call cannot crash the process.
  */
 import { HpoError } from "../util/errors.js";
-import { fromNativeError } from "./errors.js";
-import { type Device, loadCpu, loadCuda, resolveDevice } from "./load.js";
+import { totalmem } from "node:os";
+import { HpoNativeError, fromNativeError } from "./errors.js";
+import { type Device, cudaStatus, loadCpu, loadCuda, resolveDevice } from "./load.js";
 
 export type GpKernel = "matern52" | "matern32" | "rbf";
 export type AcquisitionKind = "logei" | "ei" | "pi" | "ucb";
@@ -212,6 +213,38 @@ function fromTheta(theta: Float64Array, d: number): GpHyperparameters {
   };
 }
 
+/**
+ * The n x n matrices a fit holds at once (K, its gradient, the factor, the weights and scratch): the
+ * same count as the CPU engine's kSquareMatrices in native/gp/gp_cpu.cpp.
+ */
+const SQUARE_MATRICES = 5;
+
+/** Bytes a GP of n points needs for its n x n matrices (fp64: 8 bytes per entry, fp32: 4). */
+export function gpMemoryBytes(n: number, precision: "fp64" | "fp32" = "fp64"): number {
+  return SQUARE_MATRICES * (precision === "fp32" ? 4 : 8) * n * n;
+}
+
+/**
+ * Refuses, before anything is allocated, a GP larger than the device's memory (the machine's for the
+ * CPU, the GPU's own for CUDA): the error names the size instead of the allocator failing mid-fit.
+ */
+export function checkGpMemory(
+  n: number,
+  precision: "fp64" | "fp32",
+  device: "cpu" | "cuda",
+  available = device === "cpu" ? totalmem() : (cudaStatus().info?.devices[0]?.memoryBytes ?? 0),
+): void {
+  const needed = gpMemoryBytes(n, precision);
+  if (available > 0 && needed > available) {
+    const gib = (b: number) => Math.round(b / 2 ** 30);
+    throw new HpoNativeError(
+      "HPO_OUT_OF_MEMORY",
+      `GaussianProcess: a GP on ${n} points needs about ${gib(needed)} GiB (${SQUARE_MATRICES} n x n ${precision} matrices); ` +
+        `the ${device === "cpu" ? "machine" : "GPU"} has ${gib(available)} GiB`,
+    );
+  }
+}
+
 /** An exact GP surrogate held by the native addon. Calls are serialized; `dispose()` frees it. */
 export class GaussianProcess {
   readonly n: number;
@@ -259,6 +292,7 @@ export class GaussianProcess {
       }
     }
     if (device === "cpu") Model = loadCpu().GpModel as NativeGpModelClass;
+    checkGpMemory(n, device === "cpu" ? "fp64" : precision, device);
     let model: NativeGpModel;
     try {
       model = new (Model as NativeGpModelClass)(
@@ -327,15 +361,17 @@ export class GaussianProcess {
     const model = this.#native();
     let warm: Float64Array | null = null;
     let curvature: Float64Array | null = null;
-    if (options.warmStart === true) {
-      warm = model.theta();
-      curvature = warm ? (this.#curvature ?? null) : null;
-    } else if (options.warmStart) {
+    if (options.warmStart && options.warmStart !== true) {
       warm = toTheta(options.warmStart, this.d);
       curvature = checkCurvature(options.warmStart.curvature, this.d);
     }
     const d = this.d;
     return this.#serial(async () => {
+      // `warmStart: true` starts from the hyperparameters of the fit queued before this one.
+      if (options.warmStart === true) {
+        warm = model.theta();
+        curvature = warm ? (this.#curvature ?? null) : null;
+      }
       const r = await model.fit(restarts, seed, maxIterations, warm, threads, curvature);
       this.#curvature = r.curvature;
       return {
@@ -368,16 +404,26 @@ export class GaussianProcess {
     if (Xc.length % this.d !== 0)
       fail(`${name} must have a multiple of d = ${this.d} elements, got ${Xc.length}`);
     checkMatrix(name, Xc, Xc.length, `m × ${this.d}`);
+    return Xc.length / this.d;
+  }
+
+  /**
+   * Checked when the call's turn comes, not when it is made: calls are serialized, so `predict()` right
+   * after an un-awaited `fit()` waits for that fit rather than finding no hyperparameters yet.
+   */
+  #requireTheta(): void {
     if (this.#native().theta() === null)
       fail("no hyperparameters yet: call fit() or setHyperparameters() first");
-    return Xc.length / this.d;
   }
 
   /** Posterior mean and latent-function variance at m candidates (row-major m × d). */
   predict(Xc: Float64Array): Promise<{ mean: Float64Array; variance: Float64Array }> {
     const m = this.#candidates("Xc", Xc);
     const model = this.#native();
-    return this.#serial(() => model.predict(Xc, m));
+    return this.#serial(async () => {
+      this.#requireTheta();
+      return model.predict(Xc, m);
+    });
   }
 
   /** Acquisition values at m candidates and, with `gradient: true`, their gradients (m × d). */
@@ -388,7 +434,10 @@ export class GaussianProcess {
     const m = this.#candidates("Xc", Xc);
     const { kind, best, beta } = checkAcquisition(options);
     const model = this.#native();
-    return this.#serial(() => model.acquisition(Xc, m, kind, best, beta, options.gradient === true));
+    return this.#serial(async () => {
+      this.#requireTheta();
+      return model.acquisition(Xc, m, kind, best, beta, options.gradient === true);
+    });
   }
 
   /** Polishes each start (row-major m × d, inside [0, 1]^d) by bounded L-BFGS on the acquisition. */
@@ -403,7 +452,10 @@ export class GaussianProcess {
     const maxIterations = checkCount("maxIterations", options.maxIterations ?? 50, 1);
     const threads = checkCount("threads", options.threads ?? 0, 0);
     const model = this.#native();
-    return this.#serial(() => model.maximize(starts, m, kind, best, beta, maxIterations, threads));
+    return this.#serial(async () => {
+      this.#requireTheta();
+      return model.maximize(starts, m, kind, best, beta, maxIterations, threads);
+    });
   }
 
   /** Where the work runs, e.g. "cpu fp64 2 threads" or "cuda fp64 cusolver". */

@@ -53,3 +53,14 @@ export function defaultStorageUrl(specDir: string, study: string): string {
   // The study name becomes a file name: anything but letters, digits, `.`, `-` and `_` becomes `_`.
   return `sqlite:${join(specDir, ".hpo", `${study.replace(/[^A-Za-z0-9_.-]/g, "_")}.db`)}`;
 }
+
+/**
+ * A storage URL safe to print: a PostgreSQL password (`user:secret@`, `?password=…`) becomes `***`.
+ * Every message that names a storage goes through this one helper.
+ */
+export function redactStorageUrl(url: string): string {
+  if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) return url;
+  return url
+    .replace(/^(postgres(?:ql)?:\/\/[^:/@?#]*):[^@/?#]*@/, "$1:***@")
+    .replace(/([?&]password=)[^&#]*/gi, "$1***");
+}

@@ -18,7 +18,7 @@ export async function loadStudyData(storageUrl: string, studyName: string): Prom
     if (path !== "" && path !== ":memory:" && !existsSync(file))
       throw new HpoError(`no study database at ${file}`, { hint: "run the study first: `hpo run SPEC`" });
   }
-  const storage = await openStorage(storageUrl);
+  const storage = await openStorage(storageUrl, process.cwd(), { readOnly: true });
   try {
     const study = await storage.getStudy(studyName);
     if (!study) {

@@ -9,14 +9,20 @@ import type { Storage } from "./types.js";
 export { MemoryStorage } from "./memory.js";
 export { PostgresStorage } from "./postgres.js";
 export { SqliteStorage } from "./sqlite.js";
+export { EXIT_STORAGE, EXIT_STORAGE_UNAVAILABLE, storageFailure } from "./errors.js";
 export * from "./types.js";
 
 /**
  * Opens the storage a URL names (plan/storage-url.ts: `memory:`, `sqlite:PATH[?synchronous=…]`,
  * `postgresql://…`); a relative SQLite path is taken from `baseDir` (default the current directory).
- * Anything else is a clear HpoError.
+ * Anything else is a clear HpoError. `readOnly` (SQLite): open an existing file without creating or
+ * migrating anything, for the commands that only read.
  */
-export async function openStorage(url: string, baseDir = process.cwd()): Promise<Storage> {
+export async function openStorage(
+  url: string,
+  baseDir = process.cwd(),
+  options: { readOnly?: boolean } = {},
+): Promise<Storage> {
   const parsed = parseStorageUrl(url);
   if ("error" in parsed) throw new HpoError(parsed.error, parsed.hint ? { hint: parsed.hint } : {});
   switch (parsed.kind) {
@@ -29,6 +35,7 @@ export async function openStorage(url: string, baseDir = process.cwd()): Promise
       return new SqliteStorage(
         path === ":memory:" || isAbsolute(path) ? path : resolve(baseDir, path),
         synchronous,
+        options,
       );
     }
   }

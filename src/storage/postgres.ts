@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Plan } from "../plan/types.js";
+import { redactStorageUrl } from "../plan/storage-url.js";
 import { HpoError, describeError } from "../util/errors.js";
 import {
   type StudyRow,
@@ -11,7 +12,7 @@ import {
   trialFromRow,
 } from "./rows.js";
 import type { TrialResult } from "../plan/trial.js";
-import { type RetryPolicy, DEFAULT_RETRY, storageFailure, withRetry } from "./retry.js";
+import { type RetryPolicy, DEFAULT_RETRY, retriesExhausted, withRetry } from "./retry.js";
 import type { NewTrial, Storage, StudyRecord, TrialRecord } from "./types.js";
 
 /** Schema migrations, applied in order; `hpo_meta.schema_version` records how many ran. Append only. */
@@ -82,7 +83,7 @@ export function serverOf(url: string): string {
     const host = u.hostname || u.searchParams.get("host") || "localhost";
     return `${host}:${u.port || "5432"}${u.pathname || "/"}`;
   } catch {
-    return redact(url);
+    return redactStorageUrl(url);
   }
 }
 
@@ -94,11 +95,15 @@ const MIGRATION_LOCK = 0x68706f;
  * while holding the study row's lock (SELECT … FOR UPDATE), so concurrent workers never collide.
  */
 export class PostgresStorage implements Storage {
+  /** The connection string with its password hidden: messages print it (the pool keeps the real one). */
+  readonly url: string;
   private constructor(
-    readonly url: string,
+    url: string,
     private readonly pool: pg.Pool,
     private readonly policy: RetryPolicy,
-  ) {}
+  ) {
+    this.url = redactStorageUrl(url);
+  }
 
   /** Connects and brings the schema up to date; a server that does not answer is a clear HpoError. */
   static async open(url: string, policy: RetryPolicy = DEFAULT_RETRY): Promise<PostgresStorage> {
@@ -115,7 +120,7 @@ export class PostgresStorage implements Storage {
       await pool.end().catch(() => {});
       if (err instanceof HpoError) throw err;
       throw new HpoError(
-        `cannot use the PostgreSQL study database \`${redact(url)}\`: ${describeError(err)}`,
+        `cannot use the PostgreSQL study database \`${redactStorageUrl(url)}\`: ${describeError(err)}`,
         {
           cause: err,
         },
@@ -130,7 +135,7 @@ export class PostgresStorage implements Storage {
       fn,
       isConnectionLoss,
       (err, attempts) =>
-        storageFailure(`at PostgreSQL server ${serverOf(this.url)} (${what})`, err, attempts),
+        retriesExhausted(`at PostgreSQL server ${serverOf(this.url)} (${what})`, err, attempts),
       this.policy,
     );
   }
@@ -398,9 +403,4 @@ export class PostgresStorage implements Storage {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-/** Hides a password in a connection string before it is printed. */
-export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, "$1:***@");
 }

@@ -1,4 +1,5 @@
 import { HpoError, describeError } from "../util/errors.js";
+import { EXIT_STORAGE_UNAVAILABLE } from "./errors.js";
 
 /** How often and how patiently a storage call is retried after a transient failure. */
 export interface RetryPolicy {
@@ -41,10 +42,11 @@ export async function withRetry<T>(
 }
 
 /** The message of a storage failure after its retries, without a stack. */
-export function storageFailure(where: string, err: unknown, attempts: number): HpoError {
+export function retriesExhausted(where: string, err: unknown, attempts: number): HpoError {
   const tried = attempts > 1 ? ` (after ${attempts} attempts)` : "";
   return new HpoError(`the study database ${where} failed${tried}: ${describeError(err)}`, {
     cause: err,
+    exitCode: EXIT_STORAGE_UNAVAILABLE,
     hint: "check that the database is reachable and retry: finished trials are stored, and a resumed run continues the study",
   });
 }

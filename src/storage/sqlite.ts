@@ -1,8 +1,13 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Plan } from "../plan/types.js";
 import { HpoError, describeError } from "../util/errors.js";
+import {
+  EXIT_STORAGE,
+  assertSameFile,
+  fileIdentity,
+  prepareDatabaseFolder,
+  storageFailure,
+} from "./errors.js";
 import {
   type StudyRow,
   type TrialRow,
@@ -12,7 +17,7 @@ import {
   trialFromRow,
 } from "./rows.js";
 import type { TrialResult } from "../plan/trial.js";
-import { type RetryPolicy, storageFailure, withRetry } from "./retry.js";
+import { type RetryPolicy, retriesExhausted, withRetry } from "./retry.js";
 import type { NewTrial, Storage, StudyRecord, TrialRecord } from "./types.js";
 
 /**
@@ -69,31 +74,56 @@ export type SqliteSync = "full" | "normal";
  */
 export class SqliteStorage implements Storage {
   readonly url: string;
+  private readonly retry: RetryPolicy;
   private readonly db: Database.Database;
   private readonly stmts;
 
+  /** The file's device and inode when opened, to notice it deleted or replaced mid-run. */
+  private readonly identity: string | undefined;
+
+  /** `readOnly`: for the commands that only read (status, best, trials, report): creates nothing. */
   constructor(
     readonly path: string,
     private readonly sync: SqliteSync = "full",
-    /** Busy timeout of each statement, then retries of the whole write (tests shorten both). */
-    busyTimeoutMs = 10_000,
-    private readonly retry: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000 },
+    /**
+     * `readOnly`: open an existing database without writing (status, best, trials, report); `busyTimeoutMs`:
+     * each statement's busy timeout, then `retry` retries the whole write (tests shorten both).
+     */
+    options: { readOnly?: boolean; busyTimeoutMs?: number; retry?: RetryPolicy } = {},
   ) {
+    this.retry = options.retry ?? { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000 };
     this.url = `sqlite:${path}${sync === "full" ? "" : `?synchronous=${sync}`}`;
+    const readOnly = options.readOnly === true && path !== ":memory:";
+    if (readOnly && fileIdentity(path) === undefined)
+      throw new HpoError(`no study database at \`${path}\`: nothing has run yet`, {
+        hint: "run the spec first with `hpo run SPEC`",
+      });
     try {
-      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path, { timeout: busyTimeoutMs });
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
+      if (path !== ":memory:" && !readOnly) prepareDatabaseFolder(path);
+      this.db = new Database(path, {
+        timeout: options.busyTimeoutMs ?? 10_000,
+        readonly: readOnly,
+        fileMustExist: readOnly,
+      });
+      if (!readOnly) {
+        this.db.pragma("journal_mode = WAL");
+        this.db.pragma("synchronous = NORMAL");
+      }
       this.db.pragma("foreign_keys = ON");
-      this.migrate();
+      if (readOnly) this.requireCurrentSchema();
+      else this.migrate();
     } catch (err) {
       if (err instanceof HpoError) throw err;
-      throw new HpoError(`cannot open the study database \`${path}\`: ${describeError(err)}`, {
-        hint: "check the path, or move a damaged file aside so hpo can create a new one",
-        cause: err,
-      });
+      throw (
+        storageFailure(err, path, { opening: true }) ??
+        new HpoError(`cannot open the study database \`${path}\`: ${describeError(err)}`, {
+          hint: "check the path, or move a damaged file aside so hpo can create a new one",
+          exitCode: EXIT_STORAGE,
+          cause: err,
+        })
+      );
     }
+    this.identity = path === ":memory:" ? undefined : fileIdentity(path);
     const db = this.db;
     this.stmts = {
       studyByName: db.prepare<[string], StudyRow>("SELECT * FROM hpo_studies WHERE name = ?"),
@@ -129,6 +159,24 @@ export class SqliteStorage implements Storage {
     };
   }
 
+  /** A read-only open cannot migrate: an older file is read by running the spec once (which upgrades it). */
+  private requireCurrentSchema(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version !== MIGRATIONS.length)
+      throw new HpoError(
+        `the study database \`${this.path}\` has schema version ${version}, but this hpo reads ${MIGRATIONS.length}`,
+        {
+          hint: version < MIGRATIONS.length ? "`hpo run SPEC` upgrades it" : "upgrade hpo",
+          exitCode: EXIT_STORAGE,
+        },
+      );
+  }
+
+  /** Throws a clear error when the file was deleted or replaced under us (see assertSameFile). */
+  private checkFile(): void {
+    if (this.identity !== undefined) assertSameFile(this.path, this.identity);
+  }
+
   private migrate(): void {
     const version = this.db.pragma("user_version", { simple: true }) as number;
     if (version > MIGRATIONS.length)
@@ -155,7 +203,7 @@ export class SqliteStorage implements Storage {
     return withRetry(
       async () => fn(),
       (err) => String((err as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY"),
-      (err, attempts) => storageFailure(`\`${this.path}\` (${what})`, err, attempts),
+      (err, attempts) => retriesExhausted(`\`${this.path}\` (${what})`, err, attempts),
       this.retry,
     );
   }
@@ -197,6 +245,7 @@ export class SqliteStorage implements Storage {
   }
 
   async createTrial(studyId: number, trial: NewTrial, limit?: number): Promise<TrialRecord | undefined> {
+    this.checkFile();
     const now = Date.now();
     const created = await this.busy("start a trial", () =>
       this.db
@@ -242,6 +291,7 @@ export class SqliteStorage implements Storage {
   }
 
   async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
+    this.checkFile();
     await this.busy("refresh heartbeats", () =>
       this.db.transaction(() => {
         for (const id of trialIds) this.stmts.heartbeat.run(now, id);
@@ -250,6 +300,7 @@ export class SqliteStorage implements Storage {
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<boolean> {
+    this.checkFile();
     const finish = this.db.transaction(() => {
       const row = this.stmts.trial.get(trialId);
       if (row?.state !== "running") return false;

@@ -94,4 +94,19 @@ test("hpo fmt: --check reports, fmt rewrites, and a second run changes nothing",
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+test("check survives 150,000 diagnostics in one file and prints the first 50, then how many more", () => {
+  const many = file("many.hpo", "$ ".repeat(150_000));
+  const big = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const r = big("check", many);
+  assert.is(r.error, undefined);
+  assert.is(r.status, 1);
+  assert.not.match(r.stderr, /internal error|RangeError/);
+  assert.is(r.stderr.match(/: error\[E\d{3}\]/g)?.length, 50);
+  assert.match(r.stderr, /… and \d{6} more/);
+  const json = big("check", "--json", many);
+  assert.is(json.status, 1);
+  assert.ok((JSON.parse(json.stdout) as unknown[]).length > 150_000);
+});
+
 test.run();

@@ -95,11 +95,13 @@ test("bad storage paths, corrupt databases and bad specs are clear errors withou
   writeFileSync(corrupt, "garbage ".repeat(1000));
   const bad = join(dir, "bad.json");
   writeFileSync(bad, '{"version": 1}');
-  const cases: [string[], RegExp][] = [
-    [["run", spec, "--storage", `sqlite:${blocker}/x.db`], /^hpo: error: cannot open the study database/],
+  // Storage failures exit 74 (docs/running.md, "Exit codes"); the rest of these are user errors, 1.
+  const cases: [string[], RegExp, number?][] = [
+    [["run", spec, "--storage", `sqlite:${blocker}/x.db`], /^hpo: error: cannot open the study database/, 74],
     [
       ["run", spec, "--storage", `sqlite:${corrupt}`],
       /^hpo: error: cannot open the study database .*file is not a database/,
+      74,
     ],
     [["run", spec, "--storage", "ftp://x"], /^hpo: error: unknown storage `ftp:\/\/x`/],
     [["run", bad], /^hpo: error: .*bad\.json` is not an hpo Plan: `study` must be a non-empty string/],
@@ -108,9 +110,9 @@ test("bad storage paths, corrupt databases and bad specs are clear errors withou
     [["status", spec, "--storage", "memory:"], /^hpo: error: no study `test_study` in memory:/],
     [["worker", spec, "--storage", "memory:"], /^hpo: error: no study `test_study` in memory:/],
   ];
-  for (const [args, pattern] of cases) {
+  for (const [args, pattern, code = 1] of cases) {
     const r = hpo(...args);
-    assert.is(r.status, 1, args.join(" "));
+    assert.is(r.status, code, args.join(" "));
     assert.match(r.stderr, pattern);
     assert.not.match(r.stderr, /\n\s+at /);
   }

@@ -29,4 +29,13 @@ test("a named option overrides nothing positional and defaults fill the rest", (
   assert.equal(plan?.strategy.options, { min_epochs: 1, max_epochs: 27, eta: 2 });
 });
 
+test("an option above its catalogue maximum is rejected by check (no hang at run time)", () => {
+  const { plan, diagnostics } = compileSource(source("strategy tpe(candidates = 1e12)"), file);
+  assert.is(plan, undefined);
+  assert.equal(
+    diagnostics.map((d) => [d.code, d.message]),
+    [["E084", "`tpe` option `candidates` must be in [1, 10000], got 1e12"]],
+  );
+});
+
 test.run();

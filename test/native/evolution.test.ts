@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadCpu } from "../../src/native/load.js";
+import { HpoError } from "../../src/util/errors.js";
 import {
   type EvolutionOperators,
   type GeneSpec,
@@ -459,6 +460,31 @@ test("bad arguments are clear errors, from the wrapper and from the addon itself
     /generation must be an integer/,
   );
   raw.dispose();
+});
+
+test("a non-object options is an HpoError, and fitness must be numbers", async () => {
+  for (const bad of [null, undefined, 3, "x"])
+    assert.throws(
+      () => new Population(bad as never),
+      (e: unknown) => e instanceof HpoError && /expected options to be an object/.test((e as Error).message),
+    );
+  const pop = new Population({ genes: [0.2, 0.8], size: 2, types: [{ type: "continuous" }], seed: 1 });
+  for (const fitness of [
+    ["1", "2"],
+    [1, "abc"],
+    [1, null],
+    [{}, 2],
+  ])
+    assert.throws(
+      () => pop.evolve(fitness as never),
+      (e: unknown) =>
+        e instanceof HpoError && /expected fitness\[\d\] to be a number/.test((e as Error).message),
+      JSON.stringify(fitness),
+    );
+  // NaN still marks a failed individual, and typed arrays pass as they are.
+  await pop.evolve([Number.NaN, 1]);
+  await pop.evolve(new Float64Array([1, 2]));
+  pop.dispose();
 });
 
 test.run();

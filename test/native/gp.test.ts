@@ -1,7 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadCpu } from "../../src/native/load.js";
-import { type AcquisitionKind, GaussianProcess, type GpKernel } from "../../src/native/gp.js";
+import {
+  type AcquisitionKind,
+  GaussianProcess,
+  type GpKernel,
+  checkGpMemory,
+  gpMemoryBytes,
+} from "../../src/native/gp.js";
+import { HpoNativeError } from "../../src/native/errors.js";
 import { HpoError } from "../../src/util/errors.js";
 import {
   hByIntegration,
@@ -471,6 +478,55 @@ test("repeated create / condition / dispose does not grow memory", async () => {
   for (let i = 0; i < 200; i++) await round();
   const grown = (process.memoryUsage().rss - before) / 2 ** 20;
   assert.ok(grown < 60, `RSS grew by ${grown.toFixed(1)} MiB`);
+});
+
+test("predict right after an un-awaited fit waits for it (calls are serialized)", async () => {
+  const { X, y } = dataset(14, 3, 5);
+  const gp = await GaussianProcess.create({ X, y, n: 14, d: 3, device: "cpu" });
+  const fitting = gp.fit({ restarts: 1, seed: 1, maxIterations: 20 });
+  const predicted = gp.predict(new Float64Array([0.1, 0.2, 0.3])); // must not throw synchronously
+  const acq = gp.acquisition(new Float64Array([0.1, 0.2, 0.3]), { kind: "ucb", best: 0, beta: 2 });
+  await fitting;
+  const p = await predicted;
+  assert.ok(Number.isFinite(p.mean[0]) && p.variance[0]! >= 0);
+  assert.ok(Number.isFinite((await acq).value[0]));
+  gp.dispose();
+});
+
+test("a GP too large for the device's memory is refused before allocation, naming the size", async () => {
+  assert.is(gpMemoryBytes(30_000), 5 * 8 * 30_000 * 30_000);
+  assert.is(gpMemoryBytes(30_000, "fp32"), gpMemoryBytes(30_000) / 2);
+  assert.throws(
+    () => checkGpMemory(30_000, "fp64", "cuda", 16 * 2 ** 30),
+    (e: unknown) =>
+      e instanceof HpoNativeError &&
+      e.code === "HPO_OUT_OF_MEMORY" &&
+      /a GP on 30000 points needs about 34 GiB .* the GPU has 16 GiB/.test(e.message),
+  );
+  checkGpMemory(1_000, "fp64", "cuda", 16 * 2 ** 30);
+  // 200,000 points need 1.6 TB: refused on any machine, with X and y of only 1.6 MB each.
+  const n = 200_000;
+  try {
+    await GaussianProcess.create({ X: new Float64Array(n), y: new Float64Array(n), n, d: 1, device: "cpu" });
+    assert.unreachable("a 1.6 TB GP was created");
+  } catch (e) {
+    assert.instance(e, HpoNativeError);
+    assert.is((e as HpoNativeError).code, "HPO_OUT_OF_MEMORY");
+    assert.match((e as Error).message, /a GP on 200000 points needs about/);
+  }
+});
+
+test("LogEI and its gradient stay finite at extreme z (|z| beyond 1e154, where z^2 overflows)", async () => {
+  const { X, y } = dataset(14, 3, 9);
+  const gp = await GaussianProcess.create({ X, y, n: 14, d: 3, device: "cpu" });
+  await gp.setHyperparameters({ lengthscales: [0.5, 0.5, 0.5], outputscale: 1, noise: 1e-4, mean: 0 });
+  const Xc = new Float64Array([0.1, 0.2, 0.3, 0.9, 0.9, 0.9]);
+  for (const best of [1e300, -1e300, 1e10, -1e10, 1e6 + 0.5]) {
+    const r = await gp.acquisition(Xc, { kind: "logei", best, gradient: true });
+    for (const g of r.gradient!) assert.ok(Number.isFinite(g), `gradient ${g} at best = ${best}`);
+    for (const v of r.value) assert.ok(!Number.isNaN(v), `value ${v} at best = ${best}`);
+  }
+  gp.dispose();
 });
 
 test.run();

@@ -1,6 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { defaultStorageUrl, parseStorageUrl, resolveStorageUrl } from "../../src/plan/storage-url.js";
+import {
+  defaultStorageUrl,
+  parseStorageUrl,
+  resolveStorageUrl,
+  redactStorageUrl,
+} from "../../src/plan/storage-url.js";
 
 test("parses memory, SQLite with its synchronous option, and PostgreSQL URLs", () => {
   assert.equal(parseStorageUrl("memory:"), { kind: "memory" });
@@ -43,6 +48,16 @@ test("relative SQLite paths resolve against the spec's folder; others stay as wr
 
 test("the default storage keeps study names safe as file names", () => {
   assert.is(defaultStorageUrl("/a", "my study/1"), "sqlite:/a/.hpo/my_study_1.db");
+});
+
+test("a PostgreSQL password is hidden wherever a storage URL is printed", () => {
+  assert.is(redactStorageUrl("postgresql://hpo:s3cr%40t@db:5432/x"), "postgresql://hpo:***@db:5432/x");
+  assert.is(
+    redactStorageUrl("postgres://hpo:pw@db/x?password=pw2&ssl=1"),
+    "postgres://hpo:***@db/x?password=***&ssl=1",
+  );
+  assert.is(redactStorageUrl("postgresql://hpo@db/x"), "postgresql://hpo@db/x");
+  assert.is(redactStorageUrl("sqlite:/a/user:pw@b.db"), "sqlite:/a/user:pw@b.db");
 });
 
 test.run();

@@ -13,7 +13,7 @@ const fast = { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 };
 test("a write lock held past the busy wait is retried, then a clean error naming the file", async () => {
   const dir = mkdtempSync(join(tmpdir(), "hpo-busy-"));
   const path = join(dir, "s.db");
-  const storage = new SqliteStorage(path, "full", 20, fast);
+  const storage = new SqliteStorage(path, "full", { busyTimeoutMs: 20, retry: fast });
   const study = await storage.createStudy("s", testPlan({ study: "s" }));
   const other = new Database(path);
   try {
@@ -28,7 +28,10 @@ test("a write lock held past the busy wait is retried, then a clean error naming
     // The lock released between attempts: the retry succeeds and nothing was taken twice.
     other.exec("BEGIN IMMEDIATE");
     setTimeout(() => other.exec("ROLLBACK"), 30);
-    const slow = new SqliteStorage(path, "full", 20, { attempts: 20, baseDelayMs: 10, maxDelayMs: 20 });
+    const slow = new SqliteStorage(path, "full", {
+      busyTimeoutMs: 20,
+      retry: { attempts: 20, baseDelayMs: 10, maxDelayMs: 20 },
+    });
     const t = await slow.createTrial(study.id, { params: {}, worker: "w" });
     assert.is(t?.number, 0);
     slow.close();

@@ -29,6 +29,7 @@ import { cyclicIgnoresRate, optimizerGiven, trainSettings } from "./train.js";
 import { trialParts } from "./trial.js";
 import { validationOptions, validationPlace } from "./validation.js";
 import { unusedParameters } from "./unused.js";
+import { TOO_DEEP, isStackOverflow } from "../report.js";
 
 /** One check: reads a node and the checked AST, reports through `report`. */
 export type Check<N> = (node: N, c: CheckedAst, report: Reporter) => void;
@@ -88,6 +89,11 @@ function guarded<N>(check: Check<N>, node: N, span: Span, c: CheckedAst, report:
   try {
     check(node, c, report);
   } catch (err) {
-    report.add("E000", span, { check: check.name, error: err instanceof Error ? err.message : String(err) });
+    if (isStackOverflow(err)) report.add("E017", span, TOO_DEEP);
+    else
+      report.add("E000", span, {
+        check: check.name,
+        error: err instanceof Error ? err.message : String(err),
+      });
   }
 }

@@ -4,9 +4,9 @@
  * losses their string arguments name. The runtime keys its implementations by these names
  * (`Record<LayerName, …>` and the like), so a name is added here or nowhere.
  */
-import { a, type FunctionSpec, pos, prob } from "./spec.js";
+import { a, byName, type FunctionSpec, pos, prob } from "./spec.js";
 
-export const DISTRIBUTIONS: Record<string, FunctionSpec> = {
+export const DISTRIBUTIONS: Record<string, FunctionSpec> = byName({
   uniform: {
     args: [
       a("low", "number", { required: true }),
@@ -35,7 +35,7 @@ export const DISTRIBUTIONS: Record<string, FunctionSpec> = {
     positional: 2,
   },
   fixed: { args: [a("value", "any", { required: true })], positional: 1 },
-};
+});
 
 const COMMON_DATA = [
   prob("validation"),
@@ -93,7 +93,7 @@ const readers = {
   },
 } satisfies Record<string, FunctionSpec>;
 export type ReaderName = keyof typeof readers;
-export const READERS: Record<string, FunctionSpec> = readers;
+export const READERS: Record<string, FunctionSpec> = byName(readers);
 
 /** Activations by name: the keys of the trainer's table of tfjs identifiers (src/train/model.ts). */
 export const ACTIVATIONS = [
@@ -144,7 +144,7 @@ const templates = {
   },
 } satisfies Record<string, FunctionSpec>;
 export type TemplateName = keyof typeof templates;
-export const TEMPLATES: Record<string, FunctionSpec> = templates;
+export const TEMPLATES: Record<string, FunctionSpec> = byName(templates);
 
 const PADDING = a("padding", "string", { oneOf: ["valid", "same"] });
 const RECURRENT = {
@@ -188,7 +188,7 @@ const layers = {
   activation: { args: [{ ...ACT, required: true }], positional: 1 },
 } satisfies Record<string, FunctionSpec>;
 export type LayerName = keyof typeof layers;
-export const LAYERS: Record<string, FunctionSpec> = layers;
+export const LAYERS: Record<string, FunctionSpec> = byName(layers);
 
 const LR = a("lr", "number", { required: true, min: 0, exclusiveLow: true });
 const optimizers = {
@@ -199,7 +199,7 @@ const optimizers = {
   adadelta: { args: [LR, prob("rho")], positional: 1 },
 } satisfies Record<string, FunctionSpec>;
 export type OptimizerName = keyof typeof optimizers;
-export const OPTIMIZERS: Record<string, FunctionSpec> = optimizers;
+export const OPTIMIZERS: Record<string, FunctionSpec> = byName(optimizers);
 
 const schedules = {
   constant: { args: [] },
@@ -226,7 +226,7 @@ const schedules = {
   cosine: { args: [a("min_lr", "number", { min: 0 }), a("warmup", "int", { min: 0 })], positional: 2 },
 } satisfies Record<string, FunctionSpec>;
 export type ScheduleName = keyof typeof schedules;
-export const SCHEDULES: Record<string, FunctionSpec> = schedules;
+export const SCHEDULES: Record<string, FunctionSpec> = byName(schedules);
 
 const callbacks = {
   early_stopping: {
@@ -239,7 +239,7 @@ const callbacks = {
   },
 } satisfies Record<string, FunctionSpec>;
 export type CallbackName = keyof typeof callbacks;
-export const CALLBACKS: Record<string, FunctionSpec> = callbacks;
+export const CALLBACKS: Record<string, FunctionSpec> = byName(callbacks);
 
 /**
  * The typed tables the runtime reads arguments through (src/plan/options.ts `readArgs`), by kind of
@@ -255,7 +255,7 @@ export const CALL_TABLES = {
 } as const;
 export type CallKind = keyof typeof CALL_TABLES;
 
-export const VALIDATIONS: Record<string, FunctionSpec> = {
+export const VALIDATIONS: Record<string, FunctionSpec> = byName({
   holdout: {
     args: [prob("fraction", { exclusiveLow: true }), a("shuffle", "bool"), a("seed", "int", { min: 0 })],
     positional: 1,
@@ -264,7 +264,7 @@ export const VALIDATIONS: Record<string, FunctionSpec> = {
     args: [a("k", "int", { required: true, min: 2 }), a("shuffle", "bool"), a("seed", "int", { min: 0 })],
     positional: 1,
   },
-};
+});
 
 /** Losses of `train { loss = … }`: the keys of the trainer's table (src/train/metrics.ts). */
 export const LOSSES = [

@@ -1,4 +1,5 @@
 /** What a trial can be judged by: the built-in test functions of `evaluate` and the trainer's metrics. */
+import { byName } from "./spec.js";
 
 /** A built-in test function of `evaluate`: parameters x1…xN, its metrics, and its `dim` argument. */
 export interface TestFunction {
@@ -21,7 +22,7 @@ const testFunctions = {
 } satisfies Record<string, TestFunction>;
 export type TestFunctionName = keyof typeof testFunctions;
 /** The test functions by name; src/objectives/ implements exactly these (a `Record<TestFunctionName, …>`). */
-export const TEST_FUNCTIONS: Record<string, TestFunction> = testFunctions;
+export const TEST_FUNCTIONS: Record<string, TestFunction> = byName(testFunctions);
 
 /** What one set of predictions yields, per task (src/train/metrics.ts computes these). */
 export const PREDICTION_METRICS = [

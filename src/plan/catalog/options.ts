@@ -8,7 +8,7 @@
  * `candidates` points per ask, evolution `population` genomes, grid `points` per axis).
  */
 import type { StrategyName } from "../types.js";
-import { type FunctionSpec, functionSpecOf, type OptionTable } from "./spec.js";
+import { byName, type FunctionSpec, functionSpecOf, type OptionTable } from "./spec.js";
 
 const DEVICE = { device: { type: "string", default: "auto", oneOf: ["auto", "cpu", "cuda"] } } as const;
 const GENETIC = {
@@ -27,7 +27,7 @@ const EPOCHS = {
 const EPOCH_ORDER = [{ low: "min_epochs", high: "max_epochs" }] as const;
 
 /** Strategy options and defaults (docs/language.md, "strategy"). */
-export const STRATEGY_OPTIONS = {
+export const STRATEGY_OPTIONS = byName({
   random: { options: {} },
   qmc: { options: { scramble: { type: "bool", default: true } } },
   grid: {
@@ -87,10 +87,10 @@ export const STRATEGY_OPTIONS = {
     positional: 2,
     orders: EPOCH_ORDER,
   },
-} as const satisfies Record<StrategyName, OptionTable>;
+} as const satisfies Record<StrategyName, OptionTable>);
 
 /** Pruner options (Optuna's MedianPruner defaults). */
-export const PRUNER_OPTIONS = {
+export const PRUNER_OPTIONS = byName({
   median: {
     options: {
       startup: { type: "int", default: 5, min: 0, max: 1_000_000 },
@@ -98,16 +98,16 @@ export const PRUNER_OPTIONS = {
       interval: { type: "int", default: 1, min: 1, max: 1_000_000 },
     },
   },
-} as const satisfies Record<string, OptionTable>;
+} as const satisfies Record<string, OptionTable>);
 
 export type PrunerName = keyof typeof PRUNER_OPTIONS;
 
 /** Every owner of options by name: strategies and pruners share no name. */
-export const OPTION_TABLES = { ...STRATEGY_OPTIONS, ...PRUNER_OPTIONS } as const;
+export const OPTION_TABLES = byName({ ...STRATEGY_OPTIONS, ...PRUNER_OPTIONS } as const);
 export type OptionOwner = keyof typeof OPTION_TABLES;
 
 const specs = (tables: Record<string, OptionTable>): Record<string, FunctionSpec> =>
-  Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, functionSpecOf(t)]));
+  byName(Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, functionSpecOf(t)])));
 
 /** The checker's view of the strategy tables: one argument per option, defaults included. */
 export const STRATEGIES: Record<string, FunctionSpec> = specs(STRATEGY_OPTIONS);

@@ -35,6 +35,15 @@ export interface FunctionSpec {
   variadic?: boolean;
 }
 
+/**
+ * A catalogue table keyed by name, with no prototype: a name from the user's text such as
+ * `constructor`, `toString` or `__proto__` is simply absent (an unknown-name diagnostic), never an
+ * inherited Object member, whether it is looked up with `table[name]` or `name in table`.
+ */
+export function byName<R extends Record<string, unknown>>(entries: R): R {
+  return Object.assign(Object.create(null) as R, entries);
+}
+
 type Extra = Partial<Omit<ArgSpec, "name" | "type">>;
 
 /**

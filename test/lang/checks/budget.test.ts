@@ -7,7 +7,7 @@ import {
   parallelWithinTrials,
 } from "../../../src/lang/checks/budget.js";
 import { type CheckedAst, decl } from "../../../src/lang/checked.js";
-import { checkedOf, expectDiagnostic, runCheck, spec } from "../helpers.js";
+import { check, checkedOf, expectDiagnostic, runCheck, spec } from "../helpers.js";
 
 const budgetOf = (c: CheckedAst) => decl(c, "budget")!;
 const withBudget = (budget: string, extra = "") => checkedOf(spec("", extra, { budget }));
@@ -17,6 +17,27 @@ test("budgetSettings: a count given a duration, and a near miss", () => {
   expectDiagnostic(runCheck(budgetSettings, budgetOf(c), c), "E035", 9, 19, /`trials` is a count/);
   const ok = withBudget("budget { trials = 20, time = 2h }");
   assert.equal(runCheck(budgetSettings, budgetOf(ok), ok), []);
+});
+
+test("budgetSettings: a value with no finite result is rejected, not dropped from the Plan", () => {
+  for (const [budget, col, why] of [
+    ["budget { trials = 60 / 0 }", 19, /`60 \/ 0` has none: division by zero/],
+    ["budget { time = 1h / 0 }", 17, /division by zero/],
+    ["budget { trials = 10 % 0 }", 19, /modulo by zero/],
+  ] as const) {
+    const c = withBudget(budget);
+    expectDiagnostic(runCheck(budgetSettings, budgetOf(c), c), "E094", 9, col, why);
+  }
+  // The compiled Plan of a rejected spec is never run, but the whole check must reject it.
+  const ds = check(spec("", "", { budget: "budget { trials = 60 / 0 }" }));
+  expectDiagnostic(ds, "E094", 9, 19);
+});
+
+test("budgetSettings: counts are whole and at least 1", () => {
+  const half = withBudget("budget { trials = 2.5 }");
+  expectDiagnostic(runCheck(budgetSettings, budgetOf(half), half), "E030", 9, 19, /integer/);
+  const zero = withBudget("budget { trials = 0 }");
+  expectDiagnostic(runCheck(budgetSettings, budgetOf(zero), zero), "E046", 9, 19, /at least 1/);
 });
 
 test("budgetLimit: trials or time", () => {
