@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { TRAINING_BACKENDS } from "../plan/catalog.js";
 import { type StopReason, runStudy } from "../study/loop.js";
 import { ISOLATIONS, type Isolation } from "../study/runner.js";
 import { type OutputMode, RunOutput } from "./run-output.js";
@@ -72,7 +73,7 @@ function runOptions(cmd: Command): Command {
     .addOption(
       // The names of src/train/backend.ts (not imported here: it loads TensorFlow.js).
       new Option("--backend <name>", "TensorFlow.js backend of built-in trainer studies")
-        .choices(["auto", "tensorflow-gpu", "tensorflow", "native", "cpu", "wasm"])
+        .choices([...TRAINING_BACKENDS])
         .env("HPO_TF_BACKEND"),
     )
     .addHelpText("after", EXIT_HELP);

@@ -12,12 +12,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { HpoError, describeError } from "../util/errors.js";
+import { TRAINING_BACKENDS, type TrainingBackend } from "../plan/catalog.js";
 import { NATIVE_BACKEND, registerNativeBackend } from "./native-backend.js";
 
-export type BackendName = "tensorflow-gpu" | "tensorflow" | "native" | "cpu" | "wasm";
+export type BackendName = TrainingBackend;
 
 /** The backend names a user may pass to `--backend` (`auto` = the best that loads). */
-export const BACKEND_CHOICES = ["auto", "tensorflow-gpu", "tensorflow", "native", "cpu", "wasm"] as const;
+export const BACKEND_CHOICES = TRAINING_BACKENDS;
 
 export interface BackendInfo {
   name: BackendName;

@@ -2,8 +2,9 @@
 import { optionValues } from "../bind.js";
 import { PRUNERS, STRATEGIES } from "../../plan/catalog.js";
 import { type CheckedAst, type DeclOf, decl } from "../checked.js";
+import type { StrategyName } from "../../plan/types.js";
 import type { Reporter } from "../report.js";
-import { EPOCH_STRATEGIES } from "../strategies.js";
+import { EPOCH_STRATEGIES } from "../../plan/catalog.js";
 import { checkOptions } from "./options.js";
 
 /** The pruner's function and options. */
@@ -15,6 +16,6 @@ export function prunerOptions(d: DeclOf<"pruner">, c: CheckedAst, report: Report
 export function prunerBesideEpochStrategy(d: DeclOf<"pruner">, c: CheckedAst, report: Reporter): void {
   const strategy = decl(c, "strategy");
   if (!optionValues(d.call, PRUNERS) || !strategy || !optionValues(strategy.call, STRATEGIES)) return;
-  if (EPOCH_STRATEGIES.includes(strategy.call.callee))
+  if (EPOCH_STRATEGIES.includes(strategy.call.callee as StrategyName))
     report.add("W008", d.call.span, { s: strategy.call.callee });
 }

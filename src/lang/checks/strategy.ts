@@ -7,9 +7,10 @@ import { knownSettings, optionValues } from "../bind.js";
 import { STRATEGIES, TRAIN_SETTINGS } from "../../plan/catalog.js";
 import { type CheckedAst, type DeclOf, decl } from "../checked.js";
 import { lower } from "../lower.js";
+import type { StrategyName } from "../../plan/types.js";
 import type { Reporter } from "../report.js";
 import { hasError } from "../space.js";
-import { EPOCH_STRATEGIES, SINGLE_OBJECTIVE } from "../strategies.js";
+import { EPOCH_STRATEGIES, SINGLE_OBJECTIVE_STRATEGIES } from "../../plan/catalog.js";
 import { checkOptions } from "./options.js";
 
 /** The strategy's function and options. */
@@ -29,7 +30,7 @@ export function gridNeedsFiniteValues(d: DeclOf<"strategy">, c: CheckedAst, repo
 export function goalCount(d: DeclOf<"strategy">, c: CheckedAst, report: Reporter): void {
   if (!optionValues(d.call, STRATEGIES)) return;
   const name = d.call.callee;
-  if (c.goals.length > 1 && SINGLE_OBJECTIVE.includes(name))
+  if (c.goals.length > 1 && SINGLE_OBJECTIVE_STRATEGIES.includes(name as StrategyName))
     report.add("E081", d.call.span, { s: name, k: c.goals.length });
   if (name === "nsga2" && c.goals.length < 2 && (decl(c, "objective") || decl(c, "objectives")))
     report.add("E082", d.call.span);
@@ -39,7 +40,7 @@ export function goalCount(d: DeclOf<"strategy">, c: CheckedAst, report: Reporter
 export function epochOwnership(d: DeclOf<"strategy">, c: CheckedAst, report: Reporter): void {
   const options = optionValues(d.call, STRATEGIES);
   const name = d.call.callee;
-  if (!options || !EPOCH_STRATEGIES.includes(name)) return;
+  if (!options || !EPOCH_STRATEGIES.includes(name as StrategyName)) return;
   const span = d.call.span;
   if (c.trial.kind === "evaluate" && c.trial.builtin)
     report.add("E083", span, {

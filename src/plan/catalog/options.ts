@@ -89,6 +89,19 @@ export const STRATEGY_OPTIONS = byName({
   },
 } as const satisfies Record<StrategyName, OptionTable>);
 
+/** Strategies that optimize a single goal: a spec with several objectives needs another strategy. */
+export const SINGLE_OBJECTIVE_STRATEGIES: readonly StrategyName[] = [
+  "tpe",
+  "bayes",
+  "evolution",
+  "sha",
+  "asha",
+  "hyperband",
+];
+
+/** Multi-fidelity strategies: they stop trials by epochs, and so own `train.epochs`. */
+export const EPOCH_STRATEGIES: readonly StrategyName[] = ["sha", "asha", "hyperband"];
+
 /** Pruner options (Optuna's MedianPruner defaults). */
 export const PRUNER_OPTIONS = byName({
   median: {

@@ -3,6 +3,13 @@ import { BUILTIN_FUNCTIONS } from "../expr.js";
 import { LOSSES } from "./calls.js";
 import { a, type ArgSpec, byName, pos } from "./spec.js";
 
+/**
+ * The TensorFlow.js backends a trainer study may run on (`hpo run --backend`, `HPO_TF_BACKEND`): `auto`
+ * takes the first that loads of tensorflow-gpu, tensorflow, native (hpo's own), wasm and cpu.
+ */
+export const TRAINING_BACKENDS = ["auto", "tensorflow-gpu", "tensorflow", "native", "cpu", "wasm"] as const;
+export type TrainingBackend = Exclude<(typeof TRAINING_BACKENDS)[number], "auto">;
+
 /** The settings of `train { … }` and what each expects. */
 export const TRAIN_SETTINGS: Record<string, ArgSpec> = byName({
   optimizer: a("optimizer", "call", { required: true }),
