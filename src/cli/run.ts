@@ -50,8 +50,8 @@ function positiveInt(v: string): number {
   return n;
 }
 
-/** Adds the options `hpo run` and `hpo worker` share. */
-function runOptions(cmd: Command): Command {
+/** Adds the options `hpo run` and `hpo worker` share: storage, where trials run, parallelism, output. */
+export function sharedRunOptions(cmd: Command): Command {
   return storageOption(cmd)
     .addOption(
       new Option(
@@ -67,9 +67,14 @@ function runOptions(cmd: Command): Command {
       positiveInt,
     )
     .option("--parallel <n>", "trials at once in this process (default: the budget's parallel)", positiveInt)
-    .option("--trials <n>", "trial budget of the study (default: the budget's trials)", positiveInt)
     .option("--quiet", "print only the final summary")
-    .option("--json", "print one JSON event per line instead of the progress display")
+    .option("--json", "print one JSON event per line instead of the progress display");
+}
+
+/** `hpo run`'s options: the shared ones, the budget and the trainer's backend. */
+function runOptions(cmd: Command): Command {
+  return sharedRunOptions(cmd)
+    .option("--trials <n>", "trial budget of the study (default: the budget's trials)", positiveInt)
     .addOption(
       // The names of src/train/backend.ts (not imported here: it loads TensorFlow.js).
       new Option("--backend <name>", "TensorFlow.js backend of built-in trainer studies")
