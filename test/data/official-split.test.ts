@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { throwsHpo } from "../helpers/throws.js";
 import { loadData } from "../../src/data/index.js";
-import { HpoError } from "../../src/util/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-split-"));
 
@@ -28,17 +28,6 @@ function idxDir(name: string, train: number, t10k?: number): string {
   write("train", train);
   if (t10k !== undefined) write("t10k", t10k);
   return d;
-}
-
-function throwsHpo(fn: () => unknown, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, HpoError);
-    assert.match((err as Error).message, pattern);
-    return;
-  }
-  assert.unreachable("expected an HpoError");
 }
 
 test('split = "official" trains on the training files and tests on the t10k files', () => {

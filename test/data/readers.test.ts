@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { throwsHpo } from "../helpers/throws.js";
 import { parseCifarBatches } from "../../src/data/cifar10.js";
 import { readCsv } from "../../src/data/csv.js";
 import { parseIdx, readIdxDir } from "../../src/data/idx.js";
@@ -12,7 +13,6 @@ import { applyNormalizer, fitNormalizer } from "../../src/data/normalize.js";
 import { readNpmDataset } from "../../src/data/npm.js";
 import { BOS, EOS, readPairs } from "../../src/data/pairs.js";
 import { readTextData } from "../../src/data/text.js";
-import { HpoError } from "../../src/util/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hpo-data-"));
 
@@ -24,17 +24,6 @@ function idx(magicType: number, dims: number[], data: number[]): Buffer {
     head.writeUInt32BE(d, 4 + 4 * i);
   });
   return Buffer.concat([head, Buffer.from(data)]);
-}
-
-function throwsHpo(fn: () => unknown, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, HpoError);
-    assert.match((err as Error).message, pattern);
-    return;
-  }
-  assert.unreachable("expected an HpoError");
 }
 
 test("reads IDX images and labels, gzipped or not, scaled to [0, 1]", () => {
