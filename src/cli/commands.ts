@@ -11,6 +11,7 @@ import { registerWorker } from "./worker.js";
 import { registerCheck } from "./check.js";
 import { registerFmt } from "./fmt.js";
 import { registerPlan } from "./plan.js";
+import { registerLsp } from "./lsp.js";
 
 /** Every `hpo` subcommand: each file in src/cli/ exports one `register…(program)`. */
 export const commandRegistrars: ((program: Command) => void)[] = [
@@ -26,4 +27,5 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerFmt,
   registerData,
   registerReport,
+  registerLsp,
 ];

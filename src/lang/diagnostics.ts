@@ -114,6 +114,19 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 }
 
 /**
+ * The replacement a diagnostic suggests for its span, as source text: `x` for "did you mean `x`?"
+ * (a name, in the message or the hint) and `"x"` for "did you mean "x"?" (a string value). Editors
+ * offer it as a quick fix; the wording is this file's (`didYouMean`) and the checks' hints.
+ */
+export function suggestionOf(d: Pick<Diagnostic, "message" | "hint">): string | undefined {
+  for (const text of [d.message, d.hint ?? ""]) {
+    const m = /did you mean (?:`([^`]+)`|"((?:[^"\\]|\\.)*)")\?/.exec(text);
+    if (m) return m[1] ?? `"${m[2]}"`;
+  }
+  return undefined;
+}
+
+/**
  * The candidate within edit distance max(1, len/3) of `word`, if any (ties: first listed); failing
  * that, one that the word abbreviates or extends by a suffix of at least 3 letters' stem (`val_acc`
  * for `val_accuracy`, `bayesian` for `bayes`), since those are far by edits but plainly meant.

@@ -16,6 +16,11 @@ import type { Diagnostic } from "./diagnostics.js";
 import { FIRST_CHAR, Reporter, TOO_DEEP, isStackOverflow } from "./report.js";
 
 export type { Diagnostic } from "./diagnostics.js";
+export type * from "./ast.js";
+export { suggestionOf } from "./diagnostics.js";
+export { expr as exprText } from "./format.js";
+export { DECLARATIONS, RESERVED } from "./keywords.js";
+export { type LexToken, lexSource } from "./lex.js";
 export { formatDiagnostics } from "./render.js";
 export { formatSource } from "./format.js";
 
@@ -43,6 +48,19 @@ export function compileSource(
   file: string,
   options: CompileOptions = {},
 ): { plan?: Plan; diagnostics: Diagnostic[] } {
+  const { plan, diagnostics } = analyzeSource(text, file, options);
+  return plan ? { plan, diagnostics } : { diagnostics };
+}
+
+/**
+ * `compileSource` that also returns the AST (when the text parsed far enough to build one): editors
+ * navigate it by its spans. Never throws.
+ */
+export function analyzeSource(
+  text: string,
+  file: string,
+  options: CompileOptions = {},
+): { plan?: Plan; ast?: AstFile; diagnostics: Diagnostic[] } {
   const report = new Reporter(file);
   // A UTF-8 byte-order mark (some Windows editors write one) is not part of the text.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -51,13 +69,16 @@ export function compileSource(
     report.add("E006", FIRST_CHAR, { size: bytes, max: MAX_SPEC_BYTES });
     return { diagnostics: report.diagnostics };
   }
+  let ast: AstFile | undefined;
   try {
-    const ast = parseToAst(text, report);
+    ast = parseToAst(text, report);
     if (!ast) return { diagnostics: report.diagnostics };
     const sha256 = createHash("sha256").update(text).digest("hex");
     const plan = compileAst(ast, { file, sha256, fast: options.fast }, report);
     const diagnostics = sortDiagnostics(report.diagnostics);
-    return plan && !diagnostics.some((d) => d.severity === "error") ? { plan, diagnostics } : { diagnostics };
+    return plan && !diagnostics.some((d) => d.severity === "error")
+      ? { plan, ast, diagnostics }
+      : { ast, diagnostics };
   } catch (err) {
     if (isStackOverflow(err)) report.add("E017", FIRST_CHAR, TOO_DEEP);
     else
@@ -65,7 +86,7 @@ export function compileSource(
         check: "front end",
         error: err instanceof Error ? err.message : String(err),
       });
-    return { diagnostics: report.diagnostics };
+    return ast ? { ast, diagnostics: report.diagnostics } : { diagnostics: report.diagnostics };
   }
 }
 
