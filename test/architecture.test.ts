@@ -63,6 +63,12 @@ const NEVER: { from: string; to: string[]; why: string }[] = [
 /** Storage is a leaf: it may lean on the Plan's vocabulary and the utilities, nothing above them. */
 const STORAGE_MAY_IMPORT = new Set(["plan", "util"]);
 
+/**
+ * The language server reads text through the front end and the catalogue (plan's tables), and runs
+ * nothing: no study, strategy, trainer, storage or addon.
+ */
+const LSP_MAY_IMPORT = new Set(["lang", "plan", "util"]);
+
 test("the layers import one another without a cycle", () => {
   const graph = layerGraph();
   const state = new Map<string, "open" | "done">();
@@ -94,6 +100,9 @@ test("no layer draws an arrow the architecture forbids", () => {
     }
   for (const [to, files] of graph.get("storage") ?? [])
     if (!STORAGE_MAY_IMPORT.has(to)) broken.push(`storage → ${to} (storage is a leaf): ${files.join(", ")}`);
+  for (const [to, files] of graph.get("lsp") ?? [])
+    if (!LSP_MAY_IMPORT.has(to))
+      broken.push(`lsp → ${to} (the language server runs nothing): ${files.join(", ")}`);
   assert.equal(broken, []);
   // The rules above are only worth something while the layers they name exist.
   const layers = new Set([...sources(join(root, "src")), ...sources(join(root, "grammar"))].map(layerOf));

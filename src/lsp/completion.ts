@@ -91,6 +91,8 @@ export function complete(
   }
   if (top?.open === "[" || top?.open === "(") return expression();
 
+  if (last && (last.image === "minimize" || last.image === "maximize") && last.line === cursorLine)
+    return metricItems();
   if (top?.open === "{") {
     const block = top.decl;
     if (last?.image === "=") {
@@ -119,18 +121,15 @@ export function complete(
       return [...fns("layer"), keywordItem("repeat", "repeat N { … }: the layers N times")];
     if (block === "train") return settingItems(TRAIN_SETTINGS);
     if (block === "budget") return settingItems(BUDGET_SETTINGS);
+    if (block === "objectives") return goalItems();
     return [];
   }
 
   if (last?.keyword && last.line === cursorLine) {
     const kind = AFTER_KEYWORD[last.image];
     if (kind) return fns(kind);
-    if (last.image === "objective" || last.image === "objectives")
-      return [keywordItem("minimize", "a goal to minimize"), keywordItem("maximize", "a goal to maximize")];
-    if (last.image === "minimize" || last.image === "maximize") return metricItems();
+    if (last.image === "objective") return goalItems();
   }
-  if (last?.image === "," && decl === "objectives")
-    return [keywordItem("minimize", ""), keywordItem("maximize", "")];
   if (last?.type === "Identifier" && last.line === cursorLine && decl !== undefined) return [];
   return DECLARATIONS.map((w) => keywordItem(w, "declaration"));
 }
@@ -216,6 +215,10 @@ function paramItems(analysis: Analysis | undefined): CompletionItem[] {
     kind: CompletionItemKind.Variable,
     detail: "hyperparameter",
   }));
+}
+
+function goalItems(): CompletionItem[] {
+  return [keywordItem("minimize", "a goal to minimize"), keywordItem("maximize", "a goal to maximize")];
 }
 
 /** The trainer's metrics and the test functions' values. */

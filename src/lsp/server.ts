@@ -16,7 +16,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { formatSource, RESERVED } from "../lang/index.js";
 import { quickFixes } from "./actions.js";
-import { type Analysis, analyze, occurrences, paramAt } from "./analysis.js";
+import { type Analysis, analyze, contains, occurrences, paramAt } from "./analysis.js";
 import { complete } from "./completion.js";
 import { toLspDiagnostic } from "./diagnostics.js";
 import { hover } from "./hover.js";
@@ -145,9 +145,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const c = current(p.textDocument.uri);
     const param = c && paramAt(c.a, p.position);
     if (!c || !param) return null;
-    const at = occurrences(c.a, param.name).find(
-      (s) => rangeOf(s).start.line === p.position.line && s.col - 1 <= p.position.character,
-    );
+    const at = occurrences(c.a, param.name).find((s) => contains(s, p.position));
     return at ? { range: rangeOf(at), placeholder: param.name } : null;
   });
 

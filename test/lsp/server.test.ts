@@ -182,6 +182,10 @@ test("completion in model, train, objective, evaluate and space", async () => {
   assert.ok(settings.includes("epochs") && settings.includes("batch_size"));
   const metrics = labels(await completeAt(cnn.replace("maximize val_accuracy", "maximize |")));
   assert.ok(metrics.includes("val_accuracy") && metrics.includes("val_loss"));
+  const zdt = read("zdt1-nsga2.hpo");
+  assert.equal(labels(await completeAt(zdt.replace("  minimize f2\n", "  |\n"))), ["minimize", "maximize"]);
+  const goals = labels(await completeAt(zdt.replace("minimize f2", "minimize |")));
+  assert.ok(goals.includes("f2") && goals.includes("val_loss"), String(goals));
   const functions = labels(await completeAt(read("branin.hpo").replace("evaluate branin", "evaluate |")));
   assert.ok(functions.includes("branin") && functions.includes("zdt1"));
   const space = await completeAt(cnn.replace("lr = loguniform(1e-4, 1e-2)", "lr = |"));
