@@ -6,6 +6,7 @@
  */
 import {
   type ArgSpec,
+  builtinDoc,
   CALLBACKS,
   DISTRIBUTIONS,
   EXPR_FUNCTIONS,
@@ -127,6 +128,8 @@ export function builtinMarkdown(
   docsUrl: string,
 ): string {
   const lines = [`**${name}** — ${table.kind}`, "", "```hpo", signature(name, spec), "```"];
+  const doc = builtinDoc(table.kind, name);
+  if (doc) lines.push("", doc);
   if (spec.args.length) {
     lines.push("");
     for (const [i, a] of spec.args.entries()) {

@@ -6,6 +6,7 @@
  * and the runtime keys its implementations by them.
  */
 export * from "./catalog/calls.js";
+export * from "./catalog/docs.js";
 export * from "./catalog/metrics.js";
 export * from "./catalog/options.js";
 export * from "./catalog/settings.js";

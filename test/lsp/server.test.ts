@@ -238,6 +238,7 @@ test("hover on a built-in: signature and arguments", async () => {
   assert.match(md, /\*\*conv2d\*\* — layer/);
   assert.match(md, /conv2d\(filters, kernel, stride\?, padding\?, activation\?\)/);
   assert.match(md, /`padding`: "valid" \| "same"/);
+  assert.match(md, /A 2-D convolution over images/);
   const s = await client.request<Hover>("textDocument/hover", {
     textDocument: { uri },
     position: positionOf(text, "strategy tpe", 0, "strategy t".length),
