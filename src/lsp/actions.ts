@@ -3,17 +3,32 @@
  * span with the suggestion; E050 (a conditional parameter read unguarded) adds the missing `when`
  * to the parameter or layer that reads it.
  */
-import { type CodeAction, CodeActionKind, type Diagnostic, type TextEdit } from "vscode-languageserver";
+import {
+  type CodeAction,
+  CodeActionKind,
+  type Diagnostic,
+  type Range,
+  type TextEdit,
+} from "vscode-languageserver";
 import { type AstFile, exprText, type LayerItem, type Span } from "../lang/index.js";
 import { contains } from "./analysis.js";
 import type { FixData } from "./diagnostics.js";
 import { rangeOf } from "./positions.js";
 
-export function quickFixes(uri: string, diagnostics: Diagnostic[], ast: AstFile | undefined): CodeAction[] {
+/**
+ * The quick fixes for `diagnostics` (as the client sends them back, with their `data`); `textAt` reads the
+ * document, so that a suggestion replaces only a word or a string literal of the same kind.
+ */
+export function quickFixes(
+  uri: string,
+  diagnostics: Diagnostic[],
+  ast: AstFile | undefined,
+  textAt: (range: Range) => string,
+): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     const data = (d.data ?? {}) as FixData;
-    if (data.suggestion !== undefined) {
+    if (data.suggestion !== undefined && sameKind(textAt(d.range), data.suggestion)) {
       out.push(
         fix(`Change to ${data.suggestion}`, uri, d, [{ range: d.range, newText: data.suggestion }], true),
       );
@@ -24,6 +39,14 @@ export function quickFixes(uri: string, diagnostics: Diagnostic[], ast: AstFile 
     }
   }
   return out;
+}
+
+const WORD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const STRING = /^"(?:[^"\\\n]|\\.)*"$/;
+
+/** Whether `text` and its replacement are both names or both string literals. */
+function sameKind(text: string, replacement: string): boolean {
+  return (WORD.test(text) && WORD.test(replacement)) || (STRING.test(text) && STRING.test(replacement));
 }
 
 function fix(title: string, uri: string, d: Diagnostic, edits: TextEdit[], preferred: boolean): CodeAction {

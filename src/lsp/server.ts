@@ -43,7 +43,7 @@ export function pathOf(uri: string): string {
 
 /** Wires every handler of the server to `connection` and starts listening. */
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const debounceMs = options.debounceMs ?? DEBOUNCE_MS;
+  let debounceMs = options.debounceMs ?? DEBOUNCE_MS;
   const docsUrl = options.docsUrl ?? LANGUAGE_DOCS_URL;
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
@@ -71,8 +71,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { doc, a: a && a.version === doc.version ? a : check(doc, false) };
   };
 
-  connection.onInitialize(
-    (): InitializeResult => ({
+  connection.onInitialize((params): InitializeResult => {
+    // A client may tune the pause: `initializationOptions: { debounceMs: 500 }`.
+    const asked = (params.initializationOptions as { debounceMs?: unknown } | undefined)?.debounceMs;
+    if (typeof asked === "number" && Number.isFinite(asked) && asked >= 0) debounceMs = asked;
+    return {
       capabilities: {
         textDocumentSync: {
           openClose: true,
@@ -89,8 +92,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         codeActionProvider: { codeActionKinds: ["quickfix"] },
       },
       serverInfo: { name: "hpo" },
-    }),
-  );
+    };
+  });
 
   documents.onDidOpen((e) => check(e.document, true));
   documents.onDidSave((e) => check(e.document, true));
@@ -185,7 +188,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onCodeAction((p) => {
     const c = current(p.textDocument.uri);
-    return quickFixes(p.textDocument.uri, p.context.diagnostics, c?.a.ast);
+    if (!c) return [];
+    return quickFixes(p.textDocument.uri, p.context.diagnostics, c.a.ast, (r) => c.doc.getText(r));
   });
 
   connection.onShutdown(() => {

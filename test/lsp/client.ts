@@ -38,7 +38,7 @@ export class TestClient {
   }
 
   /** Starts the server and completes the initialize handshake. */
-  static async start(): Promise<TestClient> {
+  static async start(initializationOptions: Record<string, unknown> = {}): Promise<TestClient> {
     const proc = spawn(process.execPath, [hpoBin, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const conn = createMessageConnection(
       new StreamMessageReader(proc.stdout!),
@@ -47,7 +47,12 @@ export class TestClient {
     const client = new TestClient(conn, proc);
     proc.stderr!.on("data", (b: Buffer) => (client.stderr += b.toString()));
     conn.listen();
-    await conn.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
+    await conn.sendRequest("initialize", {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      initializationOptions,
+    });
     await conn.sendNotification("initialized", {});
     return client;
   }

@@ -24,7 +24,7 @@ for (const name of specs) {
       const doc = TextDocument.create("file:///x.hpo", "hpo", 1, text);
       const a = analyze(text, join(examples, name), 1, false);
       const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, "file:///docs/language.md"));
-      assert.ok(Array.isArray(quickFixes(doc.uri, diagnostics, a.ast)));
+      assert.ok(Array.isArray(quickFixes(doc.uri, diagnostics, a.ast, (r) => doc.getText(r))));
       assert.ok(Array.isArray(documentSymbols(a.ast)));
       for (let offset = 0; offset <= text.length; offset += 7) {
         const position = doc.positionAt(offset);

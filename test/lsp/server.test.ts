@@ -125,21 +125,25 @@ test("the fast check while typing, the full check on save", async () => {
 });
 
 test("rapid edits are debounced: only the last text is checked", async () => {
+  // A pause far longer than it takes to send five edits, so that they certainly fall within one.
+  const slow = await TestClient.start({ debounceMs: 3000 });
   const text = read("branin.hpo");
-  const { uri } = await openText(text);
-  const before = client.allPublished.length;
-  const last = client.nextDiagnostics(uri, 6);
+  const { uri } = await slow.open(join(examples, "debounce.hpo"), text);
+  const last = slow.nextDiagnostics(uri, 6);
   for (let v = 2; v <= 6; v++) {
-    await client.conn.sendNotification("textDocument/didChange", {
+    await slow.conn.sendNotification("textDocument/didChange", {
       textDocument: { uri, version: v },
-      contentChanges: [{ text: text.replace("trials = 60", `trials = ${v}`) }],
+      contentChanges: [{ text: text.replace("trials = 60", `trials = 6${v}`) }],
     });
   }
   const published = await last;
   assert.is(published.version, 6);
-  const between = client.allPublished.slice(before).filter((p) => p.uri === uri);
-  assert.ok(between.length < 5, `${between.length} publications for 5 quick edits`);
-  await client.close(uri);
+  const forEdits = slow.allPublished.filter((p) => p.uri === uri && p.version !== 1);
+  assert.equal(
+    forEdits.map((p) => p.version),
+    [6],
+  );
+  assert.is(await slow.stop(), 0);
 });
 
 test("completion after `strategy`: every strategy of the catalogue", async () => {
@@ -374,6 +378,30 @@ test("quick fixes: did you mean, and a missing `when` guard", async () => {
   });
   assert.is(applyEdits(pad, pa[0]!.edit!.changes![p.uri]!), read("cifar10-cnn.hpo"));
   await client.close(p.uri);
+
+  // An unknown strategy and an impossible comparison (E023, E037).
+  const typos = read("user-objective.hpo")
+    .replace("strategy tpe(startup = 5)", "strategy tp(startup = 5)")
+    .replace(
+      'shape = choice("bowl", "diamond")',
+      'shape = choice("bowl", "diamond")\n  constraint shape != "bowl_" or x > 0',
+    );
+  const t = await openText(typos);
+  for (const [code, want] of [
+    ["E023", "tpe"],
+    ["E037", '"bowl"'],
+  ] as const) {
+    const td = t.diagnostics.find((x) => x.code === code);
+    assert.ok(td, `${code} in ${JSON.stringify(t.diagnostics)}`);
+    const ta = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: t.uri },
+      range: td.range,
+      context: { diagnostics: [td] },
+    });
+    assert.is(ta[0]?.title, `Change to ${want}`);
+    assert.equal(ta[0]!.edit!.changes![t.uri]!, [{ range: td.range, newText: want }]);
+  }
+  await client.close(t.uri);
 
   // E050: a layer reads a parameter that exists only under a condition.
   const guarded = read("cifar10-cnn.hpo")
