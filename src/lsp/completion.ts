@@ -68,7 +68,7 @@ export function complete(
   if (lastTok && lastTok.endOffset === offset && (lastTok.type === "Identifier" || lastTok.keyword))
     toks.pop();
   const cursorLine = text.slice(0, offset).split(/\r\n|\r|\n/).length;
-  const { stack, decl } = frames(toks);
+  const stack = frames(toks);
   const last = toks.at(-1);
   const beforeLast = toks.at(-2);
   const params = paramItems(analysis);
@@ -130,12 +130,13 @@ export function complete(
     if (kind) return fns(kind);
     if (last.image === "objective") return goalItems();
   }
-  if (last?.type === "Identifier" && last.line === cursorLine && decl !== undefined) return [];
+  // Mid-declaration (`study |`, `seed |`, after a complete one): nothing; a new line starts a declaration.
+  if (last && last.line === cursorLine) return [];
   return DECLARATIONS.map((w) => keywordItem(w, "declaration"));
 }
 
-/** The brackets open before the cursor, and the top-level declaration it is in. */
-function frames(toks: LexToken[]): { stack: Frame[]; decl?: string } {
+/** The brackets open before the cursor, each with the top-level declaration it is in. */
+function frames(toks: LexToken[]): Frame[] {
   const stack: Frame[] = [];
   let decl: string | undefined;
   for (const [i, t] of toks.entries()) {
@@ -154,7 +155,7 @@ function frames(toks: LexToken[]): { stack: Frame[]; decl?: string } {
       if (at >= 0) stack.splice(at);
     } else if (t.image === "=" && prev?.type === "Identifier") stack.at(-1)?.given.add(prev.image);
   }
-  return { stack, decl };
+  return stack;
 }
 
 function isOperator(t: LexToken): boolean {

@@ -2,12 +2,13 @@
  * `hpo lsp`: the language server, over any connection (stdio for editors, streams in the tests). It
  * holds each open document's last analysis and answers from it: diagnostics (the fast checks while
  * typing, debounced; the full checks on open and save), completion, hover, definition, references,
- * rename, formatting, document symbols and quick fixes.
+ * highlights, rename, formatting, document symbols and quick fixes.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type Connection,
+  DocumentHighlightKind,
   type InitializeResult,
   ResponseError,
   TextDocumentSyncKind,
@@ -82,10 +83,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           change: TextDocumentSyncKind.Incremental,
           save: { includeText: false },
         },
-        completionProvider: { triggerCharacters: ["(", ",", "=", " "] },
+        completionProvider: { triggerCharacters: ["(", ",", "="] },
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
+        documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
         documentSymbolProvider: true,
@@ -141,6 +143,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return (p.context.includeDeclaration ? spans : spans.slice(1)).map((s) => ({
       uri: p.textDocument.uri,
       range: rangeOf(s),
+    }));
+  });
+
+  connection.onDocumentHighlight((p) => {
+    const c = current(p.textDocument.uri);
+    const param = c && paramAt(c.a, p.position);
+    if (!c || !param) return [];
+    return occurrences(c.a, param.name).map((s, i) => ({
+      range: rangeOf(s),
+      kind: i === 0 ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
     }));
   });
 

@@ -198,6 +198,11 @@ test("completion in model, train, objective, evaluate and space", async () => {
     space.find((i) => i.label === "int")!.detail!,
     /distribution: int\(low, high, step\?, log\?\)/,
   );
+  assert.equal(
+    labels(await completeAt(cnn.replace("study cifar10_cnn", "study |"))),
+    [],
+    "a name comes after `study`",
+  );
   const top = labels(await completeAt(`${cnn}\n|`));
   for (const d of ["study", "space", "model", "train", "budget", "storage"]) assert.ok(top.includes(d));
 });
@@ -251,7 +256,7 @@ test("hover on a built-in: signature and arguments", async () => {
   await client.close(uri);
 });
 
-test("definition, references and rename of a parameter", async () => {
+test("definition, references, highlights and rename of a parameter", async () => {
   const text = read("cifar10-cnn.hpo");
   const { uri } = await openText(text);
   const use = positionOf(text, "dropout(rate = dropout)", 0, "dropout(rate = ".length);
@@ -267,6 +272,21 @@ test("definition, references and rename of a parameter", async () => {
   });
   assert.is(refs.length, 2);
   for (const r of refs) assert.is(rangeText(text, r.range), "dropout");
+  const highlights = await client.request<{ range: Range; kind: number }[]>(
+    "textDocument/documentHighlight",
+    {
+      textDocument: { uri },
+      position: use,
+    },
+  );
+  assert.equal(
+    highlights.map((h) => [rangeText(text, h.range), h.kind]),
+    [
+      ["dropout", 3],
+      ["dropout", 2],
+    ],
+    "the declaration is a write, the read a read",
+  );
   // The layer `dropout(…)` is a call, not the parameter: it is not renamed.
   const prep = await client.request<{ range: Range; placeholder: string }>("textDocument/prepareRename", {
     textDocument: { uri },
