@@ -101,6 +101,14 @@ test("one snippet per declaration, each of which parses once its placeholders ar
   }
 });
 
+test("the extension's README has no relative links (vsce refuses them without a repository URL)", () => {
+  const readme = readFileSync(join(ext, "README.md"), "utf8");
+  assert.equal(
+    [...readme.matchAll(/\]\((?!https?:|#)([^)]+)\)/g)].map((m) => m[1]),
+    [],
+  );
+});
+
 test("the extension's own dependencies and package stay out of git", () => {
   const ignored = readFileSync(join(ext, ".gitignore"), "utf8");
   assert.match(ignored, /^node_modules\/$/m);
