@@ -119,8 +119,13 @@ export function complete(
     if (block === "space") return [keywordItem("constraint", "a condition every configuration must meet")];
     if (block === "model")
       return [...fns("layer"), keywordItem("repeat", "repeat N { … }: the layers N times")];
-    if (block === "train") return settingItems(TRAIN_SETTINGS);
-    if (block === "budget") return settingItems(BUDGET_SETTINGS);
+    if (block === "train" || block === "budget") {
+      // Given before the cursor, or anywhere in the block as last analysed.
+      const given = new Set(top.given);
+      for (const d of analysis?.ast?.decls ?? [])
+        if (d.kind === block) for (const setting of d.settings) given.add(setting.name);
+      return settingItems(block === "train" ? TRAIN_SETTINGS : BUDGET_SETTINGS, given);
+    }
     if (block === "objectives") return goalItems();
     return [];
   }
@@ -193,14 +198,16 @@ function argumentItems(spec: FunctionSpec, given: Set<string>): CompletionItem[]
     }));
 }
 
-/** The settings of a `train` or `budget` block. */
-function settingItems(table: Record<string, ArgSpec>): CompletionItem[] {
-  return Object.values(table).map((a) => ({
-    label: a.name,
-    kind: CompletionItemKind.Property,
-    detail: argDetail(a),
-    insertText: `${a.name} = `,
-  }));
+/** The settings of a `train` or `budget` block not given yet. */
+function settingItems(table: Record<string, ArgSpec>, given: Set<string>): CompletionItem[] {
+  return Object.values(table)
+    .filter((a) => !given.has(a.name))
+    .map((a) => ({
+      label: a.name,
+      kind: CompletionItemKind.Property,
+      detail: argDetail(a),
+      insertText: `${a.name} = `,
+    }));
 }
 
 /** The values an argument allows: its strings, or true/false. */

@@ -183,7 +183,8 @@ test("completion in model, train, objective, evaluate and space", async () => {
   const schedules = labels(await completeAt(cnn.replace("schedule = cosine(warmup = 1)", "schedule = |")));
   assert.ok(schedules.includes("step_decay") && schedules.includes("cosine"));
   const settings = labels(await completeAt(cnn.replace("  epochs = 20\n", "  |\n")));
-  assert.ok(settings.includes("epochs") && settings.includes("batch_size"));
+  assert.ok(settings.includes("epochs") && settings.includes("gradient_clip"));
+  assert.not.ok(settings.includes("batch_size"), "a setting already given is not offered again");
   const metrics = labels(await completeAt(cnn.replace("maximize val_accuracy", "maximize |")));
   assert.ok(metrics.includes("val_accuracy") && metrics.includes("val_loss"));
   const zdt = read("zdt1-nsga2.hpo");
