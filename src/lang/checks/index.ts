@@ -19,8 +19,8 @@ import { shapes } from "./shapes.js";
 import { constraintExpressions } from "./space.js";
 import { storageUrlForm } from "./storage.js";
 import {
-  elitesBelowPopulation,
   epochOwnership,
+  optionOrders,
   goalCount,
   gridNeedsFiniteValues,
   strategyOptions,
@@ -56,7 +56,7 @@ export const DECL_CHECKS: DeclChecks = {
   train: [trainSettings, optimizerGiven, cyclicIgnoresRate],
   objective: [goals],
   objectives: [goals],
-  strategy: [strategyOptions, gridNeedsFiniteValues, goalCount, epochOwnership, elitesBelowPopulation],
+  strategy: [strategyOptions, gridNeedsFiniteValues, goalCount, epochOwnership, optionOrders],
   pruner: [prunerOptions, prunerBesideEpochStrategy],
   validation: [validationPlace, validationOptions],
   budget: [budgetSettings, budgetLimit, parallelWithinTrials, gridWithinTrials],
