@@ -6,7 +6,13 @@
 import type { AstFile, DeclKind, Span } from "../ast.js";
 import { type CheckedAst, type DeclOf, FIRST } from "../checked.js";
 import type { Reporter } from "../report.js";
-import { budgetLimit, budgetSettings, gridWithinTrials, parallelWithinTrials } from "./budget.js";
+import {
+  budgetLimit,
+  budgetSettings,
+  gridWithinTrials,
+  parallelWithinTrials,
+  pbtWithinTrials,
+} from "./budget.js";
 import { dataFiles, readerCall } from "./data.js";
 import { declaredOnce, knownDeclarations, oneGoalForm, requiredDeclarations } from "./declarations.js";
 import { objectiveModule, testFunction } from "./evaluate.js";
@@ -59,7 +65,7 @@ export const DECL_CHECKS: DeclChecks = {
   strategy: [strategyOptions, gridNeedsFiniteValues, goalCount, epochOwnership, optionOrders],
   pruner: [prunerOptions, prunerBesideEpochStrategy],
   validation: [validationPlace, validationOptions],
-  budget: [budgetSettings, budgetLimit, parallelWithinTrials, gridWithinTrials],
+  budget: [budgetSettings, budgetLimit, parallelWithinTrials, gridWithinTrials, pbtWithinTrials],
   storage: [storageUrlForm],
   study: [],
 };
