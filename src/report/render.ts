@@ -170,7 +170,9 @@ function lineageTable(data: StudyData, lineage: Lineage): string {
         t.state === "complete" && v !== undefined && Number.isFinite(v)
           ? escapeHtml(fmt(v))
           : `<span class="state-${t.state}">${t.state}</span>`;
-      const epochs = t.fidelity ? ` <small>(trial ${t.number}, ${t.fidelity.resource} epochs)</small>` : "";
+      const n = t.fidelity?.resource;
+      const epochs =
+        n === undefined ? "" : ` <small>(trial ${t.number}, ${n} epoch${n === 1 ? "" : "s"})</small>`;
       const copied = mr.copied
         ? `<div class="copy">← member ${mr.copied.member} (trial ${mr.copied.trial})</div>`
         : "";

@@ -46,4 +46,17 @@ test("the report shows the lineage section for a pbt study only", () => {
   assert.not.match(renderReport(smallStudy()), /<section id="lineage">/);
 });
 
+test("hostile parameter names and values in the lineage stay text", () => {
+  const data = pbtStudy();
+  for (const t of data.trials)
+    t.params = { ...t.params, "<b>bold</b>": `<img src=x onerror=alert(${t.number})>` };
+  const html = renderReport(data, { generatedAt: new Date(Date.UTC(2026, 0, 2)) });
+  const body = html.match(/<section id="lineage">([\s\S]*?)<\/section>/)![1]!;
+  assert.not.match(body, /<img|<b>bold/);
+  assert.match(
+    body,
+    /&lt;b&gt;bold&lt;\/b&gt;: &lt;img src=x onerror=alert\(0\)&gt; → &lt;img src=x onerror=alert\(5\)&gt;/,
+  );
+});
+
 test.run();
