@@ -32,32 +32,17 @@ test("goalCount: single-goal strategies with several goals, nsga2 with one", () 
 });
 
 test("optionOrders: elitism below population, min_epochs and interval at most max_epochs", () => {
-  const c = checkedOf(spec("", "strategy evolution(population = 4, elitism = 4)"));
-  expectDiagnostic(
-    runCheck(optionOrders, decl(c, "strategy")!, c),
-    "E084",
-    10,
-    10,
-    /elitism.*below population \(4\)/,
-  );
+  const cases: [string, RegExp][] = [
+    ["evolution(population = 4, elitism = 4)", /elitism.*below population \(4\)/],
+    ["sha(min_epochs = 9, max_epochs = 3)", /min_epochs.*at most max_epochs \(3\)/],
+    ["pbt(interval = 5, max_epochs = 4)", /interval.*at most max_epochs \(4\)/],
+  ];
+  for (const [call, message] of cases) {
+    const c = checkedOf(spec("", `strategy ${call}`));
+    expectDiagnostic(runCheck(optionOrders, decl(c, "strategy")!, c), "E084", 10, 10, message);
+  }
   const ok = checkedOf(spec("", "strategy evolution(population = 4, elitism = 3)"));
   assert.equal(runCheck(optionOrders, decl(ok, "strategy")!, ok), []);
-  const sha = checkedOf(spec("", "strategy sha(min_epochs = 9, max_epochs = 3)"));
-  expectDiagnostic(
-    runCheck(optionOrders, decl(sha, "strategy")!, sha),
-    "E084",
-    10,
-    10,
-    /min_epochs.*at most max_epochs \(3\)/,
-  );
-  const pbt = checkedOf(spec("", "strategy pbt(interval = 5, max_epochs = 4)"));
-  expectDiagnostic(
-    runCheck(optionOrders, decl(pbt, "strategy")!, pbt),
-    "E084",
-    10,
-    10,
-    /interval.*at most max_epochs \(4\)/,
-  );
 });
 
 test("epochOwnership: pbt needs the built-in trainer", () => {
