@@ -8,8 +8,9 @@
  *
  *   node dist/bench/pbt.js [--seeds 1,2,3] [--json]
  */
-import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultStudyDeps } from "../src/cli/compose.js";
 import { compileSource, formatDiagnostics } from "../src/lang/index.js";
@@ -26,6 +27,8 @@ const seeds = values.seeds.split(",").map(Number);
 
 const file = fileURLToPath(new URL("../../examples/houses-pbt.hpo", import.meta.url));
 const source = readFileSync(file, "utf8");
+// Checkpoints go beside the spec: a scratch folder, not examples/.
+const scratch = mkdtempSync(join(tmpdir(), "hpo-bench-pbt-"));
 
 /** The example with another seed, and for random search its strategy, epochs and budget. */
 function planFor(strategy: "pbt" | "random", seed: number): Plan {
@@ -37,7 +40,12 @@ function planFor(strategy: "pbt" | "random", seed: number): Plan {
       .replace(/^(\s*)trials = 80.*$/m, "$1trials = 8");
   const { plan, diagnostics } = compileSource(text, file);
   if (!plan) throw new Error(formatDiagnostics(diagnostics, text));
-  return { ...plan, storage: "memory:", study: `${plan.study}_${strategy}_${seed}` };
+  return {
+    ...plan,
+    storage: "memory:",
+    study: `${plan.study}_${strategy}_${seed}`,
+    source: { ...plan.source, file: join(scratch, "houses-pbt.hpo") },
+  };
 }
 
 async function run(strategy: "pbt" | "random", seed: number) {
@@ -63,6 +71,7 @@ async function run(strategy: "pbt" | "random", seed: number) {
 const rows: Awaited<ReturnType<typeof run>>[] = [];
 for (const seed of seeds) for (const s of ["pbt", "random"] as const) rows.push(await run(s, seed));
 const load = loadavg()[0];
+rmSync(scratch, { recursive: true, force: true });
 
 if (values.json) console.log(JSON.stringify({ load, rows }, null, 2));
 else {
