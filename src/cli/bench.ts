@@ -23,6 +23,7 @@ export const BENCHMARKS: Record<string, string> = {
     "built-in trainer: samples/s of the MLP, CNN, LSTM and Transformer templates per TensorFlow.js backend, beside PyTorch",
   examples:
     "the d2l example: trials per hour with parallel 1 and 2, best validation error with 5 and 20 trials",
+  pbt: "population-based training against random search at the same epochs on examples/houses-pbt.hpo",
 };
 
 /** The benchmarks with what each measures, one per line. */

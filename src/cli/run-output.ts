@@ -352,12 +352,16 @@ export function trialRungs(trials: readonly TrialRecord[]): Map<number, number> 
   return rungs;
 }
 
-/** `rung 2, 9 epochs, continues trial 4` for a multi-fidelity trial, "" otherwise. */
+/**
+ * `rung 2, 9 epochs, continues trial 4` for a multi-fidelity trial, `member 3, round 2, 6 epochs,
+ * continues trial 4` for a pbt member's round, "" otherwise.
+ */
 export function fidelityText(t: Pick<TrialRecord, "fidelity">, rung: number | undefined): string {
   if (!t.fidelity) return "";
-  const parent = t.fidelity.resumedFrom;
+  const { resumedFrom: parent, member, round } = t.fidelity;
   return [
-    ...(rung !== undefined ? [`rung ${rung}`] : []),
+    ...(member !== undefined ? [`member ${member}`, `round ${round ?? rung}`] : []),
+    ...(member === undefined && rung !== undefined ? [`rung ${rung}`] : []),
     `${t.fidelity.resource} epochs`,
     ...(parent !== undefined ? [`continues trial ${parent}`] : []),
   ].join(", ");
@@ -381,10 +385,13 @@ export function trialTable(
 ): string {
   const params = plan.space.map((p) => p.name);
   const fidelity = trials.some((t) => t.fidelity);
+  // Population-based training: a trial is one member's round (its rung is its round).
+  const members = trials.some((t) => t.fidelity?.member !== undefined);
   const head = [
     "trial",
     "state",
-    ...(fidelity ? ["rung", "epochs", "from"] : []),
+    ...(members ? ["member"] : []),
+    ...(fidelity ? [members ? "round" : "rung", "epochs", "from"] : []),
     ...plan.objectives.map((o) => o.metric),
     ...params,
     ...(withError ? ["error"] : []),
@@ -394,6 +401,7 @@ export function trialTable(
     table.push([
       String(t.number),
       t.state,
+      ...(members ? [String(t.fidelity?.member ?? "")] : []),
       ...(fidelity
         ? [
             String(rungs.get(t.number) ?? ""),

@@ -94,6 +94,7 @@ export const CATALOGUE = {
   W008: "a pruner has no effect beside `{s}`, which stops trials itself",
   W009: "goal `{m}` uses the test split, which should never be used for tuning",
   W010: "this `repeat` is inside another: its `i` shadows the outer one",
+  W011: "`pbt` trains {n} trials ({p} members × {r} rounds) but the budget allows {t}: the study stops in round {k}",
 } as const;
 
 export type Code = keyof typeof CATALOGUE;

@@ -62,6 +62,10 @@ export const STREAM = {
   evolutionSample: 0x65766f,
   /** Evolution and NSGA-II: the encoding of a parent's categorical genes; key: trial number. */
   evolutionGenes: 0x67656e,
+  /** PBT: a member's first configuration; key: member. */
+  pbtSample: 0x706273,
+  /** PBT: one round's exploit and explore decisions; keys: round, member. */
+  pbtRound: 0x706274,
 } as const;
 
 export type StreamPurpose = (typeof STREAM)[keyof typeof STREAM];

@@ -19,7 +19,19 @@ export interface TrialView {
   /** Intermediate values reported by the trial: (step, value of the first objective), steps ascending. */
   intermediate: { step: number; value: number }[];
   /** Multi-fidelity: the resource (e.g. epochs) this trial was run to, and the trial it continued. */
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
+}
+
+/**
+ * What a multi-fidelity trial is run to, as proposed, stored and handed to the objective: train to
+ * `resource` (epochs), continuing trial `resumedFrom`'s checkpoint when set. Population-based
+ * training adds the population `member` the trial trains and its `round` (0-based).
+ */
+export interface Fidelity {
+  resource: number;
+  resumedFrom?: number;
+  member?: number;
+  round?: number;
 }
 
 /** A trial's end, as storage records it. */

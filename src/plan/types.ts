@@ -138,7 +138,8 @@ export type StrategyName =
   | "nsga2"
   | "sha"
   | "hyperband"
-  | "asha";
+  | "asha"
+  | "pbt";
 
 /** A strategy and its options, defaults filled in by the compiler. */
 export interface StrategySpec {

@@ -3,7 +3,7 @@
  * Typed structurally, so the report depends on the shape of a stored trial, not on a storage driver.
  */
 import type { Plan, Params } from "../plan/types.js";
-import type { TrialState } from "../plan/trial.js";
+import type { Fidelity, TrialState } from "../plan/trial.js";
 import type { StudyData, TrialRecord } from "./data.js";
 
 /** The parts of a stored study the report reads. */
@@ -22,6 +22,7 @@ export interface StoredTrialLike {
   error?: string;
   startedAt: number;
   finishedAt?: number;
+  fidelity?: Fidelity;
 }
 
 /** The report's view of a stored study; `spec` adds the spec's text and path when they are at hand. */
@@ -49,6 +50,7 @@ export function studyDataFrom(
         if (t.values !== undefined) record.values = t.values;
         if (t.finishedAt !== undefined) record.finishedAt = t.finishedAt;
         if (t.error !== undefined) record.error = t.error;
+        if (t.fidelity !== undefined) record.fidelity = t.fidelity;
         return record;
       }),
   };

@@ -2,7 +2,7 @@
  * The report's view of a study, independent of where it was stored: what `hpo report`, `hpo trials`
  * and `hpo best` read. src/report/load.ts builds it from a Storage; tests build it directly.
  */
-import type { TrialState } from "../plan/trial.js";
+import type { Fidelity, TrialState } from "../plan/trial.js";
 import type { Direction, ParamSpec, Params } from "../plan/types.js";
 import { nonDominated } from "../plan/pareto.js";
 
@@ -29,6 +29,8 @@ export interface TrialRecord {
   finishedAt?: number;
   /** Why the trial failed (or was pruned), as the user should read it. */
   error?: string;
+  /** Multi-fidelity and pbt trials: the epochs trained to, the trial continued, the pbt member and round. */
+  fidelity?: Fidelity;
 }
 
 /** A study with everything the report shows. */

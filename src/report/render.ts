@@ -22,6 +22,7 @@ import { escapeHtml, inlineScript, jsonForScript } from "./escape.js";
 import { formatNumber } from "../util/format.js";
 import { type ExportFormat, exportTrials, fileStem } from "./export.js";
 import { type ImportanceResult, parameterImportance } from "./importance.js";
+import { type Lineage, populationLineage } from "./lineage.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 
 export interface RenderOptions {
@@ -130,9 +131,7 @@ function summary(data: StudyData): string {
   if (data.objectives.length <= 1) {
     const best = bestTrial(data);
     if (best?.values) {
-      const params = Object.entries(best.params)
-        .map(([k, v]) => `${escapeHtml(k)} = ${escapeHtml(show(v))}`)
-        .join(", ");
+      const params = escapeHtml(paramsText(best.params));
       items.push(
         `<li><b>best</b>: trial ${best.number}, ${escapeHtml(fmt(best.values[0]))} — ${params}</li>`,
       );
@@ -153,6 +152,59 @@ function downloads(data: StudyData): string {
   return `<p class="downloads">Download the trials: ${link("csv", "text/csv")} · ${link("json", "application/json")}</p>`;
 }
 
+/**
+ * The pbt population as a member × round table: each cell is one trial (its first objective's value,
+ * or its state), with the member whose checkpoint it copied and the hyperparameters explore changed.
+ */
+function lineageTable(data: StudyData, lineage: Lineage): string {
+  const head = [
+    "<th>member</th>",
+    ...Array.from({ length: lineage.rounds }, (_, r) => `<th>round ${r}</th>`),
+  ].join("");
+  const rows = lineage.members.map((rounds, m) => {
+    const cells = rounds.map((mr) => {
+      if (!mr) return "<td></td>";
+      const t = mr.trial;
+      const v = t.values?.[0];
+      const value =
+        t.state === "complete" && v !== undefined && Number.isFinite(v)
+          ? escapeHtml(fmt(v))
+          : `<span class="state-${t.state}">${t.state}</span>`;
+      const n = t.fidelity?.resource;
+      const epochs =
+        n === undefined ? "" : ` <small>(trial ${t.number}, ${n} epoch${n === 1 ? "" : "s"})</small>`;
+      const copied = mr.copied
+        ? `<div class="copy">← member ${mr.copied.member} (trial ${mr.copied.trial})</div>`
+        : "";
+      const changed = mr.changed
+        .map((c) => `<div class="explore">${escapeHtml(`${c.name}: ${show(c.from)} → ${show(c.to)}`)}</div>`)
+        .join("");
+      return `<td${mr.copied ? ' class="exploit"' : ""}>${value}${epochs}${copied}${changed}</td>`;
+    });
+    return `<tr><th>${m}</th>${cells.join("")}</tr>`;
+  });
+  const first = lineage.members.flat().find((mr) => mr !== undefined);
+  const params = first ? Object.entries(first.trial.params) : [];
+  const start = lineage.members
+    .map((rounds, m) => {
+      const t = rounds[0]?.trial;
+      return t ? `<li>member ${m}: ${escapeHtml(paramsText(t.params))}</li>` : "";
+    })
+    .join("");
+  return (
+    note(
+      `${data.objectives[0]?.metric ?? "value"} of each member's round. ← member k: the round continued member k's checkpoint (exploit), with the hyperparameters listed below it changed (explore); otherwise the member continued its own.`,
+    ) +
+    `<div class="table-wrap"><table id="lineage-table"><thead><tr>${head}</tr></thead><tbody>${rows.join("\n")}</tbody></table></div>` +
+    (params.length > 0 ? `<h3>Starting hyperparameters</h3><ul class="summary">${start}</ul>` : "")
+  );
+}
+
+const paramsText = (params: Record<string, Scalar>) =>
+  Object.entries(params)
+    .map(([k, v]) => `${k} = ${show(v)}`)
+    .join(", ");
+
 const section = (id: string, title: string, body: string) =>
   `<section id="${id}"><h2>${title}</h2>${body}</section>`;
 const note = (text: string) => `<p class="note">${escapeHtml(text)}</p>`;
@@ -167,6 +219,7 @@ th{cursor:pointer;background:#f8f9fa;position:sticky;top:0}th[data-order=asc]::a
 td.error{white-space:pre-wrap;color:#c92a2a;max-width:420px}.table-wrap{max-height:520px;overflow:auto}
 .state-complete{color:#1c7ed6}.state-pruned{color:#e8590c}.state-failed{color:#c92a2a}.state-running{color:#868e96}
 .toggle{font-size:13px;color:#495057;user-select:none}.toggle input{vertical-align:middle}
+td.exploit{background:#fff9db}.copy{color:#e8590c}.explore{color:#495057;font-size:11.5px}
 pre{background:#f8f9fa;padding:12px;overflow:auto;font-size:12.5px}footer{color:#868e96;margin-top:32px;font-size:12px}`;
 
 const scriptHash = (code: string) => `'sha256-${createHash("sha256").update(code, "utf8").digest("base64")}'`;
@@ -266,6 +319,8 @@ export function renderReport(data: StudyData, options: RenderOptions = {}): stri
         : note("No trial reported intermediate values."),
     ),
   );
+  const lineage = populationLineage(data);
+  if (lineage) parts.push(section("lineage", "Population lineage (pbt)", lineageTable(data, lineage)));
   parts.push(
     section("table", "Trials", `${downloads(data)}<div class="table-wrap">${trialTable(data, names)}</div>`),
   );

@@ -1,5 +1,5 @@
 import type { Plan, Params } from "../plan/types.js";
-import type { TrialResult, TrialState, TrialView } from "../plan/trial.js";
+import type { Fidelity, TrialResult, TrialState, TrialView } from "../plan/trial.js";
 
 /** A study as kept in storage: its name and the Plan it runs (so every worker runs what was planned). */
 export interface StudyRecord {
@@ -29,7 +29,7 @@ export interface TrialRecord {
   error?: string;
   /** `host:pid` of the process running it: lets a resume tell a dead worker from a live one. */
   worker?: string;
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
   startedAt: number;
   finishedAt?: number;
   /** Last sign of life of the process running it (ms since the epoch). */
@@ -41,7 +41,7 @@ export interface NewTrial {
   params: Params;
   worker: string;
   attributes?: Record<string, unknown>;
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
 }
 
 /**

@@ -6,6 +6,7 @@ import { createEvolution } from "./evolution.js";
 import { createGrid } from "./grid.js";
 import { createHyperband } from "./hyperband.js";
 import { createNsga2 } from "./nsga2.js";
+import { createPbt } from "./pbt/index.js";
 import { createQmc } from "./qmc.js";
 import { createRandom } from "./random.js";
 import { createSha } from "./sha.js";
@@ -26,6 +27,7 @@ export const STRATEGIES: Record<StrategyName, StrategyFactory> = {
   sha: createSha,
   hyperband: createHyperband,
   asha: createAsha,
+  pbt: createPbt,
 };
 
 /**

@@ -8,7 +8,8 @@ import type {
   StrategySpec,
   Value,
 } from "../plan/types.js";
-import type { TrialView } from "../plan/trial.js";
+import { explorableParams } from "../plan/explorable.js";
+import type { Fidelity, TrialView } from "../plan/trial.js";
 
 /**
  * The ask/tell contract every strategy implements.
@@ -23,7 +24,7 @@ import type { TrialView } from "../plan/trial.js";
 export interface Proposal {
   params: Params;
   /** Multi-fidelity strategies: train to this resource, continuing the given trial's checkpoint. */
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
 }
 
 /** What the study passes to `ask`. */
@@ -57,12 +58,18 @@ export interface StrategyInit {
   seed: number;
   /** The study's limits (multi-fidelity and population strategies size themselves from `trials`). */
   budget?: BudgetSpec;
+  /**
+   * Population-based training: the parameters that may change while one model trains on
+   * (src/plan/explorable.ts); every parameter when absent (an objective without checkpoints).
+   */
+  explorable?: readonly string[];
 }
 
 export type StrategyFactory = (init: StrategyInit) => Strategy;
 
 /** What a Plan gives its strategy: built here only, so the study loop and `Study.ask` agree. */
 export function strategyInit(plan: Plan): StrategyInit {
+  const explorable = explorableParams(plan);
   return {
     space: plan.space,
     constraints: plan.constraints,
@@ -70,6 +77,7 @@ export function strategyInit(plan: Plan): StrategyInit {
     options: plan.strategy.options,
     seed: plan.seed,
     budget: plan.budget,
+    ...(explorable ? { explorable } : {}),
   };
 }
 

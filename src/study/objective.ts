@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { extname, isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Params, Value } from "../plan/types.js";
+import type { Fidelity } from "../plan/trial.js";
 import { HpoError, describeError } from "../util/errors.js";
 
 /** What a trial's objective receives beside its parameters (language.md, "evaluate"). */
@@ -24,7 +25,7 @@ export interface TrialContext {
    * Multi-fidelity strategies: train to `resource` (e.g. epochs), continuing trial `resumedFrom`
    * (whose checkpoint the objective keeps itself) when set. Absent for ordinary trials.
    */
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
 }
 
 export type ObjectiveResult = number | Record<string, number>;

@@ -1,4 +1,5 @@
 import type { Params } from "../plan/types.js";
+import type { Fidelity } from "../plan/trial.js";
 import type { ObjectiveSource } from "./objective.js";
 
 /** Messages from the study to a worker (thread or child process). */
@@ -10,7 +11,7 @@ export type ToWorker =
       params: Params;
       seed: number;
       trial: number;
-      fidelity?: { resource: number; resumedFrom?: number };
+      fidelity?: Fidelity;
       /** What the source's `share` export returned in the study process (worker threads only). */
       shared?: unknown;
     }

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { debuglog } from "node:util";
 import { Worker } from "node:worker_threads";
-import type { TrialOutcome } from "../plan/trial.js";
+import type { Fidelity, TrialOutcome } from "../plan/trial.js";
 import type { Params } from "../plan/types.js";
 import { describeError } from "../util/errors.js";
 import type { ObjectiveFn, ObjectiveSource, TrialContext } from "./objective.js";
@@ -14,7 +14,7 @@ export interface TrialJob {
   trial: number;
   params: Params;
   seed: number;
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
 }
 
 export interface RunHooks {

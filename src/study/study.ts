@@ -1,4 +1,4 @@
-import { type TrialOutcome, type TrialState, judgeTrial } from "../plan/trial.js";
+import { type Fidelity, type TrialOutcome, type TrialState, judgeTrial } from "../plan/trial.js";
 import type {
   BudgetSpec,
   Direction,
@@ -51,7 +51,7 @@ export interface StudyTrial {
   /** Why the trial failed or was pruned, for the user. */
   error?: string;
   /** Multi-fidelity strategies: the resource it ran to and the trial it continued. */
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
   startedAt: Date;
   finishedAt?: Date;
   /** Wall seconds from start to finish; absent while running. */

@@ -7,6 +7,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Params, Plan, ResolvedTrainer } from "../plan/types.js";
+import type { Fidelity } from "../plan/trial.js";
 import { resolve } from "../plan/resolve.js";
 import { HpoError } from "../util/errors.js";
 import { provideData, type SharedTrainerData } from "./data.js";
@@ -28,7 +29,7 @@ interface TrainerCtx {
   signal: AbortSignal;
   seed: number;
   trial: number;
-  fidelity?: { resource: number; resumedFrom?: number };
+  fidelity?: Fidelity;
 }
 
 /** The objective factory named by the study's `ObjectiveSource` ({ kind: "factory", name: "trainerObjective" }). */

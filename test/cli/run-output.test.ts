@@ -188,6 +188,21 @@ test("multi-fidelity trials show their rung, epochs and the trial they continue"
   assert.not.match(trialTable([trial(0, "complete", 1)], testPlan()), /rung/);
 });
 
+test("a pbt trial shows its member and round, and the table a member column", () => {
+  const trials: TrialRecord[] = [
+    { ...trial(0, "complete", 2), fidelity: { resource: 2, member: 0, round: 0 } },
+    { ...trial(1, "complete", 1), fidelity: { resource: 2, member: 1, round: 0 } },
+    { ...trial(2, "complete", 0.5), fidelity: { resource: 4, resumedFrom: 1, member: 0, round: 1 } },
+  ];
+  assert.is(
+    trialLine(trials[2]!, testPlan().objectives, trialRungs(trials).get(2)),
+    "trial 2 (member 0, round 1, 4 epochs, continues trial 1) complete value=0.5 0.25s | x1=0.5 x2=2",
+  );
+  const table = trialTable(trials, testPlan());
+  assert.match(table, /│ trial │ state {4}│ member │ round │ epochs │ from │ value/);
+  assert.match(table, /│ 2 {5}│ complete │ 0 {6}│ 1 {5}│ 4 {6}│ 1 {4}│ 0\.5/);
+});
+
 test("a trainer trial's epochs come from its fidelity or its plan's fixed epochs", () => {
   assert.is(epochsOf(testPlan(), { params: {}, fidelity: { resource: 9 } }), 9);
   assert.is(epochsOf(testPlan(), { params: {} }), undefined);

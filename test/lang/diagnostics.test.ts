@@ -235,6 +235,12 @@ const cases: Record<string, string> = {
     "minimize val_loss",
     "maximize test_accuracy",
   ),
+  W011: trainer(
+    "  lr = loguniform(1e-4, 1e-1)",
+    "mlp(units = 8)",
+    '  optimizer = adam(lr = lr)\n  loss = "categorical_crossentropy"',
+    "strategy pbt(population = 4, interval = 2, max_epochs = 6)",
+  ),
   W010: trainer(
     "  lr = loguniform(1e-4, 1e-1)",
     "{\n  repeat 2 {\n    repeat 2 {\n      dense(units = 8)\n    }\n  }\n}",
@@ -325,6 +331,11 @@ const expected: Record<string, [number, number, string]> = {
   W008: [13, 8, "a pruner has no effect beside `sha`, which stops trials itself"],
   W009: [10, 20, "goal `test_accuracy` uses the test split, which should never be used for tuning"],
   W010: [8, 5, "this `repeat` is inside another: its `i` shadows the outer one"],
+  W011: [
+    13,
+    10,
+    "`pbt` trains 12 trials (4 members × 3 rounds) but the budget allows 10: the study stops in round 2",
+  ],
 };
 
 for (const [code, [line, col, msg]] of Object.entries(expected)) {

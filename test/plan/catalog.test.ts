@@ -15,6 +15,7 @@ import {
   PRUNERS,
   STRATEGIES,
   STRATEGY_OPTIONS,
+  TRAINER_STRATEGIES,
 } from "../../src/plan/catalog.js";
 import { readOptions } from "../../src/plan/options.js";
 import type { Plan, Value } from "../../src/plan/types.js";
@@ -22,19 +23,28 @@ import { createStrategy, STRATEGIES as STRATEGY_FACTORIES } from "../../src/stra
 import { createPruner, PRUNERS as PRUNER_FACTORIES } from "../../src/strategies/pruners/index.js";
 import { HpoError } from "../../src/util/errors.js";
 
-// A user objective module (it exists, so E093 stays quiet): any metric and any strategy fit it.
+// A user objective module (it exists, so E093 stays quiet): any metric and any strategy but pbt fit
+// it; pbt gets the built-in trainer on the examples' houses.csv.
 const FILE = join(resolve("examples"), "catalog-test.hpo");
+const TRAINER = [
+  'data csv(path = "data/houses.csv", target = "price")',
+  "model mlp(units = x + 1)",
+  'train { optimizer = adam(lr = 0.01)  loss = "mse" }',
+];
 
-/** The smallest spec that `strategy`/`pruner` fits: nsga2 needs two goals, the others one. */
+/** The smallest spec that `strategy`/`pruner` fits: nsga2 needs two goals, pbt a trainer, the others one goal. */
 function specWith(owner: OptionOwner, call: string): string {
   const isPruner = Object.hasOwn(PRUNER_OPTIONS, owner);
+  const trainer = (TRAINER_STRATEGIES as readonly string[]).includes(owner);
   return [
     "study t",
-    'evaluate "./objective.mjs"',
+    ...(trainer ? TRAINER : ['evaluate "./objective.mjs"']),
     "space {",
     "  x = int(0, 10)",
     "}",
-    owner === "nsga2" ? "objectives {\n  minimize a\n  minimize b\n}" : "objective minimize loss",
+    owner === "nsga2"
+      ? "objectives {\n  minimize a\n  minimize b\n}"
+      : `objective minimize ${trainer ? "val_loss" : "loss"}`,
     isPruner ? `pruner ${call}` : `strategy ${call}`,
     "budget { trials = 10 }",
   ].join("\n");
@@ -97,8 +107,12 @@ function refused(spec: OptionSpec): Value[] {
   }
 }
 
-/** Other options a value needs to stand alone (elitism below population; min_epochs at most max_epochs). */
+/** Other options a value needs to stand alone (elitism below population; min_epochs and interval at most max_epochs). */
 function companions(owner: OptionOwner, name: string, value: Value): Record<string, Value> {
+  if (owner === "pbt" && name === "interval" && typeof value === "number")
+    return { max_epochs: Math.max(value, 20) };
+  if (owner === "pbt" && name === "max_epochs" && typeof value === "number")
+    return { interval: Math.min(value, 2) };
   if (owner === "evolution" && name === "elitism" && typeof value === "number")
     return { population: Math.max(value + 1, 2) };
   if (owner === "evolution" && name === "population" && typeof value === "number")
@@ -187,12 +201,13 @@ test("an unknown option is refused by both", () => {
   }
 });
 
-test("orderings between options hold in both: min_epochs ≤ max_epochs, elitism < population", () => {
+test("orderings between options hold in both: min_epochs ≤ max_epochs, elitism < population, interval ≤ max_epochs", () => {
   const cases: [OptionOwner, Record<string, Value>][] = [
     ["sha", { min_epochs: 9, max_epochs: 3 }],
     ["asha", { min_epochs: 9, max_epochs: 3 }],
     ["hyperband", { min_epochs: 9, max_epochs: 3 }],
     ["evolution", { population: 4, elitism: 4 }],
+    ["pbt", { interval: 5, max_epochs: 4 }],
   ];
   for (const [owner, options] of cases) {
     const label = `${owner}(${JSON.stringify(options)})`;

@@ -49,3 +49,44 @@ export function twoObjectiveStudy(points: [number, number][]): StudyData {
     })),
   };
 }
+
+/**
+ * A pbt study: 3 members, 3 rounds of 2 epochs. Round 1: member 2 (the worst) copies member 0 and
+ * explores lr; round 2: member 1's trial failed once and was retried, member 1 then copies member 2.
+ */
+export function pbtStudy(): StudyData {
+  const rows: [number, number, number, number | undefined, number | undefined, number][] = [
+    // number, member, round, resumedFrom, value, lr
+    [0, 0, 0, undefined, 0.5, 0.01],
+    [1, 1, 0, undefined, 0.6, 0.02],
+    [2, 2, 0, undefined, 0.9, 0.05],
+    [3, 0, 1, 0, 0.4, 0.01],
+    [4, 1, 1, 1, 0.7, 0.02],
+    [5, 2, 1, 0, 0.3, 0.012],
+    [6, 0, 2, 3, 0.35, 0.01],
+    [7, 1, 2, 5, undefined, 0.0144],
+    [8, 2, 2, 5, 0.25, 0.012],
+    [9, 1, 2, 5, 0.28, 0.0144],
+  ];
+  return {
+    name: "population",
+    objectives: [{ metric: "val_loss", direction: "minimize" }],
+    space: [
+      { name: "lr", kind: "float", low: 1e-3, high: 1e-1, log: true },
+      { name: "units", kind: "int", low: 8, high: 64, log: false, step: 1 },
+    ],
+    trials: rows.map(([number, member, round, resumedFrom, value, lr]) => ({
+      number,
+      state: value === undefined ? "failed" : "complete",
+      params: { lr, units: 16 + member },
+      ...(value === undefined ? { error: "the worker crashed" } : { values: [value] }),
+      intermediate: [],
+      fidelity: {
+        resource: 2 * (round + 1),
+        ...(resumedFrom === undefined ? {} : { resumedFrom }),
+        member,
+        round,
+      },
+    })),
+  };
+}

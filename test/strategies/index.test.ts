@@ -27,10 +27,15 @@ test("a strategy name this build does not know is a clear error", () => {
   assert.throws(() => createStrategy({ name: "nope" as "grid", options: {} }, init), isHpo(/not available/));
 });
 
-test("creates the multi-fidelity strategies, from the options the compiler fills in", () => {
-  for (const name of ["sha", "hyperband", "asha"] as const)
+test("creates the multi-fidelity strategies and pbt, from the options the compiler fills in", () => {
+  for (const name of ["sha", "hyperband", "asha", "pbt"] as const)
     assert.is(createStrategy({ name, options: {} }, init).name, name);
-  for (const strategy of ["sha(eta = 2)", 'hyperband(sampler = "tpe")', "asha(min_epochs = 3)"]) {
+  for (const strategy of [
+    "sha(eta = 2)",
+    'hyperband(sampler = "tpe")',
+    "asha(min_epochs = 3)",
+    "pbt(population = 2, interval = 9, max_epochs = 27)",
+  ]) {
     const source = [
       "study t",
       "data mnist()",

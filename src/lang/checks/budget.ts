@@ -1,7 +1,7 @@
 /**
  * The `budget` block: known settings given once (E012, E024), constants of the right kind (E030,
- * E034, E035) and range (E046), a limit (E090); warnings when `parallel` or a grid exceeds the trials
- * (W006, W005).
+ * E034, E035) and range (E046), a limit (E090); warnings when `parallel`, a grid or pbt's schedule
+ * exceeds the trials (W006, W005, W011).
  */
 import { budgetValue, knownSettings } from "../bind.js";
 import { BUDGET_SETTINGS } from "../../plan/catalog.js";
@@ -40,4 +40,23 @@ export function gridWithinTrials(d: DeclOf<"budget">, c: CheckedAst, report: Rep
   if (strategy?.name !== "grid" || b?.trials === undefined) return;
   const size = gridSize(c, strategy);
   if (size > b.trials) report.add("W005", decl(c, "strategy")!.call.span, { g: size, t: b.trials });
+}
+
+/** W011: pbt's schedule (population × ⌈max_epochs / interval⌉ rounds) cut short by the trial budget. */
+export function pbtWithinTrials(d: DeclOf<"budget">, c: CheckedAst, report: Reporter): void {
+  const b = budgetSpec(d);
+  const strategy = strategySpec(c);
+  if (strategy?.name !== "pbt" || b?.trials === undefined) return;
+  const { population, interval, max_epochs } = strategy.options;
+  if (typeof population !== "number" || typeof interval !== "number" || typeof max_epochs !== "number")
+    return;
+  const rounds = Math.ceil(max_epochs / interval);
+  if (population * rounds > b.trials)
+    report.add("W011", decl(c, "strategy")!.call.span, {
+      n: population * rounds,
+      p: population,
+      r: rounds,
+      t: b.trials,
+      k: Math.floor(b.trials / population),
+    });
 }

@@ -6,7 +6,13 @@
 import type { AstFile, DeclKind, Span } from "../ast.js";
 import { type CheckedAst, type DeclOf, FIRST } from "../checked.js";
 import type { Reporter } from "../report.js";
-import { budgetLimit, budgetSettings, gridWithinTrials, parallelWithinTrials } from "./budget.js";
+import {
+  budgetLimit,
+  budgetSettings,
+  gridWithinTrials,
+  parallelWithinTrials,
+  pbtWithinTrials,
+} from "./budget.js";
 import { dataFiles, readerCall } from "./data.js";
 import { declaredOnce, knownDeclarations, oneGoalForm, requiredDeclarations } from "./declarations.js";
 import { objectiveModule, testFunction } from "./evaluate.js";
@@ -19,8 +25,8 @@ import { shapes } from "./shapes.js";
 import { constraintExpressions } from "./space.js";
 import { storageUrlForm } from "./storage.js";
 import {
-  elitesBelowPopulation,
   epochOwnership,
+  optionOrders,
   goalCount,
   gridNeedsFiniteValues,
   strategyOptions,
@@ -56,10 +62,10 @@ export const DECL_CHECKS: DeclChecks = {
   train: [trainSettings, optimizerGiven, cyclicIgnoresRate],
   objective: [goals],
   objectives: [goals],
-  strategy: [strategyOptions, gridNeedsFiniteValues, goalCount, epochOwnership, elitesBelowPopulation],
+  strategy: [strategyOptions, gridNeedsFiniteValues, goalCount, epochOwnership, optionOrders],
   pruner: [prunerOptions, prunerBesideEpochStrategy],
   validation: [validationPlace, validationOptions],
-  budget: [budgetSettings, budgetLimit, parallelWithinTrials, gridWithinTrials],
+  budget: [budgetSettings, budgetLimit, parallelWithinTrials, gridWithinTrials, pbtWithinTrials],
   storage: [storageUrlForm],
   study: [],
 };

@@ -1,7 +1,7 @@
 /**
  * The `strategy` declaration: known, with valid options (E023, E084), and fit for the space and the
  * goals: finite values for grid (E080), one goal or several as the strategy needs (E081, E082), epochs
- * owned by the epoch-based strategies (E083), options consistent with each other (E084).
+ * owned by the epoch-based strategies and pbt's trainer (E083), options consistent with each other (E084).
  */
 import { knownSettings, optionValues } from "../bind.js";
 import { STRATEGIES, TRAIN_SETTINGS } from "../../plan/catalog.js";
@@ -10,7 +10,13 @@ import { lower } from "../lower.js";
 import type { StrategyName } from "../../plan/types.js";
 import type { Reporter } from "../report.js";
 import { hasError } from "../space.js";
-import { EPOCH_STRATEGIES, SINGLE_OBJECTIVE_STRATEGIES } from "../../plan/catalog.js";
+import {
+  EPOCH_STRATEGIES,
+  type OptionTable,
+  SINGLE_OBJECTIVE_STRATEGIES,
+  STRATEGY_OPTIONS,
+  TRAINER_STRATEGIES,
+} from "../../plan/catalog.js";
 import { checkOptions } from "./options.js";
 
 /** The strategy's function and options. */
@@ -36,13 +42,20 @@ export function goalCount(d: DeclOf<"strategy">, c: CheckedAst, report: Reporter
     report.add("E082", d.call.span);
 }
 
-/** E083/E084: an epoch-based strategy owns the epochs and needs a trial that reports them. */
+/**
+ * E083: an epoch-based strategy owns the epochs and needs a trial that reports them; a strategy that
+ * continues the trainer's checkpoints with changed hyperparameters (pbt) needs the built-in trainer.
+ */
 export function epochOwnership(d: DeclOf<"strategy">, c: CheckedAst, report: Reporter): void {
   const options = optionValues(d.call, STRATEGIES);
   const name = d.call.callee;
   if (!options || !EPOCH_STRATEGIES.includes(name as StrategyName)) return;
   const span = d.call.span;
-  if (c.trial.kind === "evaluate" && c.trial.builtin)
+  if (c.trial.kind === "evaluate" && TRAINER_STRATEGIES.includes(name as StrategyName))
+    report.add("E083", span, {
+      what: `\`${name}\` continues the built-in trainer's checkpoints with changed hyperparameters, so it needs \`data\`, \`model\` and \`train\` (not an objective module or test function)`,
+    });
+  else if (c.trial.kind === "evaluate" && c.trial.builtin)
     report.add("E083", span, {
       what: `\`${name}\` stops trials by epochs, but \`${c.trial.builtin}\` reports no steps; use random, tpe or bayes`,
     });
@@ -56,32 +69,23 @@ export function epochOwnership(d: DeclOf<"strategy">, c: CheckedAst, report: Rep
     report.add("E083", epochs.value.span, {
       what: `\`train.epochs\` = ${lowered.value} conflicts with max_epochs = ${options.max_epochs} of \`${name}\``,
     });
-  if (
-    typeof options.min_epochs === "number" &&
-    typeof options.max_epochs === "number" &&
-    options.min_epochs > options.max_epochs
-  )
-    report.add("E084", span, {
-      s: name,
-      o: "min_epochs",
-      range: `at most max_epochs (${options.max_epochs})`,
-      v: options.min_epochs,
-    });
 }
 
-/** E084: evolution keeps fewer elites than its population. */
-export function elitesBelowPopulation(d: DeclOf<"strategy">, _c: CheckedAst, report: Reporter): void {
+/** E084: options the catalogue orders (min_epochs ≤ max_epochs, elitism < population, interval ≤ max_epochs). */
+export function optionOrders(d: DeclOf<"strategy">, _c: CheckedAst, report: Reporter): void {
   const options = optionValues(d.call, STRATEGIES);
-  if (
-    d.call.callee === "evolution" &&
-    typeof options?.elitism === "number" &&
-    typeof options.population === "number" &&
-    options.elitism >= options.population
-  )
+  const name = d.call.callee;
+  if (!options || !Object.hasOwn(STRATEGY_OPTIONS, name)) return;
+  const table: OptionTable = STRATEGY_OPTIONS[name as StrategyName];
+  for (const { low, high, strict } of table.orders ?? []) {
+    const lo = options[low];
+    const hi = options[high];
+    if (typeof lo !== "number" || typeof hi !== "number" || (strict ? lo < hi : lo <= hi)) continue;
     report.add("E084", d.call.span, {
-      s: "evolution",
-      o: "elitism",
-      range: `below population (${options.population})`,
-      v: options.elitism,
+      s: name,
+      o: low,
+      range: `${strict ? "below" : "at most"} ${high} (${hi})`,
+      v: lo,
     });
+  }
 }

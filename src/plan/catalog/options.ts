@@ -87,6 +87,20 @@ export const STRATEGY_OPTIONS = byName({
     positional: 2,
     orders: EPOCH_ORDER,
   },
+  // Population-based training (Jaderberg et al. 2017): `population` members train `interval` epochs
+  // a round up to `max_epochs`; the worst `quantile` copy the best `quantile`'s checkpoints and
+  // explore (perturb by ×(1 ± perturb), or resample with `resample_probability`).
+  pbt: {
+    options: {
+      population: { type: "int", default: 8, min: 2, max: 1_000 },
+      interval: { type: "int", default: 2, min: 1, max: 100_000 },
+      max_epochs: { type: "int", default: 20, min: 1, max: 100_000 },
+      quantile: { type: "number", default: 0.2, min: 0, exclusiveLow: true, max: 0.5 },
+      perturb: { type: "number", default: 0.2, min: 0, exclusiveLow: true, max: 0.9 },
+      resample_probability: { type: "number", default: 0.25, min: 0, max: 1 },
+    },
+    orders: [{ low: "interval", high: "max_epochs" }],
+  },
 } as const satisfies Record<StrategyName, OptionTable>);
 
 /** Strategies that optimize a single goal: a spec with several objectives needs another strategy. */
@@ -97,10 +111,14 @@ export const SINGLE_OBJECTIVE_STRATEGIES: readonly StrategyName[] = [
   "sha",
   "asha",
   "hyperband",
+  "pbt",
 ];
 
 /** Multi-fidelity strategies: they stop trials by epochs, and so own `train.epochs`. */
-export const EPOCH_STRATEGIES: readonly StrategyName[] = ["sha", "asha", "hyperband"];
+export const EPOCH_STRATEGIES: readonly StrategyName[] = ["sha", "asha", "hyperband", "pbt"];
+
+/** Strategies that continue the built-in trainer's checkpoints with changed parameters: they need a trainer. */
+export const TRAINER_STRATEGIES: readonly StrategyName[] = ["pbt"];
 
 /** Pruner options (Optuna's MedianPruner defaults). */
 export const PRUNER_OPTIONS = byName({

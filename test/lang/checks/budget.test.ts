@@ -5,6 +5,7 @@ import {
   budgetSettings,
   gridWithinTrials,
   parallelWithinTrials,
+  pbtWithinTrials,
 } from "../../../src/lang/checks/budget.js";
 import { type CheckedAst, decl } from "../../../src/lang/checked.js";
 import { check, checkedOf, expectDiagnostic, runCheck, spec } from "../helpers.js";
@@ -63,6 +64,24 @@ test("gridWithinTrials counts the grid's points", () => {
   expectDiagnostic(runCheck(gridWithinTrials, budgetOf(c), c), "W005", 10, 10, /12/);
   const ok = src(12);
   assert.equal(runCheck(gridWithinTrials, budgetOf(ok), ok), []);
+});
+
+test("pbtWithinTrials: a budget below population × rounds, not one that covers it", () => {
+  const src = (trials: number, options = "population = 4, interval = 2, max_epochs = 7") =>
+    checkedOf(spec("", `strategy pbt(${options})`, { budget: `budget { trials = ${trials} }` }));
+  // 7 epochs by 2: rounds to 2, 4, 6 and 7 epochs.
+  const c = src(10);
+  expectDiagnostic(
+    runCheck(pbtWithinTrials, budgetOf(c), c),
+    "W011",
+    10,
+    10,
+    /16 trials \(4 members × 4 rounds\)/,
+  );
+  const ok = src(16);
+  assert.equal(runCheck(pbtWithinTrials, budgetOf(ok), ok), []);
+  const other = checkedOf(spec("", "strategy tpe()", { budget: "budget { trials = 1 }" }));
+  assert.equal(runCheck(pbtWithinTrials, budgetOf(other), other), []);
 });
 
 test.run();

@@ -2,9 +2,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { prunerBesideEpochStrategy } from "../../../src/lang/checks/pruner.js";
 import {
-  elitesBelowPopulation,
+  epochOwnership,
   goalCount,
   gridNeedsFiniteValues,
+  optionOrders,
 } from "../../../src/lang/checks/strategy.js";
 import { decl } from "../../../src/lang/checked.js";
 import { checkedOf, expectDiagnostic, runCheck, spec } from "../helpers.js";
@@ -30,11 +31,39 @@ test("goalCount: single-goal strategies with several goals, nsga2 with one", () 
   assert.equal(runCheck(goalCount, decl(ok, "strategy")!, ok), []);
 });
 
-test("elitesBelowPopulation", () => {
-  const c = checkedOf(spec("", "strategy evolution(population = 4, elitism = 4)"));
-  expectDiagnostic(runCheck(elitesBelowPopulation, decl(c, "strategy")!, c), "E084", 10, 10, /elitism/);
+test("optionOrders: elitism below population, min_epochs and interval at most max_epochs", () => {
+  const cases: [string, RegExp][] = [
+    ["evolution(population = 4, elitism = 4)", /elitism.*below population \(4\)/],
+    ["sha(min_epochs = 9, max_epochs = 3)", /min_epochs.*at most max_epochs \(3\)/],
+    ["pbt(interval = 5, max_epochs = 4)", /interval.*at most max_epochs \(4\)/],
+  ];
+  for (const [call, message] of cases) {
+    const c = checkedOf(spec("", `strategy ${call}`));
+    expectDiagnostic(runCheck(optionOrders, decl(c, "strategy")!, c), "E084", 10, 10, message);
+  }
   const ok = checkedOf(spec("", "strategy evolution(population = 4, elitism = 3)"));
-  assert.equal(runCheck(elitesBelowPopulation, decl(ok, "strategy")!, ok), []);
+  assert.equal(runCheck(optionOrders, decl(ok, "strategy")!, ok), []);
+});
+
+test("epochOwnership: pbt needs the built-in trainer", () => {
+  const c = checkedOf(spec("", "strategy pbt()"));
+  expectDiagnostic(
+    runCheck(epochOwnership, decl(c, "strategy")!, c),
+    "E083",
+    10,
+    10,
+    /`pbt` continues the built-in trainer's checkpoints/,
+  );
+  const module = checkedOf(
+    spec("", "strategy pbt()").replace("evaluate branin", 'evaluate "./objective.mjs"'),
+  );
+  expectDiagnostic(
+    runCheck(epochOwnership, decl(module, "strategy")!, module),
+    "E083",
+    10,
+    10,
+    /needs `data`, `model` and `train`/,
+  );
 });
 
 test("prunerBesideEpochStrategy warns beside hyperband only", () => {
