@@ -90,6 +90,7 @@ export const BUILTIN_DOCS = {
     sha: "Successive halving: many trials for few epochs, the best `1/eta` promoted to more.",
     asha: "Asynchronous successive halving: promotes as soon as a rung allows, no waiting.",
     hyperband: "Several successive-halving brackets trading the number of trials against epochs.",
+    pbt: "Population-based training: members train in rounds; the worst copy the best's checkpoint and perturb its settings.",
   }),
   pruner: byName({
     median: "Stops a trial whose intermediate value is worse than the median of earlier trials at that step.",
