@@ -4,7 +4,7 @@
  * run. Problems (bench/quality.ts): Branin (50 trials), Hartmann-6 (100), 10-D Rosenbrock, Ackley and
  * Levy (200 each), every domain shifted up by a sixth of its width; seeds 1…10; one trial per ask.
  * Each cell: median best value over the seeds (min … max); for Hartmann-6 also how many seeds ended
- * at its local optimum −3.203 instead of the global −3.322.
+ * outside the global optimum's basin (stuck at the local optimum, cut by the box to −2.553).
  *
  * The strategies are the catalogue's: every single-objective strategy that is not multi-fidelity
  * (src/plan/catalog/options.ts), plus random and qmc; grid and nsga2 make no sense here.
@@ -31,9 +31,14 @@ const DEFAULT_STRATEGIES = [
 /** Optuna's sampler beside the hpo strategy it is compared with. */
 const OPTUNA_PEER: Record<string, string> = { bayes: "gp", tpe: "tpe", cmaes: "cmaes", evolution: "cmaes" };
 const OPTUNA_LABEL: Record<string, string> = { gp: "Optuna GP", tpe: "Optuna TPE", cmaes: "Optuna CMA-ES" };
-/** Hartmann-6's local optimum: a seed whose best is within STUCK_TOLERANCE of it is stuck there. */
-const H6_LOCAL = -3.2032;
-const STUCK_TOLERANCE = 0.02;
+/**
+ * Hartmann-6 in the shifted box [1/6, 7/6]^6: its global minimizer's x2 = 0.150 lies just outside,
+ * so the best reachable value is −3.3192 (x2 on the bound); the local optimum −3.203 (x5 = 0.139,
+ * x6 = 0.038) is cut to −2.5533. Local searches from 100 random starts end at one or the other. A
+ * seed whose best is above H6_STUCK never reached the global basin: it is stuck.
+ */
+const H6_STUCK = -3.0;
+const stuck = (bests: number[]) => bests.filter((b) => b > H6_STUCK).length;
 
 const values = benchArgs({
   seeds: { type: "string", default: "10", help: "seeds 1…N per strategy and function" },
@@ -151,8 +156,12 @@ for (const p of problems) {
     const runs = [];
     for (let seed = 1; seed <= seeds; seed++) runs.push(await runStrategy(s, p, seed, p.trials));
     hpo[p.function][s] = { bests: runs.map((r) => r.best), askMs: median(runs.flatMap((r) => r.askMs)) };
-    if (!values.json)
-      process.stderr.write(`${p.function} ${s}: median ${median(hpo[p.function][s].bests)}\n`);
+    if (!values.json) {
+      const b = hpo[p.function][s].bests;
+      process.stderr.write(
+        `${p.function} ${s}: median ${median(b)} (${Math.min(...b)} … ${Math.max(...b)}), ${stuck(b)} above ${H6_STUCK}\n`,
+      );
+    }
   }
 }
 await optunaDone;
@@ -204,7 +213,6 @@ const fmt = (v: number) =>
   Math.abs(v) >= 1000
     ? Math.round(v).toLocaleString("en-US")
     : Number(v.toPrecision(Math.abs(v) < 1 ? 4 : 4)).toString();
-const stuck = (bests: number[]) => bests.filter((b) => Math.abs(b - H6_LOCAL) < STUCK_TOLERANCE).length;
 
 if (values.json) {
   console.log(
@@ -219,7 +227,7 @@ if (values.json) {
     `median best over seeds 1…${seeds} (min … max); one trial per ask; domains shifted up by a sixth of their width`,
   );
   console.log(
-    `Hartmann-6: "k stuck" = seeds whose best is within ${STUCK_TOLERANCE} of the local optimum ${H6_LOCAL}`,
+    `Hartmann-6: "k stuck" = seeds whose best is above ${H6_STUCK}, outside the global basin (best reachable −3.3192; the local optimum −3.203 is cut by the box to −2.5533)`,
   );
   console.log();
   console.log(`| function | ${columns.map((c) => c.label).join(" | ")} |`);
