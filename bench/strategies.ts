@@ -54,6 +54,11 @@ const values = benchArgs({
     type: "string",
     help: "Optuna's per-seed results (JSON lines), read and appended: runs already there are reused",
   },
+  "optuna-cached": {
+    type: "boolean",
+    default: false,
+    help: "run no Optuna: its columns come from --optuna-raw alone (cells with fewer seeds say how many)",
+  },
   json: { type: "boolean", default: false, help: "print JSON" },
 });
 const seeds = Number(values.seeds);
@@ -98,7 +103,10 @@ let optunaMissing: string | undefined;
 let optunaDone: Promise<void> = Promise.resolve();
 const rawFile = values["optuna-raw"] ?? join(mkdtempSync(join(tmpdir(), "hpo-bench-")), "optuna.jsonl");
 if (optunaSamplers.length === 0) optunaMissing = "not asked for (--optuna none)";
-else {
+else if (values["optuna-cached"]) {
+  if (!values["optuna-raw"] || !existsSync(rawFile))
+    optunaMissing = "--optuna-cached needs an existing --optuna-raw file";
+} else {
   const probe = spawnSync(python, ["-c", "import optuna, cmaes; print(optuna.__version__)"], {
     env: optunaEnv,
     encoding: "utf8",
@@ -184,6 +192,9 @@ if (!optunaMissing && existsSync(rawFile)) {
           r.seed <= seeds &&
           JSON.stringify(r.domain) === JSON.stringify(p.domain),
       );
+      // One run per seed (a file appended by several processes may hold a seed twice).
+      const bySeed = new Map(mine.map((r) => [r.seed, r] as const));
+      mine.splice(0, mine.length, ...bySeed.values());
       if (mine.length === 0) continue;
       optunaVersion = mine[0].optuna;
       optuna[p.function][s] = { bests: mine.map((r) => r.best), askMs: median(mine.map((r) => r.ask_ms)) };
@@ -210,9 +221,7 @@ for (const s of strategies) {
 for (const s of optunaSamplers) addOptuna(s);
 
 const fmt = (v: number) =>
-  Math.abs(v) >= 1000
-    ? Math.round(v).toLocaleString("en-US")
-    : Number(v.toPrecision(Math.abs(v) < 1 ? 4 : 4)).toString();
+  Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : String(Number(v.toPrecision(4)));
 
 if (values.json) {
   console.log(
@@ -237,7 +246,8 @@ if (values.json) {
       const cell = c.cell(p.function);
       if (!cell) return "—";
       const extra = p.function === "hartmann6" ? `, ${stuck(cell.bests)} stuck` : "";
-      return `${fmt(median(cell.bests))} (${fmt(Math.min(...cell.bests))} … ${fmt(Math.max(...cell.bests))})${extra}`;
+      const partial = cell.bests.length < seeds ? `, ${cell.bests.length} seeds` : "";
+      return `${fmt(median(cell.bests))} (${fmt(Math.min(...cell.bests))} … ${fmt(Math.max(...cell.bests))})${extra}${partial}`;
     });
     console.log(`| ${p.function} (${p.trials}) | ${cells.join(" | ")} |`);
   }
