@@ -223,6 +223,21 @@ for (const s of optunaSamplers) addOptuna(s);
 const fmt = (v: number) =>
   Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : String(Number(v.toPrecision(4)));
 
+/** A markdown table: one row per problem, one column per strategy or sampler ("—" where none ran). */
+function printTable(show: (p: Problem & { trials: number }, cell: Cell) => string): void {
+  console.log();
+  console.log(`| function | ${columns.map((c) => c.label).join(" | ")} |`);
+  console.log(`|---|${columns.map(() => "---|").join("")}`);
+  for (const p of problems) {
+    const cells = columns.map((c) => {
+      const cell = c.cell(p.function);
+      return cell ? show(p, cell) : "—";
+    });
+    console.log(`| ${p.function} (${p.trials}) | ${cells.join(" | ")} |`);
+  }
+  console.log();
+}
+
 if (values.json) {
   console.log(
     JSON.stringify(
@@ -238,31 +253,13 @@ if (values.json) {
   console.log(
     `Hartmann-6: "k stuck" = seeds whose best is above ${H6_STUCK}, outside the global basin (best reachable −3.3192; the local optimum −3.203 is cut by the box to −2.5533)`,
   );
-  console.log();
-  console.log(`| function | ${columns.map((c) => c.label).join(" | ")} |`);
-  console.log(`|---|${columns.map(() => "---|").join("")}`);
-  for (const p of problems) {
-    const cells = columns.map((c) => {
-      const cell = c.cell(p.function);
-      if (!cell) return "—";
-      const extra = p.function === "hartmann6" ? `, ${stuck(cell.bests)} stuck` : "";
-      const partial = cell.bests.length < seeds ? `, ${cell.bests.length} seeds` : "";
-      return `${fmt(median(cell.bests))} (${fmt(Math.min(...cell.bests))} … ${fmt(Math.max(...cell.bests))})${extra}${partial}`;
-    });
-    console.log(`| ${p.function} (${p.trials}) | ${cells.join(" | ")} |`);
-  }
-  console.log();
+  printTable((p, cell) => {
+    const extra = p.function === "hartmann6" ? `, ${stuck(cell.bests)} stuck` : "";
+    const partial = cell.bests.length < seeds ? `, ${cell.bests.length} seeds` : "";
+    return `${fmt(median(cell.bests))} (${fmt(Math.min(...cell.bests))} … ${fmt(Math.max(...cell.bests))})${extra}${partial}`;
+  });
   console.log("median wall ms per ask");
-  console.log();
-  console.log(`| function | ${columns.map((c) => c.label).join(" | ")} |`);
-  console.log(`|---|${columns.map(() => "---|").join("")}`);
-  for (const p of problems) {
-    const cells = columns.map((c) => {
-      const cell = c.cell(p.function);
-      return cell ? cell.askMs.toFixed(cell.askMs < 10 ? 2 : 1) : "—";
-    });
-    console.log(`| ${p.function} (${p.trials}) | ${cells.join(" | ")} |`);
-  }
+  printTable((_p, cell) => cell.askMs.toFixed(cell.askMs < 10 ? 2 : 1));
   console.log();
   if (optunaMissing) console.log(`Optuna's columns are missing: ${optunaMissing}.`);
   else console.log(`Optuna ${optunaVersion} via ${python}; per-seed results in ${rawFile}`);
