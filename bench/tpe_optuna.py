@@ -79,4 +79,5 @@ def main():
         print(f"{name}, {a.trials} trials, {a.seeds} seeds: optuna tpe median best {statistics.median(bests):.4f} (optimum {opt})")
 
 
-main()
+if __name__ == "__main__":
+    main()

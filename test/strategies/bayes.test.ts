@@ -243,3 +243,52 @@ test("bad options are clear errors", () => {
 });
 
 test.run();
+
+test("the acquisition search finds a second basin away from the incumbent (fixed seed)", async () => {
+  // 4-D: 24 trials crowd basin A around the incumbent (the GP is sure of it there), three poor ones
+  // sit in corners, and one trial in basin B is almost as good as the incumbent with nothing near
+  // it. Expected improvement is then largest around B: the search must look beyond the incumbent.
+  const A = [0.25, 0.25, 0.25, 0.25];
+  const B = [0.75, 0.7, 0.75, 0.8];
+  const space: ParamSpec[] = A.map((_, i) => ({
+    name: `x${i + 1}`,
+    kind: "float",
+    low: 0,
+    high: 1,
+    log: false,
+  }));
+  const rng = rngFor(5, 0x7e57);
+  const history: TrialView[] = [];
+  const add = (x: number[], value: number) =>
+    history.push({
+      number: history.length,
+      state: "complete",
+      params: Object.fromEntries(x.map((v, i) => [`x${i + 1}`, v])),
+      values: [value],
+      intermediate: [],
+    });
+  const dist2 = (x: number[], c: number[]) => x.reduce((s, v, i) => s + (v - c[i]) ** 2, 0);
+  for (let k = 0; k < 24; k++) {
+    const x = A.map((a) => a + 0.1 * (rng.uniform() - 0.5));
+    add(x, 10 * dist2(x, A));
+  }
+  for (const corner of [
+    [0, 0, 1, 1],
+    [1, 0, 0, 1],
+    [0, 1, 1, 0],
+  ])
+    add(corner, 5);
+  add(B, 0.02);
+  const strategy = createBayes({
+    space,
+    constraints: [],
+    objectives: [{ metric: "value", direction: "minimize" }],
+    options: {},
+    seed: 3,
+  });
+  const [proposal] = await strategy.ask({ trials: history, nextNumber: history.length }, 1);
+  const x = space.map((p) => proposal.params[p.name] as number);
+  strategy.dispose?.();
+  assert.ok(dist2(x, B) < dist2(x, A), `proposal ${x.map((v) => v.toFixed(3))} is not in basin B`);
+  assert.ok(dist2(x, B) < 0.3 ** 2, `proposal ${x.map((v) => v.toFixed(3))} is not near B`);
+});

@@ -29,6 +29,17 @@ test("the first `startup` trials are the random strategy's", async () => {
   );
 });
 
+test("by default, as Optuna's n_startup_trials = 10: ten random trials, then the model's", async () => {
+  const space = objectiveSpace("branin");
+  const tpe = await runStudy(make("tpe", space, {}, 4), objectiveFn("branin"), 11);
+  const random = await runStudy(make("random", space, {}, 4), objectiveFn("branin"), 11);
+  assert.equal(
+    tpe.slice(0, 10).map((t) => t.params),
+    random.slice(0, 10).map((t) => t.params),
+  );
+  assert.not.equal(tpe[10]!.params, random[10]!.params);
+});
+
 test("beats random search on branin at 200 trials for most seeds", async () => {
   const space = objectiveSpace("branin");
   const f = objectiveFn("branin");
