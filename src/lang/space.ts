@@ -2,14 +2,14 @@
  * The `space { … }` block: distributions → ParamSpec with their range checks (E03x, E04x), names
  * (E014, E021), conditions (E020, E022, W002) and constraints (E053).
  */
-import { evaluate, ExprError } from "../plan/expr.js";
+import { evaluate, ExprError, familyMember } from "../plan/expr.js";
 import type { Expr, ParamSpec, Scalar } from "../plan/types.js";
 import { bindArguments } from "./args.js";
 import type { AstCall, AstExpr, SpaceItem, Span } from "./ast.js";
 import { DISTRIBUTIONS, EXPR_FUNCTIONS } from "../plan/catalog.js";
 import { RESERVED } from "./keywords.js";
-import { closest } from "./diagnostics.js";
-import { lower, names } from "./lower.js";
+import { closest, didYouMean } from "./diagnostics.js";
+import { lower, names, show } from "./lower.js";
 import type { Reporter } from "./report.js";
 
 export interface ParamInfo {
@@ -19,8 +19,20 @@ export interface ParamInfo {
   index: number;
 }
 
+/** A parameter family `units[num_layers] = …`: its members are ordinary parameters `units[0]` … */
+export interface FamilyInfo {
+  name: string;
+  /** The count: the parameter it follows, or a constant. */
+  count: string | number;
+  /** Members `name[0]` … `name[size-1]`: size is the largest count. */
+  size: number;
+  members: string[];
+  span: Span;
+}
+
 export interface SpaceResult {
   params: Map<string, ParamInfo>;
+  families: Map<string, FamilyInfo>;
   space: ParamSpec[];
   constraints: { expr: Expr; ast: AstExpr; span: Span }[];
   /** Every name declared in the space, including ones whose declaration had an error. */
@@ -62,6 +74,8 @@ export function hasError(e: AstExpr): boolean {
       return hasError(e.cond) || hasError(e.whenTrue) || hasError(e.whenFalse);
     case "paren":
       return hasError(e.inner);
+    case "index":
+      return hasError(e.index);
     default:
       return false;
   }
@@ -82,7 +96,9 @@ function containsDistribution(e: AstExpr): AstCall | undefined {
               ? [e.cond, e.whenTrue, e.whenFalse]
               : e.kind === "paren"
                 ? [e.inner]
-                : [];
+                : e.kind === "index"
+                  ? [e.index]
+                  : [];
   for (const k of kids) {
     const d = containsDistribution(k);
     if (d) return d;
@@ -97,6 +113,7 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
     if (item.kind === "param" && !declared.has(item.name)) declared.set(item.name, item.nameSpan);
   const constraints: SpaceResult["constraints"] = [];
   const space: ParamSpec[] = [];
+  const families = new Map<string, FamilyInfo>();
   for (const item of items) {
     if (item.kind === "constraint") {
       const ok = checkNames(item.expr, params, declared, report, false);
@@ -133,13 +150,150 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
       condition = lower(item.condition);
       for (const eq of equalityOnFloat(item.condition, params)) report.add("W002", eq.span, { n: eq.name });
     }
+    if (item.count) {
+      const family = familyCount(item.name, item.count, params, declared, report);
+      if (!family || !dist) continue;
+      families.set(item.name, { ...family, name: item.name, span: item.nameSpan });
+      for (let j = 0; j < family.size; j++) {
+        const member = familyMember(item.name, j);
+        const present = memberCondition(family, j, item.count, params);
+        const both =
+          present && condition
+            ? {
+                expr: { op: "and", args: [condition, present.expr] } as Expr,
+                ast: andAst(item.condition!, present.ast),
+              }
+            : (present ?? (condition ? { expr: condition, ast: item.condition! } : undefined));
+        const spec = { name: member, ...dist, family: { name: item.name, index: j } } as ParamSpec;
+        if (both) spec.condition = both.expr;
+        params.set(member, { spec, span: item.nameSpan, conditionAst: both?.ast, index: space.length });
+        space.push(spec);
+      }
+      continue;
+    }
     if (!dist) continue;
     const spec = { name: item.name, ...dist } as ParamSpec;
     if (condition) spec.condition = condition;
     params.set(item.name, { spec, span: item.nameSpan, conditionAst: item.condition, index: space.length });
     space.push(spec);
   }
-  return { params, space, constraints, declared: new Set(declared.keys()) };
+  const all = new Set(declared.keys());
+  for (const f of families.values()) for (const m of f.members) all.add(m);
+  return { params, families, space, constraints, declared: all };
+}
+
+/** The largest family the checker expands (members are ordinary parameters, each a strategy dimension). */
+export const MAX_FAMILY = 64;
+
+/**
+ * A family's count (E055): an earlier parameter whose values are non-negative integers (int, a choice
+ * of integers, fixed), or a constant; its largest value is the family's size.
+ */
+function familyCount(
+  name: string,
+  count: AstExpr,
+  params: Map<string, ParamInfo>,
+  declared: Map<string, Span>,
+  report: Reporter,
+): Omit<FamilyInfo, "name" | "span"> | undefined {
+  let values: Scalar[] | undefined;
+  let counter: string | number;
+  if (count.kind === "name") {
+    const p = params.get(count.name)?.spec;
+    if (!p) {
+      if (declared.has(count.name)) {
+        const at = declared.get(count.name)!;
+        if (at.offset > count.span.offset)
+          report.add("E022", count.span, { n: count.name, l: at.line, c: at.col });
+        return undefined;
+      }
+      report.add("E020", count.span, { n: count.name, best: didYouMean(count.name, declared.keys()) });
+      return undefined;
+    }
+    values =
+      p.kind === "int"
+        ? representativeCounts(p.low, p.high, p.step)
+        : p.kind === "categorical"
+          ? p.choices
+          : p.kind === "fixed"
+            ? [p.value]
+            : undefined;
+    counter = count.name;
+  } else {
+    const v = constant(count, name, report);
+    if (v === undefined) return undefined;
+    values = [v as Scalar];
+    counter = v as number;
+  }
+  const ok =
+    values !== undefined &&
+    values.length > 0 &&
+    values.every((v) => typeof v === "number" && Number.isInteger(v) && v >= 0);
+  const size = ok ? Math.max(...(values as number[])) : 0;
+  if (!ok || size < 1 || size > MAX_FAMILY) {
+    report.add(
+      "E055",
+      count.span,
+      { n: name, count: show(count) },
+      {
+        hint: `count it with an integer parameter, e.g. \`num_layers = int(1, 4)\` and \`${name}[num_layers] = …\``,
+      },
+    );
+    return undefined;
+  }
+  return {
+    count: counter,
+    size,
+    members: Array.from({ length: size }, (_, j) => familyMember(name, j)),
+  };
+}
+
+function representativeCounts(low: number, high: number, step: number): number[] | undefined {
+  const n = Math.floor((high - low) / step) + 1;
+  return n > MAX_FAMILY + 1 ? [high] : Array.from({ length: n }, (_, i) => low + i * step);
+}
+
+/**
+ * When member `j` exists: `count > j`, left out when every value of an unconditional count exceeds
+ * `j` (the member is then always present, which strategies model jointly).
+ */
+function memberCondition(
+  family: Omit<FamilyInfo, "name" | "span">,
+  j: number,
+  count: AstExpr,
+  params: Map<string, ParamInfo>,
+): { expr: Expr; ast: AstExpr } | undefined {
+  if (typeof family.count === "number") return undefined;
+  const p = params.get(family.count)!;
+  const low =
+    p.spec.kind === "int"
+      ? p.spec.low
+      : p.spec.kind === "fixed"
+        ? (p.spec.value as number)
+        : Math.min(...(p.spec.kind === "categorical" ? (p.spec.choices as number[]) : [0]));
+  if (!p.spec.condition && low > j) return undefined;
+  const span = count.span;
+  return {
+    expr: {
+      op: ">",
+      args: [
+        { op: "param", name: family.count },
+        { op: "lit", value: j },
+      ],
+    },
+    ast: {
+      kind: "binary",
+      op: ">",
+      left: { kind: "name", name: family.count, span },
+      right: { kind: "num", value: j, raw: String(j), span },
+      opSpan: span,
+      span,
+    },
+  };
+}
+
+function andAst(a: AstExpr, b: AstExpr): AstExpr {
+  return { kind: "binary", op: "and", left: a, right: b, opSpan: b.span, span: a.span };
 }
 
 /** `x == 0.5` with x a continuous parameter: legal but almost never true (W002). */
@@ -216,6 +370,8 @@ function children(e: AstExpr): AstExpr[] {
       return [e.cond, e.whenTrue, e.whenFalse];
     case "paren":
       return [e.inner];
+    case "index":
+      return [e.index];
     default:
       return [];
   }

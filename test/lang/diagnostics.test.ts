@@ -94,6 +94,26 @@ const cases: Record<string, string> = {
     "{\n  dense(units = 8 * (i + 1))\n}",
     "  optimizer = adam(lr = lr)",
   ),
+  E055: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  units[lr] = choice(8, 16)",
+    "mlp(units = 32)",
+    "  optimizer = adam(lr = lr)",
+  ),
+  E056: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  n = int(1, 3)\n  depth = int(1, 3)\n  units[n] = choice(8, 16)",
+    "{\n  repeat depth {\n    dense(units = units[i])\n  }\n}",
+    "  optimizer = adam(lr = lr)",
+  ),
+  E057: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  n = int(1, 3)\n  units[n] = choice(8, 16)",
+    "{\n  dense(units = units)\n}",
+    "  optimizer = adam(lr = lr)",
+  ),
+  E058: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  n = int(1, 3)",
+    "{\n  repeat n {\n    dense(units = n[i])\n  }\n}",
+    "  optimizer = adam(lr = lr)",
+  ),
   E060: [
     "study t",
     "data mnist()",
@@ -181,6 +201,14 @@ const cases: Record<string, string> = {
     "strategy random()",
     "budget { trials = 3 }",
   ].join("\n"),
+  E075: trainer("  lr = loguniform(1e-4, 1e-1)", "mlp(units = 32)", "  optimizer = adam(lr = lr)").replace(
+    "minimize val_loss",
+    "minimize val_loss + lr",
+  ),
+  E076: trainer("  lr = loguniform(1e-4, 1e-1)", "mlp(units = 32)", "  optimizer = adam(lr = lr)").replace(
+    "minimize val_loss",
+    "minimize val_loss < 0.5",
+  ),
   E080: base("", "strategy grid()"),
   E081: [
     "study t",
@@ -286,6 +314,10 @@ const expected: Record<string, [number, number, string]> = {
   E052: [6, 14, "no configuration satisfies the constraints (1000 checked); `x1 > 20` rejects all"],
   E053: [6, 14, "this constraint is always false"],
   E054: [7, 22, "`i` is only defined inside `repeat`"],
+  E055: [5, 9, "the count of family `units` must be an integer parameter or constant from 1 to 64, got `lr`"],
+  E056: [11, 19, "`units[i]` may read a member of `units` that is absent (members: units[0] … units[2])"],
+  E057: [9, 17, "`units` is a family: read one member, e.g. `units[i]` inside `repeat n {…}`"],
+  E058: [9, 19, "`n` is not a family, so it cannot be indexed"],
   E060: [2, 1, "`data` needs `model`"],
   E061: [10, 1, "`evaluate` cannot be combined with `data` (declared at 2:1)"],
   E062: [1, 1, "add `evaluate …` or `data` + `model` + `train`"],
@@ -299,6 +331,8 @@ const expected: Record<string, [number, number, string]> = {
   E072: [10, 20, "`val_perplexity` needs text or pairs data"],
   E073: [1, 1, "declare `objective` or `objectives`"],
   E074: [9, 12, "goal `f1` is listed twice"],
+  E075: [10, 31, "a goal reads metrics, not hyperparameters: `lr` is a hyperparameter"],
+  E076: [10, 20, "goal `val_loss < 0.5` must compute a number, but it is true/false"],
   E080: [10, 10, "grid needs finite values, but `x1` is continuous; use choice(…) or grid(points = N)"],
   E081: [11, 10, "`tpe` optimizes one goal, 2 are declared; use nsga2 or random"],
   E082: [10, 10, "nsga2 needs two or more goals"],
