@@ -11,6 +11,7 @@ import { registerWorker } from "./worker.js";
 import { registerCheck } from "./check.js";
 import { registerFmt } from "./fmt.js";
 import { registerPlan } from "./plan.js";
+import { registerTypes } from "./types.js";
 
 /** Every `hpo` subcommand: each file in src/cli/ exports one `register…(program)`. */
 export const commandRegistrars: ((program: Command) => void)[] = [
@@ -23,6 +24,7 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerTrials,
   registerCheck,
   registerPlan,
+  registerTypes,
   registerFmt,
   registerData,
   registerReport,

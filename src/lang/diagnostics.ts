@@ -100,6 +100,8 @@ export const CATALOGUE = {
   W008: "a pruner has no effect beside `{s}`, which stops trials itself",
   W009: "goal `{m}` uses the test split, which should never be used for tuning",
   W010: "this `repeat` is inside another: its `i` shadows the outer one",
+  W011: "the parameter type `{p}` declares disagrees with the space: {why}",
+  W012: "the parameter type of `{p}` was not checked: {why}",
 } as const;
 
 export type Code = keyof typeof CATALOGUE;

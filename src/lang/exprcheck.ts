@@ -3,7 +3,8 @@
  * E054), calls of the right kind (E023, E031, E032), operand types (E030), chained comparisons
  * (E015), and the guard proof for conditional parameters (E050).
  */
-import { evaluate, familyMember, freeNames } from "../plan/expr.js";
+import { evaluate, freeNames } from "../plan/expr.js";
+import { familyMember } from "../plan/family.js";
 import type { Expr, ParamSpec, Params, Value } from "../plan/types.js";
 import { activityClosure, EnumerationCache, holds } from "./analysis.js";
 import { bindArguments } from "./args.js";

@@ -18,6 +18,7 @@ import { FIRST_CHAR, Reporter, TOO_DEEP, isStackOverflow } from "./report.js";
 export type { Diagnostic } from "./diagnostics.js";
 export { formatDiagnostics } from "./render.js";
 export { formatSource } from "./format.js";
+export { declareParams } from "./declare.js";
 
 /** The largest spec the front end reads: far above any real one, it bounds the time a check can take. */
 export const MAX_SPEC_BYTES = 1024 * 1024;

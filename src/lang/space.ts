@@ -2,7 +2,8 @@
  * The `space { … }` block: distributions → ParamSpec with their range checks (E03x, E04x), names
  * (E014, E021), conditions (E020, E022, W002) and constraints (E053).
  */
-import { evaluate, ExprError, familyMember } from "../plan/expr.js";
+import { evaluate, ExprError } from "../plan/expr.js";
+import { familyMember } from "../plan/family.js";
 import type { Expr, ParamSpec, Scalar } from "../plan/types.js";
 import { bindArguments } from "./args.js";
 import type { AstCall, AstExpr, SpaceItem, Span } from "./ast.js";

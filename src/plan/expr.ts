@@ -1,3 +1,4 @@
+import { familyMember } from "./family.js";
 import type { CallValue, Expr, Value } from "./types.js";
 
 /** Raised when an expression cannot be evaluated for a trial (absent parameter, bad operand, …). */
@@ -138,11 +139,6 @@ export function valuesEqual(a: Value, b: Value): boolean {
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((x, i) => valuesEqual(x, b[i] as Value));
   return a === b;
-}
-
-/** The parameter name of member `index` of the family `family`: `units[2]`. */
-export function familyMember(family: string, index: number): string {
-  return `${family}[${index}]`;
 }
 
 function indexOf(v: Value, expr: Expr): number {

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { CATALOGUE } from "../../src/lang/diagnostics.js";
 import { check, expectDiagnostic } from "./helpers.js";
 
@@ -32,6 +33,20 @@ const trainer = (space: string, model: string, train: string, extra = "") =>
     "objective minimize val_loss",
     "budget { trials = 10 }",
     extra,
+  ].join("\n");
+
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../test/fixtures/modules/${name}`, import.meta.url));
+const userModule = (name: string) =>
+  [
+    "study t",
+    `evaluate ${JSON.stringify(fixture(name))}`,
+    "space {",
+    "  x1 = uniform(-5, 10)",
+    "  x2 = uniform(0, 15)",
+    "}",
+    "objective minimize value",
+    "budget { trials = 10 }",
   ].join("\n");
 
 const cases: Record<string, string> = {
@@ -268,6 +283,8 @@ const cases: Record<string, string> = {
     "{\n  repeat 2 {\n    repeat 2 {\n      dense(units = 8)\n    }\n  }\n}",
     "  optimizer = adam(lr = lr)",
   ),
+  W011: userModule("mistyped-objective.ts"),
+  W012: userModule("no-default-objective.ts"),
 };
 
 const expected: Record<string, [number, number, string]> = {
@@ -359,6 +376,16 @@ const expected: Record<string, [number, number, string]> = {
   W008: [13, 8, "a pruner has no effect beside `sha`, which stops trials itself"],
   W009: [10, 20, "goal `test_accuracy` uses the test split, which should never be used for tuning"],
   W010: [8, 5, "this `repeat` is inside another: its `i` shadows the outer one"],
+  W011: [
+    2,
+    10,
+    `the parameter type \`${fixture("mistyped-objective.ts")}\` declares disagrees with the space: Type 'Params' is not assignable to type '{ x1: number; x2: string; }'. Types of property 'x2' are incompatible. Type 'number' is not assignable to type 'string'.`,
+  ],
+  W012: [
+    2,
+    10,
+    `the parameter type of \`${fixture("no-default-objective.ts")}\` was not checked: it has no default export`,
+  ],
 };
 
 for (const [code, [line, col, msg]] of Object.entries(expected)) {
