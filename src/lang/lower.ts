@@ -89,7 +89,7 @@ export function show(e: AstExpr): string {
   }
 }
 
-/** Every `name` node of an expression (hyperparameter or loop-variable reads). */
+/** Every `name` node of an expression (hyperparameter or loop-variable reads), and every family read (`units[…]`: `units`). */
 export function names(e: AstExpr, out: { name: string; span: Span }[] = []): { name: string; span: Span }[] {
   switch (e.kind) {
     case "name":
@@ -117,6 +117,7 @@ export function names(e: AstExpr, out: { name: string; span: Span }[] = []): { n
       names(e.inner, out);
       break;
     case "index":
+      out.push({ name: e.name, span: e.nameSpan });
       names(e.index, out);
       break;
   }

@@ -117,7 +117,7 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
   const families = new Map<string, FamilyInfo>();
   for (const item of items) {
     if (item.kind === "constraint") {
-      const ok = checkNames(item.expr, params, declared, report, false);
+      const ok = checkNames(item.expr, params, declared, report, false, undefined, families);
       if (!ok || hasError(item.expr)) continue;
       const expr = lower(item.expr);
       if (names(item.expr).length === 0) {
@@ -146,7 +146,10 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
     const dist = distribution(item.name, item.value, report);
     let condition: Expr | undefined;
     if (item.condition) {
-      if (!checkNames(item.condition, params, declared, report, true, item.name) || hasError(item.condition))
+      if (
+        !checkNames(item.condition, params, declared, report, true, item.name, families) ||
+        hasError(item.condition)
+      )
         continue;
       condition = lower(item.condition);
       for (const eq of equalityOnFloat(item.condition, params)) report.add("W002", eq.span, { n: eq.name });
@@ -325,10 +328,11 @@ function checkNames(
   report: Reporter,
   earlierOnly: boolean,
   self?: string,
+  families: ReadonlyMap<string, FamilyInfo> = new Map(),
 ): boolean {
   let ok = true;
   for (const n of names(e)) {
-    if (params.has(n.name) && n.name !== self) continue;
+    if ((params.has(n.name) || families.has(n.name)) && n.name !== self) continue;
     const decl = declared.get(n.name);
     if (decl) {
       if (!earlierOnly) continue;
