@@ -56,6 +56,9 @@ export function moduleParamTypes(_file: AstFile, c: CheckedAst, report: Reporter
     );
 }
 
+/** Parsed files other than the probe's two, with the modified time they were read at. */
+const parsed = new Map<string, { stamp: number; file: import("typescript").SourceFile }>();
+
 function loadTypeScript(): TS | undefined {
   try {
     return createRequire(import.meta.url)("typescript") as TS;
@@ -104,9 +107,15 @@ function disagreements(modulePath: string, declaration: string): Findings {
   host.readFile = (f) => virtual.get(f) ?? readFile.call(host, f);
   host.getSourceFile = (f, lang, onError, fresh) => {
     const text = virtual.get(f);
-    return text !== undefined
-      ? ts.createSourceFile(f, text, lang, true)
-      : getSourceFile.call(host, f, lang, onError, fresh);
+    if (text !== undefined) return ts.createSourceFile(f, text, lang, true);
+    // The standard library's declarations are most of the work: parsed once per process, as is each
+    // other file until it changes.
+    const stamp = existsSync(f) ? statSync(f).mtimeMs : 0;
+    const hit = parsed.get(f);
+    if (hit && hit.stamp === stamp) return hit.file;
+    const file = getSourceFile.call(host, f, lang, onError, fresh);
+    if (file) parsed.set(f, { stamp, file });
+    return file;
   };
   const program = ts.createProgram([join(dir, PROBE)], options, host);
   const probe = program.getSourceFile(join(dir, PROBE));
