@@ -1,8 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { compileFile, declareParams, formatDiagnostics } from "../lang/index.js";
-import { paintDiagnostics } from "./colour.js";
-import { requireSpecFile } from "./spec-path.js";
+import { declareParams } from "../lang/index.js";
+import { compileOrExplain } from "./plan.js";
 
 /** `hpo types FILE [-o OUT]`: the TypeScript declaration of the spec's parameters, for `evaluate "./objective.ts"`. */
 export function registerTypes(program: Command): void {
@@ -14,13 +13,8 @@ export function registerTypes(program: Command): void {
     .argument("<file>", "the .hpo file")
     .option("-o, --out <file>", "write the declaration to this file instead of printing it")
     .action((file: string, opts: { out?: string }) => {
-      requireSpecFile(file);
-      const { plan, diagnostics, source } = compileFile(file);
-      if (diagnostics.length) process.stderr.write(paintDiagnostics(formatDiagnostics(diagnostics, source)));
-      if (!plan) {
-        process.exitCode = 1;
-        return;
-      }
+      const plan = compileOrExplain(file);
+      if (!plan) return;
       const text = declareParams(plan);
       if (opts.out) writeFileSync(opts.out, text);
       else process.stdout.write(text);

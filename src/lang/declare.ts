@@ -4,8 +4,9 @@
  * `in` become a union discriminated by it; other conditional ones are optional fields; a family is an
  * array of its members' type (src/plan/family.ts groups them at run time).
  */
-import { evaluate, ExprError, freeNames } from "../plan/expr.js";
+import { freeNames } from "../plan/expr.js";
 import type { Expr, ParamSpec, Plan, Scalar } from "../plan/types.js";
+import { holds } from "./analysis.js";
 
 /** The declaration module's text (for a Plan, or the checker's space and goals). */
 export function declareParams(
@@ -31,7 +32,7 @@ export function declareParams(
     if (p.name === discriminator) continue;
     if (discriminator && p.condition && dependsOnlyOn(p.condition, discriminator)) {
       for (const [c, fields] of variants)
-        if (holdsWith(p.condition, discriminator, c)) fields.push(field(p.name, typeOf(p), false, p, 6));
+        if (holds(p.condition, { [discriminator]: c })) fields.push(field(p.name, typeOf(p), false, p, 6));
       continue;
     }
     common.push(field(p.name, typeOf(p), p.condition !== undefined, p));
@@ -91,15 +92,6 @@ function onlyEquality(e: Expr): boolean {
 function dependsOnlyOn(e: Expr, name: string): boolean {
   const names = freeNames(e);
   return names.size === 1 && names.has(name) && onlyEquality(e);
-}
-
-function holdsWith(e: Expr, name: string, value: Scalar): boolean {
-  try {
-    return evaluate(e, { [name]: value }) === true;
-  } catch (err) {
-    if (err instanceof ExprError) return false;
-    throw err;
-  }
 }
 
 function typeOf(p: ParamSpec): string {

@@ -214,14 +214,7 @@ function familyCount(
       report.add("E020", count.span, { n: count.name, best: didYouMean(count.name, declared.keys()) });
       return undefined;
     }
-    values =
-      p.kind === "int"
-        ? representativeCounts(p.low, p.high, p.step)
-        : p.kind === "categorical"
-          ? p.choices
-          : p.kind === "fixed"
-            ? [p.value]
-            : undefined;
+    values = countValues(p);
     counter = count.name;
   } else {
     const v = constant(count, name, report);
@@ -252,9 +245,20 @@ function familyCount(
   };
 }
 
-function representativeCounts(low: number, high: number, step: number): number[] | undefined {
-  const n = Math.floor((high - low) / step) + 1;
-  return n > MAX_FAMILY + 1 ? [high] : Array.from({ length: n }, (_, i) => low + i * step);
+/** The values a count parameter takes (its extremes when an int range is long), or undefined when it is no count. */
+function countValues(p: ParamSpec): Scalar[] | undefined {
+  switch (p.kind) {
+    case "int": {
+      const n = Math.floor((p.high - p.low) / p.step) + 1;
+      return n > MAX_FAMILY + 1 ? [p.low, p.high] : Array.from({ length: n }, (_, i) => p.low + i * p.step);
+    }
+    case "categorical":
+      return p.choices;
+    case "fixed":
+      return [p.value];
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -269,12 +273,7 @@ function memberCondition(
 ): { expr: Expr; ast: AstExpr } | undefined {
   if (typeof family.count === "number") return undefined;
   const p = params.get(family.count)!;
-  const low =
-    p.spec.kind === "int"
-      ? p.spec.low
-      : p.spec.kind === "fixed"
-        ? (p.spec.value as number)
-        : Math.min(...(p.spec.kind === "categorical" ? (p.spec.choices as number[]) : [0]));
+  const low = Math.min(...((countValues(p.spec) ?? [0]) as number[]));
   if (!p.spec.condition && low > j) return undefined;
   const span = count.span;
   return {
