@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { userProjectOptions } from "../../src/lang/checks/module-types.js";
 import { compileFile, compileSource, declareParams } from "../../src/lang/index.js";
 
 type TS = typeof import("typescript");
@@ -28,15 +29,7 @@ function declaration(space: string, objective = "objective minimize loss"): stri
 
 /** tsc's errors for `files` (strict, Node's ES modules, as a user's project would check them). */
 function typeErrors(files: string[]): string[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: [],
-  });
+  const program = ts.createProgram(files, userProjectOptions(ts));
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));
 }
 

@@ -59,6 +59,19 @@ export function moduleParamTypes(_file: AstFile, c: CheckedAst, report: Reporter
 /** Parsed files other than the probe's two, with the modified time they were read at. */
 const parsed = new Map<string, { stamp: number; file: import("typescript").SourceFile }>();
 
+/** How a user's TypeScript project is assumed to check its objective: strict, Node's ES modules. */
+export function userProjectOptions(ts: TS): import("typescript").CompilerOptions {
+  return {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
+  };
+}
+
 function loadTypeScript(): TS | undefined {
   try {
     return createRequire(import.meta.url)("typescript") as TS;
@@ -92,15 +105,7 @@ function disagreements(modulePath: string, declaration: string): Findings {
       ].join("\n"),
     ],
   ]);
-  const options: import("typescript").CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: [],
-  };
+  const options = userProjectOptions(ts);
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
   host.fileExists = (f) => virtual.has(f) || fileExists.call(host, f);
