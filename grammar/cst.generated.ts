@@ -94,6 +94,9 @@ export interface ParamItemCstNode extends CstNode {
 
 export type ParamItemCstChildren = {
   name: NameCstNode[];
+  LBracket?: IToken[];
+  count?: ExpressionCstNode[];
+  RBracket?: IToken[];
   Equals: IToken[];
   value: ExpressionCstNode[];
   When?: IToken[];
@@ -240,7 +243,7 @@ export interface GoalCstNode extends CstNode {
 export type GoalCstChildren = {
   Minimize?: IToken[];
   Maximize?: IToken[];
-  name: NameCstNode[];
+  expression: ExpressionCstNode[];
 };
 
 export interface StrategyDeclCstNode extends CstNode {
@@ -374,7 +377,20 @@ export type PrimaryCstChildren = {
   list?: ListCstNode[];
   parenthesized?: ParenthesizedCstNode[];
   call?: CallCstNode[];
+  indexed?: IndexedCstNode[];
   Identifier?: IToken[];
+};
+
+export interface IndexedCstNode extends CstNode {
+  name: "indexed";
+  children: IndexedCstChildren;
+}
+
+export type IndexedCstChildren = {
+  Identifier: IToken[];
+  LBracket: IToken[];
+  index: ExpressionCstNode[];
+  RBracket: IToken[];
 };
 
 export interface ListCstNode extends CstNode {

@@ -115,15 +115,24 @@ export class HpoParser extends CstParser {
   spaceItem = this.RULE("spaceItem", () => {
     this.OR(
       (this.alts.spaceItem ??= [
-        { ALT: () => this.SUBRULE(this.constraintItem) },
+        // `constraint [ …` could also start a family named `constraint` (E014 anyway): the constraint wins.
+        { ALT: () => this.SUBRULE(this.constraintItem), IGNORE_AMBIGUITIES: true },
         { ALT: () => this.SUBRULE(this.paramItem) },
       ]),
     );
   });
 
-  /** `name = distribution(…) [when COND]`; the name may be a keyword so the checker can say why not (E014). */
+  /**
+   * `name = distribution(…) [when COND]`, or a family `name[COUNT] = distribution(…)` (members
+   * `name[0]` … `name[k-1]`); the name may be a keyword so the checker can say why not (E014).
+   */
   paramItem = this.RULE("paramItem", () => {
     this.SUBRULE(this.name);
+    this.OPTION2(() => {
+      this.CONSUME(T.LBracket);
+      this.SUBRULE3(this.expression, { LABEL: "count" });
+      this.CONSUME(T.RBracket);
+    });
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression, { LABEL: "value" });
     this.OPTION(() => {
@@ -222,11 +231,12 @@ export class HpoParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
+  /** `minimize METRIC` or `minimize EXPRESSION` over the metrics (`val_loss + 0.02 * log10(params)`). */
   goal = this.RULE("goal", () => {
     this.OR(
       (this.alts.goal ??= [{ ALT: () => this.CONSUME(T.Minimize) }, { ALT: () => this.CONSUME(T.Maximize) }]),
     );
-    this.SUBRULE(this.name);
+    this.SUBRULE(this.expression);
   });
 
   strategyDecl = this.RULE("strategyDecl", () => {
@@ -334,9 +344,18 @@ export class HpoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.list) },
         { ALT: () => this.SUBRULE(this.parenthesized) },
         { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.SUBRULE(this.indexed) },
         { ALT: () => this.CONSUME(T.Identifier) },
       ]),
     );
+  });
+
+  /** `units[i]`: a member of a parameter family. */
+  indexed = this.RULE("indexed", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expression, { LABEL: "index" });
+    this.CONSUME(T.RBracket);
   });
 
   list = this.RULE("list", () => {

@@ -12,6 +12,7 @@ import { registerCheck } from "./check.js";
 import { registerFmt } from "./fmt.js";
 import { registerPlan } from "./plan.js";
 import { registerLsp } from "./lsp.js";
+import { registerTypes } from "./types.js";
 
 /** Every `hpo` subcommand: each file in src/cli/ exports one `register…(program)`. */
 export const commandRegistrars: ((program: Command) => void)[] = [
@@ -24,6 +25,7 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerTrials,
   registerCheck,
   registerPlan,
+  registerTypes,
   registerFmt,
   registerData,
   registerReport,

@@ -4,6 +4,7 @@
  * guard proof (E050), never-active (E051), constraint satisfiability (E052/W007) and value checks.
  */
 import { evaluate, ExprError, freeNames } from "../plan/expr.js";
+import { familyMember } from "../plan/family.js";
 import { rngFor, STREAM } from "../plan/random.js";
 import type { Expr, ParamSpec, Params, Scalar, Value } from "../plan/types.js";
 
@@ -142,7 +143,10 @@ export function enumerate(
   return { configs, exact };
 }
 
-/** The names a parameter's activity depends on, transitively through conditions, itself included. */
+/**
+ * The names a parameter's activity depends on, transitively through conditions, itself included. A
+ * family's name (read by `units[i]`) stands for all its members.
+ */
 export function activityClosure(
   byName: ReadonlyMap<string, ParamSpec>,
   names: Iterable<string>,
@@ -152,7 +156,11 @@ export function activityClosure(
   const stack = [...names];
   while (stack.length) {
     const n = stack.pop()!;
-    if (out.has(n) || !byName.has(n)) continue;
+    if (out.has(n)) continue;
+    if (!byName.has(n)) {
+      for (let j = 0; byName.has(familyMember(n, j)); j++) stack.push(familyMember(n, j));
+      continue;
+    }
     out.add(n);
     const c = byName.get(n)!.condition;
     if (c) stack.push(...read(c));

@@ -37,6 +37,8 @@ export type AstExpr =
     }
   | { kind: "if"; cond: AstExpr; whenTrue: AstExpr; whenFalse: AstExpr; span: Span }
   | { kind: "paren"; inner: AstExpr; span: Span }
+  /** `units[i]`: a member of the parameter family `units`. */
+  | { kind: "index"; name: string; nameSpan: Span; index: AstExpr; span: Span }
   /** Left where a syntax or lexical error was already reported. */
   | { kind: "error"; span: Span };
 
@@ -73,7 +75,16 @@ export interface AstCall {
 }
 
 export type SpaceItem =
-  | { kind: "param"; name: string; nameSpan: Span; value: AstExpr; condition?: AstExpr; span: Span }
+  | {
+      kind: "param";
+      name: string;
+      nameSpan: Span;
+      value: AstExpr;
+      condition?: AstExpr;
+      /** A family `name[count] = …`: the count (a parameter's name or a constant). */
+      count?: AstExpr;
+      span: Span;
+    }
   | { kind: "constraint"; expr: AstExpr; span: Span };
 
 export type LayerItem =
@@ -89,8 +100,12 @@ export interface Setting {
 
 export interface Goal {
   direction: "minimize" | "maximize";
+  /** The metric's name, or for an expression its text (what storage, reports and pruners key by). */
   metric: string;
+  /** The metric's (or the whole expression's) span. */
   metricSpan: Span;
+  /** Set for an objective expression such as `val_loss + 0.02 * log10(params)`; absent for a plain metric. */
+  expr?: AstExpr;
   span: Span;
 }
 

@@ -24,6 +24,7 @@ import type {
   FileCstNode,
   GoalCstNode,
   IfExpressionCstNode,
+  IndexedCstNode,
   LayerBlockCstNode,
   ListCstNode,
   NameCstNode,
@@ -33,6 +34,7 @@ import type {
   SpaceItemCstNode,
 } from "../../grammar/cst.generated.js";
 import { tokensOf } from "../../grammar/index.js";
+import { show } from "./lower.js";
 import type { Reporter } from "./report.js";
 
 /** A real token (not one inserted by error recovery, which has no position). */
@@ -315,7 +317,8 @@ export class AstBuilder {
     const value = sub(p.children.value);
     if (!nameTok || !value) return undefined;
     const cond = sub(p.children.condition);
-    return {
+    const count = sub(p.children.count);
+    const item: SpaceItem = {
       kind: "param",
       name: nameTok.image,
       nameSpan: tokenSpan(nameTok),
@@ -323,6 +326,8 @@ export class AstBuilder {
       condition: cond ? this.expression(cond) : undefined,
       span: nodeSpan(p, span, this.tokens),
     };
+    if (count) item.count = this.expression(count);
+    return item;
   }
 
   private layers(block: LayerBlockCstNode): LayerItem[] {
@@ -379,15 +384,18 @@ export class AstBuilder {
 
   private goal(node: GoalCstNode): Goal | undefined {
     const dir = tok(node.children.Minimize) ?? tok(node.children.Maximize);
-    const nameNode = sub(node.children.name);
-    const nameTok = nameNode ? this.nameToken(nameNode) : undefined;
-    if (!dir || !nameTok) return undefined;
-    return {
+    const e = sub(node.children.expression);
+    if (!dir || !e) return undefined;
+    const value = this.expression(e);
+    if (value.kind === "error") return undefined;
+    const goal: Goal = {
       direction: dir.image as "minimize" | "maximize",
-      metric: nameTok.image,
-      metricSpan: tokenSpan(nameTok),
-      span: joinSpans(tokenSpan(dir), tokenSpan(nameTok)),
+      metric: value.kind === "name" ? value.name : show(value),
+      metricSpan: value.span,
+      span: joinSpans(tokenSpan(dir), value.span),
     };
+    if (value.kind !== "name") goal.expr = value;
+    return goal;
   }
 
   private nameToken(node: NameCstNode): IToken | undefined {
@@ -529,6 +537,8 @@ export class AstBuilder {
 
   private primary(node: PrimaryCstNode, spanOf: () => Span): AstExpr {
     const k = node.children;
+    const indexed = sub(k.indexed);
+    if (indexed) return this.indexed(indexed, spanOf);
     const inner = sub(k.list) ?? sub(k.parenthesized) ?? sub(k.call);
     if (inner) return this.expression(inner);
     const c =
@@ -564,6 +574,16 @@ export class AstBuilder {
     if (k.True) return { kind: "bool", value: true, span: s };
     if (k.False) return { kind: "bool", value: false, span: s };
     return { kind: "name", name: c.image, span: s };
+  }
+
+  /** `units[i]`: a family member read. */
+  private indexed(node: IndexedCstNode, spanOf: () => Span): AstExpr {
+    const id = tok(node.children.Identifier);
+    const index = sub(node.children.index);
+    const span = nodeSpan(node, spanOf, this.tokens);
+    if (!id || !index || id.isInsertedInRecovery || Number.isNaN(id.startOffset))
+      return { kind: "error", span };
+    return { kind: "index", name: id.image, nameSpan: tokenSpan(id), index: this.expression(index), span };
   }
 
   private duration(t: IToken, s: Span): AstExpr {

@@ -9,6 +9,8 @@ import type { ObjectiveSpec } from "../plan/types.js";
 import type { AstFile, Decl, DeclKind, Span } from "./ast.js";
 import { READERS, TEMPLATES, TEST_FUNCTIONS, TRAINER_METRICS } from "../plan/catalog.js";
 import { ExprChecker } from "./exprcheck.js";
+import { freeNames } from "../plan/expr.js";
+import { lower } from "./lower.js";
 import { type Reporter, TOO_DEEP, isStackOverflow } from "./report.js";
 import { checkSpace, constant, type SpaceResult } from "./space.js";
 import { SpaceValues } from "./values.js";
@@ -71,7 +73,13 @@ export function resolve(ast: AstFile, ctx: CompileContext, report: Reporter): Ch
   const decls = new Map<DeclKind, Decl>();
   for (const d of ast.decls) if (d.kind !== "unknown" && !decls.has(d.kind)) decls.set(d.kind, d);
   const spaceDecl = decls.get("space") as DeclOf<"space"> | undefined;
-  let space: SpaceResult = { params: new Map(), space: [], constraints: [], declared: new Set() };
+  let space: SpaceResult = {
+    params: new Map(),
+    families: new Map(),
+    space: [],
+    constraints: [],
+    declared: new Set(),
+  };
   try {
     space = checkSpace(spaceDecl?.items ?? [], report);
   } catch (err) {
@@ -82,7 +90,7 @@ export function resolve(ast: AstFile, ctx: CompileContext, report: Reporter): Ch
         error: err instanceof Error ? err.message : String(err),
       });
   }
-  const exprs = new ExprChecker(space.params, space.space, report, space.declared);
+  const exprs = new ExprChecker(space.params, space.space, report, space.declared, space.families);
   const seed = seedOf(decls.get("seed") as DeclOf<"seed"> | undefined);
   const trial = trialFacts(decls);
   const metrics = metricsOf(decls, trial);
@@ -142,6 +150,12 @@ function goalsOf(
   for (const g of d?.goals ?? []) {
     if (seen.has(g.metric)) continue;
     seen.add(g.metric);
+    if (g.expr) {
+      const expr = lower(g.expr);
+      if (metrics && ![...freeNames(expr)].every((n) => metrics.includes(n))) continue;
+      out.push({ metric: g.metric, direction: g.direction, expr });
+      continue;
+    }
     if (metrics && !metrics.includes(g.metric)) continue;
     out.push({ metric: g.metric, direction: g.direction });
   }

@@ -61,6 +61,10 @@ export const CATALOGUE = {
   E052: "no configuration satisfies the constraints ({k} checked); `{c}` rejects all",
   E053: "this constraint is always {tf}",
   E054: "`i` is only defined inside `repeat`",
+  E055: "the count of family `{n}` must be an integer parameter or constant from 1 to 64, got `{count}`",
+  E056: "`{e}` may read a member of `{n}` that is absent (members: {n}[0] … {n}[{last}])",
+  E057: "`{n}` is a family: read one member, e.g. `{n}[i]` inside `repeat {count} {…}`",
+  E058: "`{n}` is not a family, so it cannot be indexed",
   E060: "`{decl}` needs `{other}`",
   E061: "`evaluate` cannot be combined with `{decl}` (declared at {l}:{c})",
   E062: "add `evaluate …` or `data` + `model` + `train`",
@@ -74,6 +78,8 @@ export const CATALOGUE = {
   E072: "`{m}` needs {what}",
   E073: "declare `objective` or `objectives`",
   E074: "goal `{m}` is listed twice",
+  E075: "a goal reads metrics, not hyperparameters: `{n}` is a hyperparameter",
+  E076: "goal `{e}` must compute a number, but {part} is {got}",
   E080: "grid needs finite values, but `{n}` is continuous; use choice(…) or grid(points = N)",
   E081: "`{s}` optimizes one goal, {k} are declared; use nsga2 or random",
   E082: "nsga2 needs two or more goals",
@@ -94,7 +100,9 @@ export const CATALOGUE = {
   W008: "a pruner has no effect beside `{s}`, which stops trials itself",
   W009: "goal `{m}` uses the test split, which should never be used for tuning",
   W010: "this `repeat` is inside another: its `i` shadows the outer one",
-  W011: "`pbt` trains {n} trials ({p} members × {r} rounds) but the budget allows {t}: the study stops in round {k}",
+  W011: "the parameter type `{p}` declares disagrees with the space: {why}",
+  W012: "the parameter type of `{p}` was not checked: {why}",
+  W013: "`pbt` trains {n} trials ({p} members × {r} rounds) but the budget allows {t}: the study stops in round {k}",
 } as const;
 
 export type Code = keyof typeof CATALOGUE;

@@ -3,7 +3,8 @@
  * E054), calls of the right kind (E023, E031, E032), operand types (E030), chained comparisons
  * (E015), and the guard proof for conditional parameters (E050).
  */
-import { freeNames } from "../plan/expr.js";
+import { evaluate, freeNames } from "../plan/expr.js";
+import { familyMember } from "../plan/family.js";
 import type { Expr, ParamSpec, Params, Value } from "../plan/types.js";
 import { activityClosure, EnumerationCache, holds } from "./analysis.js";
 import { bindArguments } from "./args.js";
@@ -20,10 +21,10 @@ import {
   STRATEGIES,
   TEMPLATES,
 } from "../plan/catalog.js";
-import { closest } from "./diagnostics.js";
+import { closest, didYouMean } from "./diagnostics.js";
 import { lower, show } from "./lower.js";
 import type { Reporter } from "./report.js";
-import type { ParamInfo } from "./space.js";
+import type { FamilyInfo, ParamInfo } from "./space.js";
 
 export type StaticType = "number" | "string" | "bool" | "list" | "duration" | "call" | "unknown";
 
@@ -57,6 +58,8 @@ const ARITY: Record<string, [number, number]> = {
   floor: [1, 1],
   ceil: [1, 1],
   log: [1, 1],
+  log10: [1, 1],
+  log2: [1, 1],
   exp: [1, 1],
   sqrt: [1, 1],
   pow: [2, 2],
@@ -79,6 +82,7 @@ export class ExprChecker {
     space: ParamSpec[],
     private readonly report: Reporter,
     private readonly declared: Set<string> = new Set(),
+    private readonly families: ReadonlyMap<string, FamilyInfo> = new Map(),
   ) {
     this.byName = new Map(space.map((p) => [p.name, p]));
     this.enumerations = new EnumerationCache(space);
@@ -113,6 +117,8 @@ export class ExprChecker {
         return this.check(e.inner, ctx);
       case "name":
         return this.name(e.name, e.span, ctx);
+      case "index":
+        return this.indexed(e, ctx);
       case "list":
         for (const x of e.elements) this.check(x, ctx);
         return "list";
@@ -227,7 +233,105 @@ export class ExprChecker {
     });
   }
 
+  /**
+   * `units[…]`: a constant index reads that member (its presence proven like any conditional
+   * parameter's, E050); a computed one must name a present member in every configuration and loop
+   * index the guards allow (E056): `units[i]` inside `repeat num_layers { … }` is the usual proof.
+   */
+  private indexed(e: Extract<AstExpr, { kind: "index" }>, ctx: ExprContext): StaticType {
+    const family = this.families.get(e.name);
+    const t = this.check(e.index, ctx);
+    if (!family) {
+      if (this.params.has(e.name)) this.report.add("E058", e.nameSpan, { n: e.name });
+      else if (!this.declared.has(e.name))
+        this.report.add("E020", e.nameSpan, {
+          n: e.name,
+          best: didYouMean(e.name, [...this.params.keys(), ...this.families.keys()]),
+        });
+      return "unknown";
+    }
+    if (!compatible("int", t)) {
+      this.report.add("E030", e.index.span, { f: e.name, a: "index", want: "an integer", got: article(t) });
+      return "unknown";
+    }
+    const index = lower(e.index);
+    const last = family.size - 1;
+    if (index.op === "lit") {
+      const j = index.value;
+      if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j > last) {
+        this.report.add(
+          "E056",
+          e.span,
+          { e: show(e), n: e.name, last },
+          {
+            notes: [`the index is ${String(j)}`],
+          },
+        );
+        return "unknown";
+      }
+      return this.name(familyMember(e.name, j), e.span, ctx);
+    }
+    for (const m of family.members) this.used.add(m);
+    const counter = this.proveIndex(family, index, ctx.guards);
+    if (counter !== null) {
+      const count = typeof family.count === "number" ? String(family.count) : family.count;
+      this.report.add(
+        "E056",
+        e.span,
+        { e: show(e), n: e.name, last },
+        {
+          notes:
+            counter === "unprovable"
+              ? ["the checker could not enumerate the parameters involved"]
+              : [`for example when ${describeAssignment(counter)}`],
+          hint: `read \`${e.name}[i]\` inside \`repeat ${count} { … }\`, whose \`i\` stays below ${count}`,
+        },
+      );
+    }
+    const first = this.params.get(family.members[0]!);
+    return first ? this.paramType(first.spec.name) : "unknown";
+  }
+
+  /** A configuration (with the loop index) where the guards hold and `index` names no present member, or null. */
+  private proveIndex(family: FamilyInfo, index: Expr, guards: Expr[]): Params | null | "unprovable" {
+    const reads = new Set<string>();
+    let loop = false;
+    for (const e of [index, ...guards])
+      for (const n of freeNames(e)) {
+        if (n === "i" && !this.params.has("i")) loop = true;
+        else reads.add(n);
+      }
+    const conditions = family.members.map((m) => this.byName.get(m)?.condition);
+    for (const c of conditions) if (c) for (const n of freeNames(c)) reads.add(n);
+    const involved = activityClosure(this.byName, reads);
+    const en = this.enumerations.get(involved, 20000);
+    if (!en) return "unprovable";
+    const loopIndices = Array.from({ length: Math.max(LOOP_INDICES.length, family.size + 1) }, (_, k) => k);
+    for (const config of en.configs) {
+      for (const i of loop ? loopIndices : NO_LOOP) {
+        const env: Record<string, Value> = i === undefined ? config : { ...config, i };
+        if (!guards.every((g) => holds(g, env))) continue;
+        let j: Value;
+        try {
+          j = evaluate(index, env);
+        } catch {
+          return i === undefined ? { ...config } : { ...config, i };
+        }
+        const inRange = typeof j === "number" && Number.isInteger(j) && j >= 0 && j < family.size;
+        const c = inRange ? conditions[j as number] : undefined;
+        const present = inRange && (!c || holds(c, env));
+        if (!present) return i === undefined ? { ...config } : { ...config, i };
+      }
+    }
+    return null;
+  }
+
   private name(name: string, span: AstExpr["span"], ctx: ExprContext): StaticType {
+    const family = this.families.get(name);
+    if (family && !this.params.has(name)) {
+      this.report.add("E057", span, { n: name, count: String(family.count) });
+      return "unknown";
+    }
     if (name === "i" && !this.params.has("i")) {
       if (ctx.inRepeat) return "number";
       this.report.add("E054", span);

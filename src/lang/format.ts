@@ -5,7 +5,7 @@
  */
 import type { IToken } from "chevrotain";
 import { parseHpo } from "../../grammar/index.js";
-import type { AstArg, AstExpr, Decl, LayerItem, Span } from "./ast.js";
+import type { AstArg, AstExpr, Decl, Goal, LayerItem, Span } from "./ast.js";
 import { AstBuilder } from "./build.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { Reporter } from "./report.js";
@@ -132,11 +132,11 @@ class Printer {
         ]);
         return;
       case "objective":
-        this.item(0, d.span, [`objective ${d.goals[0]!.direction} ${d.goals[0]!.metric}`]);
+        this.item(0, d.span, [`objective ${d.goals[0]!.direction} ${goalText(d.goals[0]!)}`]);
         return;
       case "objectives":
         this.open(0, d.span, "objectives", kwEnd, d.goals[0]?.span);
-        for (const g of d.goals) this.item(1, g.span, [`${g.direction} ${g.metric}`]);
+        for (const g of d.goals) this.item(1, g.span, [`${g.direction} ${goalText(g)}`]);
         this.close(0, d.closeSpan);
         return;
       case "space":
@@ -145,7 +145,7 @@ class Printer {
           if (it.kind === "constraint") this.item(1, it.span, [`constraint ${expr(it.expr)}`]);
           else
             this.item(1, it.span, [
-              `${it.name} = ${expr(it.value)}${it.condition ? ` when ${expr(it.condition)}` : ""}`,
+              `${it.name}${it.count ? `[${expr(it.count)}]` : ""} = ${expr(it.value)}${it.condition ? ` when ${expr(it.condition)}` : ""}`,
             ]);
         }
         this.close(0, d.closeSpan);
@@ -195,6 +195,10 @@ function arg(a: AstArg): string {
   return a.name !== undefined ? `${a.name} = ${expr(a.value)}` : expr(a.value);
 }
 
+function goalText(g: Goal): string {
+  return g.expr ? expr(g.expr) : g.metric;
+}
+
 /** An expression in canonical form; the user's parentheses are kept. */
 export function expr(e: AstExpr): string {
   switch (e.kind) {
@@ -219,6 +223,8 @@ export function expr(e: AstExpr): string {
       return `if ${expr(e.cond)} then ${expr(e.whenTrue)} else ${expr(e.whenFalse)}`;
     case "paren":
       return `(${expr(e.inner)})`;
+    case "index":
+      return `${e.name}[${expr(e.index)}]`;
     case "error":
       return "";
   }

@@ -23,6 +23,7 @@ export { DECLARATIONS, RESERVED } from "./keywords.js";
 export { type LexToken, lexSource } from "./lex.js";
 export { formatDiagnostics } from "./render.js";
 export { formatSource } from "./format.js";
+export { declareParams } from "./declare.js";
 
 /** The largest spec the front end reads: far above any real one, it bounds the time a check can take. */
 export const MAX_SPEC_BYTES = 1024 * 1024;

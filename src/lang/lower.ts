@@ -51,6 +51,8 @@ function lowerRaw(e: AstExpr): Expr {
       return { op: "if", args: [lower(e.cond), lower(e.whenTrue), lower(e.whenFalse)] };
     case "paren":
       return lower(e.inner);
+    case "index":
+      return { op: "index", name: e.name, args: [lower(e.index)] };
     case "error":
       return { op: "lit", value: 0 };
   }
@@ -80,12 +82,14 @@ export function show(e: AstExpr): string {
       return `if ${show(e.cond)} then ${show(e.whenTrue)} else ${show(e.whenFalse)}`;
     case "paren":
       return `(${show(e.inner)})`;
+    case "index":
+      return `${e.name}[${show(e.index)}]`;
     case "error":
       return "…";
   }
 }
 
-/** Every `name` node of an expression (hyperparameter or loop-variable reads). */
+/** Every `name` node of an expression (hyperparameter or loop-variable reads), and every family read (`units[…]`: `units`). */
 export function names(e: AstExpr, out: { name: string; span: Span }[] = []): { name: string; span: Span }[] {
   switch (e.kind) {
     case "name":
@@ -111,6 +115,10 @@ export function names(e: AstExpr, out: { name: string; span: Span }[] = []): { n
       break;
     case "paren":
       names(e.inner, out);
+      break;
+    case "index":
+      out.push({ name: e.name, span: e.nameSpan });
+      names(e.index, out);
       break;
   }
   return out;

@@ -3,13 +3,14 @@
  * (E014, E021), conditions (E020, E022, W002) and constraints (E053).
  */
 import { evaluate, ExprError } from "../plan/expr.js";
+import { familyMember } from "../plan/family.js";
 import type { Expr, ParamSpec, Scalar } from "../plan/types.js";
 import { bindArguments } from "./args.js";
 import type { AstCall, AstExpr, SpaceItem, Span } from "./ast.js";
 import { DISTRIBUTIONS, EXPR_FUNCTIONS } from "../plan/catalog.js";
 import { RESERVED } from "./keywords.js";
-import { closest } from "./diagnostics.js";
-import { lower, names } from "./lower.js";
+import { closest, didYouMean } from "./diagnostics.js";
+import { lower, names, show } from "./lower.js";
 import type { Reporter } from "./report.js";
 
 export interface ParamInfo {
@@ -19,8 +20,20 @@ export interface ParamInfo {
   index: number;
 }
 
+/** A parameter family `units[num_layers] = …`: its members are ordinary parameters `units[0]` … */
+export interface FamilyInfo {
+  name: string;
+  /** The count: the parameter it follows, or a constant. */
+  count: string | number;
+  /** Members `name[0]` … `name[size-1]`: size is the largest count. */
+  size: number;
+  members: string[];
+  span: Span;
+}
+
 export interface SpaceResult {
   params: Map<string, ParamInfo>;
+  families: Map<string, FamilyInfo>;
   space: ParamSpec[];
   constraints: { expr: Expr; ast: AstExpr; span: Span }[];
   /** Every name declared in the space, including ones whose declaration had an error. */
@@ -62,6 +75,8 @@ export function hasError(e: AstExpr): boolean {
       return hasError(e.cond) || hasError(e.whenTrue) || hasError(e.whenFalse);
     case "paren":
       return hasError(e.inner);
+    case "index":
+      return hasError(e.index);
     default:
       return false;
   }
@@ -82,7 +97,9 @@ function containsDistribution(e: AstExpr): AstCall | undefined {
               ? [e.cond, e.whenTrue, e.whenFalse]
               : e.kind === "paren"
                 ? [e.inner]
-                : [];
+                : e.kind === "index"
+                  ? [e.index]
+                  : [];
   for (const k of kids) {
     const d = containsDistribution(k);
     if (d) return d;
@@ -97,9 +114,10 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
     if (item.kind === "param" && !declared.has(item.name)) declared.set(item.name, item.nameSpan);
   const constraints: SpaceResult["constraints"] = [];
   const space: ParamSpec[] = [];
+  const families = new Map<string, FamilyInfo>();
   for (const item of items) {
     if (item.kind === "constraint") {
-      const ok = checkNames(item.expr, params, declared, report, false);
+      const ok = checkNames(item.expr, params, declared, report, false, undefined, families);
       if (!ok || hasError(item.expr)) continue;
       const expr = lower(item.expr);
       if (names(item.expr).length === 0) {
@@ -128,10 +146,34 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
     const dist = distribution(item.name, item.value, report);
     let condition: Expr | undefined;
     if (item.condition) {
-      if (!checkNames(item.condition, params, declared, report, true, item.name) || hasError(item.condition))
+      if (
+        !checkNames(item.condition, params, declared, report, true, item.name, families) ||
+        hasError(item.condition)
+      )
         continue;
       condition = lower(item.condition);
       for (const eq of equalityOnFloat(item.condition, params)) report.add("W002", eq.span, { n: eq.name });
+    }
+    if (item.count) {
+      const family = familyCount(item.name, item.count, params, declared, report);
+      if (!family || !dist) continue;
+      families.set(item.name, { ...family, name: item.name, span: item.nameSpan });
+      for (let j = 0; j < family.size; j++) {
+        const member = familyMember(item.name, j);
+        const present = memberCondition(family, j, item.count, params);
+        const both =
+          present && condition
+            ? {
+                expr: { op: "and", args: [condition, present.expr] } as Expr,
+                ast: andAst(item.condition!, present.ast),
+              }
+            : (present ?? (condition ? { expr: condition, ast: item.condition! } : undefined));
+        const spec = { name: member, ...dist, family: { name: item.name, index: j } } as ParamSpec;
+        if (both) spec.condition = both.expr;
+        params.set(member, { spec, span: item.nameSpan, conditionAst: both?.ast, index: space.length });
+        space.push(spec);
+      }
+      continue;
     }
     if (!dist) continue;
     const spec = { name: item.name, ...dist } as ParamSpec;
@@ -139,7 +181,122 @@ export function checkSpace(items: SpaceItem[], report: Reporter): SpaceResult {
     params.set(item.name, { spec, span: item.nameSpan, conditionAst: item.condition, index: space.length });
     space.push(spec);
   }
-  return { params, space, constraints, declared: new Set(declared.keys()) };
+  const all = new Set(declared.keys());
+  for (const f of families.values()) for (const m of f.members) all.add(m);
+  return { params, families, space, constraints, declared: all };
+}
+
+/** The largest family the checker expands (members are ordinary parameters, each a strategy dimension). */
+export const MAX_FAMILY = 64;
+
+/**
+ * A family's count (E055): an earlier parameter whose values are non-negative integers (int, a choice
+ * of integers, fixed), or a constant; its largest value is the family's size.
+ */
+function familyCount(
+  name: string,
+  count: AstExpr,
+  params: Map<string, ParamInfo>,
+  declared: Map<string, Span>,
+  report: Reporter,
+): Omit<FamilyInfo, "name" | "span"> | undefined {
+  let values: Scalar[] | undefined;
+  let counter: string | number;
+  if (count.kind === "name") {
+    const p = params.get(count.name)?.spec;
+    if (!p) {
+      if (declared.has(count.name)) {
+        const at = declared.get(count.name)!;
+        if (at.offset > count.span.offset)
+          report.add("E022", count.span, { n: count.name, l: at.line, c: at.col });
+        return undefined;
+      }
+      report.add("E020", count.span, { n: count.name, best: didYouMean(count.name, declared.keys()) });
+      return undefined;
+    }
+    values = countValues(p);
+    counter = count.name;
+  } else {
+    const v = constant(count, name, report);
+    if (v === undefined) return undefined;
+    values = [v as Scalar];
+    counter = v as number;
+  }
+  const ok =
+    values !== undefined &&
+    values.length > 0 &&
+    values.every((v) => typeof v === "number" && Number.isInteger(v) && v >= 0);
+  const size = ok ? Math.max(...(values as number[])) : 0;
+  if (!ok || size < 1 || size > MAX_FAMILY) {
+    report.add(
+      "E055",
+      count.span,
+      { n: name, count: show(count) },
+      {
+        hint: `count it with an integer parameter, e.g. \`num_layers = int(1, 4)\` and \`${name}[num_layers] = …\``,
+      },
+    );
+    return undefined;
+  }
+  return {
+    count: counter,
+    size,
+    members: Array.from({ length: size }, (_, j) => familyMember(name, j)),
+  };
+}
+
+/** The values a count parameter takes (its extremes when an int range is long), or undefined when it is no count. */
+function countValues(p: ParamSpec): Scalar[] | undefined {
+  switch (p.kind) {
+    case "int": {
+      const n = Math.floor((p.high - p.low) / p.step) + 1;
+      return n > MAX_FAMILY + 1 ? [p.low, p.high] : Array.from({ length: n }, (_, i) => p.low + i * p.step);
+    }
+    case "categorical":
+      return p.choices;
+    case "fixed":
+      return [p.value];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * When member `j` exists: `count > j`, left out when every value of an unconditional count exceeds
+ * `j` (the member is then always present, which strategies model jointly).
+ */
+function memberCondition(
+  family: Omit<FamilyInfo, "name" | "span">,
+  j: number,
+  count: AstExpr,
+  params: Map<string, ParamInfo>,
+): { expr: Expr; ast: AstExpr } | undefined {
+  if (typeof family.count === "number") return undefined;
+  const p = params.get(family.count)!;
+  const low = Math.min(...((countValues(p.spec) ?? [0]) as number[]));
+  if (!p.spec.condition && low > j) return undefined;
+  const span = count.span;
+  return {
+    expr: {
+      op: ">",
+      args: [
+        { op: "param", name: family.count },
+        { op: "lit", value: j },
+      ],
+    },
+    ast: {
+      kind: "binary",
+      op: ">",
+      left: { kind: "name", name: family.count, span },
+      right: { kind: "num", value: j, raw: String(j), span },
+      opSpan: span,
+      span,
+    },
+  };
+}
+
+function andAst(a: AstExpr, b: AstExpr): AstExpr {
+  return { kind: "binary", op: "and", left: a, right: b, opSpan: b.span, span: a.span };
 }
 
 /** `x == 0.5` with x a continuous parameter: legal but almost never true (W002). */
@@ -170,10 +327,11 @@ function checkNames(
   report: Reporter,
   earlierOnly: boolean,
   self?: string,
+  families: ReadonlyMap<string, FamilyInfo> = new Map(),
 ): boolean {
   let ok = true;
   for (const n of names(e)) {
-    if (params.has(n.name) && n.name !== self) continue;
+    if ((params.has(n.name) || families.has(n.name)) && n.name !== self) continue;
     const decl = declared.get(n.name);
     if (decl) {
       if (!earlierOnly) continue;
@@ -216,6 +374,8 @@ function children(e: AstExpr): AstExpr[] {
       return [e.cond, e.whenTrue, e.whenFalse];
     case "paren":
       return [e.inner];
+    case "index":
+      return [e.index];
     default:
       return [];
   }

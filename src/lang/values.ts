@@ -132,6 +132,11 @@ function exprKey(e: Expr): string {
         .map(([k, v]) => `${k}=${exprKey(v)}`)
         .join(",")}}`
     : "";
-  const leaf = e.op === "lit" ? JSON.stringify(e.value) : e.op === "param" || e.op === "call" ? e.name : "";
+  const leaf =
+    e.op === "lit"
+      ? JSON.stringify(e.value)
+      : e.op === "param" || e.op === "call" || e.op === "index"
+        ? e.name
+        : "";
   return `${e.op}:${leaf}${args}${kwargs}`;
 }

@@ -1,3 +1,4 @@
+import { familyMember } from "./family.js";
 import type { CallValue, Expr, Value } from "./types.js";
 
 /** Raised when an expression cannot be evaluated for a trial (absent parameter, bad operand, …). */
@@ -23,6 +24,8 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, (args: Value[], expr: Ex
   floor: (a, e) => Math.floor(num(a[0], e)),
   ceil: (a, e) => Math.ceil(num(a[0], e)),
   log: (a, e) => Math.log(num(a[0], e)),
+  log10: (a, e) => Math.log10(num(a[0], e)),
+  log2: (a, e) => Math.log2(num(a[0], e)),
   exp: (a, e) => Math.exp(num(a[0], e)),
   sqrt: (a, e) => Math.sqrt(num(a[0], e)),
   pow: (a, e) => num(a[0], e) ** num(a[1], e),
@@ -45,6 +48,11 @@ export function evaluate(expr: Expr, env: Env): Value {
     }
     case "list":
       return (expr.args ?? []).map((a) => evaluate(a, env));
+    case "index": {
+      const name = familyMember(expr.name as string, indexOf(evaluate(arg(expr, 0), env), expr));
+      if (!Object.hasOwn(env, name)) throw new ExprError(`\`${name}\` is absent in this trial`, expr);
+      return env[name] as Value;
+    }
     case "call":
       return evaluateCall(expr, env);
     case "neg":
@@ -133,9 +141,21 @@ export function valuesEqual(a: Value, b: Value): boolean {
   return a === b;
 }
 
-/** The names of hyperparameters (and loop variables) an expression reads. */
+function indexOf(v: Value, expr: Expr): number {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
+  throw new ExprError(`an index must be a non-negative integer, got ${describe(v)}`, expr);
+}
+
+/**
+ * The names of hyperparameters (and loop variables) an expression reads. A family read with a
+ * constant index names its member (`units[2]`); with a computed one, the family itself (`units`).
+ */
 export function freeNames(expr: Expr, out: Set<string> = new Set()): Set<string> {
   if (expr.op === "param" && expr.name) out.add(expr.name);
+  if (expr.op === "index" && expr.name) {
+    const i = expr.args?.[0];
+    out.add(i?.op === "lit" && typeof i.value === "number" ? familyMember(expr.name, i.value) : expr.name);
+  }
   for (const a of expr.args ?? []) freeNames(a, out);
   for (const a of Object.values(expr.kwargs ?? {})) freeNames(a, out);
   return out;

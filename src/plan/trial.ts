@@ -3,7 +3,11 @@
  * read, the result storage keeps, and the one function that judges what a trial's objective did.
  * Storage, strategies, the study loop and the programmatic `Study.tell` all import these from here.
  */
-import type { Params } from "./types.js";
+import { evaluate, ExprError } from "./expr.js";
+import type { ObjectiveSpec, Params } from "./types.js";
+
+/** A goal as the judge reads it: a metric's name, or the Plan's objective (with its expression, if any). */
+export type GoalKey = string | ObjectiveSpec;
 
 /** Where a trial is in its life; every state but `running` is final. */
 export type TrialState = "running" | "complete" | "pruned" | "failed";
@@ -63,7 +67,7 @@ export type TrialOutcome =
  * Judges a trial's outcome: complete with one value per objective (`metrics`, Plan order), pruned,
  * or failed with the reason the user will read. The only place a trial's final state is decided.
  */
-export function judgeTrial(outcome: TrialOutcome, metrics: readonly string[]): TrialResult {
+export function judgeTrial(outcome: TrialOutcome, metrics: readonly GoalKey[]): TrialResult {
   switch (outcome.kind) {
     case "returned": {
       if (outcome.pruned) return { state: "pruned" };
@@ -98,13 +102,18 @@ export function judgeTrial(outcome: TrialOutcome, metrics: readonly string[]): T
  */
 export function objectiveValues(
   result: unknown,
-  metrics: readonly string[],
+  metrics: readonly GoalKey[],
 ): { values: number[]; metrics: Record<string, number> } | { error: string } {
   if (typeof result === "number") {
     if (metrics.length !== 1)
       return { error: `the objective returned one number but the study has ${metrics.length} objectives` };
+    const only = metrics[0] as GoalKey;
+    if (typeof only !== "string" && only.expr)
+      return {
+        error: `the objective returned one number, but the goal \`${only.metric}\` needs its metrics`,
+      };
     if (!Number.isFinite(result)) return { error: `the objective returned ${result}` };
-    return { values: [result], metrics: { [metrics[0] as string]: result } };
+    return { values: [result], metrics: { [nameOf(only)]: result } };
   }
   if (result === null || typeof result !== "object" || Array.isArray(result))
     return { error: `the objective returned ${describe(result)}, not a number or an object of metrics` };
@@ -113,12 +122,42 @@ export function objectiveValues(
   for (const [k, v] of Object.entries(record)) if (typeof v === "number") out[k] = v;
   const values: number[] = [];
   for (const m of metrics) {
-    const v = record[m];
-    if (typeof v !== "number") return { error: `the objective returned no number for metric \`${m}\`` };
-    if (!Number.isFinite(v)) return { error: `the objective returned ${v} for metric \`${m}\`` };
+    const v = goalValue(m, out);
+    if (typeof v === "object") return v;
+    if (v === undefined) return { error: `the objective returned no number for metric \`${nameOf(m)}\`` };
+    if (!Number.isFinite(v)) return { error: `the objective returned ${v} for metric \`${nameOf(m)}\`` };
     values.push(v);
   }
   return { values, metrics: out };
+}
+
+/**
+ * One goal's value from reported metrics: the metric itself, or the objective expression computed over
+ * them. Undefined when an input is missing (a per-epoch report without `test_loss`, say: that epoch
+ * then gives pruners nothing); an error when the expression cannot be computed (log10 of a negative…).
+ */
+export function goalValue(
+  goal: GoalKey,
+  metrics: Readonly<Record<string, number>>,
+): number | undefined | { error: string } {
+  if (typeof goal === "string" || !goal.expr) {
+    const v = metrics[nameOf(goal)];
+    return typeof v === "number" ? v : undefined;
+  }
+  try {
+    const v = evaluate(goal.expr, metrics);
+    return typeof v === "number"
+      ? v
+      : { error: `the goal \`${goal.metric}\` gave ${String(v)}, not a number` };
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    if (err.expr.op === "param") return undefined;
+    return { error: `the goal \`${goal.metric}\` cannot be computed: ${err.message}` };
+  }
+}
+
+function nameOf(goal: GoalKey): string {
+  return typeof goal === "string" ? goal : goal.metric;
 }
 
 function describe(v: unknown): string {

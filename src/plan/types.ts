@@ -29,6 +29,7 @@ export interface CallValue {
  * - `call`: `name` is the function; `args` positional, `kwargs` named. Built-ins (min max abs round
  *   floor ceil log exp sqrt pow len) are computed; any other name stays a symbolic CallValue.
  * - unary `neg`, `not`; binary `+ - * / % ** == != < <= > >= and or in`; `if` with args [cond, then, else]
+ * - `index`: `name` is a parameter family, `args` [the index]: reads the member `name[index]`
  */
 export interface Expr {
   op: ExprOp;
@@ -61,7 +62,8 @@ export type ExprOp =
   | "and"
   | "or"
   | "in"
-  | "if";
+  | "if"
+  | "index";
 
 /** A categorical or fixed value. */
 export type Scalar = number | string | boolean;
@@ -70,6 +72,11 @@ interface ParamBase {
   name: string;
   /** Present for conditional parameters: the parameter exists only in trials where it is true. */
   condition?: Expr;
+  /**
+   * Set on the members of a family `units[num_layers] = …`: each member is an ordinary (conditional)
+   * parameter named `units[0]`, `units[1]`, … (see familyMember), present when `num_layers > index`.
+   */
+  family?: { name: string; index: number };
 }
 
 export type ParamSpec = ParamBase &
@@ -124,8 +131,14 @@ export interface EvaluateTrial {
 export type Direction = "minimize" | "maximize";
 
 export interface ObjectiveSpec {
+  /** The metric's name, or an objective expression's text (`val_loss + 0.02 * log10(params)`). */
   metric: string;
   direction: Direction;
+  /**
+   * Set for an objective expression: computed over the metrics a trial reports (each a `param` read),
+   * per epoch too where all its inputs are reported per epoch (src/plan/trial.ts goalValue).
+   */
+  expr?: Expr;
 }
 
 export type StrategyName =

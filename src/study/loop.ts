@@ -1,5 +1,5 @@
 import { trialSeed } from "../plan/random.js";
-import { type TrialResult, type TrialView, judgeTrial } from "../plan/trial.js";
+import { type TrialResult, type TrialView, goalValue, judgeTrial } from "../plan/trial.js";
 import type { Plan, PrunerSpec, StrategySpec } from "../plan/types.js";
 import {
   type Storage,
@@ -147,7 +147,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     plan.budget.trialTimeoutSeconds !== undefined ? plan.budget.trialTimeoutSeconds * 1000 : undefined;
   const deadline =
     plan.budget.timeSeconds !== undefined ? Date.now() + plan.budget.timeSeconds * 1000 : undefined;
-  const metrics = plan.objectives.map((o) => o.metric);
+  const metrics = plan.objectives;
   const me = workerId();
 
   const history = new History(storage, study.id);
@@ -225,7 +225,9 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
       {
         timeoutMs,
         onReport: async (step, values) => {
-          const v = typeof values === "number" ? values : values[metrics[0] as string];
+          // An objective expression is computed per step where all its inputs are reported then.
+          const first = metrics[0];
+          const v = typeof values === "number" ? values : first ? goalValue(first, values) : undefined;
           if (typeof v !== "number" || !Number.isFinite(v) || !Number.isFinite(step)) return false;
           await storage.reportIntermediate(rec.id, step, v);
           emit({ type: "trial-report", trial: rec.number, step, value: v });

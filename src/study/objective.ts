@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { extname, isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
+import { groupFamilies, type ModuleParams } from "../plan/family.js";
 import type { Params, Value } from "../plan/types.js";
 import type { Fidelity } from "../plan/trial.js";
 import { HpoError, describeError } from "../util/errors.js";
@@ -103,7 +104,9 @@ export async function loadObjective(source: ObjectiveSource, shared?: unknown): 
     throw new HpoError(`the objective module \`${path}\` has no default export function`, {
       hint: "export default async function (params, ctx) { … return value; }",
     });
-  return fn as ObjectiveFn;
+  // A user's module gets each parameter family as one array (`params.units`), as `hpo types` declares.
+  const user = fn as (params: ModuleParams, ctx: TrialContext) => ReturnType<ObjectiveFn>;
+  return (params, ctx) => user(groupFamilies(params), ctx);
 }
 
 async function loadBuiltin(source: Extract<ObjectiveSource, { kind: "builtin" }>): Promise<ObjectiveFn> {

@@ -201,13 +201,7 @@ export class Study {
           ...(typeof result.error === "string" ? { error: result.error } : {}),
         }
       : { kind: "returned", value: result, pruned: false };
-    await this.storage.finishTrial(
-      rec.id,
-      judgeTrial(
-        outcome,
-        this.plan.objectives.map((o) => o.metric),
-      ),
-    );
+    await this.storage.finishTrial(rec.id, judgeTrial(outcome, this.plan.objectives));
     const done = (await this.storage.getTrial(rec.id))!;
     this.strategy?.tell?.(toTrialView(done));
     return toStudyTrial(done, this.plan.objectives);

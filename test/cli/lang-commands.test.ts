@@ -68,6 +68,16 @@ test("hpo plan: the Plan as JSON, defaults filled", () => {
   assert.is(hpo("plan", file("bad2.hpo", "study")).status, 1);
 });
 
+test("hpo types: the parameters' declaration, printed or written with -o", () => {
+  const r = hpo("types", join(examples, "typed-objective.hpo"));
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, readFileSync(join(examples, "typed-objective.params.ts"), "utf8"));
+  const out = join(dir, "params.ts");
+  assert.is(hpo("types", join(examples, "typed-objective.hpo"), "-o", out).status, 0);
+  assert.is(readFileSync(out, "utf8"), r.stdout);
+  assert.is(hpo("types", file("bad3.hpo", "study")).status, 1);
+});
+
 test("hpo fmt: --check reports, fmt rewrites, and a second run changes nothing", () => {
   const p = file(
     "messy.hpo",

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { CATALOGUE } from "../../src/lang/diagnostics.js";
 import { check, expectDiagnostic } from "./helpers.js";
 
@@ -32,6 +33,20 @@ const trainer = (space: string, model: string, train: string, extra = "") =>
     "objective minimize val_loss",
     "budget { trials = 10 }",
     extra,
+  ].join("\n");
+
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../test/fixtures/modules/${name}`, import.meta.url));
+const userModule = (name: string) =>
+  [
+    "study t",
+    `evaluate ${JSON.stringify(fixture(name))}`,
+    "space {",
+    "  x1 = uniform(-5, 10)",
+    "  x2 = uniform(0, 15)",
+    "}",
+    "objective minimize value",
+    "budget { trials = 10 }",
   ].join("\n");
 
 const cases: Record<string, string> = {
@@ -92,6 +107,26 @@ const cases: Record<string, string> = {
   E054: trainer(
     "  lr = loguniform(1e-4, 1e-1)",
     "{\n  dense(units = 8 * (i + 1))\n}",
+    "  optimizer = adam(lr = lr)",
+  ),
+  E055: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  units[lr] = choice(8, 16)",
+    "mlp(units = 32)",
+    "  optimizer = adam(lr = lr)",
+  ),
+  E056: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  n = int(1, 3)\n  depth = int(1, 3)\n  units[n] = choice(8, 16)",
+    "{\n  repeat depth {\n    dense(units = units[i])\n  }\n}",
+    "  optimizer = adam(lr = lr)",
+  ),
+  E057: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  n = int(1, 3)\n  units[n] = choice(8, 16)",
+    "{\n  dense(units = units)\n}",
+    "  optimizer = adam(lr = lr)",
+  ),
+  E058: trainer(
+    "  lr = loguniform(1e-4, 1e-1)\n  n = int(1, 3)",
+    "{\n  repeat n {\n    dense(units = n[i])\n  }\n}",
     "  optimizer = adam(lr = lr)",
   ),
   E060: [
@@ -181,6 +216,14 @@ const cases: Record<string, string> = {
     "strategy random()",
     "budget { trials = 3 }",
   ].join("\n"),
+  E075: trainer("  lr = loguniform(1e-4, 1e-1)", "mlp(units = 32)", "  optimizer = adam(lr = lr)").replace(
+    "minimize val_loss",
+    "minimize val_loss + lr",
+  ),
+  E076: trainer("  lr = loguniform(1e-4, 1e-1)", "mlp(units = 32)", "  optimizer = adam(lr = lr)").replace(
+    "minimize val_loss",
+    "minimize val_loss < 0.5",
+  ),
   E080: base("", "strategy grid()"),
   E081: [
     "study t",
@@ -235,7 +278,7 @@ const cases: Record<string, string> = {
     "minimize val_loss",
     "maximize test_accuracy",
   ),
-  W011: trainer(
+  W013: trainer(
     "  lr = loguniform(1e-4, 1e-1)",
     "mlp(units = 8)",
     '  optimizer = adam(lr = lr)\n  loss = "categorical_crossentropy"',
@@ -246,6 +289,8 @@ const cases: Record<string, string> = {
     "{\n  repeat 2 {\n    repeat 2 {\n      dense(units = 8)\n    }\n  }\n}",
     "  optimizer = adam(lr = lr)",
   ),
+  W011: userModule("mistyped-objective.ts"),
+  W012: userModule("no-default-objective.ts"),
 };
 
 const expected: Record<string, [number, number, string]> = {
@@ -292,6 +337,10 @@ const expected: Record<string, [number, number, string]> = {
   E052: [6, 14, "no configuration satisfies the constraints (1000 checked); `x1 > 20` rejects all"],
   E053: [6, 14, "this constraint is always false"],
   E054: [7, 22, "`i` is only defined inside `repeat`"],
+  E055: [5, 9, "the count of family `units` must be an integer parameter or constant from 1 to 64, got `lr`"],
+  E056: [11, 19, "`units[i]` may read a member of `units` that is absent (members: units[0] … units[2])"],
+  E057: [9, 17, "`units` is a family: read one member, e.g. `units[i]` inside `repeat n {…}`"],
+  E058: [9, 19, "`n` is not a family, so it cannot be indexed"],
   E060: [2, 1, "`data` needs `model`"],
   E061: [10, 1, "`evaluate` cannot be combined with `data` (declared at 2:1)"],
   E062: [1, 1, "add `evaluate …` or `data` + `model` + `train`"],
@@ -305,6 +354,8 @@ const expected: Record<string, [number, number, string]> = {
   E072: [10, 20, "`val_perplexity` needs text or pairs data"],
   E073: [1, 1, "declare `objective` or `objectives`"],
   E074: [9, 12, "goal `f1` is listed twice"],
+  E075: [10, 31, "a goal reads metrics, not hyperparameters: `lr` is a hyperparameter"],
+  E076: [10, 20, "goal `val_loss < 0.5` must compute a number, but it is true/false"],
   E080: [10, 10, "grid needs finite values, but `x1` is continuous; use choice(…) or grid(points = N)"],
   E081: [11, 10, "`tpe` optimizes one goal, 2 are declared; use nsga2 or random"],
   E082: [10, 10, "nsga2 needs two or more goals"],
@@ -332,6 +383,16 @@ const expected: Record<string, [number, number, string]> = {
   W009: [10, 20, "goal `test_accuracy` uses the test split, which should never be used for tuning"],
   W010: [8, 5, "this `repeat` is inside another: its `i` shadows the outer one"],
   W011: [
+    2,
+    10,
+    `the parameter type \`${fixture("mistyped-objective.ts")}\` declares disagrees with the space: Type 'Params' is not assignable to type '{ x1: number; x2: string; }'. Types of property 'x2' are incompatible. Type 'number' is not assignable to type 'string'.`,
+  ],
+  W012: [
+    2,
+    10,
+    `the parameter type of \`${fixture("no-default-objective.ts")}\` was not checked: it has no default export`,
+  ],
+  W013: [
     13,
     10,
     "`pbt` trains 12 trials (4 members × 3 rounds) but the budget allows 10: the study stops in round 2",

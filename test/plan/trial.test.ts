@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { judgeTrial, objectiveValues } from "../../src/plan/trial.js";
+import { goalValue, judgeTrial, objectiveValues } from "../../src/plan/trial.js";
+import type { ObjectiveSpec } from "../../src/plan/types.js";
 
 test("a number is the value of a single objective", () => {
   assert.equal(objectiveValues(0.5, ["value"]), { values: [0.5], metrics: { value: 0.5 } });
@@ -64,6 +65,48 @@ test("a declared state is kept, with its reason when one is given", () => {
     state: "failed",
     error: "diverged",
   });
+});
+
+const penalised: ObjectiveSpec = {
+  metric: "val_loss + 0.5 * log10(params)",
+  direction: "minimize",
+  expr: {
+    op: "+",
+    args: [
+      { op: "param", name: "val_loss" },
+      {
+        op: "*",
+        args: [
+          { op: "lit", value: 0.5 },
+          { op: "call", name: "log10", args: [{ op: "param", name: "params" }] },
+        ],
+      },
+    ],
+  },
+};
+
+test("an objective expression is computed over the returned metrics", () => {
+  assert.equal(objectiveValues({ val_loss: 1, params: 100, other: 3 }, [penalised]), {
+    values: [2],
+    metrics: { val_loss: 1, params: 100, other: 3 },
+  });
+  assert.equal(objectiveValues({ val_loss: 1 }, [penalised]), {
+    error: "the objective returned no number for metric `val_loss + 0.5 * log10(params)`",
+  });
+  assert.equal(objectiveValues(1, [penalised]), {
+    error:
+      "the objective returned one number, but the goal `val_loss + 0.5 * log10(params)` needs its metrics",
+  });
+  assert.equal(objectiveValues({ val_loss: 1, params: -1 }, [penalised]), {
+    error: "the objective returned NaN for metric `val_loss + 0.5 * log10(params)`",
+  });
+});
+
+test("per step, a goal is a value only where all its inputs are reported", () => {
+  assert.is(goalValue(penalised, { val_loss: 0.5, params: 10 }), 1);
+  assert.is(goalValue(penalised, { val_loss: 0.5 }), undefined);
+  assert.is(goalValue("loss", { loss: 2 }), 2);
+  assert.is(goalValue({ metric: "loss", direction: "minimize" }, {}), undefined);
 });
 
 test.run();

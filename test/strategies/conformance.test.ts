@@ -75,4 +75,51 @@ for (const name of Object.keys(STRATEGIES) as StrategyName[]) {
   });
 }
 
+/**
+ * A parameter family as the compiler expands `units[n] = choice(8, 16, 32)` with `n = int(1, 4)`:
+ * members `units[0]` … `units[3]`, `units[j]` present exactly when n > j (`units[0]` always, as n ≥ 1).
+ * Every strategy must propose each member exactly when it exists, through the shared encoding.
+ */
+const familySpace: ParamSpec[] = [
+  int("n", 1, 4),
+  { ...choice("units[0]", [8, 16, 32]), family: { name: "units", index: 0 } },
+  ...[1, 2, 3].map(
+    (j): ParamSpec => ({
+      ...when(choice(`units[${j}]`, [8, 16, 32]), bin(">", ref("n"), lit(j))),
+      family: { name: "units", index: j },
+    }),
+  ),
+  uniform("lr", 1e-3, 1e-1, { log: true }),
+];
+const familyGoal = (p: Params) =>
+  Math.log10(p.lr as number) ** 2 +
+  [0, 1, 2, 3].reduce(
+    (s, j) => s + (Object.hasOwn(p, `units[${j}]`) ? (p[`units[${j}]`] as number) / 32 : 0),
+    0,
+  );
+
+for (const name of Object.keys(STRATEGIES) as StrategyName[]) {
+  const multi = MULTI_OBJECTIVE.includes(name);
+  const goal = multi ? (p: Params) => [familyGoal(p), p.n as number] : familyGoal;
+  const extra = multi
+    ? { objectives: [twoObjectives[0]!, { metric: "n", direction: "minimize" as const }] }
+    : {};
+  test(`${name}: a parameter family's members are proposed exactly when the count includes them`, async () => {
+    const h = await runStudy(make(name, familySpace, options[name] ?? {}, 7, extra), goal, 24, 2);
+    assert.ok(h.length > 0);
+    const counts = new Set<number>();
+    for (const t of h) {
+      const n = t.params.n as number;
+      counts.add(n);
+      assert.ok([1, 2, 3, 4].includes(n), `${name}: n ${n}`);
+      for (let j = 0; j < 4; j++) {
+        const key = `units[${j}]`;
+        assert.is(Object.hasOwn(t.params, key), j < n, `${name}: ${JSON.stringify(t.params)}`);
+        if (j < n) assert.ok([8, 16, 32].includes(t.params[key] as number), `${name}: ${key}`);
+      }
+    }
+    assert.ok(counts.size > 1, `${name} tried one layer count only: ${[...counts]}`);
+  });
+}
+
 test.run();

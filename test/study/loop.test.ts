@@ -8,6 +8,7 @@ import { MemoryStorage } from "../../src/storage/memory.js";
 import { SqliteStorage } from "../../src/storage/sqlite.js";
 import { MAX_RETRIES } from "../../src/study/liveness.js";
 import { runStudy, type StudyEvent } from "../../src/study/loop.js";
+import type { Expr } from "../../src/plan/types.js";
 import { rejects, testPlan } from "../helpers/runtime-plans.js";
 import { fixture, listStrategy, testDeps, thresholdPruner } from "../helpers/runtime-deps.js";
 
@@ -103,6 +104,53 @@ test("the pruner stops trials whose intermediate values are bad, and the values 
     assert.is(t.intermediate.length, 1);
   }
   for (const t of complete) assert.is(t.intermediate.length, 10);
+});
+
+test("an objective expression is what pruners see per step, where all its inputs are reported", async () => {
+  const goal = (inputs: string[], expr: Expr) => [
+    { metric: inputs.join(" + "), direction: "minimize" as const, expr },
+  ];
+  const sum = (a: string, b: string): Expr => ({
+    op: "+",
+    args: [
+      { op: "param", name: a },
+      { op: "param", name: b },
+    ],
+  });
+  // loss + size: x1 + 1/(step+1) + 2; above 5 at step 0 when x1 > 2.
+  const r = await runStudy({
+    plan: testPlan({
+      trial: moduleTrial("reporting-metrics.mjs"),
+      objectives: goal(["loss", "size"], sum("loss", "size")),
+      budget: { trials: 8 },
+    }),
+    storage: new MemoryStorage(),
+    deps: testDeps({ createPruner: () => thresholdPruner(5) }),
+  });
+  const pruned = r.trials.filter((t) => t.state === "pruned");
+  const complete = r.trials.filter((t) => t.state === "complete");
+  assert.ok(pruned.length > 0 && complete.length > 0, "both outcomes occur");
+  for (const t of pruned) assert.ok((t.params["x1"] as number) + 1 + 2 > 5);
+  for (const t of complete) {
+    assert.is(t.intermediate.length, 10);
+    assert.ok(Math.abs(t.intermediate[0]!.value - ((t.params["x1"] as number) + 3)) < 1e-12);
+    assert.ok(Math.abs(t.values![0]! - ((t.params["x1"] as number) + 0.1 + 2)) < 1e-12);
+  }
+  // `late` is in the final result only: no step has every input, so nothing is pruned.
+  const end = await runStudy({
+    plan: testPlan({
+      trial: moduleTrial("reporting-metrics.mjs"),
+      objectives: goal(["loss", "late"], sum("loss", "late")),
+      budget: { trials: 4 },
+    }),
+    storage: new MemoryStorage(),
+    deps: testDeps({ createPruner: () => thresholdPruner(-100) }),
+  });
+  for (const t of end.trials) {
+    assert.is(t.state, "complete");
+    assert.is(t.intermediate.length, 0);
+    assert.ok(Math.abs(t.values![0]! - ((t.params["x1"] as number) + 0.1 + 1)) < 1e-12);
+  }
 });
 
 test("resumes a stored study and ends with exactly the budgeted count", async () => {

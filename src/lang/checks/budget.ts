@@ -1,7 +1,7 @@
 /**
  * The `budget` block: known settings given once (E012, E024), constants of the right kind (E030,
  * E034, E035) and range (E046), a limit (E090); warnings when `parallel`, a grid or pbt's schedule
- * exceeds the trials (W006, W005, W011).
+ * exceeds the trials (W006, W005, W013).
  */
 import { budgetValue, knownSettings } from "../bind.js";
 import { BUDGET_SETTINGS } from "../../plan/catalog.js";
@@ -42,7 +42,7 @@ export function gridWithinTrials(d: DeclOf<"budget">, c: CheckedAst, report: Rep
   if (size > b.trials) report.add("W005", decl(c, "strategy")!.call.span, { g: size, t: b.trials });
 }
 
-/** W011: pbt's schedule (population × ⌈max_epochs / interval⌉ rounds) cut short by the trial budget. */
+/** W013: pbt's schedule (population × ⌈max_epochs / interval⌉ rounds) cut short by the trial budget. */
 export function pbtWithinTrials(d: DeclOf<"budget">, c: CheckedAst, report: Reporter): void {
   const b = budgetSpec(d);
   const strategy = strategySpec(c);
@@ -52,7 +52,7 @@ export function pbtWithinTrials(d: DeclOf<"budget">, c: CheckedAst, report: Repo
     return;
   const rounds = Math.ceil(max_epochs / interval);
   if (population * rounds > b.trials)
-    report.add("W011", decl(c, "strategy")!.call.span, {
+    report.add("W013", decl(c, "strategy")!.call.span, {
       n: population * rounds,
       p: population,
       r: rounds,

@@ -17,6 +17,7 @@ import { dataFiles, readerCall } from "./data.js";
 import { declaredOnce, knownDeclarations, oneGoalForm, requiredDeclarations } from "./declarations.js";
 import { objectiveModule, testFunction } from "./evaluate.js";
 import { modelLayers, modelTemplate } from "./model.js";
+import { moduleParamTypes } from "./module-types.js";
 import { goalDeclared, goals } from "./objectives.js";
 import { prunerBesideEpochStrategy, prunerOptions } from "./pruner.js";
 import { constraintsSatisfiable, everActive } from "./satisfiability.js";
@@ -76,6 +77,7 @@ export const SLOW_CHECKS: readonly Check<AstFile>[] = [
   constraintsSatisfiable,
   shapes,
   unusedParameters,
+  moduleParamTypes,
 ];
 
 /** Runs every registered check on a checked AST. */

@@ -2,6 +2,7 @@
  * The `model` declaration: a known template with valid arguments, or layers: known layer calls,
  * `when` conditions that are booleans, `repeat` counts that are non-negative integers (W010 when nested).
  */
+import { freeNames } from "../../plan/expr.js";
 import type { Expr } from "../../plan/types.js";
 import type { LayerItem } from "../ast.js";
 import { LAYERS, TEMPLATES } from "../../plan/catalog.js";
@@ -63,6 +64,15 @@ function layerItems(
       { ...ctx, guards: inner },
       "E046",
     );
-    layerItems(c, report, item.body, inner, true);
+    // Inside, `i` < count: what proves `units[i]` present in `repeat num_layers { … }` (E056). A nested
+    // repeat's `i` shadows the outer one, so the outer loop's facts about `i` are dropped.
+    const outer = inner.filter((g) => !freeNames(g).has("i"));
+    const body = hasError(item.count) ? outer : [...outer, loopBound(lower(item.count))];
+    layerItems(c, report, item.body, body, true);
   }
+}
+
+/** `i < count`: what holds inside a `repeat count { … }`. */
+function loopBound(count: Expr): Expr {
+  return { op: "<", args: [{ op: "param", name: "i" }, count] };
 }

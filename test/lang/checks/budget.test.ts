@@ -73,7 +73,7 @@ test("pbtWithinTrials: a budget below population × rounds, not one that covers 
   const c = src(10);
   expectDiagnostic(
     runCheck(pbtWithinTrials, budgetOf(c), c),
-    "W011",
+    "W013",
     10,
     10,
     /16 trials \(4 members × 4 rounds\)/,
