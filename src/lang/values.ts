@@ -53,7 +53,9 @@ export class SpaceValues {
     for (const c of configs) {
       for (const i of ctx.inRepeat && !isConstant ? [0, 1, 2] : [undefined]) {
         const env: Record<string, Value> = i === undefined ? c : { ...c, i };
-        if (!ctx.guards.every((g) => holds(g, env))) continue;
+        // A constant's value holds whatever the guards say; they may read the loop index `i`, which a
+        // constant's empty environment lacks (a `repeat`'s `i < count` would hide every constant).
+        if (!isConstant && !ctx.guards.every((g) => holds(g, env))) continue;
         try {
           const v = evaluate(expr, env);
           if (typeof v === "number") values.push(v);
