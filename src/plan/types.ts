@@ -135,6 +135,7 @@ export type StrategyName =
   | "tpe"
   | "bayes"
   | "evolution"
+  | "cmaes"
   | "nsga2"
   | "sha"
   | "hyperband"

@@ -71,6 +71,17 @@ export const STRATEGY_OPTIONS = byName({
     },
     orders: [{ low: "elitism", high: "population", strict: true }],
   },
+  // CMA-ES in the encoded unit cube (native/cmaes): sigma0 in cube units, popsize 0 = 4 + ⌊3 ln d⌋,
+  // warm_start = how many of the best trials found before its first proposal seed its start.
+  cmaes: {
+    options: {
+      sigma0: { type: "number", default: 0.2, min: 0, exclusiveLow: true, max: 1 },
+      popsize: { type: "int", default: 0, min: 0, max: 100_000 },
+      restart: { type: "string", default: "ipop", oneOf: ["none", "ipop", "bipop"] },
+      diagonal: { type: "bool", default: false },
+      warm_start: { type: "int", default: 10, min: 0, max: 10_000 },
+    },
+  },
   nsga2: {
     options: {
       population: { type: "int", default: 24, min: 4, max: 10_000 },
@@ -94,6 +105,7 @@ export const SINGLE_OBJECTIVE_STRATEGIES: readonly StrategyName[] = [
   "tpe",
   "bayes",
   "evolution",
+  "cmaes",
   "sha",
   "asha",
   "hyperband",
