@@ -62,6 +62,8 @@ export const STREAM = {
   evolutionSample: 0x65766f,
   /** Evolution and NSGA-II: the encoding of a parent's categorical genes; key: trial number. */
   evolutionGenes: 0x67656e,
+  /** Evolution: the scramble of its Sobol start-up design; no further key. */
+  evolutionDesign: 0x657364,
 } as const;
 
 export type StreamPurpose = (typeof STREAM)[keyof typeof STREAM];

@@ -8,6 +8,15 @@ import { Generations } from "./cmaes/generations.js";
 import { engineSeed, scoredTrials } from "./evolution/breeding.js";
 import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "./types.js";
 
+/**
+ * λ by default: 4 + ⌊3 ln d⌋ (Hansen), but at most a 25th of a trial budget (at least 4), so a short
+ * study still runs 25 generations: at 200 trials in 10-D, λ = 8 instead of 10 (bench/results/evolution-cmaes-2026-12-07.md).
+ */
+export function defaultPopsize(dims: number, trials: number | undefined): number {
+  const hansen = 4 + Math.floor(3 * Math.log(Math.max(1, dims)));
+  return trials === undefined ? hansen : Math.min(hansen, Math.max(4, Math.floor(trials / 25)));
+}
+
 /** Candidates a constraint may reject before the prior takes over. */
 export const MAX_ATTEMPTS = 32;
 
@@ -48,7 +57,7 @@ export const createCmaes: StrategyFactory = (init: StrategyInit): Strategy => {
       dim: space.length,
       seed,
       sigma0: o.sigma0,
-      popsize: o.popsize === 1 ? 2 : o.popsize,
+      popsize: o.popsize > 0 ? Math.max(2, o.popsize) : defaultPopsize(space.length, init.budget?.trials),
       restart: o.restart,
       diagonal: o.diagonal,
     };

@@ -69,13 +69,15 @@ export function epochOwnership(d: DeclOf<"strategy">, c: CheckedAst, report: Rep
     });
 }
 
-/** E084: evolution keeps fewer elites than its population. */
+/** E084: evolution keeps fewer elites than its population (when both are set: 0 means automatic). */
 export function elitesBelowPopulation(d: DeclOf<"strategy">, _c: CheckedAst, report: Reporter): void {
   const options = optionValues(d.call, STRATEGIES);
   if (
     d.call.callee === "evolution" &&
     typeof options?.elitism === "number" &&
     typeof options.population === "number" &&
+    options.elitism > 0 &&
+    options.population > 0 &&
     options.elitism >= options.population
   )
     report.add("E084", d.call.span, {
