@@ -2,9 +2,10 @@
  * `hpo bench cmaes`: the `cmaes` strategy's ask latency, and the search quality of `cmaes` and
  * `evolution` beside `random` with the budget a study gives them (their population sizes follow it).
  *
- * Latency: a sequential study of --trials trials on a 10-D function; the median wall time of the
- * asks made with 900–1,000 trials in the history (each ask catches up with one told trial), and the
- * time a fresh strategy takes to replay the whole history (what a resumed study pays once).
+ * Latency: a sequential study of --trials trials on a 10-D function; the median, p90 and mean wall
+ * time of the asks made with 900–1,000 trials in the history (each ask catches up with one told
+ * trial), and the wall and CPU time a fresh strategy takes to replay the whole history (what a
+ * resumed study pays once; CPU time because wall time on a loaded machine mostly measures the load).
  * Quality: median best value over --seeds seeds, shifted domains (a sixth of the width, so no optimum
  * sits at the centre), Branin 50 trials, Hartmann-6 100, 10-D Rosenbrock, Ackley and Levy 200.
  *
@@ -100,15 +101,20 @@ const run = await study(live, evaluate, trials);
 const window = run.askMs.slice(Math.max(0, trials - 100));
 const fresh = strategyFor("cmaes", space, 1, trials);
 const r0 = performance.now();
+const c0 = process.cpuUsage();
 await fresh.ask({ trials: run.history, nextNumber: trials }, 1);
+const c1 = process.cpuUsage(c0);
 const replayMs = performance.now() - r0;
+const replayCpuMs = (c1.user + c1.system) / 1000;
 live.dispose?.();
 fresh.dispose?.();
 const latency = {
   trials,
   askMs: median(window),
+  askMeanMs: window.reduce((a, b) => a + b, 0) / window.length,
   askP90Ms: [...window].sort((a, b) => a - b)[Math.floor(window.length * 0.9)] as number,
   replayMs,
+  replayCpuMs,
 };
 
 // ---- quality ------------------------------------------------------------------------------------
@@ -134,7 +140,7 @@ for (const row of ROWS) {
 if (values.json) console.log(JSON.stringify({ latency, seeds, quality }, null, 2));
 else {
   console.log(
-    `cmaes ask (10-D, ${trials} trials in the history): median ${latency.askMs.toFixed(3)} ms, p90 ${latency.askP90Ms.toFixed(3)} ms; replaying the history in a fresh strategy ${latency.replayMs.toFixed(1)} ms`,
+    `cmaes ask (10-D, ${trials} trials in the history): median ${latency.askMs.toFixed(3)} ms, p90 ${latency.askP90Ms.toFixed(3)} ms, mean ${latency.askMeanMs.toFixed(3)} ms (every λ-th ask also ends a generation); replaying the history in a fresh strategy ${latency.replayMs.toFixed(1)} ms wall, ${latency.replayCpuMs.toFixed(1)} ms CPU`,
   );
   console.log(`median best over ${seeds} seeds (shifted domains; the budget given to each strategy):`);
   console.log(`${"function".padEnd(16)}${strategies.map((s) => s.padStart(12)).join("")}`);

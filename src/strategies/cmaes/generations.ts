@@ -20,6 +20,8 @@ export class Generations {
   private cursor = 0;
   /** Members of the open generation, ascending: trial number and the attempt that proposed it. */
   private members: { number: number; attempt: number }[] = [];
+  /** The open generation's population size. */
+  private lambda: number;
 
   constructor(
     private readonly engine: CmaEs,
@@ -32,17 +34,22 @@ export class Generations {
     start: number,
   ) {
     this.cursor = start;
+    this.lambda = engine.info().lambda;
   }
 
-  /** Catches up with the history: matches new trials, and tells every generation that has closed. */
+  /**
+   * Catches up with the history: matches new trials, and tells every generation that has closed.
+   * Closing is checked after each new member (and first, for members that finished since), so a
+   * generation closes at the member that completes it and the trials after it are matched once,
+   * against the next generation: O(new trials) per call, not O(history).
+   */
   sync(trials: readonly TrialView[]): void {
     for (;;) {
-      for (; this.cursor < trials.length; this.cursor++) {
-        const trial = trials[this.cursor] as TrialView;
-        const attempt = this.proposedBy(trial);
-        if (attempt >= 0) this.members.push({ number: trial.number, attempt });
-      }
-      if (!this.closeGeneration(trials)) return;
+      if (this.closeGeneration(trials)) continue;
+      if (this.cursor >= trials.length) return;
+      const trial = trials[this.cursor++] as TrialView;
+      const attempt = this.proposedBy(trial);
+      if (attempt >= 0) this.members.push({ number: trial.number, attempt });
     }
   }
 
@@ -55,7 +62,8 @@ export class Generations {
   }
 
   private closeGeneration(trials: readonly TrialView[]): boolean {
-    const lambda = this.engine.info().lambda;
+    const lambda = this.lambda;
+    if (this.members.length < lambda) return false;
     const told: { number: number; attempt: number; cost: number }[] = [];
     for (const member of this.members) {
       const trial = trialNumbered(trials, member.number);
@@ -71,6 +79,7 @@ export class Generations {
       // Trials after the last told one are matched again, against the new generation.
       this.cursor = indexOfNumber(trials, member.number) + 1;
       this.members = [];
+      this.lambda = this.engine.info().lambda; // a restart may change it
       return true;
     }
     return false;
