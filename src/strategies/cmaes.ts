@@ -34,7 +34,11 @@ export const MAX_ATTEMPTS = 32;
  *
  * Warm start: the `warm_start` best trials that finished before its first proposal (an earlier
  * strategy's, or enqueued ones) give the first run its mean (their average) and step size (their
- * spread, at most `sigma0`). Only the first objective is optimized.
+ * spread, at most `sigma0`). A replay finds that first proposal as the first trial the engine
+ * warm-started from the trials before it would propose; an earlier trial still running at the first
+ * proposal and finished later changes that start, so such a study resumes with a fresh first run
+ * rather than exactly (finished histories, the usual case of a strategy switch, resume exactly).
+ * Only the first objective is optimized.
  */
 export const createCmaes: StrategyFactory = (init: StrategyInit): Strategy => {
   const o = readOptions("cmaes", init.options);
