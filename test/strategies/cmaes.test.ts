@@ -11,6 +11,15 @@ import { rngFor } from "../../src/plan/random.js";
 import type { Params } from "../../src/plan/types.js";
 import { sampleConfiguration } from "../../src/space/index.js";
 import type { Strategy, TrialView } from "../../src/strategies/types.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MemoryStorage } from "../../src/storage/memory.js";
+import { SqliteStorage } from "../../src/storage/sqlite.js";
+import { createStrategy } from "../../src/strategies/index.js";
+import { runStudy as runStoredStudy } from "../../src/study/loop.js";
+import { testDeps } from "../helpers/runtime-deps.js";
+import { testPlan } from "../helpers/runtime-plans.js";
 import { throwsHpo } from "../helpers/throws.js";
 import { check } from "../lang/helpers.js";
 import { choice, int, uniform } from "../space/helpers.js";
@@ -110,6 +119,27 @@ test("a resumed study continues exactly: sequential and parallel histories repla
   const parallel = await parallelStudy(parallelLive, 200, 5, 9);
   const replay = make("cmaes", box(3), { restart: "bipop", popsize: 6 }, 9);
   assert.equal(await next(replay, parallel), await next(parallelLive, parallel));
+});
+
+test("through the study loop: a study stored in SQLite and resumed runs the trials of one uninterrupted run", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "hpo-cmaes-")), "resume.db");
+  const plan = testPlan({
+    strategy: { name: "cmaes", options: { restart: "bipop" } },
+    budget: { trials: 60 },
+  });
+  const deps = testDeps({ createStrategy });
+  let storage = new SqliteStorage(path);
+  await runStoredStudy({ plan, storage, deps, trials: 25 });
+  await storage.close();
+  storage = new SqliteStorage(path);
+  const resumed = await runStoredStudy({ plan, storage, deps, trials: 60 });
+  await storage.close();
+  const once = await runStoredStudy({ plan, storage: new MemoryStorage(), deps, trials: 60 });
+  assert.is(resumed.trials.length, 60);
+  assert.equal(
+    resumed.trials.map((t) => t.params),
+    once.trials.map((t) => t.params),
+  );
 });
 
 test("warm start: the first run starts from the best earlier trials, and replays the same", async () => {
