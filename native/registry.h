@@ -9,6 +9,9 @@ namespace evo {
 void RegisterEvoCpu(Napi::Env env, Napi::Object exports);
 }
 void RegisterGpCpu(Napi::Env env, Napi::Object exports);
+namespace cmaes {
+void RegisterCmaesCpu(Napi::Env env, Napi::Object exports);
+}
 #ifdef HPO_WITH_CUDA
 void RegisterRngCuda(Napi::Env env, Napi::Object exports);
 namespace evo {

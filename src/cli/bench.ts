@@ -14,6 +14,7 @@ export const BENCHMARKS: Record<string, string> = {
   acquisition:
     "LogEI maximization: evolved candidates (native population engine) against random ones, both polished",
   tpe: "TPE ask latency with 100 and 1,000 completed trials",
+  cmaes: "cmaes ask latency at 1,000 trials; cmaes and evolution against random with a study's budget",
   runtime: "per-trial overhead of the study loop (SQLite durable and in memory)",
   lang: "checking and compiling a generated 2,000-line spec",
   strategies:

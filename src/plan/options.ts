@@ -36,9 +36,10 @@ export function readOptions<N extends OptionOwner>(
     const v = Object.hasOwn(given, name) ? given[name] : spec.default;
     out[name] = checked(`option \`${name}\` of \`${owner}\``, spec, v);
   }
-  for (const { low, high, strict } of table.orders ?? []) {
+  for (const { low, high, strict, unlessZero } of table.orders ?? []) {
     const lo = out[low] as number;
     const hi = out[high] as number;
+    if (unlessZero && (lo === 0 || hi === 0)) continue;
     if (strict ? lo >= hi : lo > hi)
       throw new HpoError(
         `option \`${low}\` of \`${owner}\` must be ${strict ? "below" : "at most"} \`${high}\` (${hi}), got ${lo}`,

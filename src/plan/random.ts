@@ -66,6 +66,8 @@ export const STREAM = {
   pbtSample: 0x706273,
   /** PBT: one round's exploit and explore decisions; keys: round, member. */
   pbtRound: 0x706274,
+  /** Evolution: the scramble of its Sobol start-up design; no further key. */
+  evolutionDesign: 0x657364,
 } as const;
 
 export type StreamPurpose = (typeof STREAM)[keyof typeof STREAM];

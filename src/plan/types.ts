@@ -148,6 +148,7 @@ export type StrategyName =
   | "tpe"
   | "bayes"
   | "evolution"
+  | "cmaes"
   | "nsga2"
   | "sha"
   | "hyperband"

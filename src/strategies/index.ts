@@ -2,6 +2,7 @@ import type { StrategyName, StrategySpec } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
 import { createAsha } from "./asha.js";
 import { createBayes } from "./bayes.js";
+import { createCmaes } from "./cmaes.js";
 import { createEvolution } from "./evolution.js";
 import { createGrid } from "./grid.js";
 import { createHyperband } from "./hyperband.js";
@@ -23,6 +24,7 @@ export const STRATEGIES: Record<StrategyName, StrategyFactory> = {
   tpe: createTpe,
   bayes: createBayes,
   evolution: createEvolution,
+  cmaes: createCmaes,
   nsga2: createNsga2,
   sha: createSha,
   hyperband: createHyperband,

@@ -1,5 +1,5 @@
 /**
- * Which stable codes each native area (rng, gp, evo) produces. The table below is checked two ways:
+ * Which stable codes each native area (rng, gp, evo, cmaes) produces. The table below is checked two ways:
  * against the C++ sources (every `StatusCode::k...` an area's files and the common headers they
  * include can return, so a new code or a new producer must be listed here), and live on the CPU
  * module, where every code reachable without a GPU is triggered and `err.code` asserted. The codes
@@ -11,6 +11,7 @@ import * as assert from "uvu/assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CmaEs } from "../../src/native/cmaes.js";
 import { HpoNativeError, NATIVE_ERROR_CODES, type NativeErrorCode } from "../../src/native/errors.js";
 import { Population } from "../../src/native/evolution.js";
 import { GaussianProcess } from "../../src/native/gp.js";
@@ -19,7 +20,7 @@ import { loadCpu } from "../../src/native/load.js";
 const nativeDir = fileURLToPath(new URL("../../../native/", import.meta.url));
 const native = loadCpu();
 
-type Area = "rng" | "gp" | "evo";
+type Area = "rng" | "gp" | "evo" | "cmaes";
 
 // Shared by every area through common/: argument errors, state errors, allocation failures and
 // broken invariants (args.h, status.h), and the CUDA checks (cuda_check.cuh, device_buffer.cuh).
@@ -36,6 +37,14 @@ const AREA_CODES: Record<Area, NativeErrorCode[]> = {
   rng: [...SHARED],
   gp: [...SHARED, "HPO_NOT_POSITIVE_DEFINITE", "HPO_OUT_OF_BOUNDS", "HPO_VENDOR_LIBRARY_MISSING"],
   evo: [...SHARED, "HPO_OUT_OF_BOUNDS"],
+  // CPU only: no CUDA header reaches it.
+  cmaes: [
+    "HPO_INVALID_ARGUMENT",
+    "HPO_INVALID_STATE",
+    "HPO_OUT_OF_MEMORY",
+    "HPO_INTERNAL",
+    "HPO_OUT_OF_BOUNDS",
+  ],
 };
 
 /** kNotPositiveDefinite -> HPO_NOT_POSITIVE_DEFINITE */
@@ -181,6 +190,39 @@ test("evo on the CPU: arguments, state and genes outside the unit cube carry the
   const pop = new Population({ genes: [0.5], size: 1, types: [{ type: "continuous" }], seed: 0 });
   pop.dispose();
   await expectCode(() => pop.genes(), "HPO_INVALID_STATE", HpoNativeError);
+});
+
+test("cmaes on the CPU: arguments, state and a mean outside the unit cube carry their codes", async () => {
+  const Native = native.CmaEs;
+  const settings = new Float64Array([2, 0, 0.2, 0, 0, 1, 100]);
+  await expectCode(
+    () => new Native([2, 0, 0.2, 0, 0, 1, 100], new Float64Array(2), 0.2, null),
+    "HPO_INVALID_ARGUMENT",
+    TypeError,
+  );
+  await expectCode(
+    () => new Native(new Float64Array([2, 1, 0.2, 0, 0, 1, 100]), new Float64Array(2), 0.2, null),
+    "HPO_INVALID_ARGUMENT",
+    RangeError,
+  );
+  await expectCode(
+    () => new Native(settings, new Float64Array([0.5, 2]), 0.2, null),
+    "HPO_OUT_OF_BOUNDS",
+    RangeError,
+  );
+  const raw = new Native(settings, new Float64Array([0.5, 0.5]), 0.2, null);
+  await expectCode(
+    () => raw.tell(new Uint32Array(2), new Uint32Array(2), new Float64Array(2)),
+    "HPO_INVALID_ARGUMENT",
+    RangeError,
+  );
+  raw.dispose();
+  await expectCode(() => raw.sample(0, 0), "HPO_INVALID_STATE");
+
+  // Through the TypeScript API the state error is an HpoNativeError.
+  const engine = new CmaEs({ dim: 1, seed: 0 });
+  engine.dispose();
+  await expectCode(() => engine.info(), "HPO_INVALID_STATE", HpoNativeError);
 });
 
 test.run();

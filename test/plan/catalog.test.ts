@@ -107,7 +107,7 @@ function refused(spec: OptionSpec): Value[] {
   }
 }
 
-/** Other options a value needs to stand alone (elitism below population; min_epochs and interval at most max_epochs). */
+/** Other options a value needs to stand alone (elitism below population; min_epochs and interval at most max_epochs). A population alone needs nothing: elitism 0 means all of it. */
 function companions(owner: OptionOwner, name: string, value: Value): Record<string, Value> {
   if (owner === "pbt" && name === "interval" && typeof value === "number")
     return { max_epochs: Math.max(value, 20) };
@@ -115,8 +115,6 @@ function companions(owner: OptionOwner, name: string, value: Value): Record<stri
     return { interval: Math.min(value, 2) };
   if (owner === "evolution" && name === "elitism" && typeof value === "number")
     return { population: Math.max(value + 1, 2) };
-  if (owner === "evolution" && name === "population" && typeof value === "number")
-    return { elitism: Math.min(value - 1, 2) };
   if (name === "min_epochs" && typeof value === "number") return { max_epochs: Math.max(value, 27) };
   if (name === "max_epochs" && typeof value === "number") return { min_epochs: Math.min(value, 1) };
   return {};
@@ -221,6 +219,9 @@ test("orderings between options hold in both: min_epochs ≤ max_epochs, elitism
   for (const [owner, options] of [
     ["sha", { min_epochs: 3, max_epochs: 3 }],
     ["evolution", { population: 4, elitism: 3 }],
+    // 0 is automatic in either: no ordering to keep
+    ["evolution", { population: 0, elitism: 30 }],
+    ["evolution", { population: 4, elitism: 0 }],
   ] as const) {
     assert.equal(errors(compile(owner, options).diagnostics), [], owner);
     readOptions(owner, options);

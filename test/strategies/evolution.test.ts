@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
 import type { Expr, ParamSpec } from "../../src/plan/types.js";
 import { sampleConfiguration } from "../../src/space/index.js";
-import { createEvolution } from "../../src/strategies/evolution.js";
+import { createEvolution, populationSize, stepSize } from "../../src/strategies/evolution.js";
 import { boxSpace, init, runStrategy, vector } from "./evolution-harness.js";
 
 const MIN = [{ metric: "value", direction: "minimize" as const }];
@@ -135,8 +135,8 @@ test("failed trials and running ones do not enter the population", async () => {
 test("bad options are clear errors", () => {
   const space = boxSpace([[0, 1]]);
   assert.throws(
-    () => createEvolution(init(space, MIN, { population: 1 }, 1)),
-    /option `population` of `evolution` must be in \[2, 10000\], got 1/,
+    () => createEvolution(init(space, MIN, { population: -1 }, 1)),
+    /option `population` of `evolution` must be in \[0, 10000\], got -1/,
   );
   assert.throws(
     () => createEvolution(init(space, MIN, { elitism: 30 }, 1)),
@@ -154,6 +154,76 @@ test("bad options are clear errors", () => {
     () => createEvolution(init(space, MIN, { sigma: 2 }, 1)),
     /`evolution` has no option `sigma`/,
   );
+  assert.throws(
+    () => createEvolution(init(space, MIN, { sigma0: 0 }, 1)),
+    /option `sigma0` of `evolution` must be in \(0, 1\], got 0/,
+  );
+  // With a budget the automatic population is smaller: elitism must be below it.
+  assert.throws(
+    () => createEvolution({ ...init(space, MIN, { elitism: 5 }, 1), budget: { trials: 50, parallel: 1 } }),
+    /must be below `population` \(5\), got 5/,
+  );
+});
+
+test("the population is sized from the trial budget", () => {
+  assert.is(populationSize(0, 50), 5);
+  assert.is(populationSize(0, 100), 7);
+  assert.is(populationSize(0, 200), 14);
+  assert.is(populationSize(0, 10_000), 20);
+  assert.is(populationSize(0, undefined), 20);
+  assert.is(populationSize(9, 50), 9);
+});
+
+test("the first generation is a space-filling (Sobol) design", async () => {
+  const space = boxSpace([
+    [0, 1],
+    [0, 1],
+  ]);
+  const strategy = createEvolution({
+    ...init(space, MIN, { population: 8 }, 3),
+    budget: { trials: 50, parallel: 1 },
+  });
+  const first = await strategy.ask({ trials: [], nextNumber: 0 }, 8);
+  // 8 scrambled Sobol points: one in each half of each axis 4 times, one per quarter-square pair
+  for (const axis of ["x1", "x2"]) {
+    const low = first.filter((p) => (p.params[axis] as number) < 0.5).length;
+    assert.is(low, 4, axis);
+  }
+});
+
+test("the step size follows the 1/5th success rule over the history", () => {
+  const scored = (costs: number[]) =>
+    costs.map((c, number) => ({
+      trial: { number, state: "complete" as const, params: {}, values: [c], intermediate: [] },
+      costs: [c],
+    }));
+  // Start-up of 2, then 5 children that all failed: the step shrinks by exp(-0.2 / (0.8 (1 + 1))) each.
+  const shrink = stepSize(scored([1, 2, 3, 3, 3, 3, 3]), 2, 0.25, 2);
+  assert.ok(Math.abs(shrink - 0.25 * Math.exp((-0.2 / 1.6) * 5)) < 1e-12, `${shrink}`);
+  // Children that each beat every earlier trial: it grows by exp(0.8 / 1.6) each.
+  const grow = stepSize(scored([5, 4, 3, 2]), 2, 0.25, 2);
+  assert.ok(Math.abs(grow - 0.25 * Math.exp((0.8 / 1.6) * 2)) < 1e-12, `${grow}`);
+});
+
+test("never worse than random at a small budget: Branin, 50 trials, median of 7 seeds", async () => {
+  const objective = BUILTIN_OBJECTIVES.branin;
+  assert.ok(objective);
+  const space = boxSpace(objective.domain({}));
+  const f = (x: number[]) => objective.evaluate(x, {}).value as number;
+  const evo: number[] = [];
+  const random: number[] = [];
+  for (const seed of [1, 2, 3, 4, 5, 6, 7]) {
+    const history = await runStrategy(
+      createEvolution({ ...init(space, MIN, {}, seed), budget: { trials: 50, parallel: 1 } }),
+      (p) => [f(vector(p, 2))],
+      50,
+    );
+    evo.push(best(history.map((t) => t.values?.[0] as number)));
+    const rng = rngFor(seed, 999);
+    random.push(best(Array.from({ length: 50 }, () => f(vector(sampleConfiguration(space, [], rng), 2)))));
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[3] as number;
+  assert.ok(median(evo) < median(random), `evolution ${median(evo)}, random ${median(random)}`);
 });
 
 test.run();

@@ -71,16 +71,18 @@ export function epochOwnership(d: DeclOf<"strategy">, c: CheckedAst, report: Rep
     });
 }
 
-/** E084: options the catalogue orders (min_epochs ≤ max_epochs, elitism < population, interval ≤ max_epochs). */
+/** E084: options the catalogue orders (min_epochs ≤ max_epochs, elitism < population unless either is 0, interval ≤ max_epochs). */
 export function optionOrders(d: DeclOf<"strategy">, _c: CheckedAst, report: Reporter): void {
   const options = optionValues(d.call, STRATEGIES);
   const name = d.call.callee;
   if (!options || !Object.hasOwn(STRATEGY_OPTIONS, name)) return;
   const table: OptionTable = STRATEGY_OPTIONS[name as StrategyName];
-  for (const { low, high, strict } of table.orders ?? []) {
+  for (const { low, high, strict, unlessZero } of table.orders ?? []) {
     const lo = options[low];
     const hi = options[high];
     if (typeof lo !== "number" || typeof hi !== "number" || (strict ? lo < hi : lo <= hi)) continue;
+    // 0 means "sized automatically" for such options (evolution's population and elitism).
+    if (unlessZero && (lo === 0 || hi === 0)) continue;
     report.add("E084", d.call.span, {
       s: name,
       o: low,

@@ -98,6 +98,8 @@ export interface OptionOrder {
   high: string;
   /** `low` must be strictly below `high`. */
   strict?: boolean;
+  /** Only when both are set: 0 in either means "automatic" (e.g. evolution's population from the budget). */
+  unlessZero?: boolean;
 }
 
 /** A strategy's or pruner's options, in the order positional arguments bind to them. */

@@ -1,5 +1,5 @@
 import { rngFor, STREAM } from "../../plan/random.js";
-import { type EvolutionOperators, Population } from "../../native/evolution.js";
+import { type EvolutionOperators, type GeneSpec, Population } from "../../native/evolution.js";
 import type { Device } from "../../native/load.js";
 import type { Expr, ObjectiveSpec, Params, ParamSpec } from "../../plan/types.js";
 import { sampleConfiguration, satisfiesConstraints } from "../../space/index.js";
@@ -42,15 +42,17 @@ export function engineSeed(seed: number): number {
  * child, whichever worker asks.
  */
 export class Breeder {
-  private readonly genome;
+  private readonly genome: GeneSpec[];
 
   constructor(
     private readonly space: ParamSpec[],
     private readonly constraints: Expr[],
     private readonly seed: number,
     private readonly device: Device,
+    /** How each parameter breeds; by default by its kind (genome.ts). */
+    genome: GeneSpec[] = genomeOf(space),
   ) {
-    this.genome = genomeOf(space);
+    this.genome = genome;
   }
 
   /** A configuration from the prior (the initial population, and the last resort under constraints). */
