@@ -79,6 +79,8 @@ export async function runStrategy(
       objectives: [{ metric: "value", direction: "minimize" }],
       options: {},
       seed,
+      // As a study gives it: evolution and cmaes size their populations from the trial budget.
+      budget: { trials, parallel: 1 },
     },
   );
   const history: TrialView[] = [];
