@@ -4,7 +4,9 @@
 // with cmake, the C/C++ compilers and nvcc off PATH, then checks that
 //
 //   npx hpo doctor              exits 0, with the addon from the prebuilt package
-//   npx hpo run branin.hpo      runs a copied example to its budget
+//   npx hpo run branin.hpo      runs a copied example to its budget (memory storage: SQLite's
+//                               binary comes from better-sqlite3's own install script, which
+//                               --ignore-scripts skips; the run without it must say so)
 //   node api-example-N.mjs      `import { createStudy } from "hpo"`: every example of docs/api.md
 //
 // all succeed. Dependencies come from the npm registry (as for any user); nothing is built.
@@ -85,7 +87,7 @@ function sh(cmd, cmdArgs, what) {
   process.stdout.write(r.stdout ?? "");
   process.stderr.write(r.stderr ?? "");
   if (r.status !== 0) fail(`${what} exited ${r.status ?? r.signal}`);
-  return r.stdout;
+  return `${r.stdout}\n${r.stderr}`;
 }
 sh(
   "npm",
@@ -104,9 +106,21 @@ if (!/\(prebuilt package\)$/m.test(doctor))
   fail("hpo doctor did not load the addon from the prebuilt package");
 
 copyFileSync(join(root, "examples", "branin.hpo"), join(project, "branin.hpo"));
-const runOut = sh("npx", ["--no-install", "hpo", "run", "branin.hpo", "--quiet"], "npx hpo run branin.hpo");
-const status = sh("npx", ["--no-install", "hpo", "status", "branin.hpo"], "npx hpo status branin.hpo");
-if (!/60 complete/.test(`${runOut}\n${status}`)) fail("branin.hpo did not complete its 60 trials");
+// better-sqlite3 gets its binary from its own install script, which --ignore-scripts skipped: the
+// example's default SQLite storage must then fail with that explanation, and memory storage run.
+const sqlite = spawnSync("npx", ["--no-install", "hpo", "run", "branin.hpo"], {
+  cwd: project,
+  env,
+  encoding: "utf8",
+});
+if (!/SQLite storage needs better-sqlite3's native binary/.test(sqlite.stderr) || sqlite.status !== 74)
+  fail(`without better-sqlite3's binary, hpo run should say so and exit 74:\n${sqlite.stderr}`);
+const ran = sh(
+  "npx",
+  ["--no-install", "hpo", "run", "branin.hpo", "--storage", "memory:"],
+  "npx hpo run branin.hpo",
+);
+if (!/60 trials: 60 complete/.test(ran)) fail("branin.hpo did not complete its 60 trials");
 
 // Every example of docs/api.md, importing "hpo" as a user's module does.
 const examples = apiExamples(readFileSync(join(root, "docs", "api.md"), "utf8"));

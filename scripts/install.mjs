@@ -2,7 +2,9 @@
 // hpo's npm `install` script: builds the native addon from source only when it has to.
 //
 // - In a git checkout (`npm ci` in the repository) it always builds: that is the source build CI
-//   exercises.
+//   exercises. Only `npx hpo …` run inside a checkout, which npm serves by linking the checkout into
+//   its npx cache and running these scripts again (with their output hidden), keeps a build that is
+//   already there instead of silently rebuilding for minutes.
 // - In an installed package it does nothing when npm installed the prebuilt platform package
 //   (@hpo/native-<platform>, see src/native/platform.ts): no cmake or compiler is needed.
 // - `npm rebuild hpo --build-from-source` or HPO_BUILD_FROM_SOURCE=1 always builds.
@@ -22,11 +24,29 @@ const forced =
   /^(true|1)$/.test(process.env.npm_config_build_from_source ?? "");
 const checkout = existsSync(join(root, ".git"));
 
+// npm runs lifecycle scripts with npm_command set to the command that started it: "exec" for npx.
+function underNpx() {
+  return process.env.npm_command === "exec";
+}
+
 function build() {
   const r = spawnSync(process.execPath, [join(root, "scripts", "build-native.mjs")], { stdio: "inherit" });
   process.exit(r.status ?? 1);
 }
 
+// `--step ts` (the `prepare` script): compile the TypeScript, but not again under `npx` when dist/ exists.
+if (process.argv.includes("--step") && process.argv[process.argv.indexOf("--step") + 1] === "ts") {
+  if (underNpx() && existsSync(join(root, "dist", "src", "index.js"))) process.exit(0);
+  const r = spawnSync("npm", ["run", "build:ts"], {
+    cwd: root,
+    stdio: "inherit",
+    shell: process.platform === "win32",
+  });
+  process.exit(r.status ?? 1);
+}
+
+if (checkout && !forced && underNpx() && existsSync(join(root, "build", "Release", "hpo_cpu.node")))
+  process.exit(0);
 if (forced || checkout) build();
 
 // An installed package: dist/ is in the tarball.
