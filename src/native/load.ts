@@ -119,8 +119,8 @@ export function loadCpu(): CpuModule {
   const path = found?.path ?? modulePath("hpo_cpu");
   if (!found || !existsSync(path)) {
     if (found?.origin === "environment")
-      throw new HpoError(`HPO_NATIVE_CPU_PATH names a file that does not exist (${path})`, {
-        hint: "unset it to use the prebuilt package or a source build",
+      throw new HpoError(`the native addon is not built (no ${path})`, {
+        hint: "HPO_NATIVE_CPU_PATH names a file that does not exist; unset it to use a source build or the prebuilt package",
       });
     throw new HpoError(
       `hpo's native addon is missing: no prebuilt package ${nativePackageName("hpo_cpu", platformKey())} and no source build (${path})`,

@@ -35,8 +35,8 @@ test("HPO_NATIVE_CPU_PATH pointing at a missing file is an HpoError with a hint"
   );
   assert.equal(out, {
     name: "HpoError",
-    message: "HPO_NATIVE_CPU_PATH names a file that does not exist (/nonexistent/hpo_cpu.node)",
-    hint: "unset it to use the prebuilt package or a source build",
+    message: "the native addon is not built (no /nonexistent/hpo_cpu.node)",
+    hint: "HPO_NATIVE_CPU_PATH names a file that does not exist; unset it to use a source build or the prebuilt package",
   });
 });
 
