@@ -98,6 +98,11 @@ console.log(`install-test: installed (${seconds()})`);
 const installed = join(project, "node_modules", "hpo");
 if (existsSync(join(installed, "build")))
   fail("the installed package has a build/ folder: something was built or packed from a build");
+// hpo's install script, as npm runs it without --ignore-scripts: with the prebuilt package there it
+// must do nothing (no cmake here to build with).
+const script = sh("node", [join(installed, "scripts", "install.mjs")], "hpo's install script");
+if (script.trim() || existsSync(join(installed, "build")))
+  fail(`hpo's install script did something beside a prebuilt package:\n${script}`);
 
 // ---- 4. Use it -------------------------------------------------------------------------------------
 const doctor = sh("npx", ["--no-install", "hpo", "doctor"], "npx hpo doctor");

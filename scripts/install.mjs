@@ -17,6 +17,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { installAction } from "./lib/install-plan.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const forced =
@@ -45,22 +46,32 @@ if (process.argv.includes("--step") && process.argv[process.argv.indexOf("--step
   process.exit(r.status ?? 1);
 }
 
-if (checkout && !forced && underNpx() && existsSync(join(root, "build", "Release", "hpo_cpu.node")))
-  process.exit(0);
-if (forced || checkout) build();
-
-// An installed package: dist/ is in the tarball.
-const { nativePackageName, platformKey } = await import("../dist/src/native/platform.js");
-const pkg = nativePackageName("hpo_cpu", platformKey());
-try {
-  createRequire(join(root, "package.json")).resolve(`${pkg}/hpo_cpu.node`);
-  process.exit(0); // the prebuilt addon is there
-} catch {
-  // not installed (another platform, or optional dependencies omitted)
+const facts = {
+  checkout,
+  forced,
+  underNpx: underNpx(),
+  built: existsSync(join(root, "build", "Release", "hpo_cpu.node")),
+  prebuilt: false,
+  cmake: false,
+};
+let pkg = "the platform package";
+if (!checkout && !forced) {
+  // An installed package: dist/ is in the tarball.
+  const { nativePackageName, platformKey } = await import("../dist/src/native/platform.js");
+  pkg = nativePackageName("hpo_cpu", platformKey());
+  try {
+    createRequire(join(root, "package.json")).resolve(`${pkg}/hpo_cpu.node`);
+    facts.prebuilt = true;
+  } catch {
+    // not installed (another platform, or optional dependencies omitted)
+  }
+  facts.cmake = !facts.prebuilt && spawnSync("cmake", ["--version"], { stdio: "ignore" }).status === 0;
 }
-if (spawnSync("cmake", ["--version"], { stdio: "ignore" }).status === 0) build();
-console.warn(
-  `hpo: no prebuilt addon for this platform (${pkg} is not installed) and no cmake to build one.\n` +
-    "     Reinstall hpo with optional dependencies, or install cmake ≥ 3.18 and a C++17 compiler and run\n" +
-    "     `npm rebuild hpo --build-from-source`. `npx hpo doctor` shows what is missing.",
-);
+const action = installAction(facts);
+if (action === "build") build();
+if (action === "explain")
+  console.warn(
+    `hpo: no prebuilt addon for this platform (${pkg} is not installed) and no cmake to build one.\n` +
+      "     Reinstall hpo with optional dependencies, or install cmake ≥ 3.18 and a C++17 compiler and run\n" +
+      "     `npm rebuild hpo --build-from-source`. `npx hpo doctor` shows what is missing.",
+  );
