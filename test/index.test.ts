@@ -137,10 +137,17 @@ test("trials() and best() return the documented StudyTrial objects, not storage 
 });
 
 // docs/api.md promises that its examples run: each ```js block runs as its own module.
+// scripts/ is plain JavaScript; the same extraction serves the install test (scripts/install-test.mjs).
+const { apiExamples } = (await import(
+  new URL("../../scripts/lib/api-examples.mjs", import.meta.url).href
+)) as {
+  apiExamples(markdown: string): string[];
+};
+
 test("every example in docs/api.md runs", () => {
   const docs = fileURLToPath(new URL("../../docs/api.md", import.meta.url));
   const index = new URL("../src/index.js", import.meta.url).href;
-  const blocks = [...readFileSync(docs, "utf8").matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  const blocks = apiExamples(readFileSync(docs, "utf8"));
   assert.ok(blocks.length >= 5, `${blocks.length} examples`);
   const dir = mkdtempSync(join(tmpdir(), "hpo-api-docs-"));
   blocks.forEach((code, i) => {

@@ -3,9 +3,9 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { cudaStatus, loadCpu, modulePath, type CudaDevice } from "../native/load.js";
+import { cudaStatus, loadCpu, locateModule, modulePath, type CudaDevice } from "../native/load.js";
 import { philoxBlock } from "../native/rng.js";
-import { describeError } from "../util/errors.js";
+import { describeError, HpoError } from "../util/errors.js";
 import { packageRoot, packageVersion } from "../util/package.js";
 
 /** TensorFlow.js packages the trainer can use, most capable first. */
@@ -42,18 +42,23 @@ export interface DoctorFacts {
   addon: {
     cpu: {
       path: string;
+      /** Where it was found: a named file, a source build or a prebuilt package (none: missing). */
+      origin?: string;
       loaded: boolean;
       compiler?: string;
       napiVersion?: number;
       hardwareThreads?: number;
       /** The Philox known-answer self-test: the native math gives the published result. */
       selfTest?: "passed" | "failed";
+      /** What to do when it does not load. */
+      hint?: string;
       /** The addon has the training kernels behind `--backend native` (native/nn). */
       trainingKernels?: boolean;
       error?: string;
     };
     cuda: {
       path: string;
+      origin?: string;
       built: boolean;
       available: boolean;
       runtimeVersion?: string;
@@ -94,6 +99,7 @@ function installedVersion(name: string): string | undefined {
 
 function cpuFacts(): DoctorFacts["addon"]["cpu"] {
   const path = modulePath("hpo_cpu");
+  const origin = locateModule("hpo_cpu")?.origin;
   try {
     const addon = loadCpu();
     const info = addon.buildInfo();
@@ -101,9 +107,15 @@ function cpuFacts(): DoctorFacts["addon"]["cpu"] {
     const block = Array.from(philoxBlock([0, 0, 0, 0], [0, 0]));
     const passed = block.join(",") === [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8].join(",");
     const trainingKernels = typeof addon.nnMatMul === "function";
-    return { path, loaded: true, ...info, selfTest: passed ? "passed" : "failed", trainingKernels };
+    return { path, origin, loaded: true, ...info, selfTest: passed ? "passed" : "failed", trainingKernels };
   } catch (err) {
-    return { path, loaded: false, error: describeError(err) };
+    return {
+      path,
+      origin,
+      loaded: false,
+      error: describeError(err),
+      hint: err instanceof HpoError ? err.hint : undefined,
+    };
   }
 }
 
@@ -114,6 +126,7 @@ function cudaFacts(): Pick<DoctorFacts, "devices" | "devicesReason"> & {
   const info = status.info;
   const cuda: DoctorFacts["addon"]["cuda"] = {
     path: modulePath("hpo_cuda"),
+    origin: locateModule("hpo_cuda")?.origin,
     built: status.built,
     available: status.available,
     runtimeVersion: info?.runtimeVersion,
@@ -241,7 +254,8 @@ export function formatFacts(f: DoctorFacts): string {
       `ok: ${cpu.compiler}, N-API ${cpu.napiVersion}, ${cpu.hardwareThreads} hardware threads, Philox self-test ${cpu.selfTest}`,
     );
   } else row("cpu addon", `NOT WORKING: ${cpu.error}`);
-  more(cpu.path);
+  if (!cpu.loaded && cpu.hint) more(`help: ${cpu.hint}`);
+  more(cpu.origin ? `${cpu.path} (${cpu.origin})` : cpu.path);
   const cuda = f.addon.cuda;
   if (!cuda.built) row("cuda addon", `not built: ${cuda.reason}`);
   else {
@@ -249,6 +263,7 @@ export function formatFacts(f: DoctorFacts): string {
     const arch = cuda.architectures.length ? `, architectures ${cuda.architectures.join(" ")}` : "";
     const driver = cuda.driverVersion ? `, driver ${cuda.driverVersion}` : "";
     row("cuda addon", `built: ${runtime}${arch}${driver}`);
+    if (cuda.origin) more(`${cuda.path} (${cuda.origin})`);
     more(cuda.available ? "usable" : `not usable: ${cuda.reason}`);
   }
   if (f.devices.length === 0) row("devices", `none: ${f.devicesReason}`);

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { checkFetchedData } from "../data/index.js";
 import { TRAINING_BACKENDS } from "../plan/catalog.js";
 import { type StopReason, runStudy } from "../study/loop.js";
 import { ISOLATIONS, type Isolation } from "../study/runner.js";
@@ -95,6 +96,7 @@ export async function runFromCli(
   // Workers (threads and processes) inherit the environment: that is how the trainer learns it.
   if (flags.backend) process.env.HPO_TF_BACKEND = flags.backend;
   const { plan, storage } = await openSpec(spec, flags.storage, cli);
+  if (plan.trial.kind === "trainer") checkFetchedData(plan.trial.data.reader, plan.trial.data.args);
   const mode: OutputMode = flags.json
     ? "json"
     : flags.quiet

@@ -23,10 +23,35 @@ import type { Dataset, LoadedData } from "./types.js";
 const log = debuglog("hpo");
 const FORMAT = "hpo-dataset-2";
 
-/** The cache folder for data sets read from files: HPO_CACHE_DIR, else the user's cache folder. */
+/**
+ * The user's cache folder: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS,
+ * %LOCALAPPDATA% on Windows.
+ */
+export function userCacheDir(): string {
+  if (process.env.XDG_CACHE_HOME) return process.env.XDG_CACHE_HOME;
+  if (process.platform === "darwin") return join(homedir(), "Library", "Caches");
+  if (process.platform === "win32" && process.env.LOCALAPPDATA) return process.env.LOCALAPPDATA;
+  return join(homedir(), ".cache");
+}
+
+/** The cache folder for decoded data sets: HPO_CACHE_DIR, else <user cache>/hpo/data. */
 export function dataCacheDir(): string {
   if (process.env.HPO_CACHE_DIR) return process.env.HPO_CACHE_DIR;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "hpo", "data");
+  return join(userCacheDir(), "hpo", "data");
+}
+
+/**
+ * Where `hpo data fetch` puts the data sets and where mnist() and fashion_mnist() without `path` read
+ * them: HPO_DATA_DIR, else <user cache>/hpo/datasets.
+ */
+export function datasetsDir(): string {
+  if (process.env.HPO_DATA_DIR) return process.env.HPO_DATA_DIR;
+  return join(userCacheDir(), "hpo", "datasets");
+}
+
+/** The folder of data set `name` (e.g. fashion_mnist) under datasetsDir(). */
+export function datasetDir(name: string): string {
+  return join(datasetsDir(), name);
 }
 
 type Meta = Omit<Dataset, ArrayField>;

@@ -52,7 +52,7 @@ export function idxFiles(dir: string): { train: [string, string]; test?: [string
   const trainLabels = findFile(dir, ["train-labels-idx1-ubyte", "train-labels.idx1-ubyte"]);
   if (!trainImages || !trainLabels)
     throw new HpoError(`no IDX training files (train-images-idx3-ubyte, train-labels-idx1-ubyte) in ${dir}`, {
-      hint: "run `hpo data fetch mnist` (or fashion_mnist) or point `path` at the folder holding them",
+      hint: "run `hpo data fetch mnist --from official` (or fashion_mnist) or point `path` at the folder holding them",
     });
   const testImages = findFile(dir, ["t10k-images-idx3-ubyte", "t10k-images.idx3-ubyte"]);
   const testLabels = findFile(dir, ["t10k-labels-idx1-ubyte", "t10k-labels.idx1-ubyte"]);

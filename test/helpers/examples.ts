@@ -13,6 +13,10 @@ import type { Plan } from "../../src/plan/types.js";
 import { MemoryStorage } from "../../src/storage/memory.js";
 import { defaultStudyDeps } from "../../src/cli/compose.js";
 import { runStudy, type StudyRunResult } from "../../src/study/loop.js";
+import { useFixtureDatasets } from "./datasets.js";
+
+// The MNIST and Fashion-MNIST examples read the 300-image fixtures, not the user's downloads.
+useFixtureDatasets();
 
 export const examplePath = (name: string) =>
   fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));

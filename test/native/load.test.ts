@@ -1,10 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { platformKey } from "../../src/native/platform.js";
 
 const loadJs = fileURLToPath(new URL("../../src/native/load.js", import.meta.url));
 const packageJson = fileURLToPath(new URL("../../../package.json", import.meta.url));
@@ -12,8 +13,8 @@ const garbage = join(mkdtempSync(join(tmpdir(), "hpo-load-")), "garbage.node");
 writeFileSync(garbage, "this is not a shared object\n");
 
 /** Runs `body` (an async function body with `load` in scope) in a child with `env`; returns its JSON. */
-function inChild(env: Record<string, string>, body: string): unknown {
-  const script = `const load = await import(${JSON.stringify(loadJs)}); const out = await (async () => { ${body} })(); console.log(JSON.stringify(out));`;
+function inChild(env: Record<string, string>, body: string, from = loadJs): unknown {
+  const script = `const load = await import(${JSON.stringify(from)}); const out = await (async () => { ${body} })(); console.log(JSON.stringify(out));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
     encoding: "utf8",
     env: { ...process.env, HPO_DISABLE_CUDA: "", ...env },
@@ -35,7 +36,7 @@ test("HPO_NATIVE_CPU_PATH pointing at a missing file is an HpoError with a hint"
   assert.equal(out, {
     name: "HpoError",
     message: "the native addon is not built (no /nonexistent/hpo_cpu.node)",
-    hint: "HPO_NATIVE_CPU_PATH names a file that does not exist; unset it to use build/Release",
+    hint: "HPO_NATIVE_CPU_PATH names a file that does not exist; unset it to use a source build or the prebuilt package",
   });
 });
 
@@ -84,6 +85,43 @@ test("HPO_DISABLE_CUDA=1 keeps the CUDA module unloaded and device cpu never tou
   assert.equal(out.s.available, false);
   assert.is(out.s.reason, "disabled by HPO_DISABLE_CUDA=1");
   assert.is(out.device, "cpu");
+});
+
+test("an installed hpo loads the platform package's addon, and names the package when it is missing", () => {
+  // hpo as npm installs it from the tarball (no build/, no .git) beside its platform package.
+  const project = mkdtempSync(join(tmpdir(), "hpo-installed-"));
+  const hpo = join(project, "node_modules", "hpo");
+  const dist = fileURLToPath(new URL("../../src", import.meta.url));
+  for (const dir of ["native", "util"])
+    cpSync(join(dist, dir), join(hpo, "dist", "src", dir), { recursive: true });
+  writeFileSync(join(hpo, "package.json"), JSON.stringify({ name: "hpo", version: "0.0.0", type: "module" }));
+  const installedLoad = join(hpo, "dist", "src", "native", "load.js");
+  const key = platformKey();
+  const pkg = join(project, "node_modules", "@hpo", `native-${key}`);
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: `@hpo/native-${key}`, version: "0.0.0" }));
+  cpSync(inChild({}, "return load.modulePath('hpo_cpu');") as string, join(pkg, "hpo_cpu.node"));
+  const env = { HPO_NATIVE_CPU_PATH: "", HPO_NATIVE_CUDA_PATH: "" };
+  const loaded = inChild(
+    env,
+    "return { where: load.locateModule('hpo_cpu'), napi: load.loadCpu().buildInfo().napiVersion, cuda: load.cudaStatus().reason };",
+    installedLoad,
+  ) as { where: { origin: string; package: string }; napi: number; cuda: string };
+  assert.is(loaded.where.origin, "prebuilt package");
+  assert.is(loaded.where.package, `@hpo/native-${key}`);
+  assert.is(loaded.napi, 9);
+  assert.match(loaded.cuda, /^no CUDA module: /);
+  rmSync(pkg, { recursive: true });
+  const missing = inChild(
+    env,
+    "try { load.loadCpu(); return null } catch (e) { return { message: e.message, hint: e.hint } }",
+    installedLoad,
+  ) as { message: string; hint: string };
+  assert.match(
+    missing.message,
+    new RegExp(`^hpo's native addon is missing: no prebuilt package @hpo/native-${key} and no source build`),
+  );
+  assert.match(missing.hint, /npm rebuild hpo --build-from-source/);
 });
 
 test.run();
