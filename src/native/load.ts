@@ -5,13 +5,14 @@
  *
  * HPO_NATIVE_CPU_PATH and HPO_NATIVE_CUDA_PATH, when set, name the module files to load instead (a
  * prebuilt module, or a deliberately broken one in tests). HPO_DISABLE_CUDA=1 keeps the CUDA module
- * unloaded.
+ * unloaded. HPO_KERNEL_THREADS limits the native loops of the loading thread (threads.ts).
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packageRoot } from "../util/package.js";
 import { HpoError, describeError } from "../util/errors.js";
+import { KERNEL_THREADS_ENV, parseKernelThreads } from "./threads.js";
 
 const require = createRequire(import.meta.url);
 
@@ -84,6 +85,9 @@ export function loadCpu(): CpuModule {
       hint: "rebuild it with `npm run build:native`",
     });
   }
+  // This thread's kernel budget (a study's trial worker gets its share of the cores; threads.ts).
+  const budget = parseKernelThreads(process.env[KERNEL_THREADS_ENV]);
+  if (budget !== undefined) mod.setThreadBudget(budget);
   cpuModule = mod;
   return cpuModule;
 }
