@@ -29,7 +29,10 @@ test("consecutive trials on the same data and split share one copy of the parts"
   assert.is(first[0].train.n + first[0].validation.n, 20);
   // The parts are the split's samples, copied out of the pool.
   const s = holdout(data, 0.25, 7);
-  assert.equal(Array.from(first[0].validation.y), Array.from(s.validation, (j) => data.y[j]));
+  assert.equal(
+    Array.from(first[0].validation.y),
+    Array.from(s.validation, (j) => data.y[j]),
+  );
   assert.equal(Array.from(first[0].train.x.subarray(0, 2)), [2 * s.train[0], 2 * s.train[0] + 1]);
 });
 
