@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "common/args.h"
+#include "common/thread_pool.h"
 #include "nn/nn_bindings.h"
 #include "registry.h"
 
@@ -25,8 +27,16 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// setThreadBudget(threads): the calling JavaScript thread's native loops use at most `threads`
+// threads from now on (0: no limit). See common/thread_pool.h ThreadBudget.
+Napi::Value SetThreadBudget(const Napi::CallbackInfo& info) {
+  hpo::set_thread_budget((int)hpo::IntArg(info, 0, "threads", 0, 4096));
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
+  exports.Set("setThreadBudget", Napi::Function::New(env, SetThreadBudget, "setThreadBudget"));
   hpo::RegisterRngCpu(env, exports);
   hpo::evo::RegisterEvoCpu(env, exports);
   hpo::RegisterGpCpu(env, exports);

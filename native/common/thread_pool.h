@@ -13,9 +13,14 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <pthread.h>
+#endif
 
 namespace hpo {
 
@@ -69,6 +74,9 @@ class ThreadPool {
 
  private:
   void loop(int slot) {
+#if defined(__linux__)
+    pthread_setname_np(pthread_self(), "hpo-kernels");  // told apart in profiles and bench/thread-cpu.ts
+#endif
     in_job() = true;
     uint64_t seen = 0;
     for (;;) {
@@ -114,15 +122,42 @@ inline int hardware_threads() {
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
-// Runs body(i) for i in [0, count) on up to `threads` host threads (1 = inline), the caller's and
-// the persistent pool's; index i goes to thread i mod threads. Exceptions from the body are rethrown
-// on the caller's thread (the first one, by index). Called from inside another parallel_for, or
-// while another thread's loop holds the pool, it runs inline.
+// The calling thread's share of the cores (threads 0 = no limit). Several JavaScript threads of one
+// process (a study's trial workers) each calling kernels would otherwise all size their loops by the
+// whole machine and meet at the one process-wide pool, where all but one run inline: k workers on n
+// cores get n / k threads each (src/native/threads.ts), on a pool of their own, so no worker waits
+// for another's job and no more threads are busy than there are cores.
+struct ThreadBudget {
+  int threads = 0;
+  std::unique_ptr<ThreadPool> pool;  // threads - 1 workers; destroyed (joined) when the thread exits
+};
+
+inline ThreadBudget& thread_budget() {
+  thread_local ThreadBudget budget;
+  return budget;
+}
+
+// Limits this thread's parallel_for calls to `threads` threads (0 lifts the limit). Not to be called
+// from inside a parallel_for body.
+inline void set_thread_budget(int threads) {
+  ThreadBudget& budget = thread_budget();
+  if (threads == budget.threads) return;
+  budget.pool.reset(threads > 1 ? new ThreadPool(threads - 1) : nullptr);
+  budget.threads = threads;
+}
+
+// Runs body(i) for i in [0, count) on up to `threads` host threads (1 = inline; at most the calling
+// thread's budget), the caller's and a persistent pool's (the budget's own, else the process-wide
+// one); index i goes to thread i mod threads. Exceptions from the body are rethrown on the caller's
+// thread (the first one, by index). Called from inside another parallel_for, or while another
+// thread's loop holds the pool, it runs inline.
 template <typename Body>
 void parallel_for(int count, int threads, Body&& body) {
+  ThreadBudget& budget = thread_budget();
+  if (budget.threads > 0) threads = std::min(threads, budget.threads);
   threads = std::max(1, std::min(threads, count));
   if (threads > 1 && !ThreadPool::in_job()) {
-    ThreadPool& pool = host_pool(hardware_threads());
+    ThreadPool& pool = budget.pool ? *budget.pool : host_pool(hardware_threads());
     threads = std::min(threads, pool.workers() + 1);
     if (threads > 1) {
       std::vector<std::exception_ptr> errors(threads);

@@ -10,6 +10,7 @@
  *
  * A failed load becomes a message that says which package is missing and how to build from source;
  * CUDA problems never stop the CPU path. HPO_DISABLE_CUDA=1 keeps the CUDA module unloaded.
+ * HPO_KERNEL_THREADS limits the native loops of the loading thread (threads.ts).
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
@@ -17,6 +18,7 @@ import { join, resolve } from "node:path";
 import { packageRoot } from "../util/package.js";
 import { HpoError, describeError } from "../util/errors.js";
 import { currentPlatform, type ModuleName, nativePackageName, platformKey } from "./platform.js";
+import { KERNEL_THREADS_ENV, parseKernelThreads } from "./threads.js";
 
 const require = createRequire(import.meta.url);
 
@@ -141,6 +143,9 @@ export function loadCpu(): CpuModule {
       hint: reloadHint(found),
     });
   }
+  // This thread's kernel budget (a study's trial worker gets its share of the cores; threads.ts).
+  const budget = parseKernelThreads(process.env[KERNEL_THREADS_ENV]);
+  if (budget !== undefined) mod.setThreadBudget(budget);
   cpuModule = mod;
   return cpuModule;
 }

@@ -181,7 +181,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
   const pruner = deps.createPruner(plan.pruner);
   const runner: TrialRunner = opts.objective
     ? new InlineRunner(opts.objective)
-    : new PoolRunner(deps.objectiveSource(plan), opts.isolate ?? "auto", opts.trialMemoryMb);
+    : new PoolRunner(deps.objectiveSource(plan), opts.isolate ?? "auto", opts.trialMemoryMb, parallel);
 
   const running = new Map<number, Promise<void>>();
   let fatal: unknown;

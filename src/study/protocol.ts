@@ -15,6 +15,12 @@ export type ToWorker =
       /** What the source's `share` export returned in the study process (worker threads only). */
       shared?: unknown;
     }
+  /**
+   * Sent when the worker starts: import hpo's own objective module (`factory` and `builtin` sources)
+   * now, so that a trainer's TensorFlow.js loads while the study process reads the shared data rather
+   * than after it. A failed import is ignored here; the trial's own load reports it.
+   */
+  | { type: "preload"; source: ObjectiveSource }
   | { type: "prune-decision"; id: number; prune: boolean }
   | { type: "abort"; id: number; reason: string };
 

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { Fidelity, TrialOutcome } from "../plan/trial.js";
 import type { Params } from "../plan/types.js";
 import { describeError } from "../util/errors.js";
+import { workerEnv } from "../native/threads.js";
 import type { ObjectiveFn, ObjectiveSource, TrialContext } from "./objective.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
@@ -60,8 +61,8 @@ function outOfMemory(memoryMb: number): string {
  * A worker thread. Its heap limit holds for gradual growth, but V8 aborts the whole process on some
  * allocation patterns (one huge array) despite resourceLimits: use process isolation for untrusted code.
  */
-function threadChannel(memoryMb: number): Channel {
-  const w = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+function threadChannel(memoryMb: number, env: NodeJS.ProcessEnv): Channel {
+  const w = new Worker(entry, { env, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
   let lastError = "";
   w.on(
     "error",
@@ -92,10 +93,11 @@ function threadChannel(memoryMb: number): Channel {
  * A child process with its own heap limit: a trial that exhausts it ends only this process. Its
  * stderr is passed through except V8's out-of-memory dump, which becomes the trial's failure reason.
  */
-function processChannel(memoryMb: number): Channel {
+function processChannel(memoryMb: number, env: NodeJS.ProcessEnv): Channel {
   const execArgv = process.execArgv.filter((a) => !a.startsWith("--max-old-space-size"));
   const child: ChildProcess = fork(fileURLToPath(entry), [], {
     serialization: "advanced",
+    env,
     stdio: ["ignore", "inherit", "pipe", "ipc"],
     execArgv: [...execArgv, `--max-old-space-size=${memoryMb}`],
   });
@@ -166,15 +168,18 @@ export class PoolRunner implements TrialRunner {
     private readonly source: ObjectiveSource,
     private readonly isolate: Isolation = "auto",
     private readonly memoryMb = DEFAULT_TRIAL_MEMORY_MB,
+    /** How many trials the study runs at once: each worker's native kernels get that share of the cores. */
+    private readonly parallel = 1,
   ) {}
 
   private spawn(): Slot {
     const channel =
       isolationFor(this.source, this.isolate) === "process"
-        ? processChannel(this.memoryMb)
-        : threadChannel(this.memoryMb);
+        ? processChannel(this.memoryMb, workerEnv(this.parallel))
+        : threadChannel(this.memoryMb, workerEnv(this.parallel));
     const slot: Slot = { channel, dead: false };
     channel.onMessage((msg) => this.onMessage(slot, msg));
+    if (this.source.kind !== "module") channel.post({ type: "preload", source: this.source });
     channel.onExit((why) => {
       slot.dead = true;
       this.idle = this.idle.filter((s) => s !== slot);

@@ -83,7 +83,9 @@ async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
 
 function onMessage(msg: ToWorker): void {
   if (msg.type === "run") void run(msg);
-  else if (msg.type === "prune-decision") {
+  else if (msg.type === "preload") {
+    if (msg.source.kind !== "module") import(msg.source.from).catch(() => {});
+  } else if (msg.type === "prune-decision") {
     if (msg.prune) pruneFlags.set(msg.id, true);
     pendingReports.get(msg.id)?.();
     pendingReports.delete(msg.id);

@@ -22,6 +22,7 @@ import { activeBackend, useBackend } from "./backend.js";
 import { asCall, readEarlyStopping } from "./callvalue.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { dataFor, dataSeed } from "./data.js";
+import { splitParts } from "./split-cache.js";
 import { type LossKind, lossKind, lossTensor, MetricAccumulator } from "./metrics.js";
 import { buildModel, countParams } from "./model.js";
 import { createOptimizer, type Optimizer } from "./optimizers.js";
@@ -264,17 +265,18 @@ async function run(
   // The split depends on seeds of the study, never of the trial, so every trial is scored on the same samples.
   const seed = splitSeed(trial);
   const v = trial.validation;
-  let splits: Split[];
-  if (v.kind === "kfold") splits = kfold(pool, v.k, seed, v.shuffle);
-  else {
-    const fromData = trial.data.args.validation;
+  const fromData = trial.data.args.validation;
+  const split = (): Split[] => {
+    if (v.kind === "kfold") return kfold(pool, v.k, seed, v.shuffle);
     const fraction = v.fraction ?? (typeof fromData === "number" ? fromData : 0.2);
-    splits = [holdout(pool, fraction, seed, v.options.shuffle !== false)];
-  }
+    return [holdout(pool, fraction, seed, v.options.shuffle !== false)];
+  };
+  // The same parts for every trial on these data: copied once per worker (split-cache.ts).
+  const parts = splitParts(data.train, JSON.stringify([lossName, v, fromData, seed]), pool, split);
 
-  for (const [i, s] of splits.entries()) {
-    let tr = subset(pool, s.train);
-    let val = subset(pool, s.validation);
+  for (const [i, part] of parts.entries()) {
+    let tr = part.train;
+    let val = part.validation;
     let te = testSet;
     if (normalize && pool.numericColumns?.length) {
       const norm = fitNormalizer(tr); // fitted on this fold's training part only
@@ -309,10 +311,10 @@ async function run(
       checkTrainingMemory(
         {
           params,
-          stateBytes: trainingStateBytes(params, opt.slots, splits.length),
+          stateBytes: trainingStateBytes(params, opt.slots, parts.length),
           activationBytes: activationBytes(model.layers, Math.min(batchSize, tr.n)),
           optimizer: asCall(train.optimizer, "optimizer")?.call ?? "adam",
-          folds: splits.length,
+          folds: parts.length,
           batch: batchSize,
         },
         activeBackend(),

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { platformKey } from "../../src/native/platform.js";
@@ -122,6 +122,49 @@ test("an installed hpo loads the platform package's addon, and names the package
     new RegExp(`^hpo's native addon is missing: no prebuilt package @hpo/native-${key} and no source build`),
   );
   assert.match(missing.hint, /npm rebuild hpo --build-from-source/);
+
+const nnJs = fileURLToPath(new URL("../../src/native/nn.js", import.meta.url));
+/**
+ * In a child with HPO_KERNEL_THREADS = `budget`: the threads the process gained while a product large
+ * enough to run in parallel ran, and a digest of its result.
+ */
+function budgetedProduct(budget: string): { started: number; sum: number; first: number[] } {
+  return inChild(
+    { HPO_KERNEL_THREADS: budget },
+    `const nn = await import(${JSON.stringify(nnJs)});
+     const { readdirSync } = await import("node:fs");
+     load.loadCpu();
+     const n = 301;
+     const a = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
+     const b = Float32Array.from({ length: n * n }, (_, i) => Math.cos(i * 0.7));
+     const threads = () => readdirSync("/proc/self/task").length;
+     const before = threads();
+     const c = nn.matMul(a, b, { m: n, n, k: n, transposeA: false, transposeB: false, aBatches: 1, bBatches: 1,
+       aIndex: Int32Array.of(0), bIndex: Int32Array.of(0) }, undefined, "cpu");
+     return { started: threads() - before, sum: c.reduce((s, x) => s + x, 0), first: Array.from(c.subarray(0, 8)) };`,
+  ) as { started: number; sum: number; first: number[] };
+}
+
+test("HPO_KERNEL_THREADS = 1 keeps a thread's kernels on it; results do not depend on the budget", () => {
+  if (process.platform !== "linux") return; // reads /proc
+  const one = budgetedProduct("1");
+  assert.is(one.started, 0, "a budget of one thread starts no pool thread");
+  const whole = budgetedProduct("");
+  // Unlimited, the same product runs on the process-wide pool (hardware threads - 1 workers).
+  if (cpus().length > 1) assert.ok(whole.started >= 1, `started ${whole.started} pool threads`);
+  assert.equal(whole.first, one.first);
+  assert.is(whole.sum, one.sum);
+});
+
+test("a malformed HPO_KERNEL_THREADS fails the addon's load with an HpoError naming it", () => {
+  const out = inChild(
+    { HPO_KERNEL_THREADS: "lots" },
+    "try { load.loadCpu(); return null } catch (e) { return { name: e.name, message: e.message } }",
+  ) as { name: string; message: string };
+  assert.equal(out, {
+    name: "HpoError",
+    message: "HPO_KERNEL_THREADS must be an integer from 1 to 4096, got `lots`",
+  });
 });
 
 test.run();
