@@ -122,6 +122,7 @@ test("an installed hpo loads the platform package's addon, and names the package
     new RegExp(`^hpo's native addon is missing: no prebuilt package @hpo/native-${key} and no source build`),
   );
   assert.match(missing.hint, /npm rebuild hpo --build-from-source/);
+});
 
 const nnJs = fileURLToPath(new URL("../../src/native/nn.js", import.meta.url));
 /**

@@ -87,7 +87,8 @@ export const BUILTIN_DOCS = {
     bayes: "Bayesian optimization: a Gaussian process and an acquisition function, on CPU or CUDA.",
     evolution: "A steady-state genetic algorithm: tournament selection, crossover, mutation.",
     nsga2: "NSGA-II for several goals: the Pareto front by non-dominated sorting.",
-    cmaes: "CMA-ES in the native addon: a Gaussian search distribution adapted to the best trials, with restarts.",
+    cmaes:
+      "CMA-ES in the native addon: a Gaussian search distribution adapted to the best trials, with restarts.",
     sha: "Successive halving: many trials for few epochs, the best `1/eta` promoted to more.",
     asha: "Asynchronous successive halving: promotes as soon as a rung allows, no waiting.",
     hyperband: "Several successive-halving brackets trading the number of trials against epochs.",
