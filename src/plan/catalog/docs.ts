@@ -115,6 +115,8 @@ export const BUILTIN_DOCS = {
     floor: "The largest integer not above the value.",
     ceil: "The smallest integer not below the value.",
     log: "The natural logarithm.",
+    log10: "The base-10 logarithm (e.g. of `params`, the model's parameter count, in an objective).",
+    log2: "The base-2 logarithm.",
     exp: "e to the power of the value.",
     sqrt: "The square root.",
     pow: "pow(x, y) = x ** y.",
