@@ -73,6 +73,9 @@ function index(node: unknown, decl: string, out: Analysis, owner: Decl): void {
     if (!out.params.has(n.name)) out.params.set(n.name, n as unknown as ParamDecl);
   } else if (n.kind === "name" && typeof n.name === "string" && n.span) {
     out.refs.push({ name: n.name, span: n.span as Span, decl });
+  } else if (n.kind === "index" && typeof n.name === "string" && n.nameSpan) {
+    // `units[i]` reads the family `units`: its name is a reference like a plain parameter's.
+    out.refs.push({ name: n.name, span: n.nameSpan as Span, decl });
   } else if (n.kind === "call" && typeof n.callee === "string" && n.calleeSpan) {
     const template = owner.kind === "model" && owner.template === node;
     out.calls.push({ callee: n.callee, calleeSpan: n.calleeSpan as Span, decl, template });

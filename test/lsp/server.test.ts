@@ -318,6 +318,33 @@ test("definition, references, highlights and rename of a parameter", async () =>
   await client.close(uri);
 });
 
+test("a parameter family: `units[i]` goes to its declaration, hovers, and renames with it", async () => {
+  const text = read("houses-layer-widths.hpo");
+  const { uri } = await openText(text);
+  const use = positionOf(text, "units = units[i]", 0, "units = ".length);
+  const def = await client.request<Location>("textDocument/definition", {
+    textDocument: { uri },
+    position: use,
+  });
+  assert.equal(def.range.start, positionOf(text, "units[num_layers] = choice"));
+  const h = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: use });
+  assert.match((h.contents as { value: string }).value, /choice\(8, 16, 32, 64\)/);
+  const edit = await client.request<WorkspaceEdit>("textDocument/rename", {
+    textDocument: { uri },
+    position: use,
+    newName: "widths",
+  });
+  const renamed = applyEdits(text, edit.changes![uri]!);
+  assert.match(renamed, /widths\[num_layers\] = choice/);
+  assert.match(renamed, /dense\(units = widths\[i\]/, "the layer's argument name `units` is not the family");
+  const again = await client.change(uri, renamed);
+  assert.equal(
+    again.diagnostics.filter((d) => d.severity === 1),
+    [],
+  );
+  await client.close(uri);
+});
+
 test("formatting through hpo fmt's formatter", async () => {
   const text = read("branin-bayes.hpo");
   const messy = text
