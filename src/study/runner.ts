@@ -52,6 +52,15 @@ const log = debuglog("hpo");
 /** JS heap of one trial worker by default (MB): a runaway objective fails its trial near here. */
 export const DEFAULT_TRIAL_MEMORY_MB = 2048;
 
+/**
+ * Young generation of one trial worker thread (MB). TensorFlow.js allocates ~320 KB of short-lived
+ * objects per training step; with V8's default (16 MB semi-spaces) a small model's trial runs ~120
+ * scavenges, whose survivors are promoted and later swept by full collections on helper threads that
+ * two workers then fight over on two cores. 96 MB measured fastest beside the default and 192 MB:
+ * bench/results/cpu-examples-2026-12-07.md (the d2l example, parallel = 1 and 2).
+ */
+export const TRIAL_YOUNG_GENERATION_MB = 96;
+
 /** What the user sees when a trial exhausted its heap. */
 function outOfMemory(memoryMb: number): string {
   return `the trial ran out of memory (JavaScript heap over ${memoryMb} MB; raise it with --trial-memory)`;
@@ -62,7 +71,10 @@ function outOfMemory(memoryMb: number): string {
  * allocation patterns (one huge array) despite resourceLimits: use process isolation for untrusted code.
  */
 function threadChannel(memoryMb: number, env: NodeJS.ProcessEnv): Channel {
-  const w = new Worker(entry, { env, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+  const w = new Worker(entry, {
+    env,
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: TRIAL_YOUNG_GENERATION_MB },
+  });
   let lastError = "";
   w.on(
     "error",
