@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,13 +8,14 @@ import oniguruma from "vscode-oniguruma";
 import vsctm from "vscode-textmate";
 import { textmateGrammar, textmateGrammarJson } from "../../grammar/textmate.js";
 import { lexSource } from "../../src/lang/index.js";
+import { exampleSpecs } from "../helpers/example-specs.js";
 
 // The generated TextMate grammar, run by VS Code's own engine (vscode-textmate + oniguruma) on every
 // example and compared token by token with the lexer it was generated from.
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const grammarFile = join(root, "editors", "vscode", "syntaxes", "hpo.tmLanguage.json");
 const examples = join(root, "examples");
-const specs = readdirSync(examples).filter((f) => f.endsWith(".hpo"));
+const specs = exampleSpecs();
 
 let grammar: vsctm.IGrammar;
 

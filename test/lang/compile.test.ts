@@ -1,6 +1,5 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runChecks } from "../../src/lang/checks/index.js";
@@ -8,6 +7,7 @@ import { compile } from "../../src/lang/compile.js";
 import { compileFile, compileSource } from "../../src/lang/index.js";
 import { Reporter } from "../../src/lang/report.js";
 import { checkedOf, spec } from "./helpers.js";
+import { exampleSpecs } from "../helpers/example-specs.js";
 
 test("compile is pure: the same checked AST gives equal Plans, as compileSource does", () => {
   const src = spec("  k = choice(1, 2)", 'strategy random()\nstorage "memory:"');
@@ -41,7 +41,7 @@ test("no example's Plan carries a source position", () => {
         walk(x);
       }
   };
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".hpo"))) {
+  for (const f of exampleSpecs()) {
     const plan = compileFile(join(dir, f)).plan;
     assert.ok(plan, f);
     walk(plan);

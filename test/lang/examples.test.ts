@@ -1,12 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFile, formatSource } from "../../src/lang/index.js";
+import { exampleSpecs } from "../helpers/example-specs.js";
 
 const dir = fileURLToPath(new URL("../../../examples/", import.meta.url));
-const specs = readdirSync(dir).filter((f) => f.endsWith(".hpo"));
+const specs = exampleSpecs();
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = join(root, "test", "fixtures", "plans");
 

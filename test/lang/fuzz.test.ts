@@ -1,15 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRandom } from "../../src/lang/analysis.js";
 import { compileSource, formatDiagnostics, formatSource } from "../../src/lang/index.js";
+import { exampleSpecs } from "../helpers/example-specs.js";
 
 const dir = fileURLToPath(new URL("../../../examples/", import.meta.url));
-const sources = readdirSync(dir)
-  .filter((f) => f.endsWith(".hpo"))
-  .map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), "utf8") }));
+const sources = exampleSpecs().map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), "utf8") }));
 const rand = seededRandom(12345);
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const SNIPPETS = [

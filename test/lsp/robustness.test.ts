@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
@@ -10,11 +10,12 @@ import { complete } from "../../src/lsp/completion.js";
 import { toLspDiagnostic } from "../../src/lsp/diagnostics.js";
 import { hover } from "../../src/lsp/hover.js";
 import { documentSymbols } from "../../src/lsp/symbols.js";
+import { exampleSpecs } from "../helpers/example-specs.js";
 
 // What an editor sends while a file is being typed: every prefix of every example is a half-written
 // spec. The server's answers must never throw on any of them, at any position.
 const examples = fileURLToPath(new URL("../../../examples/", import.meta.url));
-const specs = readdirSync(examples).filter((f) => f.endsWith(".hpo"));
+const specs = exampleSpecs();
 
 for (const name of specs) {
   test(`${name}: every half-typed prefix is answered at every position without a throw`, () => {

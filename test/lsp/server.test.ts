@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
@@ -18,10 +18,11 @@ import {
 } from "vscode-languageserver";
 import { formatSource } from "../../src/lang/index.js";
 import { TestClient } from "./client.js";
+import { exampleSpecs } from "../helpers/example-specs.js";
 
 // `hpo lsp` driven through its protocol, as an editor drives it, on the examples.
 const examples = fileURLToPath(new URL("../../../examples/", import.meta.url));
-const specs = readdirSync(examples).filter((f) => f.endsWith(".hpo"));
+const specs = exampleSpecs();
 const read = (name: string) => readFileSync(join(examples, name), "utf8");
 
 let client: TestClient;
