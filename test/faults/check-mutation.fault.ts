@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
@@ -7,13 +7,12 @@ import * as assert from "uvu/assert";
 import { compileSource } from "../../src/lang/index.js";
 import { tempDir } from "../helpers/runtime-cli.js";
 import { report } from "./summary.js";
-import { exampleSpecs } from "../helpers/example-specs.js";
+import { exampleSources } from "../helpers/example-specs.js";
 
 // Seeded mutations of the example specs through the checker: it must never throw, and always answer
 // with diagnostics. HPO_FAULTS_MUTATIONS sets the count (default 10,000; 100,000 for a nightly run).
 const COUNT = Number(process.env.HPO_FAULTS_MUTATIONS ?? 10_000);
-const examples = fileURLToPath(new URL("../../../examples/", import.meta.url));
-const bases = exampleSpecs().map((f) => readFileSync(join(examples, f), "utf8"));
+const bases = exampleSources().map((s) => s.text);
 
 const FRAGMENTS = [
   "{",

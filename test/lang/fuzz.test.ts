@@ -1,14 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { seededRandom } from "../../src/lang/analysis.js";
 import { compileSource, formatDiagnostics, formatSource } from "../../src/lang/index.js";
-import { exampleSpecs } from "../helpers/example-specs.js";
+import { exampleSources } from "../helpers/example-specs.js";
 
-const dir = fileURLToPath(new URL("../../../examples/", import.meta.url));
-const sources = exampleSpecs().map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), "utf8") }));
+const sources = exampleSources();
 const rand = seededRandom(12345);
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const SNIPPETS = [

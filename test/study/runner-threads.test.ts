@@ -3,7 +3,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { KERNEL_THREADS_ENV, kernelThreadShare } from "../../src/native/threads.js";
 import type { ObjectiveSource } from "../../src/study/objective.js";
-import { type Isolation, PoolRunner } from "../../src/study/runner.js";
+import {
+  DEFAULT_TRIAL_MEMORY_MB,
+  type Isolation,
+  PoolRunner,
+  TRIAL_YOUNG_GENERATION_MB,
+} from "../../src/study/runner.js";
 import { fixture } from "../helpers/runtime-deps.js";
 
 const source: ObjectiveSource = {
@@ -45,6 +50,19 @@ test("HPO_KERNEL_THREADS set by the user is every worker's budget", async () => 
     if (before === undefined) delete process.env[KERNEL_THREADS_ENV];
     else process.env[KERNEL_THREADS_ENV] = before;
   }
+});
+
+test("a trial worker thread gets the trial memory and the larger young generation", async () => {
+  const limits: ObjectiveSource = { ...source, from: new URL(`file://${fixture("heap-limits.mjs")}`).href };
+  const runner = new PoolRunner(limits, "thread", 512, 1);
+  const outcome = await runner.run({ id: 0, trial: 0, params: {}, seed: 0 }, { onReport: async () => false });
+  await runner.close();
+  assert.is(outcome.kind, "returned");
+  const got = (outcome as { value: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } })
+    .value;
+  assert.is(got.maxOldGenerationSizeMb, 512);
+  assert.is(got.maxYoungGenerationSizeMb, TRIAL_YOUNG_GENERATION_MB);
+  assert.ok(TRIAL_YOUNG_GENERATION_MB < DEFAULT_TRIAL_MEMORY_MB);
 });
 
 test.run();
