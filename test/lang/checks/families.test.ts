@@ -40,6 +40,11 @@ test("units[i] inside repeat over the count, and guarded constant indices, are p
   expectClean(check(trainer("  w[2] = choice(8, 16)", "  dense(units = w[1])")));
 });
 
+test("constant arguments inside repeat are still value-checked (the loop bound i < count is no guard on them)", () => {
+  const ds = check(trainer(FAMILY, '  repeat n {\n    dense(units = units[i], activation = "rleu")\n  }'));
+  expectDiagnostic(ds, "E046", 10, 42);
+});
+
 test("an index that may name an absent member is rejected with the configuration that shows it", () => {
   const wrongLoop = check(
     trainer(`${FAMILY}\n  depth = int(1, 3)`, "  repeat depth {\n    dense(units = units[i])\n  }"),
