@@ -20,6 +20,7 @@
  */
 import { rngFor } from "../src/plan/random.js";
 import { benchArgs } from "./args.js";
+import { median } from "./stats.js";
 import { type AcquisitionOptions, GaussianProcess } from "../src/native/gp.js";
 import { Population } from "../src/native/evolution.js";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
@@ -143,12 +144,6 @@ async function evolutionSearch(
   const value = await polish(gp, X, scores, incumbent, acq);
   return { scoredBest: Math.max(...scores), value, ms: performance.now() - start, scored };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const rows: Record<string, unknown>[] = [];
 for (const name of values.functions.split(",")) {

@@ -12,6 +12,7 @@
  *   node dist/bench/cmaes.js [--trials 1000] [--seeds 10] [--strategies cmaes,evolution,random] [--json]
  */
 import { benchArgs } from "./args.js";
+import { median } from "./stats.js";
 import { BUILTIN_OBJECTIVES } from "../src/objectives/index.js";
 import type { ParamSpec, StrategyName } from "../src/plan/types.js";
 import { createStrategy } from "../src/strategies/index.js";
@@ -87,12 +88,6 @@ async function study(strategy: Strategy, evaluate: (p: Record<string, unknown>) 
   }
   return { history, askMs, best };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 // ---- latency ------------------------------------------------------------------------------------
 const { space, evaluate } = problem("rosenbrock");

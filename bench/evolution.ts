@@ -20,6 +20,7 @@ import { Population } from "../src/native/evolution.js";
 import { cudaStatus } from "../src/native/load.js";
 import { packageRoot } from "../src/util/package.js";
 import { benchArgs } from "./args.js";
+import { median } from "./stats.js";
 
 type Dev = "cpu" | "cuda";
 
@@ -56,11 +57,6 @@ function lcg(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 /** Median ms per generation through `evolve` (end to end). */

@@ -11,6 +11,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { GCProfiler } from "node:v8";
 import { MAX_SPEC_BYTES, compileSource } from "../src/lang/index.js";
 import { benchArgs } from "./args.js";
+import { median } from "./stats.js";
 
 const values = benchArgs({
   runs: { type: "string", help: "runs (median and minimum reported; default 15, or 3 with --per-byte)" },
@@ -150,7 +151,6 @@ for (let r = 0; r < runs + warmup; r++) {
   errors = result.diagnostics.filter((d) => d.severity === "error").length;
 }
 const loadAfter = loadavg()[0]!;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number) => Number(x.toFixed(2));
 const report = {
   lines: text.split("\n").length,

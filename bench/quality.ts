@@ -109,8 +109,3 @@ export async function runStrategy(
   }
   return { best, askMs, cpuS: cpu };
 }
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}

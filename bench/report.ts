@@ -6,6 +6,7 @@ import { rngFor } from "../src/plan/random.js";
 import { parameterImportance } from "../src/report/importance.js";
 import { renderReport } from "../src/report/render.js";
 import { benchArgs } from "./args.js";
+import { median } from "./stats.js";
 
 const values = benchArgs({ json: { type: "boolean", default: false, help: "print JSON" } });
 
@@ -48,7 +49,6 @@ function measure(run: () => void): { wallMs: number; cpuMs: number } {
     const c = process.cpuUsage(c0);
     cpus.push((c.user + c.system) / 1000);
   }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[1];
   return { wallMs: median(walls), cpuMs: median(cpus) };
 }
 

@@ -21,7 +21,8 @@ import { delimiter, dirname, join } from "node:path";
 import { packageRoot } from "../src/util/package.js";
 import { EPOCH_STRATEGIES, SINGLE_OBJECTIVE_STRATEGIES } from "../src/plan/catalog.js";
 import { benchArgs } from "./args.js";
-import { BUDGETS, median, type Problem, problem, runStrategy } from "./quality.js";
+import { BUDGETS, type Problem, problem, runStrategy } from "./quality.js";
+import { median } from "./stats.js";
 
 const DEFAULT_STRATEGIES = [
   ...SINGLE_OBJECTIVE_STRATEGIES.filter((s) => !EPOCH_STRATEGIES.includes(s)),

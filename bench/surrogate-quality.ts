@@ -10,7 +10,8 @@
  *                                        [--functions branin,hartmann6,...] [--json]
  */
 import { benchArgs } from "./args.js";
-import { median, problem, type RunResult, runStrategy } from "./quality.js";
+import { problem, type RunResult, runStrategy } from "./quality.js";
+import { median } from "./stats.js";
 
 const values = benchArgs({
   trials: { type: "string", default: "60", help: "trials per run" },

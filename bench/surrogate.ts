@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { benchArgs } from "./args.js";
+import { median } from "./stats.js";
 import { GaussianProcess } from "../src/native/gp.js";
 import { cudaStatus } from "../src/native/load.js";
 import type { ParamSpec } from "../src/plan/types.js";
@@ -76,7 +77,6 @@ function problem(n: number, d: number) {
   return { X, y, Xc: Float64Array.from({ length: candidates * d }, uniform(n + 1)) };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 interface Row {

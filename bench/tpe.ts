@@ -17,6 +17,7 @@ import { sampleConfiguration } from "../src/space/index.js";
 import { createStrategy } from "../src/strategies/index.js";
 import type { TrialView } from "../src/strategies/types.js";
 import { benchArgs } from "./args.js";
+import { median } from "./stats.js";
 
 const values = benchArgs({
   n: { type: "string", default: "100,1000", help: "completed trials before the timed asks" },
@@ -31,11 +32,6 @@ const arg = (name: "n" | "repeats" | "seeds" | "trials" | "optuna", _fallback: s
   values[name];
 const flag = (name: "json" | "skip-quality") => values[name];
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] as number;
 
