@@ -16,17 +16,22 @@ export function registerCheck(program: Command): void {
       for (const f of files) requireSpecFile(f);
       const all = [];
       let failed = false;
+      let warnings = 0;
       for (const f of files) {
         const { diagnostics, source } = compileFile(f, { fast: opts.fast });
         // No spread: a file of garbage yields more diagnostics than a call's argument list can hold.
         for (const d of diagnostics) all.push(d);
+        warnings += diagnostics.filter((d) => d.severity === "warning").length;
         if (diagnostics.some((d) => d.severity === "error" || opts.strict)) failed = true;
         if (!opts.json && diagnostics.length)
           process.stderr.write(paintDiagnostics(formatDiagnostics(diagnostics, source)));
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-      else if (!failed)
-        process.stdout.write(`${files.length === 1 ? files[0] : `${files.length} files`}: ok\n`);
+      else if (!failed) {
+        // A bare "ok" under a screen of warnings read as if they did not count: say how many passed.
+        const counted = warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
+        process.stdout.write(`${files.length === 1 ? files[0] : `${files.length} files`}: ok${counted}\n`);
+      }
       process.exitCode = failed ? 1 : 0;
     });
 }

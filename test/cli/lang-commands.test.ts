@@ -21,7 +21,7 @@ const VALID =
 test("hpo check: exit 0 on a valid file", () => {
   const r = hpo("check", file("ok.hpo", VALID));
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /ok/);
+  assert.is(r.stdout, `${join(dir, "ok.hpo")}: ok\n`);
 });
 
 test("hpo check: exit 1 with FILE:LINE:COL, the source line and a caret", () => {
@@ -37,7 +37,9 @@ test("hpo check: exit 1 with FILE:LINE:COL, the source line and a caret", () => 
 
 test("hpo check: warnings pass unless --strict; --json gives the records", () => {
   const p = file("warn.hpo", VALID.replace("trials = 5", "trials = 2\n  parallel = 4"));
-  assert.is(hpo("check", p).status, 0);
+  const passed = hpo("check", p);
+  assert.is(passed.status, 0);
+  assert.is(passed.stdout, `${p}: ok (1 warning)\n`);
   assert.is(hpo("check", "--strict", p).status, 1);
   const r = hpo("check", "--json", p);
   const records = JSON.parse(r.stdout);
