@@ -30,8 +30,21 @@ export function helpPointer(program: Command, argv: string[]): string {
   return `run \`hpo ${sub ? `${sub} ` : ""}--help\` for usage`;
 }
 
+/**
+ * A reader that went away (`hpo trials s.hpo | head`) closes stdout: later writes fail with EPIPE,
+ * which Node throws from the stream as an uncaught error. hpo stops writing to stdout instead and
+ * goes on, so a running study is not killed halfway through a trial by its reader leaving.
+ */
+export function ignoreClosedStdout(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") return;
+    throw err;
+  });
+}
+
 /** Entry point of bin/hpo.js: runs the CLI and turns errors into messages and exit codes. */
 export async function main(argv: string[]): Promise<void> {
+  ignoreClosedStdout();
   const program = buildProgram();
   const c = coloursFor(process.stderr);
   try {

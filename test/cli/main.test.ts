@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,18 @@ const hpo = (...args: string[]) =>
 const hpoEnv = (env: Record<string, string>, ...args: string[]) =>
   spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 const dir = mkdtempSync(join(tmpdir(), "hpo-main-"));
+
+test("a reader that closes stdout first (`hpo --help | true`) gets no EPIPE stack trace", async () => {
+  const child = spawn(process.execPath, [bin, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.destroy(); // closed before the child has started Node, let alone written
+  let stderr = "";
+  child.stderr.on("data", (b) => {
+    stderr += b;
+  });
+  const code = await new Promise((resolve) => child.on("close", resolve));
+  assert.is(stderr, "");
+  assert.is(code, 0);
+});
 
 test("a user error is one `hpo: error:` line with a hint and no stack trace", () => {
   const r = hpo("bench", "no-such-benchmark");
