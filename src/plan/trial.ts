@@ -4,7 +4,7 @@
  * Storage, strategies, the study loop and the programmatic `Study.tell` all import these from here.
  */
 import { evaluate, ExprError } from "./expr.js";
-import type { ObjectiveSpec, Params } from "./types.js";
+import type { ObjectiveSpec, Params, StrategySpec } from "./types.js";
 
 /** A goal as the judge reads it: a metric's name, or the Plan's objective (with its expression, if any). */
 export type GoalKey = string | ObjectiveSpec;
@@ -36,6 +36,15 @@ export interface Fidelity {
   resumedFrom?: number;
   member?: number;
   round?: number;
+}
+
+/**
+ * The most epochs any trial of a multi-fidelity strategy trains to (its `max_epochs`), at least
+ * `resource`: the span a trial's learning-rate schedule follows whatever rung it stops at.
+ */
+export function fidelityHorizon(strategy: StrategySpec, resource: number): number {
+  const max = strategy.options.max_epochs;
+  return typeof max === "number" && Number.isFinite(max) ? Math.max(max, resource) : resource;
 }
 
 /** A trial's end, as storage records it. */

@@ -65,6 +65,12 @@ export interface TrainOptions {
    * multi-fidelity strategies to promote a trial without retraining it. The caller removes it.
    */
   checkpoint?: string;
+  /**
+   * The epochs the learning-rate schedule spans (default `train.epochs`). A multi-fidelity trial
+   * trains to its rung's epochs on the schedule of the longest run, so a promoted trial continues the
+   * curve its parent was on instead of restarting a cosine that had already decayed to its floor.
+   */
+  scheduleEpochs?: number;
 }
 
 /** Metrics where smaller is better (for early stopping's direction). */
@@ -181,7 +187,7 @@ export async function trainTrial(
     },
   };
   try {
-    return await attempt(trial, watched, opts.checkpoint);
+    return await attempt(trial, watched, opts);
   } catch (err) {
     // `auto` tries wasm first (much faster where it has the kernels); a model that needs a kernel
     // wasm lacks is retried on cpu, and models of that kind go to cpu from then on; a model too
@@ -196,7 +202,7 @@ export async function trainTrial(
       throw err;
     if (!tooLarge) wasmUnsupported.add(kind);
     await useBackend("auto", "cpu");
-    return attempt(trial, ctx, opts.checkpoint);
+    return attempt(trial, ctx, opts);
   }
 }
 
@@ -216,12 +222,12 @@ function modelKind(trial: ResolvedTrainer): string {
 async function attempt(
   trial: ResolvedTrainer,
   ctx: TrialContext,
-  checkpoint?: string,
+  opts: TrainOptions,
 ): Promise<Record<string, number>> {
   const folds: Fold[] = [];
   let aborted = false;
   try {
-    return await run(trial, ctx, folds, checkpoint);
+    return await run(trial, ctx, folds, opts);
   } catch (err) {
     if (err instanceof HpoError) throw err;
     const msg = describeError(err);
@@ -248,8 +254,9 @@ async function run(
   trial: ResolvedTrainer,
   ctx: TrialContext,
   folds: Fold[],
-  checkpoint?: string,
+  opts: TrainOptions,
 ): Promise<Record<string, number>> {
+  const { checkpoint } = opts;
   const train = trial.train;
   const lossName = typeof train.loss === "string" ? train.loss : undefined;
   const data = dataFor(trial);
@@ -295,7 +302,7 @@ async function run(
     let model: tf.LayersModel;
     let schedule: Schedule;
     try {
-      schedule = createSchedule(asCall(train.schedule, "schedule"), opt.lr, epochs);
+      schedule = createSchedule(asCall(train.schedule, "schedule"), opt.lr, opts.scheduleEpochs ?? epochs);
       model = buildModel(trial.model, tr, rngFor(ctx.seed, STREAM.modelInit, i).int(2147483647)).model;
     } catch (err) {
       opt.dispose(); // a bad model or schedule must not leave the optimizer's tensors behind

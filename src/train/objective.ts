@@ -2,12 +2,14 @@
  * The built-in trainer as a study objective: what `hpo run` gives its workers for a Plan with
  * `data` + `model` + `train`. Each trial resolves the Plan with its parameters (src/plan/resolve.ts)
  * and trains with `trainTrial`. Multi-fidelity trials (sha, hyperband, asha) train to the proposed
- * number of epochs and continue the checkpoint of the trial they were promoted from.
+ * number of epochs and continue the checkpoint of the trial they were promoted from; their
+ * learning-rate schedule spans the strategy's `max_epochs` (`fidelityHorizon`), so a trial stopped at
+ * a low rung and the same trial promoted and continued follow one curve, as one uninterrupted run would.
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Params, Plan, ResolvedTrainer } from "../plan/types.js";
-import type { Fidelity } from "../plan/trial.js";
+import { type Fidelity, fidelityHorizon } from "../plan/trial.js";
 import { resolve } from "../plan/resolve.js";
 import { HpoError } from "../util/errors.js";
 import { provideData, type SharedTrainerData } from "./data.js";
@@ -42,10 +44,12 @@ export function trainerObjective(arg: TrainerObjectiveArg, shared?: SharedTraine
     const resolved = resolve(plan, params) as ResolvedTrainer;
     const fidelity = ctx.fidelity;
     let checkpoint: string | undefined;
+    let scheduleEpochs: number | undefined;
     if (fidelity) {
       // Train to the proposed epochs; a promoted trial starts from a copy of its parent's state so
       // the parent's checkpoint stays as it was (a resumed study may read it again).
       resolved.train = { ...resolved.train, epochs: fidelity.resource };
+      scheduleEpochs = fidelityHorizon(plan.strategy, fidelity.resource);
       checkpoint = join(checkpoints, `trial-${ctx.trial}`);
       rmSync(checkpoint, { recursive: true, force: true });
       if (fidelity.resumedFrom !== undefined) {
@@ -55,6 +59,6 @@ export function trainerObjective(arg: TrainerObjectiveArg, shared?: SharedTraine
       mkdirSync(checkpoint, { recursive: true });
     }
     // ctx.report's promise reaches the trainer, which awaits it before asking shouldPrune().
-    return trainTrial(resolved, ctx, { backend, checkpoint });
+    return trainTrial(resolved, ctx, { backend, checkpoint, scheduleEpochs });
   };
 }

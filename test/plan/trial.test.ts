@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { goalValue, judgeTrial, objectiveValues } from "../../src/plan/trial.js";
+import { fidelityHorizon, goalValue, judgeTrial, objectiveValues } from "../../src/plan/trial.js";
 import type { ObjectiveSpec } from "../../src/plan/types.js";
 
 test("a number is the value of a single objective", () => {
@@ -110,3 +110,10 @@ test("per step, a goal is a value only where all its inputs are reported", () =>
 });
 
 test.run();
+
+test("a multi-fidelity schedule spans the strategy's max_epochs, never less than the rung", () => {
+  assert.is(fidelityHorizon({ name: "sha", options: { min_epochs: 1, max_epochs: 27, eta: 3 } }, 3), 27);
+  assert.is(fidelityHorizon({ name: "pbt", options: { max_epochs: 20 } }, 24), 24);
+  // a strategy without max_epochs: the rung's own epochs
+  assert.is(fidelityHorizon({ name: "random", options: {} }, 5), 5);
+});

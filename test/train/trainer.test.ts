@@ -230,6 +230,25 @@ test("a checkpoint lets a promoted trial continue exactly where it stopped", asy
   }
 });
 
+test("a promoted trial on the longest run's schedule follows the uninterrupted run's curve", async () => {
+  // cosine over 4 epochs: stopping at 2 and continuing to 4 must match 4 straight epochs only when
+  // the first leg already followed the 4-epoch curve (scheduleEpochs), not a 2-epoch cosine of its own
+  const cosine = { schedule: call("cosine", { min_lr: 0.001 }) };
+  const whole = await trainTrial(spec({}, { ...cosine, epochs: 4 }), ctx().c);
+  const legs = async (scheduleEpochs?: number) => {
+    const checkpoint = join(dir, `ckpt-cosine-${scheduleEpochs ?? "own"}`);
+    await trainTrial(spec({}, { ...cosine, epochs: 2 }), ctx().c, { checkpoint, scheduleEpochs });
+    return trainTrial(spec({}, { ...cosine, epochs: 4 }), ctx().c, { checkpoint, scheduleEpochs });
+  };
+  const onOneCurve = await legs(4);
+  assert.ok(
+    Math.abs(onOneCurve.val_loss - whole.val_loss) < 1e-5,
+    `${onOneCurve.val_loss} vs ${whole.val_loss}`,
+  );
+  const ownCurves = await legs(undefined);
+  assert.ok(Math.abs(ownCurves.val_loss - whole.val_loss) > 1e-4, "a 2-epoch cosine is not the 4-epoch one");
+});
+
 test("k-fold validation trains one model per fold and averages them", async () => {
   const { c, reports } = ctx();
   const out = await trainTrial(
