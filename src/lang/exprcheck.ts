@@ -3,24 +3,13 @@
  * E054), calls of the right kind (E023, E031, E032), operand types (E030), chained comparisons
  * (E015), and the guard proof for conditional parameters (E050).
  */
-import { evaluate, freeNames } from "../plan/expr.js";
+import { BUILTIN_FUNCTIONS, evaluate, freeNames } from "../plan/expr.js";
 import { familyMember } from "../plan/family.js";
 import type { Expr, ParamSpec, Params, Value } from "../plan/types.js";
 import { activityClosure, EnumerationCache, holds } from "./analysis.js";
 import { bindArguments } from "./args.js";
 import type { AstCall, AstExpr } from "./ast.js";
-import {
-  CALLBACKS,
-  DISTRIBUTIONS,
-  EXPR_FUNCTIONS,
-  type FunctionSpec,
-  LAYERS,
-  OPTIMIZERS,
-  READERS,
-  SCHEDULES,
-  STRATEGIES,
-  TEMPLATES,
-} from "../plan/catalog.js";
+import { EXPR_FUNCTIONS, FUNCTION_KINDS, type FunctionSpec } from "../plan/catalog.js";
 import { closest, didYouMean } from "./diagnostics.js";
 import { lower, show } from "./lower.js";
 import type { Reporter } from "./report.js";
@@ -38,33 +27,6 @@ export interface ExprContext {
   /** Calls of this kind are allowed (e.g. optimizers in `optimizer = …`). */
   callKind?: { kind: string; table: Record<string, FunctionSpec> };
 }
-
-const FUNCTION_KINDS: [string, Record<string, FunctionSpec>][] = [
-  ["distribution", DISTRIBUTIONS],
-  ["optimizer", OPTIMIZERS],
-  ["schedule", SCHEDULES],
-  ["layer", LAYERS],
-  ["reader", READERS],
-  ["template", TEMPLATES],
-  ["strategy", STRATEGIES],
-  ["callback", CALLBACKS],
-];
-
-const ARITY: Record<string, [number, number]> = {
-  min: [1, Infinity],
-  max: [1, Infinity],
-  abs: [1, 1],
-  round: [1, 1],
-  floor: [1, 1],
-  ceil: [1, 1],
-  log: [1, 1],
-  log10: [1, 1],
-  log2: [1, 1],
-  exp: [1, 1],
-  sqrt: [1, 1],
-  pow: [2, 2],
-  len: [1, 1],
-};
 
 const LOOP_INDICES = [0, 1, 2, 3, 4, 5, 6, 7];
 const NO_LOOP = [undefined];
@@ -405,7 +367,7 @@ export class ExprChecker {
 
   private call(e: AstCall, ctx: ExprContext): StaticType {
     if (EXPR_FUNCTIONS.includes(e.callee) && !ctx.callKind?.table[e.callee]) {
-      const [lo, hi] = ARITY[e.callee]!;
+      const [lo, hi] = BUILTIN_FUNCTIONS[e.callee]!.arity;
       const named = e.args.find((a) => a.name !== undefined);
       if (named)
         this.report.add("E024", named.nameSpan ?? named.span, {
@@ -438,7 +400,7 @@ export class ExprChecker {
       this.callArgs(e, ctx.callKind.table[e.callee]!, ctx);
       return "call";
     }
-    for (const [kind, table] of FUNCTION_KINDS) {
+    for (const [kind, table] of Object.entries(FUNCTION_KINDS) as [string, Record<string, FunctionSpec>][]) {
       if (!(e.callee in table)) continue;
       if (kind === "distribution") this.report.add("E031", e.span, { n: ctx.where });
       else this.report.add("E032", e.calleeSpan, { kind, f: e.callee, decl: ctx.where });

@@ -7,35 +7,15 @@
 import {
   type ArgSpec,
   builtinDoc,
-  CALLBACKS,
-  DISTRIBUTIONS,
   EXPR_FUNCTIONS,
+  FUNCTION_KINDS,
+  type FunctionKind,
   type FunctionSpec,
-  LAYERS,
-  OPTIMIZERS,
-  PRUNERS,
-  READERS,
-  SCHEDULES,
-  STRATEGIES,
-  TEMPLATES,
   TEST_FUNCTIONS,
-  VALIDATIONS,
 } from "../plan/catalog.js";
 import { testFunctionSpec } from "../lang/bind.js";
 
-export type BuiltinKind =
-  | "distribution"
-  | "reader"
-  | "template"
-  | "layer"
-  | "optimizer"
-  | "schedule"
-  | "callback"
-  | "validation"
-  | "strategy"
-  | "pruner"
-  | "test function"
-  | "function";
+export type BuiltinKind = FunctionKind | "test function" | "function";
 
 export interface BuiltinTable {
   kind: BuiltinKind;
@@ -52,21 +32,35 @@ const exprFunctions: Record<string, FunctionSpec> = Object.fromEntries(
   EXPR_FUNCTIONS.map((name) => [name, { args: [], variadic: true }]),
 );
 
-/** Every table, keyed by kind. */
-export const BUILTINS: Record<BuiltinKind, BuiltinTable> = {
-  distribution: { kind: "distribution", functions: DISTRIBUTIONS, section: "space" },
-  reader: { kind: "reader", functions: READERS, section: "data" },
-  template: { kind: "template", functions: TEMPLATES, section: "model" },
-  layer: { kind: "layer", functions: LAYERS, section: "model" },
-  optimizer: { kind: "optimizer", functions: OPTIMIZERS, section: "train" },
-  schedule: { kind: "schedule", functions: SCHEDULES, section: "train" },
-  callback: { kind: "callback", functions: CALLBACKS, section: "train" },
-  validation: { kind: "validation", functions: VALIDATIONS, section: "strategy, pruner, validation" },
-  strategy: { kind: "strategy", functions: STRATEGIES, section: "strategy, pruner, validation" },
-  pruner: { kind: "pruner", functions: PRUNERS, section: "strategy, pruner, validation" },
-  "test function": { kind: "test function", functions: testFunctions, section: "evaluate" },
-  function: { kind: "function", functions: exprFunctions, section: "Expressions" },
+/** The heading of docs/language.md that documents each kind. */
+const SECTIONS: Record<BuiltinKind, string> = {
+  distribution: "space",
+  reader: "data",
+  template: "model",
+  layer: "model",
+  optimizer: "train",
+  schedule: "train",
+  callback: "train",
+  validation: "strategy, pruner, validation",
+  strategy: "strategy, pruner, validation",
+  pruner: "strategy, pruner, validation",
+  "test function": "evaluate",
+  function: "Expressions",
 };
+
+const tables: Record<BuiltinKind, Record<string, FunctionSpec>> = {
+  ...FUNCTION_KINDS,
+  "test function": testFunctions,
+  function: exprFunctions,
+};
+
+/** Every table, keyed by kind: the catalogue's kinds (FUNCTION_KINDS), test functions and expression functions. */
+export const BUILTINS = Object.fromEntries(
+  (Object.keys(SECTIONS) as BuiltinKind[]).map((kind) => [
+    kind,
+    { kind, functions: tables[kind], section: SECTIONS[kind] },
+  ]),
+) as Record<BuiltinKind, BuiltinTable>;
 
 /** The kinds of call a declaration holds, most likely first (a name found in none is an expression function). */
 export const KINDS_BY_DECL: Record<string, BuiltinKind[]> = {

@@ -7,6 +7,7 @@
  */
 export * from "./catalog/calls.js";
 export * from "./catalog/docs.js";
+export * from "./catalog/kinds.js";
 export * from "./catalog/metrics.js";
 export * from "./catalog/options.js";
 export * from "./catalog/settings.js";

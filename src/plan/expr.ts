@@ -15,24 +15,39 @@ export class ExprError extends Error {
 /** Names visible to an expression: a trial's parameters, plus `repeat` loop variables. */
 export type Env = Readonly<Record<string, Value>>;
 
+/** A function computed during evaluation: how many arguments it takes, and what it does with them. */
+export interface BuiltinFunction {
+  /** Fewest and most positional arguments (the checker's E030 reads these). */
+  arity: readonly [number, number];
+  apply: (args: Value[], expr: Expr) => Value;
+}
+
+const unary = (f: (x: number) => number): BuiltinFunction => ({
+  arity: [1, 1],
+  apply: (a, e) => f(num(a[0], e)),
+});
+
 /** The built-in functions computed during evaluation; every other call stays a symbolic CallValue. */
-export const BUILTIN_FUNCTIONS: Readonly<Record<string, (args: Value[], expr: Expr) => Value>> = {
-  min: (a, e) => Math.min(...numbers(flat(a), e)),
-  max: (a, e) => Math.max(...numbers(flat(a), e)),
-  abs: (a, e) => Math.abs(num(a[0], e)),
-  round: (a, e) => Math.round(num(a[0], e)),
-  floor: (a, e) => Math.floor(num(a[0], e)),
-  ceil: (a, e) => Math.ceil(num(a[0], e)),
-  log: (a, e) => Math.log(num(a[0], e)),
-  log10: (a, e) => Math.log10(num(a[0], e)),
-  log2: (a, e) => Math.log2(num(a[0], e)),
-  exp: (a, e) => Math.exp(num(a[0], e)),
-  sqrt: (a, e) => Math.sqrt(num(a[0], e)),
-  pow: (a, e) => num(a[0], e) ** num(a[1], e),
-  len: (a, e) => {
-    const v = a[0];
-    if (Array.isArray(v) || typeof v === "string") return v.length;
-    throw new ExprError("len() needs a list or a string", e);
+export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
+  min: { arity: [1, Number.POSITIVE_INFINITY], apply: (a, e) => Math.min(...numbers(flat(a), e)) },
+  max: { arity: [1, Number.POSITIVE_INFINITY], apply: (a, e) => Math.max(...numbers(flat(a), e)) },
+  abs: unary(Math.abs),
+  round: unary(Math.round),
+  floor: unary(Math.floor),
+  ceil: unary(Math.ceil),
+  log: unary(Math.log),
+  log10: unary(Math.log10),
+  log2: unary(Math.log2),
+  exp: unary(Math.exp),
+  sqrt: unary(Math.sqrt),
+  pow: { arity: [2, 2], apply: (a, e) => num(a[0], e) ** num(a[1], e) },
+  len: {
+    arity: [1, 1],
+    apply: (a, e) => {
+      const v = a[0];
+      if (Array.isArray(v) || typeof v === "string") return v.length;
+      throw new ExprError("len() needs a list or a string", e);
+    },
   },
 };
 
@@ -127,7 +142,7 @@ function evaluateCall(expr: Expr, env: Env): Value {
   const name = expr.name as string;
   const args = (expr.args ?? []).map((a) => evaluate(a, env));
   const builtin = Object.hasOwn(BUILTIN_FUNCTIONS, name) ? BUILTIN_FUNCTIONS[name] : undefined;
-  if (builtin && !expr.kwargs) return builtin(args, expr);
+  if (builtin && !expr.kwargs) return builtin.apply(args, expr);
   const kwargs: Record<string, Value> = {};
   for (const [k, v] of Object.entries(expr.kwargs ?? {})) kwargs[k] = evaluate(v, env);
   const call: CallValue = { call: name, args, kwargs };

@@ -426,6 +426,17 @@ test("parsing continues past a syntax error: later declarations are still checke
   assert.ok(ds.some((d) => d.code === "E091"));
 });
 
+test("a call of any catalogue kind in the wrong place names its kind (E032), pruners and validations too", () => {
+  const at = (train: string) =>
+    check(
+      trainer("  lr = loguniform(1e-4, 1e-1)", "{\n  flatten()\n}", `  optimizer = adam(lr = lr)\n${train}`),
+    )
+      .filter((d) => d.code === "E032")
+      .map((d) => d.message);
+  assert.equal(at("  loss = median()"), ["pruner `median` cannot be used in `train`"]);
+  assert.equal(at("  loss = holdout(0.2)"), ["validation `holdout` cannot be used in `train`"]);
+});
+
 test("docs/language.md lists every diagnostic code", () => {
   const docs = readFileSync(new URL("../../../docs/language.md", import.meta.url), "utf8");
   const missing = Object.keys(CATALOGUE).filter((c) => !docs.includes(`| ${c} |`));
