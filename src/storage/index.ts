@@ -15,8 +15,8 @@ export * from "./types.js";
 /**
  * Opens the storage a URL names (plan/storage-url.ts: `memory:`, `sqlite:PATH[?synchronous=…]`,
  * `postgresql://…`); a relative SQLite path is taken from `baseDir` (default the current directory).
- * Anything else is a clear HpoError. `readOnly` (SQLite): open an existing file without creating or
- * migrating anything, for the commands that only read.
+ * Anything else is a clear HpoError. `readOnly`: open an existing SQLite file or PostgreSQL schema
+ * without creating or migrating anything, for the commands that only read.
  */
 export async function openStorage(
   url: string,
@@ -29,7 +29,7 @@ export async function openStorage(
     case "memory":
       return new MemoryStorage();
     case "postgres":
-      return PostgresStorage.open(parsed.url);
+      return PostgresStorage.open(parsed.url, undefined, options);
     case "sqlite": {
       const { path, synchronous } = parsed;
       return new SqliteStorage(

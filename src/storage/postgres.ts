@@ -12,6 +12,7 @@ import {
   trialFromRow,
 } from "./rows.js";
 import type { TrialResult } from "../plan/trial.js";
+import { EXIT_STORAGE } from "./errors.js";
 import { type RetryPolicy, DEFAULT_RETRY, retriesExhausted, withRetry } from "./retry.js";
 import type { NewTrial, Storage, StudyRecord, TrialRecord } from "./types.js";
 
@@ -105,8 +106,17 @@ export class PostgresStorage implements Storage {
     this.url = redactStorageUrl(url);
   }
 
-  /** Connects and brings the schema up to date; a server that does not answer is a clear HpoError. */
-  static async open(url: string, policy: RetryPolicy = DEFAULT_RETRY): Promise<PostgresStorage> {
+  /**
+   * Connects and brings the schema up to date; a server that does not answer is a clear HpoError.
+   * `readOnly` (status, best, trials, report): creates and migrates nothing, and requires the schema
+   * this hpo reads, as SqliteStorage does (a look at a database must not upgrade it under a running
+   * older hpo, nor leave hpo's tables in a database nothing ran in).
+   */
+  static async open(
+    url: string,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    options: { readOnly?: boolean } = {},
+  ): Promise<PostgresStorage> {
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
     // An idle client dropped by the server: the pool discards it and the next query reconnects.
     pool.on("error", () => {});
@@ -115,7 +125,7 @@ export class PostgresStorage implements Storage {
     pool.on("connect", (client) => client.on("error", () => {}));
     const storage = new PostgresStorage(url, pool, policy);
     try {
-      await storage.migrate();
+      await (options.readOnly ? storage.requireCurrentSchema() : storage.migrate());
     } catch (err) {
       await pool.end().catch(() => {});
       if (err instanceof HpoError) throw err;
@@ -154,6 +164,34 @@ export class PostgresStorage implements Storage {
       (err) => err,
       this.policy,
     );
+  }
+
+  /** The read-only open's check: hpo's tables exist at the schema version this hpo reads. */
+  private async requireCurrentSchema(): Promise<void> {
+    const version = await this.run("read the schema version", async () => {
+      const table = await this.pool.query<{ t: string | null }>("SELECT to_regclass('hpo_meta') AS t");
+      if (table.rows[0]?.t == null) return undefined;
+      const r = await this.pool.query<{ value: string }>(
+        "SELECT value FROM hpo_meta WHERE key = 'schema_version'",
+      );
+      return r.rows[0] ? Number(r.rows[0].value) : 0;
+    });
+    if (version === undefined)
+      throw new HpoError(
+        `the PostgreSQL database \`${this.url}\` holds no hpo studies: nothing has run yet`,
+        {
+          hint: "run the spec first with `hpo run SPEC`",
+          exitCode: EXIT_STORAGE,
+        },
+      );
+    if (version !== MIGRATIONS.length)
+      throw new HpoError(
+        `the PostgreSQL study database \`${this.url}\` has schema version ${version}, but this hpo reads ${MIGRATIONS.length}`,
+        {
+          hint: version < MIGRATIONS.length ? "`hpo run SPEC` upgrades it" : "upgrade hpo",
+          exitCode: EXIT_STORAGE,
+        },
+      );
   }
 
   private async migrateOnce(): Promise<void> {

@@ -56,6 +56,35 @@ else {
     await b.close();
   });
 
+  test("a read-only open creates and migrates nothing, and reads a database hpo ran in", async () => {
+    // a database of its own: the read-only open must find no hpo tables there, and leave none
+    const name = `hpo_readonly_${run}`.toLowerCase();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const fresh = new URL(url);
+    fresh.pathname = `/${name}`;
+    try {
+      await rejects(
+        () => openStorage(fresh.href, undefined, { readOnly: true }),
+        /holds no hpo studies: nothing has run yet/,
+      );
+      const look = new pg.Client({ connectionString: fresh.href });
+      await look.connect();
+      const tables = await look.query("SELECT to_regclass('hpo_meta') AS t");
+      await look.end();
+      assert.is(tables.rows[0].t, null);
+      const writer = await openStorage(fresh.href);
+      await writer.close();
+      const reader = await openStorage(fresh.href, undefined, { readOnly: true });
+      assert.equal(await reader.listStudies(), []);
+      await reader.close();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
   test("a server that does not answer is a clear error with the password hidden", async () => {
     await rejects(
       () => openStorage("postgresql://me:secret@127.0.0.1:1/none"),
