@@ -7,7 +7,7 @@ import type { Params } from "../plan/types.js";
 import { decode, encode, sampleConfiguration, satisfiesConstraints } from "../space/index.js";
 import { describeError } from "../util/errors.js";
 import { type FeatureMap, featureMap } from "./bayes/features.js";
-import { scalarize, warpTargets } from "./bayes/targets.js";
+import { TARGET_TRANSFORMS, chooseTransform, scalarize, transformTargets } from "./bayes/targets.js";
 import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, TrialView } from "./types.js";
 
 /**
@@ -21,8 +21,9 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and whenever the
  *   data grew by 10 observations or 25 %; otherwise one short run warm-started from the previous fit
  *   and its curvature pairs) on
- *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and warped,
- *   standardized targets (bayes/targets.ts), and maximizes the acquisition: `candidates` seeded
+ *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and transformed,
+ *   standardized targets (bayes/targets.ts: the fits with every restart try a strong log warp, a mild
+ *   one and none, and keep the likeliest for the warm refits until the next), and maximizes the acquisition: `candidates` seeded
  *   points (half uniform, half around the best trials), the best two and the incumbent polished by
  *   bounded L-BFGS in the native engine, each polished point rounded to a valid configuration and
  *   scored again.
@@ -55,8 +56,11 @@ const LOCAL_SCALES = [0.01, 0.05, 0.2];
 /** The data the GP is fitted on: one row per usable trial. */
 interface Observations {
   X: Float64Array;
+  /** The targets under the transform chosen at the last full fit (#transform). */
   y: Float64Array;
   n: number;
+  /** The values the targets come from (maximization convention), for other transforms. */
+  values: number[];
   /** Features of the best trial (the incumbent) and of the next best ones. */
   top: Float64Array[];
 }
@@ -68,6 +72,10 @@ class BayesStrategy implements Strategy {
   readonly #features: FeatureMap;
   #design: Float64Array[] | undefined;
   #warm: GpFitResult | undefined;
+  /** Index into TARGET_TRANSFORMS, chosen at each full fit; kept for the warm refits in between. */
+  #transform = 0;
+  /** Per transform, its last full fit: the warm start of its next one. */
+  readonly #warmBy: (GpFitResult | undefined)[] = [];
   readonly #featureCache = new WeakMap<Params, Float64Array | null>();
   /** Observations the hyperparameters in #warm were last optimized on. */
   #fittedOn = 0;
@@ -164,9 +172,9 @@ class BayesStrategy implements Strategy {
     const rows = [...complete.map((c) => c.x), ...bad];
     const d = this.#features.dim;
     const X = stackRows(rows, d);
-    const y = warpTargets(all);
+    const { y } = transformTargets(all, TARGET_TRANSFORMS[this.#transform]);
     const order = Array.from(complete.keys()).sort((a, b) => y[b] - y[a] || a - b);
-    return { X, y, n: rows.length, top: order.slice(0, LOCAL_CENTRES).map((i) => rows[i]) };
+    return { X, y, n: rows.length, values: all, top: order.slice(0, LOCAL_CENTRES).map((i) => rows[i]) };
   }
 
   /** A trial's features, cached per params object (the history is re-read on every ask); null when
@@ -209,42 +217,36 @@ class BayesStrategy implements Strategy {
     if (d === 0) return undefined;
     const obs = this.#observations(trials, number);
     if (!obs) return undefined;
-    const { kernel, precision, restarts } = this.#options;
-    const gp = await GaussianProcess.create({
-      X: obs.X,
-      y: obs.y,
-      n: obs.n,
-      d,
-      kernel,
-      precision,
-      // With device auto, small models stay on the CPU: below a few hundred points kernel-launch
-      // latency costs more than the GPU saves.
-      device: this.#options.device === "auto" && obs.n < AUTO_CUDA_MIN_POINTS ? "cpu" : this.#resolveDevice(),
-    });
+    const { kernel, precision } = this.#options;
+    // With device auto, small models stay on the CPU: below a few hundred points kernel-launch
+    // latency costs more than the GPU saves.
+    const device =
+      this.#options.device === "auto" && obs.n < AUTO_CUDA_MIN_POINTS ? "cpu" : this.#resolveDevice();
+    const create = (y: Float64Array) =>
+      GaussianProcess.create({ X: obs.X, y, n: obs.n, d, kernel, precision, device });
+    const seed = rngFor(this.#init.seed, STREAM.bayesFit, number).int(2 ** 31 - 1);
+    // Every ask with new data refits. Warm-started from the previous fit and its L-BFGS curvature
+    // pairs (the data changed by a trial or a few), one run of at most WARM_FIT_ITERATIONS steps
+    // usually converges in 3-8 (BoTorch/Optuna loops warm-start for the same reason); when it does
+    // not, the next ask continues from where it stopped. All restarts run again once the data grew
+    // by FULL_REFIT_EVERY observations (FULL_REFIT_GROWTH of them on large histories, where a full
+    // fit costs tens of likelihood evaluations per restart), so a fit stuck in a poor local optimum
+    // does not persist. An ask on the same data as the last fit (a batch, or asks while trials run)
+    // reuses its hyperparameters. The choice depends only on the sequence of histories asked about,
+    // so the same seed still gives the same trials.
+    const full =
+      !this.#warm ||
+      obs.n - this.#fullOn >= Math.max(FULL_REFIT_EVERY, Math.floor(this.#fullOn * FULL_REFIT_GROWTH));
+    if (full) return this.#fitTransforms(obs, create, seed, whileFitting);
+    const gp = await create(obs.y);
     try {
-      const seed = rngFor(this.#init.seed, STREAM.bayesFit, number).int(2 ** 31 - 1);
-      // Every ask with new data refits. Warm-started from the previous fit and its L-BFGS curvature
-      // pairs (the data changed by a trial or a few), one run of at most WARM_FIT_ITERATIONS steps
-      // usually converges in 3-8 (BoTorch/Optuna loops warm-start for the same reason); when it does
-      // not, the next ask continues from where it stopped. All restarts run again once the data grew
-      // by FULL_REFIT_EVERY observations (FULL_REFIT_GROWTH of them on large histories, where a full
-      // fit costs tens of likelihood evaluations per restart), so a fit stuck in a poor local optimum
-      // does not persist. An ask on the same data as the last fit (a batch, or asks while trials run)
-      // reuses its hyperparameters. The choice depends only on the sequence of histories asked about,
-      // so the same seed still gives the same trials.
-      const full =
-        !this.#warm ||
-        obs.n - this.#fullOn >= Math.max(FULL_REFIT_EVERY, Math.floor(this.#fullOn * FULL_REFIT_GROWTH));
       let fitted: GpFitResult;
-      if (this.#warm && !full && obs.n === this.#fittedOn) {
-        await gp.setHyperparameters(this.#warm);
-        fitted = this.#warm;
+      const warm = this.#warm as GpFitResult;
+      if (obs.n === this.#fittedOn) {
+        await gp.setHyperparameters(warm);
+        fitted = warm;
       } else {
-        const fitting = gp.fit(
-          full
-            ? { restarts, seed, warmStart: this.#warm }
-            : { restarts: 1, seed, maxIterations: WARM_FIT_ITERATIONS, warmStart: this.#warm },
-        );
+        const fitting = gp.fit({ restarts: 1, seed, maxIterations: WARM_FIT_ITERATIONS, warmStart: warm });
         // One microtask turn lets the queued native call start on its worker thread; the JS work
         // that does not need the fit then runs beside it.
         await null;
@@ -255,13 +257,70 @@ class BayesStrategy implements Strategy {
         }
         this.#warm = fitted;
         this.#fittedOn = obs.n;
-        if (full) this.#fullOn = obs.n;
       }
       return { gp, obs, hyper: fitted, best: Math.max(...obs.y.subarray(0, obs.n)) };
     } catch (err) {
       log("bayes: GP fit failed (%s); proposing at random", describeError(err));
       gp.dispose();
       return undefined;
+    }
+  }
+
+  /**
+   * A full fit: the GP fitted with every restart under each target transform (concurrently), and
+   * the one whose likelihood of the observed values is highest kept, with its transform, until the
+   * next full fit (the warm refits in between stay one fit). Levy-10 wants the identity, Rosenbrock
+   * and Branin the strong warp; see bayes/targets.ts.
+   */
+  async #fitTransforms(
+    obs: Observations,
+    create: (y: Float64Array) => Promise<GaussianProcess>,
+    seed: number,
+    whileFitting?: (obs: Observations) => void,
+  ): Promise<Model | undefined> {
+    const { restarts } = this.#options;
+    const targets = TARGET_TRANSFORMS.map((t) => transformTargets(obs.values, t));
+    const gps: GaussianProcess[] = [];
+    let kept: GaussianProcess | undefined;
+    try {
+      for (const t of targets) gps.push(await create(t.y));
+      const fitting = Promise.allSettled(
+        gps.map((gp, i) => gp.fit({ restarts, seed, warmStart: this.#warmBy[i] ?? this.#warm })),
+      );
+      await null;
+      let settled: PromiseSettledResult<GpFitResult>[];
+      try {
+        whileFitting?.(obs);
+      } finally {
+        settled = await fitting;
+      }
+      const scores = settled.map((r, i) =>
+        r.status === "fulfilled"
+          ? { lml: r.value.logMarginalLikelihood, logJacobian: targets[i].logJacobian }
+          : { lml: Number.NEGATIVE_INFINITY, logJacobian: 0 },
+      );
+      const k = chooseTransform(scores);
+      log(
+        "bayes: n=%d target transform %s (log p: %s)",
+        obs.n,
+        JSON.stringify(TARGET_TRANSFORMS[k]),
+        scores.map((x) => (x.lml + x.logJacobian).toFixed(1)).join(", "),
+      );
+      const result = settled[k];
+      if (result.status === "rejected") throw result.reason;
+      for (const [i, r] of settled.entries()) if (r.status === "fulfilled") this.#warmBy[i] = r.value;
+      this.#transform = k;
+      this.#warm = result.value;
+      this.#fittedOn = obs.n;
+      this.#fullOn = obs.n;
+      obs.y = targets[k].y;
+      kept = gps[k];
+      return { gp: kept, obs, hyper: result.value, best: Math.max(...obs.y.subarray(0, obs.n)) };
+    } catch (err) {
+      log("bayes: GP fit failed (%s); proposing at random", describeError(err));
+      return undefined;
+    } finally {
+      for (const gp of gps) if (gp !== kept) gp.dispose();
     }
   }
 

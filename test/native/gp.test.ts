@@ -343,6 +343,21 @@ test("fit raises the MAP objective, is deterministic per seed, and warm-starts",
   gp.dispose();
 });
 
+test("the fit's log prior is Optuna's on lengthscales, Gamma(2, 1) on the outputscale, LogNormal(-4, 1) on noise", async () => {
+  const { X, y } = dataset(30, 3, 5);
+  const gp = await GaussianProcess.create({ X, y, n: 30, d: 3, device: "cpu" });
+  const fit = await gp.fit({ restarts: 2, seed: 11 });
+  // Densities over theta = (log l, log s, log noise), constants dropped (native/gp/gp_fit.h).
+  let prior = 0;
+  for (const l of fit.lengthscales) prior += -0.1 * (l * l + 1 / (l * l));
+  const eta = Math.log(fit.outputscale);
+  prior += eta - fit.outputscale;
+  const nu = Math.log(fit.noise);
+  prior += -nu - (nu + 4) ** 2 / 2;
+  close(fit.objective - fit.logMarginalLikelihood, prior, 1e-9, "objective − LML = log prior");
+  gp.dispose();
+});
+
 test("a screened fit (n >= 500: the best 2 of 4 restarts continue) is deterministic and consistent", async () => {
   const n = 520;
   const { X, y } = dataset(n, 2, 21);

@@ -242,8 +242,6 @@ test("bad options are clear errors", () => {
   );
 });
 
-test.run();
-
 test("the acquisition search finds a second basin away from the incumbent (fixed seed)", async () => {
   // 4-D: 24 trials crowd basin A around the incumbent (the GP is sure of it there), three poor ones
   // sit in corners, and one trial in basin B is almost as good as the incumbent with nothing near
@@ -292,3 +290,5 @@ test("the acquisition search finds a second basin away from the incumbent (fixed
   assert.ok(dist2(x, B) < dist2(x, A), `proposal ${x.map((v) => v.toFixed(3))} is not in basin B`);
   assert.ok(dist2(x, B) < 0.3 ** 2, `proposal ${x.map((v) => v.toFixed(3))} is not near B`);
 });
+
+test.run();
