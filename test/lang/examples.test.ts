@@ -75,6 +75,7 @@ test("branin uses the default SQLite storage beside the spec", () => {
       candidates: 24,
       prior_weight: 1,
       consider_endpoints: false,
+      magic_clip: "shared",
       multivariate: true,
       constant_liar: true,
     },

@@ -14,6 +14,7 @@ test("fills every absent option with its catalogue default", () => {
       candidates: 24,
       prior_weight: 1,
       consider_endpoints: false,
+      magic_clip: "shared",
       multivariate: true,
       constant_liar: true,
     },

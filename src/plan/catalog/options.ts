@@ -42,6 +42,8 @@ export const STRATEGY_OPTIONS = byName({
       candidates: { type: "int", default: 24, min: 1, max: 10_000 },
       prior_weight: { type: "number", default: 1.0, min: 0, exclusiveLow: true, max: 1e6 },
       consider_endpoints: { type: "bool", default: false },
+      // "shared": g(x)'s bandwidth floor follows the below group's size; "optuna": each estimator's own
+      magic_clip: { type: "string", default: "shared", oneOf: ["shared", "optuna"] },
       multivariate: { type: "bool", default: true },
       constant_liar: { type: "bool", default: true },
     },

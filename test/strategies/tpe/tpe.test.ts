@@ -67,6 +67,25 @@ test("univariate mode and consider_endpoints also converge on branin", async () 
   }
 });
 
+test("magic_clip: shared (the default) and Optuna's own-count clip differ, and both converge on branin", async () => {
+  const space = objectiveSpace("branin");
+  const f = objectiveFn("branin");
+  const shared = await runStudy(make("tpe", space, {}, 6), f, 100);
+  const explicit = await runStudy(make("tpe", space, { magic_clip: "shared" }, 6), f, 100);
+  const optuna = await runStudy(make("tpe", space, { magic_clip: "optuna" }, 6), f, 100);
+  assert.equal(
+    shared.map((t) => t.params),
+    explicit.map((t) => t.params),
+  );
+  // the start-up trials are the same random ones; the model's proposals are not
+  assert.equal(shared[9]!.params, optuna[9]!.params);
+  assert.not.equal(
+    shared.slice(10).map((t) => t.params),
+    optuna.slice(10).map((t) => t.params),
+  );
+  for (const h of [shared, optuna]) assert.ok(best(h) < 1, `best ${best(h)}`);
+});
+
 test("log, int, stepped and categorical parameters: valid values, and the good choice is learnt", async () => {
   const space = [
     uniform("lr", 1e-5, 1, { log: true }),
