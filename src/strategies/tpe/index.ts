@@ -14,10 +14,20 @@ const CONSTRAINT_ROUNDS = 16;
  * `magic_clip = "shared"`: g(x)'s magic clip counts this many kernels per kernel of l(x), not its
  * own. Optuna's g, with ~10× l's points, gets a floor ~4× narrower than l's (range/100 against
  * range/27 at 200 trials): a spiky g that ranks candidates by their distance to the nearest bad
- * trial. Tied to l's count, g stays comparably smooth. 2.5 was the best of 1–4 over 60 seeds of
- * `hpo bench strategies` (1–1.5: 10-D Rosenbrock and Ackley lose; 3–4: less gain on Levy).
+ * trial. Tied to l's count, g stays comparably smooth. Over 60 seeds of `hpo bench strategies`,
+ * counts of 1–2 lose 10-D Rosenbrock and Ackley to Optuna's rule, 2.5–4 gain on every function;
+ * 3 with `candidateCount`'s draws did best.
  */
-export const SHARED_CLIP = 2.5;
+export const SHARED_CLIP = 3;
+
+/**
+ * `candidates = 0`: draws per ask from l(x), at least Optuna's 24 and 5 per parameter modelled
+ * jointly: 24 draws leave a 10-D mixture sparsely sampled, so the best l(x)/g(x) among them is a
+ * coarse pick.
+ */
+export function candidateCount(option: number, params: number): number {
+  return option > 0 ? option : Math.max(24, 5 * params);
+}
 
 /** Optuna's γ: how many of n finished trials form the "below" group. */
 export function gamma(n: number, objectives: number): number {
@@ -150,7 +160,7 @@ class TpeModel {
 
   /** The `candidates` draws from l(x), as parameter values, best l(x)/g(x) first. */
   private ranked(pair: Pair, rng: Rng): Params[] {
-    const xs = pair.below.sample(rng, this.settings.candidates);
+    const xs = pair.below.sample(rng, candidateCount(this.settings.candidates, pair.params.length));
     const l = pair.below.logPdf(xs);
     const g = pair.above.logPdf(xs);
     const score = xs.map((_, i) => (l[i] as number) - (g[i] as number));
