@@ -72,9 +72,10 @@ test("branin uses the default SQLite storage beside the spec", () => {
     name: "tpe",
     options: {
       startup: 10,
-      candidates: 24,
+      candidates: 0,
       prior_weight: 1,
       consider_endpoints: false,
+      magic_clip: "shared",
       multivariate: true,
       constant_liar: true,
     },

@@ -11,9 +11,10 @@ test("fills every absent option with its catalogue default", () => {
     { ...readOptions("tpe", { startup: 5 }) },
     {
       startup: 5,
-      candidates: 24,
+      candidates: 0,
       prior_weight: 1,
       consider_endpoints: false,
+      magic_clip: "shared",
       multivariate: true,
       constant_liar: true,
     },

@@ -83,7 +83,7 @@ export const BUILTIN_DOCS = {
     random: "Independent uniform draws from the space.",
     qmc: "Quasi-random (scrambled Sobol) points: evener coverage than random.",
     grid: "Every combination of the finite values (`points` per continuous parameter).",
-    tpe: "Tree-structured Parzen estimator (Optuna's defaults): models good and bad configurations.",
+    tpe: "Tree-structured Parzen estimator (Optuna's, with a smoother g(x) and more candidates in many dimensions): models good and bad configurations.",
     bayes: "Bayesian optimization: a Gaussian process and an acquisition function, on CPU or CUDA.",
     evolution: "A steady-state genetic algorithm: tournament selection, crossover, mutation.",
     nsga2: "NSGA-II for several goals: the Pareto front by non-dominated sorting.",

@@ -39,9 +39,12 @@ export const STRATEGY_OPTIONS = byName({
   tpe: {
     options: {
       startup: { type: "int", default: 10, min: 1, max: 1_000_000 },
-      candidates: { type: "int", default: 24, min: 1, max: 10_000 },
+      // 0: max(24, 5 per jointly modelled parameter); Optuna's is a fixed 24
+      candidates: { type: "int", default: 0, min: 0, max: 10_000 },
       prior_weight: { type: "number", default: 1.0, min: 0, exclusiveLow: true, max: 1e6 },
       consider_endpoints: { type: "bool", default: false },
+      // "shared": g(x)'s bandwidth floor follows the below group's size; "optuna": each estimator's own
+      magic_clip: { type: "string", default: "shared", oneOf: ["shared", "optuna"] },
       multivariate: { type: "bool", default: true },
       constant_liar: { type: "bool", default: true },
     },

@@ -6,6 +6,11 @@ import type { TpeDim } from "./dims.js";
 export interface ParzenOptions {
   priorWeight: number;
   considerEndpoints: boolean;
+  /**
+   * The kernel count K of the magic clip, σ ≥ range / min(100, 1 + K): this estimator's own kernels
+   * when absent (Optuna); TPE's g(x) may pass one tied to l(x)'s instead (`magic_clip = "shared"`).
+   */
+  clipKernels?: number;
 }
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -185,7 +190,8 @@ function numericKernels(
   argsort(sorted, order, 1, n, low, high);
   sorted[0] = low;
   sorted[n + 1] = high;
-  const minSigma = (high - low) / Math.min(100, 1 + (n + 1)); // Optuna's magic clip (n + 1 kernels)
+  // Optuna's magic clip (n + 1 kernels, unless the caller ties it to another estimator's)
+  const minSigma = (high - low) / Math.min(100, 1 + (options.clipKernels ?? n + 1));
   const maxSigma = high - low;
   for (let r = 1; r <= n; r++) {
     let s = Math.max(

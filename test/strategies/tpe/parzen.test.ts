@@ -85,6 +85,28 @@ test("bandwidths follow the neighbour rule with the magic clip", () => {
   }
 });
 
+test("a given clip kernel count replaces the estimator's own in the magic clip", () => {
+  // the same observations 2, 3, 9 on [0, 10] (own count 4: σ ≥ 2, the test above); the clip counting
+  // 1 kernel: σ ≥ 10 / min(100, 1 + 1) = 5, so sigmas 5, 6, 6 and the prior kernel N(5, 10); counting
+  // 3: σ ≥ 10 / 4 = 2.5, so 2.5, 6, 6
+  const trunc = (x: number, mu: number, s: number) => {
+    const z = (x - mu) / s;
+    const phi = (t: number) => 0.5 * (1 + erf(t / Math.SQRT2));
+    return Math.exp(-0.5 * z * z) / (s * Math.sqrt(2 * Math.PI)) / (phi((10 - mu) / s) - phi((0 - mu) / s));
+  };
+  for (const [clipKernels, first] of [
+    [1, 5],
+    [3, 2.5],
+  ] as const) {
+    const pe = estimator([cont], [[2], [3], [9]], [1, 1, 1], { ...opts, clipKernels });
+    for (const x of [0.5, 2, 4.4, 8]) {
+      const expected = (trunc(x, 2, first) + trunc(x, 3, 6) + trunc(x, 9, 6) + trunc(x, 5, 10)) / 4;
+      const got = Math.exp(pe.logPdf([[x]])[0]!);
+      assert.ok(Math.abs(got - expected) < 1e-9 * expected, `K ${clipKernels}, x ${x}: ${got} ≠ ${expected}`);
+    }
+  }
+});
+
 // Abramowitz–Stegun 7.1.26 is too coarse; use the series (adequate for |t| < 3 to 1e-12).
 function erf(t: number): number {
   let sum = 0;

@@ -5,6 +5,7 @@ import { satisfiesConstraints } from "../../../src/space/index.js";
 import type { TrialView } from "../../../src/strategies/types.js";
 import { HpoError } from "../../../src/util/errors.js";
 import { BUILTIN_OBJECTIVES } from "../../../src/objectives/index.js";
+import { candidateCount } from "../../../src/strategies/tpe/index.js";
 import { hypervolume } from "../../../src/strategies/tpe/split.js";
 import { bin, choice, int, lit, normal, ref, uniform, when } from "../../space/helpers.js";
 import { best, make, objectiveFn, objectiveSpace, runStudy } from "../helpers.js";
@@ -65,6 +66,44 @@ test("univariate mode and consider_endpoints also converge on branin", async () 
     const h = await runStudy(make("tpe", space, options, 5), objectiveFn("branin"), 150);
     assert.ok(best(h) < 1, `${JSON.stringify(options)}: ${best(h)}`);
   }
+});
+
+test("magic_clip: shared (the default) and Optuna's own-count clip differ, and both converge on branin", async () => {
+  const space = objectiveSpace("branin");
+  const f = objectiveFn("branin");
+  const shared = await runStudy(make("tpe", space, {}, 6), f, 100);
+  const explicit = await runStudy(make("tpe", space, { magic_clip: "shared" }, 6), f, 100);
+  const optuna = await runStudy(make("tpe", space, { magic_clip: "optuna" }, 6), f, 100);
+  assert.equal(
+    shared.map((t) => t.params),
+    explicit.map((t) => t.params),
+  );
+  // the start-up trials are the same random ones; the model's proposals are not
+  assert.equal(shared[9]!.params, optuna[9]!.params);
+  assert.not.equal(
+    shared.slice(10).map((t) => t.params),
+    optuna.slice(10).map((t) => t.params),
+  );
+  for (const h of [shared, optuna]) assert.ok(best(h) < 1, `best ${best(h)}`);
+});
+
+test("candidates = 0 draws max(24, 5 per jointly modelled parameter); a positive count is kept", () => {
+  assert.is(candidateCount(0, 1), 24);
+  assert.is(candidateCount(0, 4), 24);
+  assert.is(candidateCount(0, 6), 30);
+  assert.is(candidateCount(0, 10), 50);
+  assert.is(candidateCount(24, 10), 24);
+  assert.is(candidateCount(7, 1), 7);
+});
+
+test("candidates = 0 and candidates = 50 propose alike in 10-D; 24 does not", async () => {
+  const space = objectiveSpace("levy", { dim: 10 });
+  const f = objectiveFn("levy", { dim: 10 });
+  const run = async (options: Record<string, number>) =>
+    (await runStudy(make("tpe", space, options, 2), f, 14)).map((t) => t.params);
+  const auto = await run({});
+  assert.equal(auto, await run({ candidates: 50 }));
+  assert.not.equal(auto, await run({ candidates: 24 }));
 });
 
 test("log, int, stepped and categorical parameters: valid values, and the good choice is learnt", async () => {
@@ -233,11 +272,15 @@ test("rejects unknown or ill-typed options", () => {
     (e: unknown) => e instanceof HpoError && /no option `n_startup`/.test(e.message),
   );
   assert.throws(
-    () => make("tpe", space, { candidates: 0 }),
+    () => make("tpe", space, { candidates: -1 }),
     (e: unknown) => e instanceof HpoError,
   );
   assert.throws(
     () => make("tpe", space, { prior_weight: 0 }),
+    (e: unknown) => e instanceof HpoError,
+  );
+  assert.throws(
+    () => make("tpe", space, { magic_clip: "own" }),
     (e: unknown) => e instanceof HpoError,
   );
   assert.throws(
