@@ -48,7 +48,8 @@ export function defaultWeights(n: number): Float64Array {
  * trials, γ split, prior kernel, neighbour bandwidths with the magic clip, candidates scored by
  * log l(x) − log g(x), multivariate over the unconditional parameters, constant liar for running
  * trials), but for g(x)'s magic clip (SHARED_CLIP) and the candidate count (candidateCount), which
- * `magic_clip = "optuna"` and `candidates = 24` set back to Optuna's. Conditional parameters are sampled one at a time from the trials where they were active.
+ * `magic_clip = "optuna"` and `candidates = 24` set back to Optuna's. Conditional parameters are
+ * sampled one at a time from the trials where they were active.
  * Several objectives split by non-domination (MOTPE). Candidates breaking a constraint are never
  * proposed. Every proposal is a pure function of the seed, the trial number and the history.
  */
