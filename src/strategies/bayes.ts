@@ -23,7 +23,8 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  *   and its curvature pairs) on
  *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and transformed,
  *   standardized targets (bayes/targets.ts: the fits with every restart try a strong log warp, a mild
- *   one and none, and keep the likeliest for the warm refits until the next), and maximizes the acquisition: `candidates` seeded
+ *   one and none, and keep the likeliest for the warm refits until the next), and maximizes the
+ *   acquisition: `candidates` seeded
  *   points (half uniform, half around the best trials), the best two and the incumbent polished by
  *   bounded L-BFGS in the native engine, each polished point rounded to a valid configuration and
  *   scored again.
@@ -269,8 +270,8 @@ class BayesStrategy implements Strategy {
   /**
    * A full fit: the GP fitted with every restart under each target transform (concurrently), and
    * the one whose likelihood of the observed values is highest kept, with its transform, until the
-   * next full fit (the warm refits in between stay one fit). Levy-10 wants the identity, Rosenbrock
-   * and Branin the strong warp; see bayes/targets.ts.
+   * next full fit (the warm refits in between stay one fit). Rosenbrock and Branin, whose values
+   * span orders of magnitude, get the strong warp; see bayes/targets.ts for what it does on Levy.
    */
   async #fitTransforms(
     obs: Observations,
