@@ -41,6 +41,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   hpo::evo::RegisterEvoCpu(env, exports);
   hpo::RegisterGpCpu(env, exports);
   hpo::cmaes::RegisterCmaesCpu(env, exports);
+  hpo::tpe::RegisterTpeCpu(env, exports);
   hpo::nn::RegisterNnCpu(env, exports);
   return exports;
 }

@@ -12,6 +12,9 @@ void RegisterGpCpu(Napi::Env env, Napi::Object exports);
 namespace cmaes {
 void RegisterCmaesCpu(Napi::Env env, Napi::Object exports);
 }
+namespace tpe {
+void RegisterTpeCpu(Napi::Env env, Napi::Object exports);
+}
 #ifdef HPO_WITH_CUDA
 void RegisterRngCuda(Napi::Env env, Napi::Object exports);
 namespace evo {

@@ -3,6 +3,25 @@
 const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
+// Cody's coefficients, built once (array literals inside the functions were rebuilt on every call)
+const ERFC_MID_P = [
+  300.4592610201616, 451.9189537118729, 339.3208167343437, 152.9892850469404, 43.162227222056735,
+  7.2117582508830935, 0.564195517478974, -1.368648573827167e-7,
+];
+const ERFC_MID_Q = [
+  300.4592609569833, 790.9509253278981, 931.3540948506096, 638.9802644656312, 277.58544474398764,
+  77.00015293522948, 12.782727319629423, 1.0,
+];
+const ERFC_TAIL_P = [
+  -0.002996107077035422, -0.04947309106232507, -0.22695659353968692, -0.2786613086096478,
+  -0.02231924597341847,
+];
+const ERFC_TAIL_Q = [0.010620923052846792, 0.19130892610782985, 1.051675107067932, 1.9873320181713525, 1.0];
+const ERF_SMALL_P = [
+  3209.3775891384694, 377.485237685302, 113.86415415105016, 3.1611237438705655, 0.18577770618460315,
+];
+const ERF_SMALL_Q = [2844.236833439171, 1282.6165260773723, 244.02463793444417, 23.601290952344122, 1.0];
+
 /**
  * erfc(x) by W. J. Cody's rational Chebyshev approximations (as in Numerical Recipes' erfccheb
  * alternative and in the Cephes/R sources), relative error below 1e-15 across the real line.
@@ -12,23 +31,12 @@ export function erfc(x: number): number {
   let r: number;
   if (ax < 0.5) return 1 - erfSmall(x);
   if (ax < 4) {
-    const P = [
-      300.4592610201616, 451.9189537118729, 339.3208167343437, 152.9892850469404, 43.162227222056735,
-      7.2117582508830935, 0.564195517478974, -1.368648573827167e-7,
-    ];
-    const Q = [
-      300.4592609569833, 790.9509253278981, 931.3540948506096, 638.9802644656312, 277.58544474398764,
-      77.00015293522948, 12.782727319629423, 1.0,
-    ];
-    r = Math.exp(-ax * ax) * (poly(P, ax) / poly(Q, ax));
+    r = Math.exp(-ax * ax) * (poly(ERFC_MID_P, ax) / poly(ERFC_MID_Q, ax));
   } else {
-    const P = [
-      -0.002996107077035422, -0.04947309106232507, -0.22695659353968692, -0.2786613086096478,
-      -0.02231924597341847,
-    ];
-    const Q = [0.010620923052846792, 0.19130892610782985, 1.051675107067932, 1.9873320181713525, 1.0];
     const z = 1 / (ax * ax);
-    r = (Math.exp(-ax * ax) / ax) * (1 / Math.sqrt(Math.PI) + (z * poly(P, z)) / poly(Q, z));
+    r =
+      (Math.exp(-ax * ax) / ax) *
+      (1 / Math.sqrt(Math.PI) + (z * poly(ERFC_TAIL_P, z)) / poly(ERFC_TAIL_Q, z));
   }
   return x < 0 ? 2 - r : r;
 }
@@ -38,12 +46,8 @@ export function erf(x: number): number {
 }
 
 function erfSmall(x: number): number {
-  const P = [
-    3209.3775891384694, 377.485237685302, 113.86415415105016, 3.1611237438705655, 0.18577770618460315,
-  ];
-  const Q = [2844.236833439171, 1282.6165260773723, 244.02463793444417, 23.601290952344122, 1.0];
   const z = x * x;
-  return (x * poly(P, z)) / poly(Q, z);
+  return (x * poly(ERF_SMALL_P, z)) / poly(ERF_SMALL_Q, z);
 }
 
 // Horner evaluation of sum c[i] x^i.

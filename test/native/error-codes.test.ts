@@ -1,5 +1,5 @@
 /**
- * Which stable codes each native area (rng, gp, evo, cmaes) produces. The table below is checked two ways:
+ * Which stable codes each native area (rng, gp, evo, cmaes, tpe) produces. The table below is checked two ways:
  * against the C++ sources (every `StatusCode::k...` an area's files and the common headers they
  * include can return, so a new code or a new producer must be listed here), and live on the CPU
  * module, where every code reachable without a GPU is triggered and `err.code` asserted. The codes
@@ -20,7 +20,7 @@ import { loadCpu } from "../../src/native/load.js";
 const nativeDir = fileURLToPath(new URL("../../../native/", import.meta.url));
 const native = loadCpu();
 
-type Area = "rng" | "gp" | "evo" | "cmaes";
+type Area = "rng" | "gp" | "evo" | "cmaes" | "tpe";
 
 // Shared by every area through common/: argument errors, state errors, allocation failures and
 // broken invariants (args.h, status.h), and the CUDA checks (cuda_check.cuh, device_buffer.cuh).
@@ -45,6 +45,8 @@ const AREA_CODES: Record<Area, NativeErrorCode[]> = {
     "HPO_INTERNAL",
     "HPO_OUT_OF_BOUNDS",
   ],
+  // CPU only, argument checks alone (common/args.h).
+  tpe: ["HPO_INVALID_ARGUMENT", "HPO_INVALID_STATE", "HPO_OUT_OF_MEMORY", "HPO_INTERNAL"],
 };
 
 /** kNotPositiveDefinite -> HPO_NOT_POSITIVE_DEFINITE */
@@ -223,6 +225,20 @@ test("cmaes on the CPU: arguments, state and a mean outside the unit cube carry 
   const engine = new CmaEs({ dim: 1, seed: 0 });
   engine.dispose();
   await expectCode(() => engine.info(), "HPO_INVALID_STATE", HpoNativeError);
+});
+
+test("tpe on the CPU: argument errors carry their code", async () => {
+  const one = new Float64Array(1);
+  await expectCode(
+    () => native.tpeMixtureLogPdf(one, one, new Int32Array([3]), one, one, one, new Float64Array(1)),
+    "HPO_INVALID_ARGUMENT",
+    RangeError,
+  );
+  await expectCode(
+    () => native.tpeMixtureLogPdf(one, one, [0], one, one, one, new Float64Array(1)),
+    "HPO_INVALID_ARGUMENT",
+    TypeError,
+  );
 });
 
 test.run();

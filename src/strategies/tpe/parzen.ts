@@ -1,3 +1,4 @@
+import { mixtureLogPdf } from "../../native/tpe.js";
 import type { Rng } from "../../plan/random.js";
 import { logNormalMass, normalCdf, normalQuantile } from "../../space/index.js";
 import type { TpeDim } from "./dims.js";
@@ -14,8 +15,6 @@ export interface ParzenOptions {
 }
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-/** log-sum-exp terms below max − 40 (a factor e^−40 ≈ 4e−18) are left out. */
-const EXP_CUTOFF = -40;
 
 /** One numeric dimension's kernels, in transformed units (log space when `log`). */
 interface NumericKernels {
@@ -36,12 +35,14 @@ interface NumericKernels {
    * cell masses are computed per pair: `pairOf[k]` indexes `pairMu`/`pairSigma`.
    */
   pairs?: { pairOf: Int32Array; pairMu: Float64Array; pairSigma: Float64Array };
+  /** Φ at each kernel's truncation bounds, 4 per kernel, filled as draws need them (see truncatedNormalQuantile). */
+  boundCdf?: Float64Array;
 }
 
 interface CategoricalKernels {
   kind: "categorical";
   size: number;
-  /** Row-major kernels × size: the log-probability of each choice under each kernel. */
+  /** Choice-major size × kernels: the log-probability of each choice under each kernel. */
   logProb: Float64Array;
   /** Row-major cumulative probabilities, for sampling. */
   cumulative: Float64Array;
@@ -62,6 +63,7 @@ export class ParzenEstimator {
   private readonly base: Float64Array;
   private readonly cumulativeWeights: Float64Array;
   private readonly kernels: Kernels[];
+  private layoutCache?: Layout;
 
   /**
    * @param columns one column per dimension, one value per observation (internal units)
@@ -117,60 +119,105 @@ export class ParzenEstimator {
 
   /**
    * log density of each sample under the mixture: log-sum-exp over kernels of log weight + Σ_d log
-   * kernel density. Discrete and categorical dimensions are added one dimension at a time;
-   * continuous ones are fused per kernel, so each kernel's S accumulators stay in L1 cache.
+   * kernel density, in the native engine (src/native/tpe.ts: a loop the compiler vectorizes, ~4×
+   * faster than the same loop here at 1,000 kernels). Each discrete or categorical value picks a
+   * row of per-kernel log masses (`discreteRows`); continuous values go as they are.
    */
   logPdf(samples: number[][]): Float64Array {
+    const S = samples.length;
+    const { continuous, mu, invSigma } = this.layout();
+    const nc = continuous.length;
+    const x = new Float64Array(S * nc); // sample-major, in the kernels' (log) units
+    for (let s = 0; s < S; s++)
+      for (let c = 0; c < nc; c++) {
+        const { index, log } = continuous[c] as { index: number; log: boolean };
+        const v = (samples[s] as number[])[index] as number;
+        x[s * nc + c] = log ? Math.log(v) : v;
+      }
+    const { tables, rows } = this.discreteRows(samples);
+    return mixtureLogPdf({ base: this.base, tables, mu, invSigma }, { samples: S, rows, x });
+  }
+
+  /**
+   * The rows of per-kernel log masses the samples' discrete values pick (samples × discrete dims):
+   * a categorical dimension's table has a row per choice; a stepped one a row per distinct value
+   * among the samples, its cell's mass under each kernel.
+   */
+  private discreteRows(samples: number[][]): { tables: Float64Array; rows: Int32Array } {
     const nk = this.nKernels;
     const S = samples.length;
-    const acc = new Float64Array(nk * S); // kernel-major: acc[k·S + s]
-    for (let k = 0; k < nk; k++) acc.fill(this.base[k] as number, k * S, (k + 1) * S);
-    const continuous: NumericKernels[] = [];
-    const xs: number[] = []; // continuous dimensions' (transformed) values, dimension-major
-    const x = new Float64Array(S);
-    for (let d = 0; d < this.kernels.length; d++) {
+    const discrete = this.layout().discrete;
+    const nd = discrete.length;
+    const rows = new Int32Array(S * nd);
+    const parts: Float64Array[] = [];
+    let tableRows = 0;
+    discrete.forEach((d, j) => {
       const kern = this.kernels[d] as Kernels;
-      for (let s = 0; s < S; s++) x[s] = (samples[s] as number[])[d] as number;
-      if (kern.kind === "numeric" && kern.dim.step === undefined) {
-        continuous.push(kern);
-        for (let s = 0; s < S; s++) xs.push(kern.dim.log ? Math.log(x[s] as number) : (x[s] as number));
-      } else addLogPdf(kern, x, acc);
-    }
-    const xt = Float64Array.from(xs);
-    const nc = continuous.length;
-    const max = new Float64Array(S).fill(Number.NEGATIVE_INFINITY);
-    for (let k = 0; k < nk; k++) {
-      const off = k * S;
-      for (let c = 0; c < nc; c++) {
-        const kern = continuous[c] as NumericKernels;
-        const m = kern.mu[k] as number;
-        const iv = kern.invSigma[k] as number;
-        const xoff = c * S;
-        for (let s = 0; s < S; s++) {
-          const z = ((xt[xoff + s] as number) - m) * iv;
-          acc[off + s] = (acc[off + s] as number) - 0.5 * z * z;
-        }
+      if (kern.kind === "categorical") {
+        parts.push(kern.logProb);
+        for (let s = 0; s < S; s++)
+          rows[s * nd + j] = tableRows + (((samples[s] as number[])[d] as number) | 0);
+        tableRows += kern.size;
+        return;
       }
-      for (let s = 0; s < S; s++)
-        if ((acc[off + s] as number) > (max[s] as number)) max[s] = acc[off + s] as number;
-    }
-    // Terms more than EXP_CUTOFF below the largest add under 1e-17 of it (no float64 change to the
-    // sum's leading digits): skipping their exp saves most of the work once g(x) has ~1,000 kernels,
-    // nearly all of them far from any one candidate.
-    const sum = new Float64Array(S);
-    for (let k = 0; k < nk; k++)
+      const seen = new Map<number, number>();
       for (let s = 0; s < S; s++) {
-        const t = (acc[k * S + s] as number) - (max[s] as number);
-        if (t > EXP_CUTOFF) sum[s] = (sum[s] as number) + Math.exp(t);
+        const v = (samples[s] as number[])[d] as number;
+        let row = seen.get(v);
+        if (row === undefined) {
+          parts.push(cellLogMass(kern, v));
+          seen.set(v, (row = tableRows++));
+        }
+        rows[s * nd + j] = row;
       }
-    const out = new Float64Array(S);
-    for (let s = 0; s < S; s++)
-      out[s] =
-        max[s] === Number.NEGATIVE_INFINITY
-          ? Number.NEGATIVE_INFINITY
-          : (max[s] as number) + Math.log(sum[s] as number);
-    return out;
+    });
+    const tables = new Float64Array(tableRows * nk);
+    let offset = 0;
+    for (const part of parts) {
+      tables.set(part, offset);
+      offset += part.length;
+    }
+    return { tables, rows };
   }
+
+  /**
+   * Which dimensions are discrete (in order) and which continuous (index, log scale), with the
+   * continuous kernels' centres and inverse widths, dimension-major: built on first use.
+   */
+  private layout(): Layout {
+    if (this.layoutCache) return this.layoutCache;
+    const discrete: number[] = [];
+    const continuous: { index: number; log: boolean }[] = [];
+    const cols: NumericKernels[] = [];
+    this.kernels.forEach((kern, index) => {
+      if (!isContinuous(kern)) discrete.push(index);
+      else {
+        continuous.push({ index, log: kern.dim.log });
+        cols.push(kern);
+      }
+    });
+    const mu = new Float64Array(this.nKernels * cols.length);
+    const invSigma = new Float64Array(this.nKernels * cols.length);
+    cols.forEach((kern, c) => {
+      mu.set(kern.mu, c * this.nKernels);
+      invSigma.set(kern.invSigma, c * this.nKernels);
+    });
+    this.layoutCache = { discrete, continuous, mu, invSigma };
+    return this.layoutCache;
+  }
+}
+
+/** How `logPdf` hands a mixture's dimensions to the native engine. */
+interface Layout {
+  discrete: number[];
+  continuous: { index: number; log: boolean }[];
+  mu: Float64Array;
+  invSigma: Float64Array;
+}
+
+/** A continuous numeric dimension: its log density is a Gaussian term per kernel (constants in `base`). */
+function isContinuous(kern: Kernels): kern is NumericKernels {
+  return kern.kind === "numeric" && kern.dim.step === undefined;
 }
 
 function numericKernels(
@@ -278,7 +325,7 @@ function categoricalKernels(size: number, column: Float64Array, options: ParzenO
     }
     let cum = 0;
     for (let c = 0; c < size; c++) {
-      logProb[k * size + c] = Math.log(prob[c] as number);
+      logProb[c * rows + k] = Math.log(prob[c] as number);
       cum += prob[c] as number;
       cumulative[k * size + c] = cum;
     }
@@ -304,7 +351,14 @@ function sampleKernel(kern: Kernels, k: number, rng: Rng): number {
     return pick(kern.cumulative, rng.uniform(), k * kern.size, (k + 1) * kern.size);
   const m = kern.mu[k] as number;
   const s = kern.sigma[k] as number;
-  const z = truncatedNormalQuantile(rng.uniform(), (kern.low - m) / s, (kern.high - m) / s);
+  kern.boundCdf ??= new Float64Array(4 * kern.mu.length).fill(Number.NaN);
+  const z = truncatedNormalQuantile(
+    rng.uniform(),
+    (kern.low - m) / s,
+    (kern.high - m) / s,
+    kern.boundCdf,
+    4 * k,
+  );
   let x = Math.min(kern.high, Math.max(kern.low, m + s * z));
   if (kern.dim.log) x = Math.exp(x);
   const { step, low, high } = kern.dim;
@@ -312,69 +366,57 @@ function sampleKernel(kern: Kernels, k: number, rng: Rng): number {
   return x;
 }
 
-/** The q-quantile of a standard normal truncated to [a, b], computed in the tail that keeps precision. */
-export function truncatedNormalQuantile(q: number, a: number, b: number): number {
-  const fa = normalCdf(a);
-  const fb = normalCdf(b);
+/**
+ * The q-quantile of a standard normal truncated to [a, b], computed in the tail that keeps precision.
+ * `memo[at … at + 3]` (NaN until known) keeps Φ(a), Φ(b), Φ(−b), Φ(−a) for the next draw from the
+ * same kernel.
+ */
+export function truncatedNormalQuantile(
+  q: number,
+  a: number,
+  b: number,
+  memo?: Float64Array,
+  at = 0,
+): number {
+  const fa = memoCdf(memo, at, a);
+  const fb = memoCdf(memo, at + 1, b);
   const p = fa + q * (fb - fa);
   if (p <= 0.5) return Math.min(b, Math.max(a, normalQuantile(p)));
   // in the upper half Φ is close to 1 and loses digits: mirror so the arithmetic happens near 0
-  const ga = normalCdf(-b);
-  const gb = normalCdf(-a);
+  const ga = memoCdf(memo, at + 2, -b);
+  const gb = memoCdf(memo, at + 3, -a);
   return Math.min(b, Math.max(a, -normalQuantile(ga + (1 - q) * (gb - ga))));
 }
 
+/** Φ(z), kept at memo[i] (NaN until computed) when there is a memo. */
+function memoCdf(memo: Float64Array | undefined, i: number, z: number): number {
+  if (!memo) return normalCdf(z);
+  let v = memo[i] as number;
+  if (Number.isNaN(v)) memo[i] = v = normalCdf(z);
+  return v;
+}
+
 /**
- * Adds each kernel's log density at each x (one dimension) to acc (kernel-major). Continuous
- * dimensions add only −z²/2: their constant parts are in `base`.
+ * The log mass of a stepped value's cell [v − step/2, v + step/2] under each kernel (its
+ * truncation mass taken out), computed once per distinct (μ, σ) pair: grid values and clipped
+ * widths repeat.
  */
-function addLogPdf(kern: Kernels, x: Float64Array, acc: Float64Array): void {
-  const S = x.length;
-  const nk = acc.length / S;
-  if (kern.kind === "categorical") {
-    for (let k = 0; k < nk; k++)
-      for (let s = 0; s < S; s++)
-        acc[k * S + s] =
-          (acc[k * S + s] as number) + (kern.logProb[k * kern.size + ((x[s] as number) | 0)] as number);
-    return;
-  }
-  const { mu, invSigma, logMass, dim } = kern;
-  if (dim.step === undefined) {
-    if (dim.log) for (let s = 0; s < S; s++) x[s] = Math.log(x[s] as number);
-    for (let k = 0; k < nk; k++) {
-      const m = mu[k] as number;
-      const iv = invSigma[k] as number;
-      const off = k * S;
-      for (let s = 0; s < S; s++) {
-        const z = ((x[s] as number) - m) * iv;
-        acc[off + s] = (acc[off + s] as number) - 0.5 * z * z;
-      }
-    }
-    return;
-  }
-  // a stepped value owns the cell [x − step/2, x + step/2]: its mass under each distinct kernel,
-  // computed once per distinct value (candidates repeat grid values often)
+function cellLogMass(kern: NumericKernels, v: number): Float64Array {
+  const { logMass, dim } = kern;
   const { pairOf, pairMu, pairSigma } = kern.pairs as NonNullable<NumericKernels["pairs"]>;
-  const half = dim.step / 2;
-  const distinct = new Map<number, Float64Array>();
+  const half = (dim.step as number) / 2;
+  const left = dim.log ? Math.log(v - half) : v - half;
+  const right = dim.log ? Math.log(v + half) : v + half;
   const masses = new Float64Array(pairMu.length);
-  for (let s = 0; s < S; s++) {
-    const v = x[s] as number;
-    let cell = distinct.get(v);
-    if (!cell) {
-      const left = dim.log ? Math.log(v - half) : v - half;
-      const right = dim.log ? Math.log(v + half) : v + half;
-      for (let p = 0; p < pairMu.length; p++) {
-        const m = pairMu[p] as number;
-        const sg = pairSigma[p] as number;
-        masses[p] = logNormalMass((left - m) / sg, (right - m) / sg);
-      }
-      cell = new Float64Array(nk);
-      for (let k = 0; k < nk; k++) cell[k] = (masses[pairOf[k] as number] as number) - (logMass[k] as number);
-      distinct.set(v, cell);
-    }
-    for (let k = 0; k < nk; k++) acc[k * S + s] = (acc[k * S + s] as number) + (cell[k] as number);
+  for (let p = 0; p < pairMu.length; p++) {
+    const m = pairMu[p] as number;
+    const sg = pairSigma[p] as number;
+    masses[p] = logNormalMass((left - m) / sg, (right - m) / sg);
   }
+  const cell = new Float64Array(logMass.length);
+  for (let k = 0; k < cell.length; k++)
+    cell[k] = (masses[pairOf[k] as number] as number) - (logMass[k] as number);
+  return cell;
 }
 
 /**
