@@ -18,12 +18,13 @@ import type { AskContext, Proposal, Strategy, StrategyFactory, StrategyInit, Tri
  *   on bench/surrogate-quality: 60 trials, 30 seeds, better on 2 functions and worse on 2; 200 trials,
  *   10 seeds, worse on 3 of 4, and Levy-10 6.54 against 4.37. A hypercube stratifies every
  *   coordinate even for the 10 or so points of a design, where Sobol's first points do not.)
- * - Then each ask fits the GP (MAP by L-BFGS: all seeded restarts on the first fit and whenever the
- *   data grew by 10 observations or 25 %; otherwise one short run warm-started from the previous fit
- *   and its curvature pairs) on
+ * - Then each ask fits the GP (MAP by L-BFGS: seeded restarts on the first fit and whenever the
+ *   data grew by 10 observations or 25 %, half of `restarts` for each of three target transforms;
+ *   otherwise one short run warm-started from the previous fit and its curvature pairs) on
  *   the trials' features (bayes/features.ts: unit cube, one-hot categoricals) and transformed,
- *   standardized targets (bayes/targets.ts: the fits with every restart try a strong log warp, a mild
- *   one and none, and keep the likeliest for the warm refits until the next), and maximizes the
+ *   standardized targets (bayes/targets.ts: the fits with restarts try a strong log warp, a mild one
+ *   and none, and keep none unless a warp is clearly likelier, for the warm refits until the next),
+ *   and maximizes the
  *   acquisition: `candidates` seeded
  *   points (half uniform, half around the best trials), the best two and the incumbent polished by
  *   bounded L-BFGS in the native engine, each polished point rounded to a valid configuration and
@@ -44,7 +45,7 @@ const POLISH_STARTS = 2;
 const POLISH_ITERATIONS = 30;
 /** With `device = "auto"`, the GPU is used from this many observations on. */
 const AUTO_CUDA_MIN_POINTS = 512;
-/** Fits with every restart come once the data grew by this many observations, or by
+/** Full fits (seeded restarts, every target transform) come once the data grew by this many observations, or by
  *  FULL_REFIT_GROWTH if that is more (in between, one short warm-started run per ask). */
 const FULL_REFIT_EVERY = 10;
 const FULL_REFIT_GROWTH = 0.25;
@@ -53,6 +54,18 @@ const WARM_FIT_ITERATIONS = 10;
 /** Incumbents whose neighbourhoods are sampled. */
 const LOCAL_CENTRES = 5;
 const LOCAL_SCALES = [0.01, 0.05, 0.2];
+
+/**
+ * Restarts of each transform's GP in a full fit: half the `restarts` option (at least one), so
+ * the three fits of a full fit cost about what one fit with every restart did. More restarts per
+ * transform did not search better: with 4 each (three times the cost), Levy-10's median best over
+ * seeds 1–60 was 0.88 (9 seeds above 3.0) against 0.70 (12) with 2; Rosenbrock-10, Ackley-10,
+ * Hartmann-6 and Branin over seeds 1–10 8.19 / 3.30 / −3.312, 4 stuck / 0.3984 against 8.39 / 3.04 /
+ * −3.304, 3 stuck / 0.3984 (hpo bench strategies).
+ */
+export function transformRestarts(restarts: number): number {
+  return Math.max(1, Math.ceil(restarts / 2));
+}
 
 /** The data the GP is fitted on: one row per usable trial. */
 interface Observations {
@@ -80,7 +93,7 @@ class BayesStrategy implements Strategy {
   readonly #featureCache = new WeakMap<Params, Float64Array | null>();
   /** Observations the hyperparameters in #warm were last optimized on. */
   #fittedOn = 0;
-  /** Observations of the last fit with every restart. */
+  /** Observations of the last full fit. */
   #fullOn = 0;
   #device: "cpu" | "cuda" | undefined;
   /** Plain floats only, no conditions or constraints: candidate features are their unit coordinates. */
@@ -268,10 +281,11 @@ class BayesStrategy implements Strategy {
   }
 
   /**
-   * A full fit: the GP fitted with every restart under each target transform (concurrently), and
-   * the one whose likelihood of the observed values is highest kept, with its transform, until the
-   * next full fit (the warm refits in between stay one fit). Rosenbrock and Branin, whose values
-   * span orders of magnitude, get the strong warp; see bayes/targets.ts for what it does on Levy.
+   * A full fit: the GP fitted with restarts (transformRestarts) under each target transform
+   * (concurrently), and the identity kept unless a warp makes the observed values clearly likelier
+   * (chooseTransform), with its transform, until the next full fit (the warm refits in between stay
+   * one fit). Rosenbrock and Branin, whose values span orders of magnitude, get the strong warp;
+   * see bayes/targets.ts for what it does on Levy.
    */
   async #fitTransforms(
     obs: Observations,
@@ -279,7 +293,7 @@ class BayesStrategy implements Strategy {
     seed: number,
     whileFitting?: (obs: Observations) => void,
   ): Promise<Model | undefined> {
-    const { restarts } = this.#options;
+    const restarts = transformRestarts(this.#options.restarts);
     const targets = TARGET_TRANSFORMS.map((t) => transformTargets(obs.values, t));
     const gps: GaussianProcess[] = [];
     let kept: GaussianProcess | undefined;
@@ -300,7 +314,7 @@ class BayesStrategy implements Strategy {
           ? { lml: r.value.logMarginalLikelihood, logJacobian: targets[i].logJacobian }
           : { lml: Number.NEGATIVE_INFINITY, logJacobian: 0 },
       );
-      const k = chooseTransform(scores);
+      const k = chooseTransform(scores, obs.n);
       log(
         "bayes: n=%d target transform %s (log p: %s)",
         obs.n,
