@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "common/hd.h"
+#include "common/normal_math.h"
 
 namespace hpo::gp {
 
@@ -24,10 +25,6 @@ enum AcquisitionKind : int { kLogEi = 0, kEi = 1, kPi = 2, kUcb = 3 };
 constexpr double kSqrt2 = 1.41421356237309504880;
 constexpr double kSqrt3 = 1.73205080756887729353;
 constexpr double kSqrt5 = 2.23606797749978969641;
-constexpr double kInvSqrt2 = 0.70710678118654752440;
-constexpr double kInvSqrtPi = 0.56418958354775628695;
-constexpr double kInvSqrt2Pi = 0.39894228040143267794;
-constexpr double kHalfLog2Pi = 0.91893853320467274178;      // log(2 pi) / 2
 constexpr double kHalfLogPiOver2 = 0.22579135264472743236;  // log(pi / 2) / 2
 constexpr double kLn2 = 0.69314718055994530942;
 // Posterior variance floor used by the acquisitions (BoTorch clamps at 1e-12 as well).
@@ -96,26 +93,7 @@ HPO_HD void kernel_value_and_grad(int kind, double s, double* m, double* g) {
   *g = (5.0 / 3.0) * (1.0 + a) * e;
 }
 
-// Standard normal density and distribution function.
-HPO_HD double normal_pdf(double z) { return kInvSqrt2Pi * exp(-0.5 * z * z); }
-HPO_HD double normal_cdf(double z) { return 0.5 * erfc(-z * kInvSqrt2); }
-
-// erfcx(x) = exp(x^2) erfc(x), for x >= 0 (the only range the callers need). Below 5 the direct
-// product is accurate to a few ulps of erfc; above, the continued fraction
-// erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) converges quickly.
-HPO_HD double erfcx_nonneg(double x) {
-  if (x < 5.0) return erfc(x) * exp(x * x);
-  double t = x;
-  for (int k = 60; k >= 1; --k) t = x + (0.5 * k) / t;
-  return kInvSqrtPi / t;
-}
-
-// log Phi(z), accurate in the far left tail.
-HPO_HD double log_normal_cdf(double z) {
-  if (z > 0.0) return log1p(-0.5 * erfc(z * kInvSqrt2));
-  if (z > -5.0) return log(0.5 * erfc(-z * kInvSqrt2));
-  return log(0.5 * erfcx_nonneg(-z * kInvSqrt2)) - 0.5 * z * z;
-}
+// The normal density, CDF, erfcx and log Phi: common/normal_math.h.
 
 // log(1 - exp(w)) for w < 0 (Maechler's switch at -ln 2).
 HPO_HD double log1mexp(double w) { return w > -kLn2 ? log(-expm1(w)) : log1p(-exp(w)); }

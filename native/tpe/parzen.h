@@ -36,4 +36,11 @@ constexpr double kExpCutoff = -40.0;
 // (~1,000 kernels, 10 dimensions, 50 samples). `scratch` holds `kernels` doubles.
 void MixtureLogPdf(const MixtureBatch& batch, double* scratch, double* out);
 
+// The rows of `tables` a stepped dimension adds: out[c * pairs + p] = log(Phi((right[c] - mu[p]) /
+// sigma[p]) - Phi((left[c] - mu[p]) / sigma[p])), the mass of cell c ([left, right], in the kernels'
+// units) under each distinct kernel (mu, sigma) of that dimension (common/normal_math.h's
+// log_normal_mass). A candidate batch has tens of distinct cells, a history hundreds of pairs.
+void CellLogMass(const double* left, const double* right, size_t cells, const double* mu, const double* sigma,
+                 size_t pairs, double* out);
+
 }  // namespace hpo::tpe

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/normal_math.h"
 #include "tpe/parzen.h"
 
 namespace hpo::tpe {
@@ -39,6 +40,13 @@ void MixtureLogPdf(const MixtureBatch& b, double* terms, double* out) {
     }
     out[s] = max + std::log(sum);
   }
+}
+
+void CellLogMass(const double* left, const double* right, size_t cells, const double* mu, const double* sigma,
+                 size_t pairs, double* out) {
+  for (size_t c = 0; c < cells; ++c)
+    for (size_t p = 0; p < pairs; ++p)
+      out[c * pairs + p] = log_normal_mass((left[c] - mu[p]) / sigma[p], (right[c] - mu[p]) / sigma[p]);
 }
 
 }  // namespace hpo::tpe

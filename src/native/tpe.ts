@@ -66,3 +66,28 @@ export function mixtureLogPdf(mixture: Mixture, samples: MixtureSamples): Float6
   }
   return out;
 }
+
+/**
+ * The log mass of each cell [left[c], right[c]] under each kernel pair (mu[p], sigma[p]):
+ * out[c · pairs + p] = log(Φ((right − μ)/σ) − Φ((left − μ)/σ)), computed without cancellation in
+ * either tail. Bounds in the kernels' units (logs for a log scale); every σ > 0.
+ */
+export function cellLogMass(
+  left: Float64Array,
+  right: Float64Array,
+  mu: Float64Array,
+  sigma: Float64Array,
+): Float64Array {
+  if (right.length !== left.length || sigma.length !== mu.length)
+    throw new HpoError(
+      `cellLogMass: sizes disagree (left ${left.length}, right ${right.length}, mu ${mu.length}, sigma ${sigma.length})`,
+    );
+  const out = new Float64Array(left.length * mu.length);
+  if (out.length === 0) return out;
+  try {
+    loadCpu().tpeCellLogMass(left, right, mu, sigma, out);
+  } catch (err) {
+    throw fromNativeError(err);
+  }
+  return out;
+}

@@ -1,12 +1,14 @@
 /**
  * The native Parzen-mixture log density (native/tpe) against the sum written out term by term:
- * discrete rows, continuous dimensions, the cut-off of negligible terms, an all −∞ sample, and
- * argument errors at the wrapper and at the addon's door.
+ * discrete rows, continuous dimensions, the cut-off of negligible terms, an all −∞ sample; stepped
+ * cells' log masses against src/space's logNormalMass in every regime; argument errors at the
+ * wrappers and at the addon's door.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadCpu } from "../../src/native/load.js";
-import { type Mixture, mixtureLogPdf } from "../../src/native/tpe.js";
+import { cellLogMass, type Mixture, mixtureLogPdf } from "../../src/native/tpe.js";
+import { logNormalMass } from "../../src/space/index.js";
 import { rngFor } from "../../src/plan/random.js";
 import { throwsHpo } from "../helpers/throws.js";
 
@@ -112,6 +114,40 @@ test("sizes that disagree are an HpoError; the addon's door rejects bad rows and
   );
   call(new Int32Array([0]));
   assert.ok(Number.isFinite(out[0]!));
+});
+
+test("stepped cells' log masses agree with logNormalMass near the centre, in both tails and far beyond", () => {
+  // cells of width 1 around values from far below to far above kernels at 0 and 3 (σ 0.5 and 2)
+  const values = [-80, -41, -37.2, -20.5, -19.5, -6, -1, 0, 0.4, 2, 7, 19.5, 20.5, 37.2, 41, 80];
+  const left = Float64Array.from(values, (v) => v - 0.5);
+  const right = Float64Array.from(values, (v) => v + 0.5);
+  const mu = new Float64Array([0, 3]);
+  const sigma = new Float64Array([0.5, 2]);
+  const got = cellLogMass(left, right, mu, sigma);
+  values.forEach((v, c) => {
+    for (let p = 0; p < 2; p++) {
+      const want = logNormalMass((left[c]! - mu[p]!) / sigma[p]!, (right[c]! - mu[p]!) / sigma[p]!);
+      const value = got[c * 2 + p]!;
+      assert.ok(Number.isFinite(value), `cell at ${v}, kernel ${p}: ${value}`);
+      assert.ok(
+        Math.abs(value - want) <= 1e-9 * Math.max(1, Math.abs(want)),
+        `cell at ${v}, kernel ${p}: ${value} vs ${want}`,
+      );
+    }
+  });
+  // the whole line is mass 1 (log 0); an empty cell −∞
+  const whole = cellLogMass(new Float64Array([-Infinity, 1]), new Float64Array([Infinity, 1]), mu, sigma);
+  assert.is(whole[0], 0);
+  assert.is(whole[2], Number.NEGATIVE_INFINITY);
+});
+
+test("cell masses: sizes that disagree are an HpoError; a width that is not positive a RangeError", () => {
+  const one = new Float64Array([0]);
+  throwsHpo(() => cellLogMass(one, new Float64Array(2), one, one), /sizes disagree/);
+  assert.throws(
+    () => cellLogMass(one, new Float64Array([1]), one, new Float64Array([0])),
+    (e: Error) => e instanceof RangeError && /sigma must be > 0/.test(e.message),
+  );
 });
 
 test.run();

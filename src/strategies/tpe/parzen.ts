@@ -1,4 +1,4 @@
-import { mixtureLogPdf } from "../../native/tpe.js";
+import { cellLogMass, mixtureLogPdf } from "../../native/tpe.js";
 import type { Rng } from "../../plan/random.js";
 import { logNormalMass, normalCdf, normalQuantile } from "../../space/index.js";
 import type { TpeDim } from "./dims.js";
@@ -164,12 +164,11 @@ export class ParzenEstimator {
       for (let s = 0; s < S; s++) {
         const v = (samples[s] as number[])[d] as number;
         let row = seen.get(v);
-        if (row === undefined) {
-          parts.push(cellLogMass(kern, v));
-          seen.set(v, (row = tableRows++));
-        }
+        if (row === undefined) seen.set(v, (row = tableRows + seen.size));
         rows[s * nd + j] = row;
       }
+      parts.push(cellRows(kern, [...seen.keys()]));
+      tableRows += seen.size;
     });
     const tables = new Float64Array(tableRows * nk);
     let offset = 0;
@@ -397,26 +396,24 @@ function memoCdf(memo: Float64Array | undefined, i: number, z: number): number {
 }
 
 /**
- * The log mass of a stepped value's cell [v − step/2, v + step/2] under each kernel (its
- * truncation mass taken out), computed once per distinct (μ, σ) pair: grid values and clipped
- * widths repeat.
+ * One row of per-kernel log masses per stepped value: its cell [v − step/2, v + step/2] under each
+ * kernel, the kernel's truncation mass taken out. The cells' masses are computed once per distinct
+ * (μ, σ) pair (grid values and clipped widths repeat), in the native engine.
  */
-function cellLogMass(kern: NumericKernels, v: number): Float64Array {
+function cellRows(kern: NumericKernels, values: number[]): Float64Array {
   const { logMass, dim } = kern;
   const { pairOf, pairMu, pairSigma } = kern.pairs as NonNullable<NumericKernels["pairs"]>;
   const half = (dim.step as number) / 2;
-  const left = dim.log ? Math.log(v - half) : v - half;
-  const right = dim.log ? Math.log(v + half) : v + half;
-  const masses = new Float64Array(pairMu.length);
-  for (let p = 0; p < pairMu.length; p++) {
-    const m = pairMu[p] as number;
-    const sg = pairSigma[p] as number;
-    masses[p] = logNormalMass((left - m) / sg, (right - m) / sg);
-  }
-  const cell = new Float64Array(logMass.length);
-  for (let k = 0; k < cell.length; k++)
-    cell[k] = (masses[pairOf[k] as number] as number) - (logMass[k] as number);
-  return cell;
+  const left = Float64Array.from(values, (v) => (dim.log ? Math.log(v - half) : v - half));
+  const right = Float64Array.from(values, (v) => (dim.log ? Math.log(v + half) : v + half));
+  const masses = cellLogMass(left, right, pairMu, pairSigma);
+  const nk = logMass.length;
+  const P = pairMu.length;
+  const rows = new Float64Array(values.length * nk);
+  for (let c = 0; c < values.length; c++)
+    for (let k = 0; k < nk; k++)
+      rows[c * nk + k] = (masses[c * P + (pairOf[k] as number)] as number) - (logMass[k] as number);
+  return rows;
 }
 
 /**
