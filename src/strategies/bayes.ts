@@ -45,8 +45,9 @@ const POLISH_STARTS = 2;
 const POLISH_ITERATIONS = 30;
 /** With `device = "auto"`, the GPU is used from this many observations on. */
 const AUTO_CUDA_MIN_POINTS = 512;
-/** Full fits (seeded restarts, every target transform) come once the data grew by this many observations, or by
- *  FULL_REFIT_GROWTH if that is more (in between, one short warm-started run per ask). */
+/** Full fits (seeded restarts, every target transform) come once the data grew by this many
+ *  observations, or by FULL_REFIT_GROWTH if that is more (in between, one short warm-started run
+ *  per ask). */
 const FULL_REFIT_EVERY = 10;
 const FULL_REFIT_GROWTH = 0.25;
 /** L-BFGS steps of a warm-started refit (a full fit allows 100 per restart). */

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { BUILTIN_OBJECTIVES } from "../../src/objectives/index.js";
 import type { Expr, ParamSpec } from "../../src/plan/types.js";
 import { sampleConfiguration, satisfiesConstraints } from "../../src/space/index.js";
-import { createBayes } from "../../src/strategies/bayes.js";
+import { createBayes, transformRestarts } from "../../src/strategies/bayes.js";
 import type { StrategyFactory, TrialView } from "../../src/strategies/types.js";
 import { cudaStatus } from "../../src/native/load.js";
 import { HpoError } from "../../src/util/errors.js";
@@ -204,6 +204,10 @@ test("device cuda falls back to the CPU with a warning when no GPU is usable", a
   } finally {
     process.off("warning", listen);
   }
+});
+
+test("a full fit gives each target transform half the restarts, at least one", () => {
+  assert.equal([1, 2, 3, 4, 5, 64].map(transformRestarts), [1, 1, 2, 2, 3, 32]);
 });
 
 test("bad options are clear errors", () => {

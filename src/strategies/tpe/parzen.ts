@@ -63,7 +63,8 @@ export class ParzenEstimator {
   private readonly base: Float64Array;
   private readonly cumulativeWeights: Float64Array;
   private readonly kernels: Kernels[];
-  private layoutCache?: Layout;
+  /** How logPdf hands the dimensions to the native engine. */
+  private readonly layout: Layout;
 
   /**
    * @param columns one column per dimension, one value per observation (internal units)
@@ -105,6 +106,7 @@ export class ParzenEstimator {
       if (kern.kind === "numeric" && kern.dim.step === undefined)
         for (let k = 0; k <= n; k++)
           this.base[k] = (this.base[k] as number) - LOG_SQRT_2PI - (kern.logNorm[k] as number);
+    this.layout = layoutOf(this.kernels, n + 1);
   }
 
   /** `size` draws from the mixture: one kernel per draw, then every dimension from that kernel. */
@@ -125,7 +127,7 @@ export class ParzenEstimator {
    */
   logPdf(samples: number[][]): Float64Array {
     const S = samples.length;
-    const { continuous, mu, invSigma } = this.layout();
+    const { continuous, mu, invSigma } = this.layout;
     const nc = continuous.length;
     const x = new Float64Array(S * nc); // sample-major, in the kernels' (log) units
     for (let s = 0; s < S; s++)
@@ -146,7 +148,7 @@ export class ParzenEstimator {
   private discreteRows(samples: number[][]): { tables: Float64Array; rows: Int32Array } {
     const nk = this.nKernels;
     const S = samples.length;
-    const discrete = this.layout().discrete;
+    const discrete = this.layout.discrete;
     const nd = discrete.length;
     const rows = new Int32Array(S * nd);
     const parts: Float64Array[] = [];
@@ -178,32 +180,6 @@ export class ParzenEstimator {
     }
     return { tables, rows };
   }
-
-  /**
-   * Which dimensions are discrete (in order) and which continuous (index, log scale), with the
-   * continuous kernels' centres and inverse widths, dimension-major: built on first use.
-   */
-  private layout(): Layout {
-    if (this.layoutCache) return this.layoutCache;
-    const discrete: number[] = [];
-    const continuous: { index: number; log: boolean }[] = [];
-    const cols: NumericKernels[] = [];
-    this.kernels.forEach((kern, index) => {
-      if (!isContinuous(kern)) discrete.push(index);
-      else {
-        continuous.push({ index, log: kern.dim.log });
-        cols.push(kern);
-      }
-    });
-    const mu = new Float64Array(this.nKernels * cols.length);
-    const invSigma = new Float64Array(this.nKernels * cols.length);
-    cols.forEach((kern, c) => {
-      mu.set(kern.mu, c * this.nKernels);
-      invSigma.set(kern.invSigma, c * this.nKernels);
-    });
-    this.layoutCache = { discrete, continuous, mu, invSigma };
-    return this.layoutCache;
-  }
 }
 
 /** How `logPdf` hands a mixture's dimensions to the native engine. */
@@ -212,6 +188,30 @@ interface Layout {
   continuous: { index: number; log: boolean }[];
   mu: Float64Array;
   invSigma: Float64Array;
+}
+
+/**
+ * Which dimensions are discrete (in order) and which continuous (index, log scale), with the
+ * continuous kernels' centres and inverse widths, dimension-major (`nk` kernels each).
+ */
+function layoutOf(kernels: Kernels[], nk: number): Layout {
+  const discrete: number[] = [];
+  const continuous: { index: number; log: boolean }[] = [];
+  const cols: NumericKernels[] = [];
+  kernels.forEach((kern, index) => {
+    if (!isContinuous(kern)) discrete.push(index);
+    else {
+      continuous.push({ index, log: kern.dim.log });
+      cols.push(kern);
+    }
+  });
+  const mu = new Float64Array(nk * cols.length);
+  const invSigma = new Float64Array(nk * cols.length);
+  cols.forEach((kern, c) => {
+    mu.set(kern.mu, c * nk);
+    invSigma.set(kern.invSigma, c * nk);
+  });
+  return { discrete, continuous, mu, invSigma };
 }
 
 /** A continuous numeric dimension: its log density is a Gaussian term per kernel (constants in `base`). */

@@ -159,4 +159,18 @@ test("truncated normal quantiles stay within their bounds and invert the truncat
   assert.ok(z > 2 && z < 40);
 });
 
+test("a kernel's memo of Φ at its bounds gives the draws they give without it, and fills as draws need it", () => {
+  const memo = new Float64Array(8).fill(Number.NaN);
+  // kernel 1 (memo[4..7]): lower-half draws need Φ(a), Φ(b) only; an upper-half draw adds Φ(−b), Φ(−a)
+  for (const q of [0.1, 0.3])
+    assert.is(truncatedNormalQuantile(q, -1.5, 2.5, memo, 4), truncatedNormalQuantile(q, -1.5, 2.5));
+  assert.ok(
+    Number.isNaN(memo[6]!) && Number.isNaN(memo[7]!) && !Number.isNaN(memo[4]!) && !Number.isNaN(memo[5]!),
+  );
+  for (const q of [0.9, 0.99, 0.5])
+    assert.is(truncatedNormalQuantile(q, -1.5, 2.5, memo, 4), truncatedNormalQuantile(q, -1.5, 2.5));
+  assert.ok(memo.subarray(4).every((v) => !Number.isNaN(v)));
+  assert.ok(memo.subarray(0, 4).every(Number.isNaN), "kernel 0's slots untouched");
+});
+
 test.run();
