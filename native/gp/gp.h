@@ -57,6 +57,9 @@ class Engine {
   virtual void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const = 0;
   // Whether lml/acquisition may run concurrently on several host threads.
   virtual bool parallel_safe() const { return true; }
+  // Whether lml(theta, nullptr) keeps its factor so that lml(theta, grad) next, and condition(theta),
+  // reuse it: fits then try line-search steps on the value alone (lbfgs.h).
+  virtual bool keeps_factor() const { return false; }
   // Where the work runs, e.g. "cpu fp64 2 threads" or "cuda fp64 cusolver".
   virtual std::string describe() const = 0;
 

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -198,12 +200,22 @@ size_t CpuEngine::Workspace::bytes() const {
   return sizeof(double) * (Kf.capacity() + G.capacity() + L.capacity() + W.capacity() + scratch.capacity());
 }
 
-CpuEngine::Lease::Lease(const CpuEngine& engine) : owner(engine) {
+namespace {
+bool same_theta(const std::vector<double>& at, const double* theta) {
+  // Bitwise: the line search asks for the gradient at exactly the point it tried.
+  return !at.empty() && std::memcmp(at.data(), theta, at.size() * sizeof(double)) == 0;
+}
+}  // namespace
+
+CpuEngine::Lease::Lease(const CpuEngine& engine, const double* theta) : owner(engine) {
   {
     std::lock_guard<std::mutex> lock(owner.pool_mutex_);
-    if (!owner.pool_.empty()) {
-      ws = std::move(owner.pool_.back());
-      owner.pool_.pop_back();
+    auto& pool = owner.pool_;
+    if (!pool.empty()) {
+      auto match = std::find_if(pool.rbegin(), pool.rend(), [&](const auto& w) { return same_theta(w->at, theta); });
+      auto pick = match == pool.rend() ? pool.end() - 1 : std::next(match).base();
+      ws = std::move(*pick);
+      pool.erase(pick);
       return;
     }
   }
@@ -230,46 +242,54 @@ CpuEngine::~CpuEngine() {
   for (auto& w : pool_) {
     if (held + w->bytes() > kPoolKeepBytes) continue;  // freed with the engine
     held += w->bytes();
+    w->at.clear();  // its matrices were this engine's
     pool.push_back(std::move(w));
   }
 }
 
 LmlResult CpuEngine::lml(const double* theta, double* grad) const {
-  Lease lease(*this);
+  const int width = d + 3;
+  Lease lease(*this, theta);
   Workspace& ws = *lease.ws;
-  const double outputscale = std::exp(theta[d]);
   const double noise = std::exp(theta[d + 1]);
-  const double mean = theta[d + 2];
   std::vector<double> inv_ls2(d);
   for (int k = 0; k < d; ++k) inv_ls2[k] = std::exp(-2.0 * theta[k]);
-
-  // 1. K_f = s k(X, X) and G = s g(s_ij); K_y = K_f + noise I.
-  // Only lower triangles are written and read, so reused buffers need no clearing.
   std::vector<double>& Kf = ws.Kf;
   std::vector<double>& G = ws.G;
-  Kf.resize((size_t)n * n);
-  if (grad) G.resize((size_t)n * n);
-  kernel_matrix_cpu(Kf.data(), grad ? G.data() : nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
-  // K_y shares K_f's storage for the factorization (no third n x n matrix); the diagonal is restored after.
-  std::vector<double> kf_diag(n);
-  for (int i = 0; i < n; ++i) {
-    kf_diag[i] = Kf[(size_t)i * n + i];
-    Kf[(size_t)i * n + i] += noise;
-  }
-
-  // 2. L = chol(K_y) with jitter; alpha = K_y^-1 (y - m).
   std::vector<double>& L = ws.L;
-  double jitter = cholesky_with_jitter_cpu(L, Kf.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
-  for (int i = 0; i < n; ++i) Kf[(size_t)i * n + i] = kf_diag[i];
-  std::vector<double> alpha(n);
-  for (int i = 0; i < n; ++i) alpha[i] = y[i] - mean;
-  solve_lower_cpu(alpha.data(), L.data(), n);
-  double quad = 0.0;
-  for (int i = 0; i < n; ++i) quad += alpha[i] * alpha[i];
-  solve_lower_transposed_cpu(alpha.data(), L.data(), n);
-  double logdet_half = 0.0;
-  for (int i = 0; i < n; ++i) logdet_half += std::log(L[(size_t)i * n + i]);
-  double value = -0.5 * quad - logdet_half - 0.5 * n * std::log(2.0 * M_PI);
+  std::vector<double>& alpha = ws.alpha;
+  if (!same_theta(ws.at, theta)) {
+    ws.at.clear();  // stale until every step below succeeded
+    const double outputscale = std::exp(theta[d]);
+    const double mean = theta[d + 2];
+    // 1. K_f = s k(X, X) and G = s g(s_ij) (also for a value alone: a gradient at the same theta
+    //    may follow); K_y = K_f + noise I. Only lower triangles are written and read, so reused
+    //    buffers need no clearing.
+    Kf.resize((size_t)n * n);
+    G.resize((size_t)n * n);
+    kernel_matrix_cpu(Kf.data(), G.data(), X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
+    // K_y shares K_f's storage for the factorization (no third n x n matrix); the diagonal is restored after.
+    std::vector<double> kf_diag(n);
+    for (int i = 0; i < n; ++i) {
+      kf_diag[i] = Kf[(size_t)i * n + i];
+      Kf[(size_t)i * n + i] += noise;
+    }
+
+    // 2. L = chol(K_y) with jitter; alpha = K_y^-1 (y - m).
+    ws.jitter = cholesky_with_jitter_cpu(L, Kf.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+    for (int i = 0; i < n; ++i) Kf[(size_t)i * n + i] = kf_diag[i];
+    alpha.resize(n);
+    for (int i = 0; i < n; ++i) alpha[i] = y[i] - mean;
+    solve_lower_cpu(alpha.data(), L.data(), n);
+    double quad = 0.0;
+    for (int i = 0; i < n; ++i) quad += alpha[i] * alpha[i];
+    solve_lower_transposed_cpu(alpha.data(), L.data(), n);
+    double logdet_half = 0.0;
+    for (int i = 0; i < n; ++i) logdet_half += std::log(L[(size_t)i * n + i]);
+    ws.value = -0.5 * quad - logdet_half - 0.5 * n * std::log(2.0 * M_PI);
+    ws.at.assign(theta, theta + width);
+  }
+  const double value = ws.value, jitter = ws.jitter;
   if (!grad) return {value, jitter};
 
   // 3. W = alpha alpha' - K_y^-1; gradients are traces of W against dK/dtheta (bo-recipes.md 7.1).
@@ -279,13 +299,13 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
 
   // Per row block: sum_{j<i} W_ij G_ij delta_ijk^2 (k < d), 1/2 sum_j W_ij Kf_ij, W_ii.
   const int nblocks = blocks_of(n);
-  const int width = d + 2;
-  std::vector<double> partial((size_t)nblocks * width, 0.0);
+  const int sums = d + 2;
+  std::vector<double> partial((size_t)nblocks * sums, 0.0);
   std::vector<double> Xt((size_t)d * n);  // X transposed: the pair sums below loop over j contiguously
   for (int j = 0; j < n; ++j)
     for (int k = 0; k < d; ++k) Xt[(size_t)k * n + j] = X[(size_t)j * d + k];
   parallel_for(nblocks, n >= kParallelMinPoints ? threads : 1, [&](int block) {
-    double* acc = partial.data() + (size_t)block * width;
+    double* acc = partial.data() + (size_t)block * sums;
     std::vector<double> wg(n);
     int end = std::min(n, (block + 1) * kBlockRows);
     for (int i = block * kBlockRows; i < end; ++i) {
@@ -306,9 +326,9 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
       acc[d + 1] += wi[i];
     }
   });
-  std::vector<double> total(width, 0.0);
+  std::vector<double> total(sums, 0.0);
   for (int b = 0; b < nblocks; ++b)
-    for (int k = 0; k < width; ++k) total[k] += partial[(size_t)b * width + k];
+    for (int k = 0; k < sums; ++k) total[k] += partial[(size_t)b * sums + k];
   for (int k = 0; k < d; ++k) grad[k] = total[k] * inv_ls2[k];
   grad[d] = total[d];
   grad[d + 1] = 0.5 * noise * total[d + 1];
@@ -323,16 +343,34 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   const double noise = std::exp(new_theta[d + 1]);
   std::vector<double> inv_ls2(d);
   for (int k = 0; k < d; ++k) inv_ls2[k] = std::exp(-2.0 * new_theta[k]);
-  std::vector<double> K((size_t)n * n);
-  kernel_matrix_cpu(K.data(), nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
-  for (int i = 0; i < n; ++i) K[(size_t)i * n + i] += noise;
-  std::vector<double> new_L;
-  double new_jitter =
-      cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
-  std::vector<double> new_alpha(n);
-  for (int i = 0; i < n; ++i) new_alpha[i] = y[i] - new_theta[d + 2];
-  solve_lower_cpu(new_alpha.data(), new_L.data(), n);
-  solve_lower_transposed_cpu(new_alpha.data(), new_L.data(), n);
+  std::vector<double> new_L, new_alpha;
+  double new_jitter = 0.0;
+  bool reused = false;
+  {
+    // After a fit, a workspace holds the factor at its result already (the last step it accepted):
+    // the same numbers as computing them again below.
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    for (auto& w : pool_) {
+      if (!same_theta(w->at, new_theta.data())) continue;
+      new_L.swap(w->L);
+      new_alpha = w->alpha;
+      new_jitter = w->jitter;
+      w->at.clear();
+      reused = true;
+      break;
+    }
+  }
+  if (!reused) {
+    std::vector<double> K((size_t)n * n);
+    kernel_matrix_cpu(K.data(), nullptr, X.data(), inv_ls2.data(), outputscale, kernel, n, d, threads);
+    for (int i = 0; i < n; ++i) K[(size_t)i * n + i] += noise;
+    new_jitter =
+        cholesky_with_jitter_cpu(new_L, K.data(), n, outputscale + noise, n >= kParallelMinPoints ? threads : 1);
+    new_alpha.resize(n);
+    for (int i = 0; i < n; ++i) new_alpha[i] = y[i] - new_theta[d + 2];
+    solve_lower_cpu(new_alpha.data(), new_L.data(), n);
+    solve_lower_transposed_cpu(new_alpha.data(), new_L.data(), n);
+  }
   // Commit only after every step succeeded.
   Xs_.resize((size_t)n * d);
   for (int j = 0; j < n; ++j)

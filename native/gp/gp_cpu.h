@@ -27,6 +27,7 @@ class CpuEngine : public Engine {
   void predict(const double* Xc, int m, double* mean, double* variance) const override;
   void acquisition(const double* Xc, int m, const AcqOptions& options, double* value, double* grad) const override;
   std::string describe() const override;
+  bool keeps_factor() const override { return true; }
 
   ~CpuEngine() override;
 
@@ -35,14 +36,21 @@ class CpuEngine : public Engine {
   // concurrent caller); when it is destroyed, small ones (kPoolKeepBytes in all) move to a
   // process-wide pool that new engines draw from first, since the bayes strategy builds a new model
   // every ask.
+  //
+  // A workspace also remembers the theta its K_f, G, L and alpha were last computed at (`at`, empty
+  // when they are stale or belong to another engine), so the gradient after a value-only call at the
+  // same theta, and condition() at a fit's result, reuse them (keeps_factor).
   struct Workspace {
     std::vector<double> Kf, G, L, W, scratch;
+    std::vector<double> at, alpha;
+    double value = 0.0, jitter = 0.0;
     size_t bytes() const;
   };
   struct Lease {
     const CpuEngine& owner;
     std::unique_ptr<Workspace> ws;
-    explicit Lease(const CpuEngine& engine);
+    // Takes the engine's workspace computed at `theta` when there is one (else any).
+    Lease(const CpuEngine& engine, const double* theta);
     ~Lease();
   };
 

@@ -210,10 +210,25 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
         return std::numeric_limits<double>::infinity();
       }
     };
+    // Line-search trials on the likelihood alone where the engine keeps the factor for the gradient
+    // that follows at the accepted step (Engine::keeps_factor).
+    ValueOnly negative_value;
+    if (engine.keeps_factor()) {
+      negative_value = [&](const std::vector<double>& t) -> double {
+        try {
+          double value = engine.lml(t.data(), nullptr).value + log_prior(t.data(), d, nullptr);
+          return std::isfinite(value) ? -value : std::numeric_limits<double>::infinity();
+        } catch (const StatusError& e) {
+          last_error = e.status();
+          return std::numeric_limits<double>::infinity();
+        }
+      };
+    }
     LbfgsOptions limited = lbfgs;
     limited.max_iterations = steps;
     std::vector<double> theta = thetas[r];
-    LbfgsResult res = lbfgs_minimize(negative_objective, theta, bounds.lower, bounds.upper, limited, &memories[r]);
+    LbfgsResult res =
+        lbfgs_minimize(negative_objective, theta, bounds.lower, bounds.upper, limited, &memories[r], negative_value);
     if (std::isfinite(res.value)) {
       thetas[r] = theta;
       objectives[r] = -res.value;

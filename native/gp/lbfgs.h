@@ -7,10 +7,17 @@
 // path x(a) = P(x + a p). Curvature pairs with s'y <= eps |s||y| are skipped, which keeps the inverse
 // Hessian approximation positive definite. The objective may return +inf (e.g. a kernel matrix that is
 // not positive definite): the line search then shortens the step.
+//
+// An objective whose value costs much less than its gradient (the GP likelihood: a Cholesky factor
+// against that plus K^-1) may come with a value-only version: the line search then tries each step
+// on the value alone and asks for the gradient only at the step it accepts, so rejected steps cost a
+// factorization instead of a full evaluation. Both must give the same value at the same point;
+// the iterates are then exactly those without it.
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -33,17 +40,20 @@ struct LbfgsMemory {
 struct LbfgsResult {
   double value;
   int iterations;
-  int evaluations;
+  int evaluations;  // of the objective with its gradient; value-only trials are not counted
 };
+
+// The value-only version of an objective (see the top of this file); empty when there is none.
+using ValueOnly = std::function<double(const std::vector<double>&)>;
 
 // Minimizes f over lower <= x <= upper, starting from x (projected first); x holds the result.
 // `f(x, grad)` returns f(x) and writes its gradient to grad (length dim). With `memory`, the run
 // starts from its curvature pairs (those of another length or without positive curvature are
-// ignored) and leaves its own final pairs there.
+// ignored) and leaves its own final pairs there. With `value_only`, line-search trials call it first.
 template <typename F>
 LbfgsResult lbfgs_minimize(F&& f, std::vector<double>& x, const std::vector<double>& lower,
-                           const std::vector<double>& upper, const LbfgsOptions& options,
-                           LbfgsMemory* memory = nullptr) {
+                           const std::vector<double>& upper, const LbfgsOptions& options, LbfgsMemory* memory = nullptr,
+                           const ValueOnly& value_only = {}) {
   const size_t dim = x.size();
   auto project = [&](std::vector<double>& v) {
     for (size_t i = 0; i < dim; ++i) v[i] = std::min(std::max(v[i], lower[i]), upper[i]);
@@ -171,6 +181,13 @@ LbfgsResult lbfgs_minimize(F&& f, std::vector<double>& x, const std::vector<doub
       if (decrease >= 0.0) {
         step *= 0.5;
         continue;
+      }
+      if (value_only) {
+        const double trial = value_only(x_new);
+        if (!(std::isfinite(trial) && trial <= result.value + 1e-4 * decrease)) {
+          step *= 0.5;
+          continue;
+        }
       }
       f_new = f(x_new, g_new);
       ++result.evaluations;

@@ -306,6 +306,57 @@ test("duplicate training points with tiny noise are handled by jitter", async ()
   gp.dispose();
 });
 
+test("the kept factor: a gradient or a conditioning after a value at the same theta is what a fresh model gives", async () => {
+  // The CPU engine keeps the factor of its last likelihood so that the fit's line search can try
+  // steps on the value alone; whatever was computed before, the numbers must be a fresh model's.
+  for (const n of [30, 300]) {
+    const d = 4;
+    const { X, y } = dataset(n, d, 21);
+    const model = () => new native.GpModel(X, y, n, d, 0, 0, 0);
+    const theta = new Float64Array([-1, -0.5, 0, 0.3, 0.2, -3, 0.1]);
+    const other = new Float64Array([-0.8, -0.5, 0, 0.3, 0.2, -3, 0.1]);
+    const fresh = model();
+    const want = await fresh.lml(theta, true);
+    const freshOther = model();
+    const wantOther = await freshOther.lml(other, true);
+    freshOther.dispose();
+    const m = model();
+    const check = async (at: Float64Array, expected: typeof want, what: string) => {
+      const value = await m.lml(at, false);
+      assert.is(value.value, expected.value, `${what}: value at n = ${n}`);
+      const got = await m.lml(at, true);
+      assert.is(got.value, expected.value, `${what}: value with the gradient at n = ${n}`);
+      assert.equal(Array.from(got.gradient), Array.from(expected.gradient), `${what}: gradient at n = ${n}`);
+    };
+    await check(theta, want, "first");
+    await check(other, wantOther, "another theta");
+    await check(theta, want, "back");
+    assert.equal(
+      Array.from((await m.lml(other, true)).gradient),
+      Array.from(wantOther.gradient),
+      "gradient first",
+    );
+    await check(theta, want, "after a gradient elsewhere");
+    await m.lml(theta, false);
+    await m.condition(theta);
+    await fresh.condition(theta);
+    const Xc = Float64Array.from({ length: 20 * d }, seeded(n));
+    assert.equal(
+      await m.predict(Xc, 20),
+      await fresh.predict(Xc, 20),
+      `conditioned from the kept factor, n = ${n}`,
+    );
+    await m.lml(other, true);
+    assert.equal(
+      await m.predict(Xc, 20),
+      await fresh.predict(Xc, 20),
+      `the condition outlives later likelihoods`,
+    );
+    m.dispose();
+    fresh.dispose();
+  }
+});
+
 test("fit raises the MAP objective, is deterministic per seed, and warm-starts", async () => {
   const { X, y } = dataset(30, 3, 5);
   const gp = await GaussianProcess.create({ X, y, n: 30, d: 3, device: "cpu" });
