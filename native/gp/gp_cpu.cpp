@@ -86,16 +86,18 @@ void kernel_matrix_cpu(double* K, double* G, const double* X, const double* inv_
 
 // In-place Cholesky A = L L' of A (n, n) row-major; L is written to the lower triangle (the upper one
 // is left as it was). Returns -1 on success, else the index of the first pivot that is not positive.
+// Column by column, as the diagonal blocks of cholesky_blocked_cpu: a column's entries are independent,
+// so their dot products overlap; each entry is the same sum as row by row.
 int cholesky_cpu(double* A, int n) {
-  for (int i = 0; i < n; ++i) {
-    double* row_i = A + (size_t)i * n;
-    for (int j = 0; j < i; ++j) {
-      const double* row_j = A + (size_t)j * n;
+  for (int j = 0; j < n; ++j) {
+    double* row_j = A + (size_t)j * n;
+    double pivot = row_j[j] - dot4(row_j, row_j, j);
+    if (!(pivot > 0.0) || !std::isfinite(pivot)) return j;
+    row_j[j] = std::sqrt(pivot);
+    for (int i = j + 1; i < n; ++i) {
+      double* row_i = A + (size_t)i * n;
       row_i[j] = (row_i[j] - dot4(row_i, row_j, j)) / row_j[j];
     }
-    double pivot = row_i[i] - dot4(row_i, row_i, i);
-    if (!(pivot > 0.0) || !std::isfinite(pivot)) return i;
-    row_i[i] = std::sqrt(pivot);
   }
   return -1;
 }
@@ -260,6 +262,7 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   std::vector<double>& alpha = ws.alpha;
   if (!same_theta(ws.at, theta)) {
     ws.at.clear();  // stale until every step below succeeded
+    ws.inverse_kept = false;
     const double outputscale = std::exp(theta[d]);
     const double mean = theta[d + 2];
     // 1. K_f = s k(X, X) and G = s g(s_ij) (also for a value alone: a gradient at the same theta
@@ -296,6 +299,7 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
   std::vector<double>& W = ws.W;
   W.resize((size_t)n * n);
   inverse_from_cholesky_cpu(W.data(), L.data(), n, threads, &ws.scratch);
+  ws.inverse_kept = n >= kBlockedMinPoints;  // the blocked path leaves (L^-1)' in the scratch
 
   // Per row block: sum_{j<i} W_ij G_ij delta_ijk^2 (k < d), 1/2 sum_j W_ij Kf_ij, W_ii.
   const int nblocks = blocks_of(n);
@@ -315,11 +319,7 @@ LmlResult CpuEngine::lml(const double* theta, double* grad) const {
       for (int j = 0; j <= i; ++j) wi[j] = alpha[i] * alpha[j] - wi[j];
       const double* gi = G.data() + (size_t)i * n;
       const double* ki = Kf.data() + (size_t)i * n;
-      double scale_sum = 0.0;
-      for (int j = 0; j < i; ++j) {
-        wg[j] = wi[j] * gi[j];
-        scale_sum += wi[j] * ki[j];
-      }
+      const double scale_sum = products_and_ordered_dot_cpu(wi, gi, ki, i, wg.data());
       weighted_sqdiff_row_cpu(wg.data(), xi, Xt.data(), n, d, i, acc);
       // Off-diagonal pairs count twice in the full sum, the diagonal once: 1/2 (2 off + diag).
       acc[d] += scale_sum + 0.5 * wi[i] * ki[i];
@@ -343,7 +343,7 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   const double noise = std::exp(new_theta[d + 1]);
   std::vector<double> inv_ls2(d);
   for (int k = 0; k < d; ++k) inv_ls2[k] = std::exp(-2.0 * new_theta[k]);
-  std::vector<double> new_L, new_alpha;
+  std::vector<double> new_L, new_alpha, new_linv;
   double new_jitter = 0.0;
   bool reused = false;
   {
@@ -355,7 +355,15 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
       new_L.swap(w->L);
       new_alpha = w->alpha;
       new_jitter = w->jitter;
+      // L^-1 too when a gradient there left it (the fit's last step), for scoring candidates: the
+      // same numbers lower_inverse() computes, in one transposed copy instead of n^3 / 6 products.
+      if (w->inverse_kept && n <= kInverseMaxPoints) {
+        new_linv.resize((size_t)n * n);
+        for (int r = 0; r < n; ++r)
+          for (int c = 0; c < n; ++c) new_linv[(size_t)r * n + c] = w->scratch[(size_t)c * n + r];
+      }
       w->at.clear();
+      w->inverse_kept = false;
       reused = true;
       break;
     }
@@ -379,6 +387,8 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
   {
     std::lock_guard<std::mutex> lock(linv_mutex_);
     linv_ready_ = false;
+    linv_kept_ = !new_linv.empty();
+    if (linv_kept_) Linv_ = std::move(new_linv);
   }
   alpha_ = std::move(new_alpha);
   inv_ls2_ = std::move(inv_ls2);
@@ -390,8 +400,10 @@ double CpuEngine::condition(const std::vector<double>& new_theta) {
 const double* CpuEngine::lower_inverse(int m) const {
   std::lock_guard<std::mutex> lock(linv_mutex_);
   if (!linv_ready_ && n <= kInverseMaxPoints && 2 * (int64_t)m >= n) {
-    Linv_.resize((size_t)n * n);
-    lower_inverse_blocked_cpu(Linv_.data(), L_.data(), n, n >= kParallelMinPoints ? threads : 1);
+    if (!linv_kept_) {
+      Linv_.resize((size_t)n * n);
+      lower_inverse_blocked_cpu(Linv_.data(), L_.data(), n, n >= kParallelMinPoints ? threads : 1);
+    }
     linv_ready_ = true;
   }
   return linv_ready_ ? Linv_.data() : nullptr;

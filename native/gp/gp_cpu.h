@@ -44,6 +44,8 @@ class CpuEngine : public Engine {
     std::vector<double> Kf, G, L, W, scratch;
     std::vector<double> at, alpha;
     double value = 0.0, jitter = 0.0;
+    // Whether `scratch` begins with (L^-1)' at `at` (left there by a gradient; see inverse_blocked_cpu).
+    bool inverse_kept = false;
     size_t bytes() const;
   };
   struct Lease {
@@ -66,6 +68,9 @@ class CpuEngine : public Engine {
   mutable std::mutex linv_mutex_;
   mutable std::vector<double> Linv_;
   mutable bool linv_ready_ = false;
+  // Linv_ already holds L^-1, kept by condition() from the fit's last gradient, for the first call
+  // that asks for it (calls before that still solve, as they would without it).
+  bool linv_kept_ = false;
 
   std::vector<double> X;  // (n, d) row-major
   int threads;

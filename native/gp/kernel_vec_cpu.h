@@ -18,4 +18,9 @@ void sqdist_row_cpu(const double* xi, const double* Xt, int ld, int d, int len, 
 // sums), in a fixed order (4 lanes, then the tail).
 void weighted_sqdiff_row_cpu(const double* w, const double* xi, const double* Xt, int ld, int d, int len, double* acc);
 
+// wg[j] = w[j] g[j] for j < len, and returns sum_j w[j] k[j] added in order of j (the same bits on
+// every machine): one chain of additions, kept in a register here (inlined into the likelihood's
+// gradient pass it went through memory on every step).
+double products_and_ordered_dot_cpu(const double* w, const double* g, const double* k, int len, double* wg);
+
 }  // namespace hpo::gp

@@ -186,26 +186,48 @@ static const bool kHasAvx512 = kHasFma && __builtin_cpu_supports("avx512f") && !
 #endif
 
 // Forward substitution for 8 right-hand sides at once: P (bs, 8) k-major <- solution of
-// X L11' = P row-wise, i.e. P[k] = (P[k] - sum_{j<k} L11[k][j] P[j]) / L11[k][k] for each lane.
-HPO_CLONES void panel_solve_tile(double* __restrict P, const double* __restrict L11, int ld, int bs) {
+// X L11' = P row-wise, i.e. P[k] = (P[k] - sum_{j<k} L11[k][j] P[j]) / L11[k][k] for each lane; for
+// kTiles such tiles side by side, each with its own sums in the same order. A tile's steps wait on
+// each other's divisions, so two tiles in flight take about the time of one.
+template <int kTiles>
+__attribute__((always_inline)) inline void panel_solve(double* const* tiles, const double* __restrict L11, int ld,
+                                                       int bs) {
   for (int k = 0; k < bs; ++k) {
     const double* lk = L11 + (size_t)k * ld;
-    v4d s0 = {0, 0, 0, 0}, s1 = s0, t0 = s0, t1 = s0;
+    v4d s[kTiles][2], t[kTiles][2];
+    for (int q = 0; q < kTiles; ++q) s[q][0] = s[q][1] = t[q][0] = t[q][1] = v4d{0, 0, 0, 0};
     int j = 0;
     for (; j + 2 <= k; j += 2) {
-      s0 += lk[j] * *(const v4du*)(P + (size_t)j * 8);
-      s1 += lk[j] * *(const v4du*)(P + (size_t)j * 8 + 4);
-      t0 += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8);
-      t1 += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8 + 4);
+      for (int q = 0; q < kTiles; ++q) {
+        const double* P = tiles[q];
+        s[q][0] += lk[j] * *(const v4du*)(P + (size_t)j * 8);
+        s[q][1] += lk[j] * *(const v4du*)(P + (size_t)j * 8 + 4);
+        t[q][0] += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8);
+        t[q][1] += lk[j + 1] * *(const v4du*)(P + (size_t)(j + 1) * 8 + 4);
+      }
     }
     if (j < k) {
-      s0 += lk[j] * *(const v4du*)(P + (size_t)j * 8);
-      s1 += lk[j] * *(const v4du*)(P + (size_t)j * 8 + 4);
+      for (int q = 0; q < kTiles; ++q) {
+        s[q][0] += lk[j] * *(const v4du*)(tiles[q] + (size_t)j * 8);
+        s[q][1] += lk[j] * *(const v4du*)(tiles[q] + (size_t)j * 8 + 4);
+      }
     }
-    v4du* pk = (v4du*)(P + (size_t)k * 8);
-    pk[0] = (pk[0] - (s0 + t0)) / lk[k];
-    pk[1] = (pk[1] - (s1 + t1)) / lk[k];
+    for (int q = 0; q < kTiles; ++q) {
+      v4du* pk = (v4du*)(tiles[q] + (size_t)k * 8);
+      pk[0] = (pk[0] - (s[q][0] + t[q][0])) / lk[k];
+      pk[1] = (pk[1] - (s[q][1] + t[q][1])) / lk[k];
+    }
   }
+}
+
+HPO_CLONES void panel_solve_tile(double* P, const double* L11, int ld, int bs) {
+  double* tiles[1] = {P};
+  panel_solve<1>(tiles, L11, ld, bs);
+}
+
+HPO_CLONES void panel_solve_tile_pair(double* P, double* Q, const double* L11, int ld, int bs) {
+  double* tiles[2] = {P, Q};
+  panel_solve<2>(tiles, L11, ld, bs);
 }
 
 namespace {
@@ -319,16 +341,18 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
   std::vector<double> panel_p((size_t)kPanel * (n + 8), 0.0);
   for (int k0 = 0; k0 < n; k0 += kPanel) {
     const int k1 = std::min(n, k0 + kPanel), bs = k1 - k0;
-    // 1. Diagonal block (earlier blocks' updates are already applied).
-    for (int i = k0; i < k1; ++i) {
-      double* row_i = A + (size_t)i * n;
-      for (int j = k0; j < i; ++j) {
-        const double* row_j = A + (size_t)j * n;
+    // 1. Diagonal block (earlier blocks' updates are already applied), column by column: entry (i, j)
+    // needs row i left of j and row j up to its pivot, so a column's entries are independent of each
+    // other and their dot products and divisions overlap (row by row, each waited for the last).
+    for (int j = k0; j < k1; ++j) {
+      double* row_j = A + (size_t)j * n;
+      double pivot = row_j[j] - dot4(row_j + k0, row_j + k0, j - k0);
+      if (!(pivot > 0.0) || !std::isfinite(pivot)) return j;
+      row_j[j] = std::sqrt(pivot);
+      for (int i = j + 1; i < k1; ++i) {
+        double* row_i = A + (size_t)i * n;
         row_i[j] = (row_i[j] - dot4(row_i + k0, row_j + k0, j - k0)) / row_j[j];
       }
-      double pivot = row_i[i] - dot4(row_i + k0, row_i + k0, i - k0);
-      if (!(pivot > 0.0) || !std::isfinite(pivot)) return i;
-      row_i[i] = std::sqrt(pivot);
     }
     if (k1 == n) break;
     // 2. Panel rows below: A[i, k0:k1] <- A[i, k0:k1] L11^-T, solved in the packed layout the trailing
@@ -340,13 +364,18 @@ int cholesky_blocked_cpu(double* A, int n, int threads) {
       for (int k = 0; k < bs; ++k) panel_p[t * tile_stride + (size_t)k * 8 + jj] = A[(size_t)j * n + k0 + k];
     }
     const int tiles = (rest + 7) / 8;
-    parallel_for(tiles, threads, [&](int t) {
-      double* P = panel_p.data() + t * tile_stride;
-      panel_solve_tile(P, A + (size_t)k0 * n + k0, n, bs);
-      const int rows = std::min(8, rest - t * 8);
-      for (int jj = 0; jj < rows; ++jj) {
-        double* row = A + (size_t)(k1 + t * 8 + jj) * n + k0;
-        for (int k = 0; k < bs; ++k) row[k] = P[(size_t)k * 8 + jj];
+    parallel_for((tiles + 1) / 2, threads, [&](int pair) {
+      const int t0 = 2 * pair, t1 = std::min(tiles, t0 + 2);
+      double* P = panel_p.data() + t0 * tile_stride;
+      if (t1 - t0 == 2) panel_solve_tile_pair(P, P + tile_stride, A + (size_t)k0 * n + k0, n, bs);
+      else panel_solve_tile(P, A + (size_t)k0 * n + k0, n, bs);
+      for (int t = t0; t < t1; ++t) {
+        const double* Pt = panel_p.data() + t * tile_stride;
+        const int rows = std::min(8, rest - t * 8);
+        for (int jj = 0; jj < rows; ++jj) {
+          double* row = A + (size_t)(k1 + t * 8 + jj) * n + k0;
+          for (int k = 0; k < bs; ++k) row[k] = Pt[(size_t)k * 8 + jj];
+        }
       }
     });
     // 3. Trailing update of the lower triangle, A[i, k1:i] -= A[i, k0:k1] PT[:, k1:i], as GEMM tiles:

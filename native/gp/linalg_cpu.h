@@ -36,7 +36,8 @@ void lower_times_cpu(double* V, const double* M, const double* B, int n, int c, 
 
 // The lower triangle of Kinv (n, n) = (L L')^-1 via M = L^-1 (column blocks in parallel), then
 // Kinv = M'M; the upper triangle holds scratch (the likelihood gradient reads the lower one only).
-// `scratch`, when given, is grown as needed and may be reused across calls (no fresh allocations).
+// `scratch`, when given, is grown as needed and may be reused across calls (no fresh allocations);
+// afterwards its first n * n entries hold M' = (L^-1)' (zeros below the diagonal).
 void inverse_blocked_cpu(double* Kinv, const double* L, int n, int threads, std::vector<double>* scratch = nullptr);
 
 // Solves L X = B in place for B (n, m) row-major (many right-hand sides at once).

@@ -337,21 +337,23 @@ test("the kept factor: a gradient or a conditioning after a value at the same th
       "gradient first",
     );
     await check(theta, want, "after a gradient elsewhere");
-    await m.lml(theta, false);
-    await m.condition(theta);
+    // Conditioned from a kept factor (after a value) and from a kept factor and L^-1 (after a
+    // gradient, n >= 128): a few candidates (solved) and then many (through L^-1) as a fresh model.
+    const few = Float64Array.from({ length: 3 * d }, seeded(n));
+    const many = Float64Array.from({ length: n * d }, seeded(n + 1));
     await fresh.condition(theta);
-    const Xc = Float64Array.from({ length: 20 * d }, seeded(n));
-    assert.equal(
-      await m.predict(Xc, 20),
-      await fresh.predict(Xc, 20),
-      `conditioned from the kept factor, n = ${n}`,
-    );
-    await m.lml(other, true);
-    assert.equal(
-      await m.predict(Xc, 20),
-      await fresh.predict(Xc, 20),
-      `the condition outlives later likelihoods`,
-    );
+    const wantFew = await fresh.predict(few, 3);
+    const wantMany = await fresh.predict(many, n);
+    for (const withGradient of [false, true]) {
+      await m.lml(other, true);
+      await m.lml(theta, withGradient);
+      await m.condition(theta);
+      const what = `conditioned after ${withGradient ? "a gradient" : "a value"}, n = ${n}`;
+      assert.equal(await m.predict(few, 3), wantFew, `${what}: a few candidates`);
+      assert.equal(await m.predict(many, n), wantMany, `${what}: many candidates`);
+      await m.lml(other, true);
+      assert.equal(await m.predict(many, n), wantMany, `${what}: after later likelihoods`);
+    }
     m.dispose();
     fresh.dispose();
   }
