@@ -199,31 +199,27 @@ inline FitResult fit_hyperparameters(const Engine& engine, const FitOptions& opt
   // Runs restart r for up to `steps` more L-BFGS iterations from thetas[r] and memories[r].
   auto run = [&](int r, int steps) {
     Status last_error;
-    auto negative_objective = [&](const std::vector<double>& t, std::vector<double>& g) -> double {
+    // -(log marginal likelihood + log prior) at t, and its gradient into g when g is not null; +inf
+    // where K cannot be factored (the error is kept for the report).
+    auto negative_log_posterior = [&](const std::vector<double>& t, double* g) -> double {
       try {
-        LmlResult res = engine.lml(t.data(), g.data());
-        double value = res.value + log_prior(t.data(), d, g.data());
-        for (double& gi : g) gi = -gi;
+        double value = engine.lml(t.data(), g).value + log_prior(t.data(), d, g);
+        if (g)
+          for (int i = 0; i < theta_size(d); ++i) g[i] = -g[i];
         return std::isfinite(value) ? -value : std::numeric_limits<double>::infinity();
       } catch (const StatusError& e) {
         last_error = e.status();
         return std::numeric_limits<double>::infinity();
       }
     };
+    auto negative_objective = [&](const std::vector<double>& t, std::vector<double>& g) {
+      return negative_log_posterior(t, g.data());
+    };
     // Line-search trials on the likelihood alone where the engine keeps the factor for the gradient
     // that follows at the accepted step (Engine::keeps_factor).
     ValueOnly negative_value;
-    if (engine.keeps_factor()) {
-      negative_value = [&](const std::vector<double>& t) -> double {
-        try {
-          double value = engine.lml(t.data(), nullptr).value + log_prior(t.data(), d, nullptr);
-          return std::isfinite(value) ? -value : std::numeric_limits<double>::infinity();
-        } catch (const StatusError& e) {
-          last_error = e.status();
-          return std::numeric_limits<double>::infinity();
-        }
-      };
-    }
+    if (engine.keeps_factor())
+      negative_value = [&](const std::vector<double>& t) { return negative_log_posterior(t, nullptr); };
     LbfgsOptions limited = lbfgs;
     limited.max_iterations = steps;
     std::vector<double> theta = thetas[r];
